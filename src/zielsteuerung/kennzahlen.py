@@ -1,0 +1,274 @@
+"""Indicators: the official monthly § 48a values (fachkonzept 3.1) and the year-to-date values
+target agreements use (3.2), for every Träger at once.
+
+A value that lacks an input is NaN in the numbers and carries a German reason beside it
+("nicht berechenbar"), never a silent 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from . import monate
+from .merkmale import GESCHLECHTER, MERKMALE, ist_bestand
+
+Jahresart = Literal["summe", "jdw", "jfw", "anteil"]
+
+#: Year-to-date values (3.2): code -> (kind, numerator or figure, denominator)
+JAHRESWERTE: dict[str, tuple[Jahresart, str, str | None]] = {
+    code: ("jdw" if ist_bestand(code) else "summe", code, None) for code in MERKMALE
+}
+JAHRESWERTE.update(
+    {
+        "K2": ("jfw", "INT", "ELB"),
+        "K2E1": ("jfw", "EIN_GB", "ELB"),
+        "K2E2": ("jfw", "EIN_OGB", "ELB"),
+        "K2E4": ("jfw", "INT_AE", "ELB_AE"),
+        "K3E1": ("jfw", "INT_LZB", "LZB"),
+        "K2E3": ("anteil", "KONT_BESCH", "INT"),
+        "ANTEIL_BD": ("anteil", "INT_BD", "INT"),
+    }
+)
+
+JAHRESART_TEXT = {
+    "summe": "Jahressumme",
+    "jdw": "Jahresdurchschnittswert",
+    "jfw": "Jahresfortschrittswert",
+    "anteil": "Anteil",
+}
+
+#: Monthly § 48a indicators (3.1): code -> (formula kind, numerator, denominator)
+KENNZAHLEN: dict[str, tuple[str, str, str]] = {
+    "K1": ("vorjahr", "LLU", "LLU"),
+    "K1E1": ("vorjahr", "LUH", "LUH"),
+    "K1E2": ("vorjahr", "ELB", "ELB"),
+    "K1E3": ("zugangsrate", "ZUG_ELB", "ELB"),
+    "K1E4": ("abgangsrate", "ABG_ELB", "ELB"),
+    "K2": ("quote", "INT", "ELB"),
+    "K2E1": ("quote", "EIN_GB", "ELB"),
+    "K2E2": ("quote", "EIN_OGB", "ELB"),
+    "K2E3": ("summenanteil", "KONT_BESCH", "INT"),
+    "K2E4": ("quote", "INT_AE", "ELB_AE"),
+    "K3": ("vorjahr", "LZB", "LZB"),
+    "K3E1": ("quote", "INT_LZB", "LZB"),
+    "K3E2": ("anteil", "LZB_MASSN", "LZB"),
+    "K3E3": ("zugangsrate", "ZUG_LZB", "LZB"),
+    "K3E4": ("abgangsrate", "ABG_LZB", "LZB"),
+}
+
+#: For each formula kind the input windows, as month offsets (from, to) relative to m.
+_FENSTER: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
+    "vorjahr": ((0, 0), (-12, -12)),
+    "zugangsrate": ((-11, 0), (-11, 0)),
+    "abgangsrate": ((-11, 0), (-12, -1)),
+    "quote": ((-11, 0), (-12, -1)),
+    "summenanteil": ((-11, 0), (-11, 0)),
+    "anteil": ((0, 0), (0, 0)),
+}
+
+
+class Panel:
+    """The newest vintage of one Wartezeit: per (merkmal, geschlecht) a frame months x Träger.
+
+    Months are integers (year * 12 + month - 1) on a contiguous index. Where one of gesamt,
+    frauen and maenner is missing and the other two are given, it is derived from them
+    (gesamt = frauen + maenner).
+    """
+
+    def __init__(
+        self, werte: pd.DataFrame, wartezeit: str, traeger: list[str] | None = None
+    ) -> None:
+        self.wartezeit = wartezeit
+        werte = werte.assign(monat=(werte["monat"] // 100) * 12 + werte["monat"] % 100 - 1)
+        self.traeger: list[str] = traeger or sorted(werte["traeger_id"].unique().tolist())
+        if len(werte):
+            self.erster, self.letzter = int(werte["monat"].min()), int(werte["monat"].max())
+        else:
+            self.erster, self.letzter = 0, -1
+        index = pd.RangeIndex(self.erster, self.letzter + 1)
+        self._leer = pd.DataFrame(np.nan, index=index, columns=pd.Index(self.traeger))
+        self.tabellen: dict[tuple[str, str], pd.DataFrame] = {}
+        if len(werte):
+            breit = werte.pivot_table(
+                index="monat",
+                columns=["merkmal", "geschlecht", "traeger_id"],
+                values="wert",
+                aggfunc="first",
+                dropna=False,
+            )
+            for merkmal, geschlecht in dict.fromkeys((m, g) for m, g, _ in breit.columns.to_list()):
+                teil = breit[merkmal][geschlecht]
+                self.tabellen[(merkmal, geschlecht)] = teil.reindex(
+                    index=index, columns=self.traeger
+                ).astype(float)
+        for merkmal in {m for m, _ in self.tabellen}:
+            g, f, m = (self.reihe(merkmal, x) for x in GESCHLECHTER)
+            self.tabellen[(merkmal, "gesamt")] = g.fillna(f + m)
+            self.tabellen[(merkmal, "frauen")] = f.fillna(g - m)
+            self.tabellen[(merkmal, "maenner")] = m.fillna(g - f)
+        self.datenstand: str | None = werte["datenstand"].max() if len(werte) else None
+        self.import_ids: list[int] = sorted(int(i) for i in werte["import_id"].unique())
+
+    def reihe(self, merkmal: str, geschlecht: str) -> pd.DataFrame:
+        return self.tabellen.get((merkmal, geschlecht), self._leer)
+
+    def fenster(self, merkmal: str, geschlecht: str, von: int, bis: int) -> pd.DataFrame:
+        """Months von..bis (inclusive) of one figure; months outside the data are NaN."""
+        return self.reihe(merkmal, geschlecht).reindex(pd.RangeIndex(von, bis + 1))
+
+    def letzter_monat(self, traeger_id: str, merkmale: list[str], jahr: int) -> int | None:
+        """The last month of the year (1..12) in which all given figures (gesamt) exist."""
+        von, bis = monate.monat(jahr, 1), monate.monat(jahr, 12)
+        vorhanden = pd.Series(True, index=pd.RangeIndex(von, bis + 1))
+        for merkmal in merkmale:
+            tabelle = self.fenster(merkmal, "gesamt", von, bis)
+            spalte = tabelle[traeger_id] if traeger_id in tabelle else pd.Series(np.nan)
+            vorhanden &= spalte.reindex(vorhanden.index).notna()
+        treffer = vorhanden[vorhanden].index
+        return int(treffer.max()) - von + 1 if len(treffer) else None
+
+
+@dataclass
+class Ergebnis:
+    """Values per Träger (NaN = nicht berechenbar) and the reason where NaN."""
+
+    wert: pd.Series
+    grund: pd.Series
+
+
+def _fehlend(panel: Panel, merkmal: str, geschlecht: str, von: int, bis: int) -> pd.Series:
+    """Per Träger: text naming the missing months of a figure in von..bis, or None."""
+    tabelle = panel.fenster(merkmal, geschlecht, von, bis).isna()
+    texte = {}
+    for traeger in panel.traeger:
+        luecken = tabelle.index[tabelle[traeger].to_numpy()] if traeger in tabelle else []
+        if len(luecken):
+            liste = ", ".join(monate.als_text(m) for m in luecken[:4])
+            if len(luecken) > 4:
+                liste += f" und {len(luecken) - 4} weitere"
+            texte[traeger] = f"{merkmal} ({geschlecht}) fehlt für {liste}"
+    return pd.Series(texte, index=panel.traeger, dtype=object)
+
+
+def _begruenden(panel: Panel, wert: pd.Series, teile: list[tuple[str, str, int, int]]) -> Ergebnis:
+    wert = wert.reindex(panel.traeger).astype(float).replace([np.inf, -np.inf], np.nan)
+    grund = pd.Series(None, index=panel.traeger, dtype=object)
+    offen = wert.isna()
+    if offen.any():
+        for merkmal, geschlecht, von, bis in teile:
+            texte = _fehlend(panel, merkmal, geschlecht, von, bis)
+            grund = grund.where(grund.notna() | ~offen, texte)
+        grund = grund.where(grund.notna() | ~offen, "Nenner ist 0")
+        grund = grund.where(offen, None)
+    return Ergebnis(wert, grund)
+
+
+def jahreswert(panel: Panel, code: str, geschlecht: str, jahr: int, bis_monat: int) -> Ergebnis:
+    """V(Y, t) of fachkonzept 3.2 for every Träger of the panel."""
+    art, zaehler, nenner = JAHRESWERTE[code]
+    jan, t = monate.monat(jahr, 1), monate.monat(jahr, bis_monat)
+    n = panel.fenster(zaehler, geschlecht, jan, t)
+    if art == "summe":
+        wert = n.sum(skipna=False)
+        teile = [(zaehler, geschlecht, jan, t)]
+    elif art == "jdw":
+        wert = n.mean(skipna=False)
+        teile = [(zaehler, geschlecht, jan, t)]
+    elif art == "jfw":
+        assert nenner is not None
+        d = panel.fenster(nenner, geschlecht, jan - 1, t - 1)
+        wert = 100 * n.sum(skipna=False) / d.mean(skipna=False)
+        teile = [(zaehler, geschlecht, jan, t), (nenner, geschlecht, jan - 1, t - 1)]
+    else:
+        assert nenner is not None
+        d = panel.fenster(nenner, geschlecht, jan, t)
+        wert = 100 * n.sum(skipna=False) / d.sum(skipna=False)
+        teile = [(zaehler, geschlecht, jan, t), (nenner, geschlecht, jan, t)]
+    return _begruenden(panel, wert, teile)
+
+
+def _fehlt_im_fenster(tabelle: pd.DataFrame, von: int, bis: int) -> pd.DataFrame:
+    """Per month m: is any of months m+von..m+bis missing (or outside the data)?"""
+    breite = bis - von + 1
+    fehlt = tabelle.isna().astype(float).rolling(breite, min_periods=breite).max()
+    return fehlt.shift(-bis).fillna(1.0).astype(bool)
+
+
+def monatskennzahl(panel: Panel, code: str, geschlecht: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(values, reasons) of one § 48a indicator for all months x Träger of the panel, in %."""
+    art, zaehler, nenner = KENNZAHLEN[code]
+    n, d = panel.reihe(zaehler, geschlecht), panel.reihe(nenner, geschlecht)
+    if art == "vorjahr":
+        wert = (n / d.shift(12) - 1) * 100
+    elif art == "zugangsrate":
+        wert = (n / d).rolling(12, min_periods=12).mean() * 100
+    elif art == "abgangsrate":
+        wert = (n / d.shift(1)).rolling(12, min_periods=12).mean() * 100
+    elif art == "quote":
+        summe = n.rolling(12, min_periods=12).sum()
+        wert = 100 * summe / d.shift(1).rolling(12, min_periods=12).mean()
+    elif art == "summenanteil":
+        wert = 100 * n.rolling(12, min_periods=12).sum() / d.rolling(12, min_periods=12).sum()
+    else:
+        wert = 100 * n / d
+    wert = wert.replace([np.inf, -np.inf], np.nan)
+    (zv, zb), (nv, nb) = _FENSTER[art]
+    fehlt_z = _fehlt_im_fenster(n, zv, zb)
+    fehlt_n = _fehlt_im_fenster(d, nv, nb)
+    offen = wert.isna().to_numpy()
+    texte_z = np.array([_zeitraum(zaehler, geschlecht, m + zv, m + zb) for m in wert.index])
+    texte_n = np.array([_zeitraum(nenner, geschlecht, m + nv, m + nb) for m in wert.index])
+    grund_werte = np.where(
+        offen & fehlt_z.to_numpy(),
+        texte_z.astype(object)[:, None],
+        np.where(offen & fehlt_n.to_numpy(), texte_n.astype(object)[:, None], "Nenner ist 0"),
+    )
+    grund = pd.DataFrame(
+        np.where(offen, grund_werte, np.array(None, dtype=object)),
+        index=wert.index,
+        columns=wert.columns,
+        dtype=object,
+    )
+    return wert, grund
+
+
+def _zeitraum(merkmal: str, geschlecht: str, von: int, bis: int) -> str:
+    if von == bis:
+        return f"{merkmal} ({geschlecht}) fehlt für {monate.als_text(von)}"
+    return (
+        f"{merkmal} ({geschlecht}) fehlt im Zeitraum {monate.als_text(von)} bis "
+        f"{monate.als_text(bis)}"
+    )
+
+
+def monatskennzahlen(
+    panel: Panel,
+    traeger_id: str,
+    von: int,
+    bis: int,
+    codes: list[str] | None = None,
+    geschlechter: tuple[str, ...] = GESCHLECHTER,
+) -> pd.DataFrame:
+    """Long table (monat, code, geschlecht, wert, grund) of one Träger for months von..bis."""
+    zeilen = []
+    index = pd.RangeIndex(von, bis + 1)
+    for code in codes or list(KENNZAHLEN):
+        for geschlecht in geschlechter:
+            wert, grund = monatskennzahl(panel, code, geschlecht)
+            if traeger_id in wert:
+                w = wert[traeger_id].reindex(index)
+                g = grund[traeger_id].reindex(index)
+            else:
+                w = pd.Series(np.nan, index=index)
+                g = pd.Series(None, index=index, dtype=object)
+            g = g.where(w.notna() | g.notna(), "keine Daten für diesen Monat")
+            zeilen.append(
+                pd.DataFrame(
+                    {"monat": index, "code": code, "geschlecht": geschlecht, "wert": w, "grund": g}
+                )
+            )
+    return pd.concat(zeilen, ignore_index=True)
