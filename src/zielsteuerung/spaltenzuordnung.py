@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .fehler import EingabeFehler
+from .vereinbarung import toml_fehler
 from .merkmale import geschlecht_code, merkmal_code, normalisiere, wartezeit_code
 from .monate import parse_monat
 
@@ -148,8 +149,10 @@ def lade(pfad: Path | str) -> Spaltenzuordnung:
         daten = tomllib.loads(pfad.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise EingabeFehler(f"Spaltenzuordnung nicht gefunden: {pfad}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise _fehler(pfad, f"kein gültiges TOML ({exc}).") from None
+    except UnicodeDecodeError:
+        raise _fehler(pfad, "bitte als UTF-8 speichern.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise _fehler(pfad, f"kein gültiges TOML ({toml_fehler(exc)}).") from None
     erlaubt = {"datei", "spalten", "feste_werte", "merkmale", "kennzahlen", "traeger"}
     if unbekannt := set(daten) - erlaubt:
         raise _fehler(

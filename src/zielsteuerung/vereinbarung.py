@@ -149,7 +149,7 @@ def aus_daten(daten: dict[str, Any], quelle: str) -> Zielvereinbarung:
         monitoring_roh = []
     ziele = [_ziel(z, i + 1, "ziel", fehler) for i, z in enumerate(ziele_roh)]
     beobachtet = [_ziel(z, i + 1, "monitoring", fehler) for i, z in enumerate(monitoring_roh)]
-    ids = [z.id for z in ziele + beobachtet if z]
+    ids = [str(z["id"]) for z in ziele_roh + monitoring_roh if isinstance(z, dict) and "id" in z]
     for doppelt in sorted({i for i in ids if ids.count(i) > 1}):
         fehler.append(f"id „{doppelt}“ kommt mehrfach vor.")
     if fehler:
@@ -168,6 +168,16 @@ def aus_daten(daten: dict[str, Any], quelle: str) -> Zielvereinbarung:
     )
 
 
+def toml_fehler(exc: tomllib.TOMLDecodeError) -> str:
+    """German location of a TOML syntax error: 'Zeile 2, Spalte 14: Invalid value'."""
+    text = str(exc)
+    ort = re.search(r"\(at line (\d+), column (\d+)\)", text)
+    art = re.sub(r"\s*\(at .*\)$", "", text)
+    if ort:
+        return f"Zeile {ort.group(1)}, Spalte {ort.group(2)}: {art}"
+    return f"am Dateiende: {art}" if "end of document" in text else text
+
+
 def lade(pfad: Path | str) -> Zielvereinbarung:
     pfad = Path(pfad)
     try:
@@ -184,7 +194,7 @@ def laden_aus_text(text: str, quelle: str) -> Zielvereinbarung:
         daten = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise VereinbarungFehler(
-            f"Zielvereinbarung {quelle} ist kein gültiges TOML: {exc}"
+            f"Zielvereinbarung {quelle} ist kein gültiges TOML ({toml_fehler(exc)})."
         ) from None
     return aus_daten(daten, quelle)
 

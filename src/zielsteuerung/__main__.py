@@ -1,0 +1,3 @@
+from zielsteuerung.cli import run
+
+run()

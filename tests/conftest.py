@@ -1,0 +1,65 @@
+"""Shared fixtures: demo data, stores built through the real importer, CLI runner."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from zielsteuerung.beispieldaten import erzeuge_beispieldaten
+from zielsteuerung.cli import main
+
+KOPF = ["traeger_id", "berichtsmonat", "merkmal", "geschlecht", "wert", "wartezeit", "datenstand"]
+
+
+@dataclass
+class Lauf:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> dict:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Lauf]:
+    """Run the command line in-process, as a user would type it."""
+
+    def laufen(*args: object) -> Lauf:
+        capsys.readouterr()
+        code = main([str(a) for a in args])
+        erfasst = capsys.readouterr()
+        return Lauf(code, erfasst.out, erfasst.err)
+
+    return laufen
+
+
+def schreibe_csv(pfad: Path, zeilen: list[dict], kopf: list[str] = KOPF, sep: str = ";") -> Path:
+    with pfad.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=kopf, delimiter=sep, extrasaction="ignore")
+        w.writeheader()
+        for z in zeilen:
+            w.writerow({k: ("" if z.get(k) is None else z.get(k)) for k in kopf})
+    return pfad
+
+
+@pytest.fixture(scope="session")
+def demo_daten() -> pd.DataFrame:
+    return erzeuge_beispieldaten()
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory, demo_daten: pd.DataFrame) -> Path:
+    """A store holding the demo data, imported through the real CLI (read-only for tests)."""
+    ordner = tmp_path_factory.mktemp("demo")
+    datei = ordner / "beispieldaten.csv"
+    demo_daten.to_csv(datei, sep=";", index=False)
+    store = ordner / "demo.sqlite"
+    assert main(["import", str(datei), "--store", str(store)]) == 0
+    return store

@@ -1,0 +1,81 @@
+"""The store under concurrent use, as separate processes: readers go on while an import
+writes; a lock that lasts gives a clear German message and exit code 3."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import schreibe_csv
+from zielsteuerung.datenbestand import Datenbestand, standardpfad
+
+HALTER = """
+import sqlite3, sys, time, pathlib
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("BEGIN IMMEDIATE")
+con.execute("INSERT INTO meta VALUES ('sperrtest', 'x')")
+pathlib.Path(sys.argv[2]).touch()
+time.sleep(float(sys.argv[3]))
+con.execute("ROLLBACK")
+"""
+
+
+def zielsteuerung(*args: object, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "zielsteuerung", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def schreibsperre(tmp_path: Path, demo_store: Path):
+    """Another process holding the write lock of a copy of the demo store for a while."""
+    store = tmp_path / "kopie.sqlite"
+    with Datenbestand(demo_store) as quelle, Datenbestand(store, anlegen=True) as ziel:
+        quelle.con.backup(ziel.con)
+    bereit = tmp_path / "bereit"
+    halter = subprocess.Popen([sys.executable, "-c", HALTER, str(store), str(bereit), "6"])
+    for _ in range(200):
+        if bereit.exists():
+            break
+        time.sleep(0.05)
+    yield store
+    halter.wait(timeout=30)
+
+
+def test_reading_while_another_process_writes(schreibsperre):
+    lauf = zielsteuerung("auswerten", "--store", schreibsperre, "--format", "json")
+    assert lauf.returncode == 0, lauf.stderr
+    assert '"status"' in lauf.stdout
+
+
+def test_lasting_lock_gives_clear_message_and_store_is_unchanged(schreibsperre, tmp_path):
+    datei = schreibe_csv(tmp_path / "neu.csv", [dict(
+        traeger_id="05154", berichtsmonat="2025-01", merkmal="INT", geschlecht="gesamt",
+        wert=1, wartezeit="T3", datenstand="2025-05-01")])  # fmt: skip
+    vorher = hashlib.sha256(schreibsperre.read_bytes()).hexdigest()
+    lauf = zielsteuerung("import", datei, "--store", schreibsperre, ZIELSTEUERUNG_SPERRFRIST="0.5")
+    assert lauf.returncode == 3
+    assert "Datenbestand gerade in Benutzung, bitte erneut versuchen" in lauf.stderr
+    assert "Traceback" not in lauf.stderr
+    assert hashlib.sha256(schreibsperre.read_bytes()).hexdigest() == vorher
+
+
+def test_default_location_is_documented_and_overridable(monkeypatch, tmp_path):
+    monkeypatch.setenv("ZIELSTEUERUNG_STORE", str(tmp_path / "x.sqlite"))
+    assert standardpfad() == tmp_path / "x.sqlite"
+    monkeypatch.delenv("ZIELSTEUERUNG_STORE")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    if os.name != "nt":
+        assert standardpfad() == tmp_path / "zielsteuerung" / "datenbestand.sqlite"
+    hilfe = zielsteuerung("import", "--help")
+    assert "--store PFAD" in hilfe.stdout and "ZIELSTEUERUNG_STORE" in hilfe.stdout
