@@ -119,6 +119,7 @@ def round_half_up(x, digits):
 
 def _target_values(values, target_id, year, t):
     """(vorjahr, aktuell) of the compared value for one target."""
+
     def both(fn, *args):
         return fn(values, *args, year - 1, t), fn(values, *args, year, t)
 
@@ -133,8 +134,7 @@ def _target_values(values, target_id, year, t):
     return both(ysum, "INT_LZB", "gesamt")
 
 
-def evaluate(rows: list[dict], traeger_id: str, jahr: int, bis_monat: int,
-             wartezeit: str) -> dict:
+def evaluate(rows: list[dict], traeger_id: str, jahr: int, bis_monat: int, wartezeit: str) -> dict:
     values = _derive(_select(rows, traeger_id, wartezeit))
     t = bis_monat
     ziele = []
@@ -155,11 +155,19 @@ def evaluate(rows: list[dict], traeger_id: str, jahr: int, bis_monat: int,
                 status = "auf Kurs" if ok else "gefährdet"
             digits = 0 if kind == "absolute" else 1
             knapp = reached(round_half_up(veraenderung, digits), schwelle, op) != ok
-        ziele.append({
-            "id": target_id, "vorjahr": vorjahr, "aktuell": aktuell,
-            "veraenderung": veraenderung, "einheit": UNITS[kind], "schwelle": schwelle,
-            "zielwert": zielwert, "status": status, "knapp": knapp,
-        })
+        ziele.append(
+            {
+                "id": target_id,
+                "vorjahr": vorjahr,
+                "aktuell": aktuell,
+                "veraenderung": veraenderung,
+                "einheit": UNITS[kind],
+                "schwelle": schwelle,
+                "zielwert": zielwert,
+                "status": status,
+                "knapp": knapp,
+            }
+        )
 
     monitoring = []
     for mon_id, fn, args, kind in [
@@ -172,10 +180,21 @@ def evaluate(rows: list[dict], traeger_id: str, jahr: int, bis_monat: int,
     ]:
         vorjahr = fn(values, *args, jahr - 1, t)
         aktuell = fn(values, *args, jahr, t)
-        monitoring.append({
-            "id": mon_id, "vorjahr": vorjahr, "aktuell": aktuell,
-            "veraenderung": change(kind, vorjahr, aktuell), "einheit": UNITS[kind],
-        })
+        monitoring.append(
+            {
+                "id": mon_id,
+                "vorjahr": vorjahr,
+                "aktuell": aktuell,
+                "veraenderung": change(kind, vorjahr, aktuell),
+                "einheit": UNITS[kind],
+            }
+        )
 
-    return {"traeger_id": traeger_id, "jahr": jahr, "bis_monat": bis_monat,
-            "wartezeit": wartezeit, "ziele": ziele, "monitoring": monitoring}
+    return {
+        "traeger_id": traeger_id,
+        "jahr": jahr,
+        "bis_monat": bis_monat,
+        "wartezeit": wartezeit,
+        "ziele": ziele,
+        "monitoring": monitoring,
+    }

@@ -10,13 +10,25 @@ import pytest
 from conftest import schreibe_csv
 
 
-def reihe(merkmal: str, werte: dict[str, object], geschlecht: str = "gesamt",
-          wartezeit: str = "T0", datenstand: str = "2024-02-01") -> list[dict]:  # fmt: skip
+def reihe(
+    merkmal: str,
+    werte: dict[str, object],
+    geschlecht: str = "gesamt",
+    wartezeit: str = "T0",
+    datenstand: str = "2024-02-01",
+) -> list[dict]:
     return [
-        dict(traeger_id="05154", berichtsmonat=monat, merkmal=merkmal, geschlecht=geschlecht,
-             wert=wert, wartezeit=wartezeit, datenstand=datenstand)
+        dict(
+            traeger_id="05154",
+            berichtsmonat=monat,
+            merkmal=merkmal,
+            geschlecht=geschlecht,
+            wert=wert,
+            wartezeit=wartezeit,
+            datenstand=datenstand,
+        )
         for monat, wert in werte.items()
-    ]  # fmt: skip
+    ]
 
 
 def store_mit(tmp_path, cli, *teile: list[dict], name: str = "daten.csv"):
@@ -68,12 +80,23 @@ def test_newest_vintage_of_the_chosen_wartezeit_is_used(tmp_path, cli):
 
 
 def test_later_file_with_revision_is_kept_beside_the_older(tmp_path, cli):
-    store = store_mit(tmp_path, cli, reihe("INT", {"2022-01": 100, "2023-01": 100},
-                                           datenstand="2023-02-20"))  # fmt: skip
-    neu = schreibe_csv(tmp_path / "revision.csv",
-                       reihe("INT", {"2023-01": 120}, datenstand="2023-04-20"))  # fmt: skip
+    store = store_mit(
+        tmp_path, cli, reihe("INT", {"2022-01": 100, "2023-01": 100}, datenstand="2023-02-20")
+    )
+    neu = schreibe_csv(
+        tmp_path / "revision.csv", reihe("INT", {"2023-01": 120}, datenstand="2023-04-20")
+    )
     assert cli("import", neu, "--store", store).code == 0
     assert ziel(cli, store, "integrationen", "--bis-monat", 1)["aktuell"] == 120
+
+
+def test_files_without_datenstand_later_file_counts_as_newer(tmp_path, cli):
+    ohne = ["traeger_id", "berichtsmonat", "merkmal", "geschlecht", "wert", "wartezeit"]
+    alt = schreibe_csv(tmp_path / "alt.csv", reihe("INT", {"2022-01": 100, "2023-01": 100}), ohne)
+    neu = schreibe_csv(tmp_path / "neu.csv", reihe("INT", {"2023-01": 130}), ohne)
+    store = tmp_path / "s.sqlite"
+    assert cli("import", alt, neu, "--store", store).code == 0
+    assert ziel(cli, store, "integrationen", "--bis-monat", 1)["aktuell"] == 130
 
 
 def test_prior_year_only_in_other_wartezeit_is_not_compared(tmp_path, cli):
@@ -90,8 +113,9 @@ def test_prior_year_only_in_other_wartezeit_is_not_compared(tmp_path, cli):
 
 
 def test_suppressed_value_is_not_zero(tmp_path, cli):
-    store = store_mit(tmp_path, cli, reihe("INT", {"2022-01": 100, "2022-02": 90,
-                                                   "2023-01": "*", "2023-02": 95}))  # fmt: skip
+    store = store_mit(
+        tmp_path, cli, reihe("INT", {"2022-01": 100, "2022-02": 90, "2023-01": "*", "2023-02": 95})
+    )
     z = ziel(cli, store, "integrationen", "--bis-monat", 2)
     assert z["aktuell"] is None and z["veraenderung"] is None
     assert z["status"] == "nicht berechenbar"
@@ -109,13 +133,18 @@ def test_prior_year_zero_gives_reason(tmp_path, cli):
 def test_default_month_is_last_month_with_all_target_figures(tmp_path, cli):
     monate_ = {f"{j}-{m:02d}": 100 for j in (2022, 2023) for m in range(1, 13)}
     monate_["2021-12"] = 100
-    bis_mai = {k: v for k, v in monate_.items() if not "2023-06" <= k}
+    bis_mai = {k: v for k, v in monate_.items() if k < "2023-06"}
     store = store_mit(
-        tmp_path, cli,
-        reihe("INT", bis_mai), reihe("INT", bis_mai, "frauen"), reihe("INT", bis_mai, "maenner"),
-        reihe("INT_LZB", bis_mai), reihe("ELB", monate_, "frauen"),
-        reihe("ELB", monate_, "maenner"), reihe("LZB", monate_),
-    )  # fmt: skip
+        tmp_path,
+        cli,
+        reihe("INT", bis_mai),
+        reihe("INT", bis_mai, "frauen"),
+        reihe("INT", bis_mai, "maenner"),
+        reihe("INT_LZB", bis_mai),
+        reihe("ELB", monate_, "frauen"),
+        reihe("ELB", monate_, "maenner"),
+        reihe("LZB", monate_),
+    )
     lauf = cli("auswerten", "--store", store, "--format", "json")
     assert lauf.code == 0, lauf.err
     assert lauf.json()["bis_monat"] == 5
@@ -130,8 +159,17 @@ def test_agreement_file_gives_defaults(tmp_path, cli):
         'art = "absolut"\nvergleich = ">="\nschwelle = 5\n',
         encoding="utf-8",
     )
-    lauf = cli("auswerten", "--store", store, "--vereinbarung", vereinbarung, "--bis-monat", 1,
-               "--format", "json")  # fmt: skip
+    lauf = cli(
+        "auswerten",
+        "--store",
+        store,
+        "--vereinbarung",
+        vereinbarung,
+        "--bis-monat",
+        1,
+        "--format",
+        "json",
+    )
     assert lauf.code == 0, lauf.err
     ergebnis = lauf.json()
     assert (ergebnis["jahr"], ergebnis["wartezeit"]) == (2022, "T3")

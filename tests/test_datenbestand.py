@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import schreibe_csv
 from zielsteuerung.datenbestand import Datenbestand, standardpfad
+
+from conftest import schreibe_csv
 
 HALTER = """
 import sqlite3, sys, time, pathlib
@@ -59,9 +60,20 @@ def test_reading_while_another_process_writes(schreibsperre):
 
 
 def test_lasting_lock_gives_clear_message_and_store_is_unchanged(schreibsperre, tmp_path):
-    datei = schreibe_csv(tmp_path / "neu.csv", [dict(
-        traeger_id="05154", berichtsmonat="2025-01", merkmal="INT", geschlecht="gesamt",
-        wert=1, wartezeit="T3", datenstand="2025-05-01")])  # fmt: skip
+    datei = schreibe_csv(
+        tmp_path / "neu.csv",
+        [
+            dict(
+                traeger_id="05154",
+                berichtsmonat="2025-01",
+                merkmal="INT",
+                geschlecht="gesamt",
+                wert=1,
+                wartezeit="T3",
+                datenstand="2025-05-01",
+            )
+        ],
+    )
     vorher = hashlib.sha256(schreibsperre.read_bytes()).hexdigest()
     lauf = zielsteuerung("import", datei, "--store", schreibsperre, ZIELSTEUERUNG_SPERRFRIST="0.5")
     assert lauf.returncode == 3

@@ -13,8 +13,16 @@ from hypothesis import strategies as st
 import oracle
 from conftest import schreibe_csv
 
-FELDER = ("vorjahr", "aktuell", "veraenderung", "einheit", "schwelle", "zielwert", "status",
-          "knapp")  # fmt: skip
+FELDER = (
+    "vorjahr",
+    "aktuell",
+    "veraenderung",
+    "einheit",
+    "schwelle",
+    "zielwert",
+    "status",
+    "knapp",
+)
 
 
 def vergleiche(ist: dict, soll: dict) -> None:
@@ -25,7 +33,10 @@ def vergleiche(ist: dict, soll: dict) -> None:
                 wert = a[feld]
                 if isinstance(erwartet, float) and wert is not None:
                     assert math.isclose(wert, erwartet, rel_tol=1e-9, abs_tol=1e-12), (
-                        a["id"], feld, wert, erwartet
+                        a["id"],
+                        feld,
+                        wert,
+                        erwartet,
                     )
                 else:
                     assert wert == erwartet, (a["id"], feld, wert, erwartet)
@@ -43,8 +54,21 @@ def demo_zeilen(demo_daten) -> dict[str, list[dict]]:
 @pytest.mark.parametrize("bis_monat", [1, 2, 6, 11, 12])
 def test_all_demo_traeger(cli, demo_store, demo_zeilen, wartezeit, bis_monat):
     for traeger, zeilen in demo_zeilen.items():
-        lauf = cli("auswerten", "--store", demo_store, "--traeger", traeger, "--jahr", 2023,
-                   "--bis-monat", bis_monat, "--wartezeit", wartezeit, "--format", "json")  # fmt: skip
+        lauf = cli(
+            "auswerten",
+            "--store",
+            demo_store,
+            "--traeger",
+            traeger,
+            "--jahr",
+            2023,
+            "--bis-monat",
+            bis_monat,
+            "--wartezeit",
+            wartezeit,
+            "--format",
+            "json",
+        )
         assert lauf.code == 0, lauf.err
         vergleiche(lauf.json(), oracle.evaluate(zeilen, traeger, 2023, bis_monat, wartezeit))
 
@@ -63,29 +87,40 @@ def zufallsdaten(seed: int) -> list[dict]:
             for jahr, monat in [(2021, 12)] + [(j, m) for j in (2022, 2023) for m in range(1, 13)]:
                 for wartezeit in ("T0", "T3"):
                     for stand in range(int(rng.integers(1, 3))):
-                        f = float(rng.integers(0, 3)) if basis < 60 else float(
-                            round(basis * rng.uniform(0.4, 0.6))
+                        f = (
+                            float(rng.integers(0, 3))
+                            if basis < 60
+                            else float(round(basis * rng.uniform(0.4, 0.6)))
                         )
                         m = float(round(basis * rng.uniform(0.4, 0.6)))
                         werte = {"frauen": f, "maenner": m, "gesamt": f + m}
-                        weglassen = rng.choice(["", "gesamt", "frauen", "maenner", "zwei"],
-                                               p=[0.7, 0.1, 0.08, 0.08, 0.04])  # fmt: skip
+                        weglassen = rng.choice(
+                            ["", "gesamt", "frauen", "maenner", "zwei"],
+                            p=[0.7, 0.1, 0.08, 0.08, 0.04],
+                        )
                         for geschlecht, wert in werte.items():
                             if weglassen == geschlecht or (
                                 weglassen == "zwei" and geschlecht != "gesamt"
                             ):
                                 continue
                             fehlt = rng.random() < 0.01
-                            zeilen.append(dict(
-                                traeger_id=traeger, berichtsmonat=f"{jahr}-{monat:02d}",
-                                merkmal=merkmal, geschlecht=geschlecht,
-                                wert=None if fehlt else wert, wartezeit=wartezeit,
-                                datenstand=f"{jahr + 1}-0{stand + 1}-15",
-                            ))  # fmt: skip
+                            zeilen.append(
+                                dict(
+                                    traeger_id=traeger,
+                                    berichtsmonat=f"{jahr}-{monat:02d}",
+                                    merkmal=merkmal,
+                                    geschlecht=geschlecht,
+                                    wert=None if fehlt else wert,
+                                    wartezeit=wartezeit,
+                                    datenstand=f"{jahr + 1}-0{stand + 1}-15",
+                                )
+                            )
     return zeilen
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     seed=st.integers(0, 2**32 - 1),
     bis_monat=st.integers(1, 12),
@@ -99,7 +134,20 @@ def test_random_data(tmp_path_factory, cli, seed, bis_monat, wartezeit):
     store = ordner / "s.sqlite"
     assert cli("import", datei, "--store", store).code == 0
     for traeger in ("05154", "05958"):
-        lauf = cli("auswerten", "--store", store, "--traeger", traeger, "--jahr", 2023,
-                   "--bis-monat", bis_monat, "--wartezeit", wartezeit, "--format", "json")  # fmt: skip
+        lauf = cli(
+            "auswerten",
+            "--store",
+            store,
+            "--traeger",
+            traeger,
+            "--jahr",
+            2023,
+            "--bis-monat",
+            bis_monat,
+            "--wartezeit",
+            wartezeit,
+            "--format",
+            "json",
+        )
         assert lauf.code == 0, lauf.err
         vergleiche(lauf.json(), oracle.evaluate(zeilen, traeger, 2023, bis_monat, wartezeit))

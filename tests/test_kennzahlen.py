@@ -21,11 +21,19 @@ M = monate.monat(JAHR, 12)  # the month the monthly indicators are evaluated for
 def panel(reihen: dict[tuple[str, str], dict[int, float | None]], traeger: str = "05154") -> Panel:
     """A panel from {(merkmal, geschlecht): {month index: value}} in the store's row format."""
     zeilen = [
-        dict(traeger_id=traeger, merkmal=m, geschlecht=g, monat=monate.als_yyyymm(i), wert=w,
-             fehlkennzeichen=None, datenstand="2024-05-01", import_id=1)
+        dict(
+            traeger_id=traeger,
+            merkmal=m,
+            geschlecht=g,
+            monat=monate.als_yyyymm(i),
+            wert=w,
+            fehlkennzeichen=None,
+            datenstand="2024-05-01",
+            import_id=1,
+        )
         for (m, g), werte in reihen.items()
         for i, w in werte.items()
-    ]  # fmt: skip
+    ]
     return Panel(pd.DataFrame(zeilen), "T3")
 
 
@@ -39,11 +47,13 @@ def kennzahl(p: Panel, code: str, geschlecht: str = "gesamt", monat: int = M) ->
 
 
 def test_k1_family_compares_with_the_same_month_a_year_ago():
-    p = panel({
-        ("LLU", "gesamt"): {**konstant(100.0), M: 110.0},
-        ("LUH", "gesamt"): {**konstant(100.0), M: 90.0},
-        ("ELB", "gesamt"): {**konstant(1000.0), M: 1050.0, M - 12: 1000.0},
-    })  # fmt: skip
+    p = panel(
+        {
+            ("LLU", "gesamt"): {**konstant(100.0), M: 110.0},
+            ("LUH", "gesamt"): {**konstant(100.0), M: 90.0},
+            ("ELB", "gesamt"): {**konstant(1000.0), M: 1050.0, M - 12: 1000.0},
+        }
+    )
     assert kennzahl(p, "K1") == pytest.approx(10.0)
     assert kennzahl(p, "K1E1") == pytest.approx(-10.0)
     assert kennzahl(p, "K1E2") == pytest.approx(5.0)
@@ -54,8 +64,9 @@ def test_k1e3_k1e4_are_twelve_month_means_of_monthly_rates():
     elb[M - 12] = 500.0  # only the Abgangsrate of month M-11 sees it (denominator k-1)
     zug = konstant(20.0)
     zug[M] = 140.0  # one month with 14 % instead of 2 %
-    p = panel({("ELB", "gesamt"): elb, ("ZUG_ELB", "gesamt"): zug,
-               ("ABG_ELB", "gesamt"): konstant(30.0)})  # fmt: skip
+    p = panel(
+        {("ELB", "gesamt"): elb, ("ZUG_ELB", "gesamt"): zug, ("ABG_ELB", "gesamt"): konstant(30.0)}
+    )
     assert kennzahl(p, "K1E3") == pytest.approx((11 * 2.0 + 14.0) / 12)
     assert kennzahl(p, "K1E4") == pytest.approx((11 * 3.0 + 6.0) / 12)
 
@@ -63,15 +74,17 @@ def test_k1e3_k1e4_are_twelve_month_means_of_monthly_rates():
 def test_k2_uses_integrations_of_twelve_months_over_the_preceding_stock():
     elb = {m: (4000.0 if m % 2 else 5600.0) for m in range(M - 24, M)}
     elb[M] = 999_999.0  # the stock of month m itself is not part of K2(m)
-    p = panel({
-        ("INT", "gesamt"): konstant(100.0),
-        ("ELB", "gesamt"): elb,
-        ("EIN_GB", "gesamt"): konstant(10.0),
-        ("EIN_OGB", "gesamt"): konstant(4.0),
-        ("KONT_BESCH", "gesamt"): konstant(60.0),
-        ("INT_AE", "gesamt"): konstant(10.0),
-        ("ELB_AE", "gesamt"): konstant(400.0),
-    })  # fmt: skip
+    p = panel(
+        {
+            ("INT", "gesamt"): konstant(100.0),
+            ("ELB", "gesamt"): elb,
+            ("EIN_GB", "gesamt"): konstant(10.0),
+            ("EIN_OGB", "gesamt"): konstant(4.0),
+            ("KONT_BESCH", "gesamt"): konstant(60.0),
+            ("INT_AE", "gesamt"): konstant(10.0),
+            ("ELB_AE", "gesamt"): konstant(400.0),
+        }
+    )
     assert kennzahl(p, "K2") == pytest.approx(100 * 1200 / 4800)
     assert kennzahl(p, "K2E1") == pytest.approx(100 * 120 / 4800)
     assert kennzahl(p, "K2E2") == pytest.approx(100 * 48 / 4800)
@@ -82,13 +95,15 @@ def test_k2_uses_integrations_of_twelve_months_over_the_preceding_stock():
 def test_k3_family():
     lzb = konstant(3000.0)
     lzb[M - 12] = 3100.0
-    p = panel({
-        ("LZB", "gesamt"): lzb,
-        ("INT_LZB", "gesamt"): konstant(50.0),
-        ("LZB_MASSN", "gesamt"): konstant(150.0),
-        ("ZUG_LZB", "gesamt"): konstant(30.0),
-        ("ABG_LZB", "gesamt"): konstant(60.0),
-    })  # fmt: skip
+    p = panel(
+        {
+            ("LZB", "gesamt"): lzb,
+            ("INT_LZB", "gesamt"): konstant(50.0),
+            ("LZB_MASSN", "gesamt"): konstant(150.0),
+            ("ZUG_LZB", "gesamt"): konstant(30.0),
+            ("ABG_LZB", "gesamt"): konstant(60.0),
+        }
+    )
     assert kennzahl(p, "K3") == pytest.approx((3000 / 3100 - 1) * 100)
     mittel = (11 * 3000 + 3100) / 12  # LZB of the 12 months before M
     assert kennzahl(p, "K3E1") == pytest.approx(100 * 600 / mittel)
@@ -100,10 +115,13 @@ def test_k3_family():
 def test_national_cross_check_2015():
     """2015: 1.102 million integrations over an average 4.330 million eLb = K2 25.5 %."""
     dez = monate.monat(2015, 12)
-    p = panel({
-        ("INT", "gesamt"): konstant(1_102_000 / 12, dez - 11, dez),
-        ("ELB", "gesamt"): konstant(4_330_000.0, dez - 12, dez - 1),
-    }, traeger="00000")  # fmt: skip
+    p = panel(
+        {
+            ("INT", "gesamt"): konstant(1_102_000 / 12, dez - 11, dez),
+            ("ELB", "gesamt"): konstant(4_330_000.0, dez - 12, dez - 1),
+        },
+        traeger="00000",
+    )
     werte, _ = monatskennzahl(p, "K2", "gesamt")
     assert round(float(werte.loc[dez, "00000"]), 1) == 25.5
     assert float(jahreswert(p, "K2", "gesamt", 2015, 12).wert["00000"]) == pytest.approx(
@@ -134,11 +152,13 @@ def test_zero_denominator_is_reported_not_infinite():
 
 def test_year_to_date_kinds_by_hand():
     jan = monate.monat(JAHR, 1)
-    p = panel({
-        ("INT", "gesamt"): {jan: 10.0, jan + 1: 20.0, jan + 2: 30.0},
-        ("ELB", "gesamt"): {jan - 1: 100.0, jan: 200.0, jan + 1: 300.0, jan + 2: 10_000.0},
-        ("INT_BD", "gesamt"): {jan: 5.0, jan + 1: 5.0, jan + 2: 5.0},
-    })  # fmt: skip
+    p = panel(
+        {
+            ("INT", "gesamt"): {jan: 10.0, jan + 1: 20.0, jan + 2: 30.0},
+            ("ELB", "gesamt"): {jan - 1: 100.0, jan: 200.0, jan + 1: 300.0, jan + 2: 10_000.0},
+            ("INT_BD", "gesamt"): {jan: 5.0, jan + 1: 5.0, jan + 2: 5.0},
+        }
+    )
     assert jahreswert(p, "INT", "gesamt", JAHR, 3).wert["05154"] == 60
     assert jahreswert(p, "ELB", "gesamt", JAHR, 3).wert["05154"] == pytest.approx(10_500 / 3)
     # JFW: Jan..Mar integrations over the mean stock of Dec..Feb
@@ -156,12 +176,14 @@ reihe = st.lists(st.floats(1, 1e6, allow_nan=False), min_size=25, max_size=25)
 @given(int_f=reihe, int_m=reihe, elb_f=reihe, elb_m=reihe, t=st.integers(1, 12))
 def test_properties(int_f, int_m, elb_f, elb_m, t):
     monate_ = range(M - 24, M + 1)
-    p = panel({
-        ("INT", "frauen"): dict(zip(monate_, int_f, strict=True)),
-        ("INT", "maenner"): dict(zip(monate_, int_m, strict=True)),
-        ("ELB", "frauen"): dict(zip(monate_, elb_f, strict=True)),
-        ("ELB", "maenner"): dict(zip(monate_, elb_m, strict=True)),
-    })  # fmt: skip
+    p = panel(
+        {
+            ("INT", "frauen"): dict(zip(monate_, int_f, strict=True)),
+            ("INT", "maenner"): dict(zip(monate_, int_m, strict=True)),
+            ("ELB", "frauen"): dict(zip(monate_, elb_f, strict=True)),
+            ("ELB", "maenner"): dict(zip(monate_, elb_m, strict=True)),
+        }
+    )
     # the December JFW equals the calendar-year K2, for every gender
     for g in ("gesamt", "frauen", "maenner"):
         dez, _ = monatskennzahl(p, "K2", g)
@@ -169,8 +191,9 @@ def test_properties(int_f, int_m, elb_f, elb_m, t):
             dez.loc[M, "05154"], rel=1e-9
         )
     # for sums, gesamt equals frauen plus maenner
-    summe = {g: jahreswert(p, "INT", g, JAHR, t).wert["05154"] for g in ("gesamt", "frauen",
-                                                                          "maenner")}  # fmt: skip
+    summe = {
+        g: jahreswert(p, "INT", g, JAHR, t).wert["05154"] for g in ("gesamt", "frauen", "maenner")
+    }
     assert summe["gesamt"] == pytest.approx(summe["frauen"] + summe["maenner"], rel=1e-12)
     # the JDW lies between the smallest and largest monthly stock
     jdw = jahreswert(p, "ELB", "frauen", JAHR, t).wert["05154"]
@@ -181,8 +204,9 @@ def test_properties(int_f, int_m, elb_f, elb_m, t):
 def test_all_traeger_at_once_equal_one_by_one(demo_daten):
     werte = demo_daten[demo_daten["wartezeit"] == "T3"].assign(
         monat=lambda d: d["berichtsmonat"].str.replace("-", "").astype(int),
-        fehlkennzeichen=None, import_id=1,
-    )  # fmt: skip
+        fehlkennzeichen=None,
+        import_id=1,
+    )
     alle = Panel(werte, "T3")
     assert len(alle.traeger) == 18
     k2_alle = jahreswert(alle, "K2", "frauen", JAHR, 7).wert

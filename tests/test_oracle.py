@@ -1,22 +1,31 @@
 """Checks of the oracle against the worked example of fachkonzept 3.3 and decisions 1-7."""
 
 import pytest
+
 from oracle import evaluate
 
 TR = "05154"
 
 
 def row(month, merkmal, geschlecht, wert, wartezeit="T3", datenstand="2024-06-30"):
-    return {"traeger_id": TR, "berichtsmonat": month, "merkmal": merkmal,
-            "geschlecht": geschlecht, "wert": wert, "wartezeit": wartezeit,
-            "datenstand": datenstand}
+    return {
+        "traeger_id": TR,
+        "berichtsmonat": month,
+        "merkmal": merkmal,
+        "geschlecht": geschlecht,
+        "wert": wert,
+        "wartezeit": wartezeit,
+        "datenstand": datenstand,
+    }
 
 
 def worked_example_rows():
     rows = []
     # ELB frauen = maenner for Dec(Y-1), Jan, Feb; ELB gesamt must be derived.
-    for months, elb in [(("2021-12", "2022-01", "2022-02"), (5000, 5050, 5100)),
-                        (("2022-12", "2023-01", "2023-02"), (5250, 5300, 5350))]:
+    for months, elb in [
+        (("2021-12", "2022-01", "2022-02"), (5000, 5050, 5100)),
+        (("2022-12", "2023-01", "2023-02"), (5250, 5300, 5350)),
+    ]:
         for month, v in zip(months, elb, strict=True):
             rows += [row(month, "ELB", "frauen", float(v)), row(month, "ELB", "maenner", float(v))]
     for merkmal, geschlecht, y22, y23 in [
@@ -38,9 +47,18 @@ def by_id(result):
 def test_worked_example():
     result = evaluate(worked_example_rows(), TR, 2023, 3, "T3")
     assert (result["traeger_id"], result["jahr"], result["bis_monat"], result["wartezeit"]) == (
-        TR, 2023, 3, "T3")
+        TR,
+        2023,
+        3,
+        "T3",
+    )
     assert [z["id"] for z in result["ziele"]] == [
-        "integrationen", "k2", "k2_abstand", "k3", "integrationen_lzb"]
+        "integrationen",
+        "k2",
+        "k2_abstand",
+        "k3",
+        "integrationen_lzb",
+    ]
     z = by_id(result)
     # id: vorjahr, aktuell, veraenderung, zielwert, digits, einheit, schwelle, status
     expected = {
@@ -63,7 +81,13 @@ def test_worked_example():
     assert z["k2_abstand"]["aktuell"] == pytest.approx(100 * 355 / 5300 - 100 * 275 / 5300)
     # Monitoring: no data (ELB March missing) -> all not computable.
     assert [m["id"] for m in result["monitoring"]] == [
-        "llu", "luh", "bg", "elb", "anteil_bd", "lzb_4j"]
+        "llu",
+        "luh",
+        "bg",
+        "elb",
+        "anteil_bd",
+        "lzb_4j",
+    ]
     for m in result["monitoring"]:
         assert m["vorjahr"] is None and m["aktuell"] is None and m["veraenderung"] is None
     assert result["monitoring"][4]["einheit"] == "pp"

@@ -1,4 +1,4 @@
-"""The worked example of fachkonzept 3.3, end to end through import and `auswerten --format json`."""
+"""The worked example of fachkonzept 3.3, end to end through import and JSON output."""
 
 from __future__ import annotations
 
@@ -24,8 +24,14 @@ def beispiel_zeilen() -> list[dict]:
         )
 
     # ELB frauen = ELB maenner; gesamt is not given and must be derived.
-    for monat, elb in [("2021-12", 5000), ("2022-01", 5050), ("2022-02", 5100),
-                       ("2022-12", 5250), ("2023-01", 5300), ("2023-02", 5350)]:  # fmt: skip
+    for monat, elb in [
+        ("2021-12", 5000),
+        ("2022-01", 5050),
+        ("2022-02", 5100),
+        ("2022-12", 5250),
+        ("2023-01", 5300),
+        ("2023-02", 5350),
+    ]:
         add(monat, "ELB", "frauen", elb)
         add(monat, "ELB", "maenner", elb)
     reihen = {
@@ -46,8 +52,21 @@ def auswertung(tmp_path, cli) -> dict:
     datei = schreibe_csv(tmp_path / "beispiel_3_3.csv", beispiel_zeilen())
     store = tmp_path / "s.sqlite"
     assert cli("import", datei, "--store", store).code == 0
-    lauf = cli("auswerten", "--store", store, "--traeger", "05154", "--jahr", 2023,
-               "--bis-monat", 3, "--wartezeit", "T3", "--format", "json")  # fmt: skip
+    lauf = cli(
+        "auswerten",
+        "--store",
+        store,
+        "--traeger",
+        "05154",
+        "--jahr",
+        2023,
+        "--bis-monat",
+        3,
+        "--wartezeit",
+        "T3",
+        "--format",
+        "json",
+    )
     assert lauf.code == 0, lauf.err
     return lauf.json()
 
@@ -62,7 +81,9 @@ def auswertung(tmp_path, cli) -> dict:
         ("integrationen_lzb", 180, 176, -4, 180, "gefährdet", 4),
     ],
 )
-def test_worked_example(auswertung, ziel, vorjahr, aktuell, veraenderung, zielwert, status, stellen):
+def test_worked_example(
+    auswertung, ziel, vorjahr, aktuell, veraenderung, zielwert, status, stellen
+):
     z = next(z for z in auswertung["ziele"] if z["id"] == ziel)
     assert z["vorjahr"] == pytest.approx(vorjahr, abs=0.5 * 10**-4)
     assert z["aktuell"] == pytest.approx(aktuell, abs=0.5 * 10**-4)
@@ -77,15 +98,32 @@ def test_contract_fields(auswertung):
     assert (auswertung["bis_monat"], auswertung["wartezeit"]) == (3, "T3")
     schwellen = {z["id"]: z["schwelle"] for z in auswertung["ziele"]}
     assert schwellen == {
-        "integrationen": 2.5, "k2": 2.7, "k2_abstand": -0.4, "k3": -2.7, "integrationen_lzb": 0,
-    }  # fmt: skip
+        "integrationen": 2.5,
+        "k2": 2.7,
+        "k2_abstand": -0.4,
+        "k3": -2.7,
+        "integrationen_lzb": 0,
+    }
     einheiten = {z["id"]: z["einheit"] for z in auswertung["ziele"]}
     assert einheiten == {
-        "integrationen": "%", "k2": "%", "k2_abstand": "pp", "k3": "%", "integrationen_lzb": "abs",
-    }  # fmt: skip
+        "integrationen": "%",
+        "k2": "%",
+        "k2_abstand": "pp",
+        "k3": "%",
+        "integrationen_lzb": "abs",
+    }
     for z in auswertung["ziele"]:
-        assert set(z) >= {"id", "vorjahr", "aktuell", "veraenderung", "einheit", "schwelle",
-                          "zielwert", "status", "knapp"}  # fmt: skip
+        assert set(z) >= {
+            "id",
+            "vorjahr",
+            "aktuell",
+            "veraenderung",
+            "einheit",
+            "schwelle",
+            "zielwert",
+            "status",
+            "knapp",
+        }
     # the example holds no monitoring figures: shown as not computable, with the reason
     for m in auswertung["monitoring"]:
         assert m["veraenderung"] is None and "fehlt" in m["grund"]

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .auswertung import HINWEIS_BEISPIELDATEN, Auswertung, runden
+from .kennzahlen import JAHRESWERTE
 
 _FORMEL_ANFANG = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,9 +34,9 @@ def wert_mit_einheit(wert: float | None, einheit: str, vorzeichen: bool = False)
     return zahl(wert, 0, vorzeichen)
 
 
-def _stellen(kennzahl_wert: float | None) -> int:
-    """Year-to-date values: counts as whole numbers, quotas and small values with one decimal."""
-    return 0 if kennzahl_wert is None or abs(kennzahl_wert) >= 1000 else 1
+def stellen(kennzahl: str) -> int:
+    """Decimals shown for a year-to-date value: quotas and shares one, counts and euros none."""
+    return 1 if JAHRESWERTE[kennzahl][0] in ("jfw", "anteil") else 0
 
 
 def _kurz(text: str, laenge: int = 60) -> str:
@@ -74,11 +75,11 @@ def auswertung_als_text(a: Auswertung) -> str:
         zeilen.append(
             [
                 _kurz(z["bezeichnung"]),
-                zahl(z["vorjahr"], _stellen(z["vorjahr"])),
-                zahl(z["aktuell"], _stellen(z["aktuell"])),
+                zahl(z["vorjahr"], stellen(z["kennzahl"])),
+                zahl(z["aktuell"], stellen(z["kennzahl"])),
                 wert_mit_einheit(z["veraenderung"], z["einheit"], True),
                 f"{z['vergleich']} {wert_mit_einheit(z['schwelle'], z['einheit'], True)}",
-                zahl(z["zielwert"], _stellen(z["zielwert"])),
+                zahl(z["zielwert"], stellen(z["kennzahl"])),
                 "" if noch is None else zahl(noch),
                 status,
             ]
@@ -109,8 +110,8 @@ def auswertung_als_text(a: Auswertung) -> str:
                 [
                     [
                         _kurz(m["bezeichnung"]),
-                        zahl(m["vorjahr"], _stellen(m["vorjahr"])),
-                        zahl(m["aktuell"], _stellen(m["aktuell"])),
+                        zahl(m["vorjahr"], stellen(m["kennzahl"])),
+                        zahl(m["aktuell"], stellen(m["kennzahl"])),
                         wert_mit_einheit(m["veraenderung"], m["einheit"], True),
                     ]
                     for m in a.monitoring
@@ -158,13 +159,14 @@ def auswertung_als_csv(a: Auswertung) -> str:
     kopf = [
         "traeger_id", "jahr", "bis_monat", "wartezeit", "bereich", "id", "bezeichnung", "vorjahr",
         "aktuell", "veraenderung", "einheit", "schwelle", "zielwert", "distanz", "noch_benoetigt",
-        "status", "knapp", "grund",
+        "status", "knapp", "grund", "hinweis",
     ]  # fmt: skip
     zeilen = []
     for bereich, eintraege in (("ziel", a.ziele), ("monitoring", a.monitoring)):
         for e in eintraege:
             zeilen.append(
                 [a.traeger_id, a.jahr, a.bis_monat, a.wartezeit, bereich]
-                + [e.get(k) for k in kopf[5:]]
+                + [e.get(k) for k in kopf[5:-1]]
+                + [HINWEIS_BEISPIELDATEN if a.beispieldaten else ""]
             )
     return csv_text(kopf, zeilen)

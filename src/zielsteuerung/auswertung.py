@@ -223,7 +223,10 @@ def auswerten(
     if not 1 <= bis_monat <= 12:
         raise EingabeFehler("--bis-monat muss zwischen 1 und 12 liegen.")
     tabelle = auswerten_panel(panel, vereinbarung, jahr, bis_monat)
-    genutzt = werte[werte["monat"].between((jahr - 2) * 100 + 12, jahr * 100 + bis_monat)]
+    genutzt = werte[
+        werte["monat"].between((jahr - 2) * 100 + 12, (jahr - 1) * 100 + bis_monat)
+        | werte["monat"].between((jahr - 1) * 100 + 12, jahr * 100 + bis_monat)
+    ]
     importe = {i.import_id: i for i in db.importe()}
     quellen = [importe[int(i)] for i in sorted(genutzt["import_id"].unique())]
     ergebnis = Auswertung(

@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 internal error, 2 wrong input (file, mapping, agreement
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -21,8 +22,38 @@ from .datenbestand import Datenbestand, standardpfad
 from .fehler import EingabeFehler, ZielsteuerungFehler
 from .kennzahlen import KENNZAHLEN, Panel, monatskennzahlen
 from .merkmale import GESCHLECHTER, WARTEZEITEN
+from .traeger import TraegerAufloesung
 from .vereinbarung import Zielvereinbarung, beispiel, beispiel_text
 from .vereinbarung import lade as lade_vereinbarung
+
+# argparse's own texts in German (it looks them up through gettext at call time).
+_ARGPARSE_DEUTSCH = {
+    "usage: ": "Aufruf: ",
+    "positional arguments": "Argumente",
+    "options": "Optionen",
+    "optional arguments": "Optionen",
+    "show this help message and exit": "diese Hilfe anzeigen und beenden",
+    "show program's version number and exit": "Programmversion anzeigen und beenden",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: Fehler: %(message)s\n",
+    "the following arguments are required: %s": "diese Angaben fehlen: %s",
+    "argument %(argument_name)s: %(message)s": "Angabe %(argument_name)s: %(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "ungültige Auswahl: %(value)r (möglich: %(choices)s)"
+    ),
+    "invalid %(type)s value: %(value)r": "ungültiger Wert: %(value)r",
+    "unrecognized arguments: %s": "unbekannte Angaben: %s",
+    "expected one argument": "erwartet einen Wert",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "mehrdeutige Angabe: %(option)s passt zu %(matches)s"
+    ),
+}
+
+
+def _deutsch(text: str) -> str:
+    return _ARGPARSE_DEUTSCH.get(text, text)
+
+
+argparse._ = _deutsch  # type: ignore[attr-defined]
 
 
 class _Fortschritt:
@@ -39,6 +70,8 @@ class _Fortschritt:
         elif self.terminal:
             self.letzte = f"\r{text}: {anteil:4.0%}"
             print(self.letzte, end="", file=sys.stderr, flush=True)
+            if anteil >= 1:
+                self._ende()
         elif anteil >= 1:
             print(f"{text}: fertig", file=sys.stderr, flush=True)
 
@@ -153,6 +186,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ORDNER",
         help="Zielordner für Beispieldaten und Datenbestand (Standard: ./zielsteuerung-demo)",
     )
+    demo.add_argument(
+        "--store",
+        type=Path,
+        metavar="PFAD",
+        help="Datenbestand für die Beispieldaten (Standard: ORDNER/beispiel-datenbestand.sqlite)",
+    )
     demo.add_argument("--format", choices=("table", "json"), default="table")
 
     ver = sub.add_parser(
@@ -162,12 +201,32 @@ def _parser() -> argparse.ArgumentParser:
         "Vorlage aus. Mit DATEI: prüft die Datei und meldet alle Fehler.",
     )
     ver.add_argument("datei", nargs="?", type=Path, metavar="DATEI")
+    ver.add_argument(
+        "-o",
+        "--ausgabe",
+        type=Path,
+        metavar="DATEI",
+        help="Vorlage in diese Datei schreiben (UTF-8)",
+    )
 
     best = sub.add_parser(
         "bestand", help="importierte Dateien mit Herkunft (Dateiname, SHA-256, Zeitpunkt) zeigen"
     )
     _store_argument(best)
     return p
+
+
+def _traeger(text: str | None) -> str | None:
+    """A Träger as the user typed it: Regionalschlüssel, BA Jobcenter number or name."""
+    if text is None:
+        return None
+    traeger_id, _ = TraegerAufloesung().aufloesen(text)
+    if traeger_id is None:
+        raise EingabeFehler(
+            f"Träger „{text}“ unbekannt; bitte den 5-stelligen Regionalschlüssel angeben "
+            "(z. B. 05154)."
+        )
+    return traeger_id
 
 
 def _vereinbarung(args: argparse.Namespace) -> Zielvereinbarung:
@@ -215,7 +274,7 @@ def _auswerten(args: argparse.Namespace) -> int:
     vereinbarung = _vereinbarung(args)
     with Datenbestand(_store(args)) as db:
         ergebnis = auswerten(
-            db, vereinbarung, args.traeger, args.jahr, args.bis_monat, args.wartezeit
+            db, vereinbarung, _traeger(args.traeger), args.jahr, args.bis_monat, args.wartezeit
         )
     _ausgeben(args.format, ergebnis)
     return 0
@@ -231,8 +290,12 @@ def _monat_argument(text: str | None, name: str) -> int | None:
 
 
 def _kennzahlen(args: argparse.Namespace) -> int:
+    args.traeger = _traeger(args.traeger)
     with Datenbestand(_store(args)) as db:
         werte = db.neueste_werte(args.wartezeit, [args.traeger])
+        beispiel = any(
+            i.beispieldaten for i in db.importe() if i.import_id in set(werte["import_id"])
+        )
     if werte.empty:
         raise EingabeFehler(
             f"Für Träger {args.traeger} liegen keine Daten mit Wartezeit {args.wartezeit} vor."
@@ -263,10 +326,11 @@ def _kennzahlen(args: argparse.Namespace) -> int:
             )
         )
     elif args.format == "csv":
+        hinweis = [HINWEIS_BEISPIELDATEN if beispiel else ""]
         sys.stdout.write(
             csv_text(
-                ["traeger_id", "monat", "kennzahl", "geschlecht", "wert", "grund"],
-                ([args.traeger, *z] for z in lang.itertuples(index=False, name=None)),
+                ["traeger_id", "monat", "kennzahl", "geschlecht", "wert", "grund", "hinweis"],
+                ([args.traeger, *z, *hinweis] for z in lang.itertuples(index=False, name=None)),
             )
         )
     else:
@@ -278,6 +342,8 @@ def _kennzahlen(args: argparse.Namespace) -> int:
             dropna=False,
             sort=False,
         )
+        if beispiel:
+            print(f"*** {HINWEIS_BEISPIELDATEN} ***")
         print(
             f"Kennzahlen nach § 48a SGB II (in %), Träger {args.traeger}, Wartezeit "
             f"{args.wartezeit}; – = nicht berechenbar (Gründe mit --format csv)"
@@ -302,14 +368,13 @@ def _demo(args: argparse.Namespace) -> int:
     ordner: Path = args.ordner
     ordner.mkdir(parents=True, exist_ok=True)
     csv_pfad = ordner / "beispieldaten-keine-amtlichen-werte.csv"
-    store = ordner / "beispiel-datenbestand.sqlite"
+    store: Path = args.store or ordner / "beispiel-datenbestand.sqlite"
     print(f"{HINWEIS_BEISPIELDATEN}: erzeuge synthetische Grunddaten …", file=sys.stderr)
     erzeuge_beispieldaten().to_csv(csv_pfad, sep=";", index=False, encoding="utf-8")
-    with tempfile.TemporaryDirectory(dir=ordner) as tmp:
+    store.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=store.parent) as tmp:  # a fresh store, swapped in whole
         neu = Path(tmp) / store.name
         importiere([csv_pfad], neu, None, _Fortschritt())
-        with Datenbestand(neu) as db:
-            db.con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         for rest in (store.with_name(store.name + "-wal"), store.with_name(store.name + "-shm")):
             rest.unlink(missing_ok=True)
         os.replace(neu, store)
@@ -326,7 +391,11 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _vereinbarung_befehl(args: argparse.Namespace) -> int:
     if args.datei is None:
-        print(beispiel_text(), end="")
+        if args.ausgabe:
+            args.ausgabe.write_text(beispiel_text(), encoding="utf-8")
+            print(f"Vorlage geschrieben: {args.ausgabe}")
+        else:
+            print(beispiel_text(), end="")
         return 0
     v = lade_vereinbarung(args.datei)
     print(
@@ -380,6 +449,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Abgebrochen.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into a program that stopped reading (e.g. head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:
         if args.debug:
             raise
@@ -393,4 +465,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> None:
     """Console-script entry point."""
+    for strom in (sys.stdout, sys.stderr):
+        if not strom.isatty() and isinstance(strom, io.TextIOWrapper):
+            strom.reconfigure(encoding="utf-8")  # redirected output is UTF-8, also on Windows
     sys.exit(main())

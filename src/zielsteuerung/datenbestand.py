@@ -92,6 +92,10 @@ class ImportInfo:
     beispieldaten: bool
 
 
+def _zahl(wert: float | None) -> str:
+    return "leer" if wert is None else f"{wert:g}"
+
+
 def _info(zeile: tuple[object, ...]) -> ImportInfo:
     import_id, dateiname, sha256, importiert_am, zeilen, beispieldaten = zeile
     return ImportInfo(
@@ -205,13 +209,16 @@ class Datenbestand:
         Rows already present with the same value are skipped; a row whose vintage key is
         stored with another value is a conflict, and then nothing is stored.
         """
-        jetzt = dt.datetime.now().replace(microsecond=0).isoformat()
+        beginn = dt.datetime.now().replace(microsecond=0)
         gesamt = sum(len(d[0]) for d in dateien)
         erledigt = 0
         neu_je_datei: list[int] = []
         with self._schreiben() as con:
             con.execute("CREATE TEMP TABLE IF NOT EXISTS neu AS SELECT * FROM grunddaten WHERE 0")
-            for daten, dateiname, sha256, namen, beispieldaten in dateien:
+            for nr, (daten, dateiname, sha256, namen, beispieldaten) in enumerate(dateien):
+                # a file without Datenstand counts as produced at its import; of several files
+                # in one command, the later one counts as newer
+                jetzt = (beginn + dt.timedelta(seconds=nr)).isoformat()
                 cur = con.execute(
                     "INSERT INTO importe (dateiname, sha256, importiert_am, zeilen, "
                     "beispieldaten) VALUES (?, ?, ?, ?, ?)",
@@ -244,8 +251,8 @@ class Datenbestand:
                             (
                                 dateiname,
                                 f"Träger {k[0]}, {k[4] // 100}-{k[4] % 100:02d}, {k[1]} {k[2]}, "
-                                f"{k[3]}, Datenstand {k[5]}: gespeichert {k[6]} (aus {k[8]}), "
-                                f"in dieser Datei {k[7]}",
+                                f"{k[3]}, Datenstand {k[5]}: gespeichert {_zahl(k[6])} "
+                                f"(aus {k[8]}), in dieser Datei {_zahl(k[7])}",
                             )
                             for k in konflikte
                         ]

@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
+import re
+import tempfile
+import warnings
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +21,7 @@ from . import monate
 from .datenbestand import Datenbestand, KonfliktGefunden
 from .fehler import EingabeFehler, ImportFehler, Problem
 from .merkmale import FEHLKENNZEICHEN, geschlecht_code, wartezeit_code
-from .spaltenzuordnung import DIMENSIONEN, Spaltenzuordnung, Wertspalte
+from .spaltenzuordnung import DIMENSIONEN, KENNZAHL_GRUNDDATEN, Spaltenzuordnung, Wertspalte
 from .traeger import TraegerAufloesung
 
 MAX_PROBLEME = 50
@@ -131,37 +135,61 @@ def _trennzeichen(text: str, z: Spaltenzuordnung) -> str:
     return beste
 
 
-def _lese_csv(text: str, s: _Sammler, z: Spaltenzuordnung) -> tuple[list[str], pd.DataFrame, int]:
+_Gelesen = tuple[list[str], pd.DataFrame, int, str | None]  # header, body, header row, separator
+
+
+def _lese_csv(text: str, s: _Sammler, z: Spaltenzuordnung) -> _Gelesen:
     trenner = _trennzeichen(text, z)
     kopf_probe = list(csv.reader(io.StringIO("\n".join(text.splitlines()[:30])), delimiter=trenner))
     kopf_index = _kopfzeile_finden(kopf_probe, z)
     try:
-        roh = pd.read_csv(
-            io.StringIO(text),
-            sep=trenner,
-            dtype=str,
-            keep_default_na=False,
-            skiprows=kopf_index,
-            header=0,
-            skip_blank_lines=False,
-            engine="c",
-        )
+        with warnings.catch_warnings(record=True) as gewarnt:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            roh = pd.read_csv(
+                io.StringIO(text),
+                sep=trenner,
+                dtype=str,
+                keep_default_na=False,
+                skiprows=kopf_index,
+                header=0,
+                skip_blank_lines=False,
+                index_col=False,
+                engine="c",
+            )
     except pd.errors.EmptyDataError:
-        return [], pd.DataFrame(), kopf_index + 1
+        return [], pd.DataFrame(), kopf_index + 1, trenner
     except pd.errors.ParserError as exc:
-        s.fehler(f"Die CSV-Struktur ist fehlerhaft ({exc}).")
+        treffer = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if treffer:
+            soll, zeile, ist = (int(g) for g in treffer.groups())
+            s.fehler(
+                f"{ist} Felder statt {soll} wie in der Kopfzeile (Trennzeichen „{trenner}“). "
+                "Enthält ein Wert das Trennzeichen, muss er in Anführungszeichen stehen.",
+                zeile + kopf_index,
+            )
+        else:
+            s.fehler('Die CSV-Struktur ist fehlerhaft (z. B. ein nicht geschlossenes „"“).')
         s.abbrechen_falls_noetig()
         raise
     kopf = [str(k) for k in roh.columns]
+    if gewarnt:  # rows longer than the header: only empty trailing fields are harmless
+        for nr, felder in enumerate(csv.reader(io.StringIO(text), delimiter=trenner), start=1):
+            if nr > kopf_index + 1 and any(f.strip() for f in felder[len(kopf) :]):
+                s.fehler(
+                    f"{len(felder)} Felder statt {len(kopf)} wie in der Kopfzeile; die "
+                    "überzähligen Felder enthalten Werte.",
+                    nr,
+                )
+        s.abbrechen_falls_noetig()
     roh.columns = pd.RangeIndex(len(kopf))
-    return kopf, roh, kopf_index + 1
+    return kopf, roh, kopf_index + 1, trenner
 
 
-def _lese_xlsx(pfad: Path, s: _Sammler, z: Spaltenzuordnung) -> tuple[list[str], pd.DataFrame, int]:
+def _lese_xlsx(rohdaten: bytes, s: _Sammler, z: Spaltenzuordnung) -> _Gelesen:
     import openpyxl
 
     try:
-        mappe = openpyxl.load_workbook(pfad, read_only=True, data_only=True)
+        mappe = openpyxl.load_workbook(io.BytesIO(rohdaten), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for broken files
         s.fehler(f"Die Excel-Datei ist beschädigt oder nicht lesbar ({type(exc).__name__}).")
         s.abbrechen_falls_noetig()
@@ -179,19 +207,17 @@ def _lese_xlsx(pfad: Path, s: _Sammler, z: Spaltenzuordnung) -> tuple[list[str],
         mappe.close()
     kopf_index = _kopfzeile_finden([["" if c is None else str(c) for c in r] for r in zeilen], z)
     if len(zeilen) <= kopf_index:
-        return [], pd.DataFrame(), kopf_index + 1
+        return [], pd.DataFrame(), kopf_index + 1, None
     kopf = ["" if c is None else str(c).strip() for c in zeilen[kopf_index]]
     breite = len(kopf)
     rumpf = [(r + [None] * breite)[:breite] for r in zeilen[kopf_index + 1 :]]
     roh = pd.DataFrame(rumpf, columns=pd.RangeIndex(breite), dtype=object)
     for spalte in roh.columns:  # numbers and dates stay native for "wert"; text for the rest
         roh[spalte] = roh[spalte].where(roh[spalte].notna(), "")
-    return kopf, roh, kopf_index + 1
+    return kopf, roh, kopf_index + 1, None
 
 
-def _lese_datei(
-    pfad: Path, rohdaten: bytes, s: _Sammler, z: Spaltenzuordnung
-) -> tuple[list[str], pd.DataFrame, int]:
+def _lese_datei(pfad: Path, rohdaten: bytes, s: _Sammler, z: Spaltenzuordnung) -> _Gelesen:
     endung = pfad.suffix.lower()
     if not rohdaten.strip():
         s.fehler("Die Datei ist leer.")
@@ -230,7 +256,7 @@ def _lese_datei(
             )
         else:
             s.abbrechen_falls_noetig()
-            return _lese_xlsx(pfad, s, z)
+            return _lese_xlsx(rohdaten, s, z)
     elif rohdaten.startswith(b"%PDF"):
         s.fehler("Die Datei ist ein PDF, weder CSV noch Excel (.xlsx).")
     s.abbrechen_falls_noetig()
@@ -311,21 +337,31 @@ def _in_langformat(
             )
     s.abbrechen_falls_noetig()
 
-    leer = roh.apply(lambda sp: sp.astype(str).str.strip() == "").all(axis=1)
-    roh = roh.loc[~leer]
+    gefuellt = roh.apply(lambda sp: sp.astype(str).str.strip() != "").sum(axis=1)
+    roh = roh.loc[gefuellt > 0]
+    fussnoten = 0
+    while fussnoten < len(roh) and gefuellt[roh.index[len(roh) - 1 - fussnoten]] == 1:
+        fussnoten += 1  # "Quelle: Statistik der BA" and similar lines under the table
+    if 0 < fussnoten < len(roh):
+        s.warnung(
+            f"{_anzahl(fussnoten, 'Zeile', 'Zeilen')} unter der Tabelle mit nur einem Eintrag "
+            "(Fußnoten, Quellenangaben) übersprungen.",
+            int(roh.index[len(roh) - fussnoten]) + erste_zeile + 1,
+        )
+        roh = roh.iloc[: len(roh) - fussnoten]
     zeilennummern = roh.index.to_numpy() + erste_zeile + 1
     teile = []
     for spalte, wertspalte in wertspalten:
-        teil = pd.DataFrame({"_zeile": zeilennummern, "_spalte": kopf[spalte]})
+        teil = pd.DataFrame({"zeile_nr": zeilennummern, "quelle_spalte": kopf[spalte]})
         for dim in DIMENSIONEN:
             fest = getattr(wertspalte, dim, None)
             if dim in dimensionen:
                 teil[dim] = roh[dimensionen[dim]].astype(str).to_numpy()
             elif fest is not None:
-                teil[dim] = fest
+                teil[dim] = monate.als_text(fest) if dim == "berichtsmonat" else fest
             else:
                 teil[dim] = z.feste_werte.get(dim)
-        teil["_rolle"] = wertspalte.rolle
+        teil["rolle"] = wertspalte.rolle
         teil["wert"] = roh[spalte].to_numpy()
         teile.append(teil)
     beispieldaten = bool(hinweise) and bool(
@@ -341,14 +377,25 @@ def _in_langformat(
 # --- validation ------------------------------------------------------------------------------
 
 
+def _anzahl(n: int, einzahl: str, mehrzahl: str) -> str:
+    return f"{n:,} {einzahl if n == 1 else mehrzahl}".replace(",", ".")
+
+
 def _abbilden(werte: pd.Series, funktion: Callable[[str], object]) -> pd.Series:
     """Apply a parser to each distinct value once (files repeat few distinct texts)."""
     tabelle = {u: funktion(u) for u in pd.unique(werte)}
     return werte.map(tabelle)
 
 
-def _zahlen(werte: pd.Series, dezimal: str | None) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """(numbers, missing marker or None, unparseable mask)."""
+def _zahlen(
+    werte: pd.Series, dezimal: str | None, tausenderpunkt: bool
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(numbers, missing marker or None, unparseable mask).
+
+    Without a mapping the decimal mark is guessed per file: a comma anywhere means decimal
+    comma. In a ';'-separated file (German Excel) without any comma, values whose dots all
+    group thousands ("10.512") are read as thousands, not as decimals.
+    """
     ist_text = werte.map(lambda v: isinstance(v, str))
     text = werte.where(ist_text, "").astype(str).str.strip().str.replace("\u00a0", "", regex=False)
     kennzeichen = text.where(ist_text & text.isin(FEHLKENNZEICHEN))
@@ -356,7 +403,15 @@ def _zahlen(werte: pd.Series, dezimal: str | None) -> tuple[pd.Series, pd.Series
     zu_parsen = ist_text & kennzeichen.isna()
     t = text[zu_parsen].str.replace("€", "", regex=False).str.replace(" ", "", regex=False)
     if dezimal is None:
-        dezimal = "," if t.str.contains(",", regex=False).any() else "."
+        gepunktet = t[t.str.contains(".", regex=False)]
+        if t.str.contains(",", regex=False).any() or (
+            tausenderpunkt
+            and len(gepunktet)
+            and gepunktet.str.fullmatch(r"-?\d{1,3}(\.\d{3})+").all()
+        ):
+            dezimal = ","
+        else:
+            dezimal = "."
     if dezimal == ",":
         mehrdeutig = t.str.contains(".", regex=False) & ~t.str.fullmatch(
             r"-?\d{1,3}(\.\d{3})+(,\d+)?"
@@ -377,103 +432,99 @@ def _zahlen(werte: pd.Series, dezimal: str | None) -> tuple[pd.Series, pd.Series
 def _melden(
     s: _Sammler, lang: pd.DataFrame, kopf: dict[str, str], maske: pd.Series, dim: str, text: str
 ) -> None:
-    for zeile in lang.loc[maske].head(MAX_PROBLEME).itertuples():
-        spalte = kopf.get(dim) or zeile._spalte
-        wert = getattr(zeile, dim)
-        s.fehler(text.format(wert=wert), int(zeile._zeile), spalte)
+    """One problem per masked row (up to the limit), quoting the file's own text."""
+    treffer = lang.loc[maske].head(MAX_PROBLEME)
+    for nr, quelle, wert in zip(
+        treffer["zeile_nr"], treffer["quelle_spalte"], treffer[dim], strict=True
+    ):
+        s.fehler(text.format(wert=wert), int(nr), kopf.get(dim) or quelle)
     s.weitere += max(0, int(maske.sum()) - MAX_PROBLEME)
 
 
+def _gelesen(
+    s: _Sammler,
+    lang: pd.DataFrame,
+    kopf: dict[str, str],
+    dim: str,
+    funktion: Callable[[str], object],
+    text: str,
+    leer_erlaubt: bool = False,
+) -> pd.Series:
+    """Parse one dimension; report every value that does not parse."""
+    roh = lang[dim].fillna("")
+    neu = _abbilden(roh, funktion)
+    fehlerhaft = neu.isna()
+    if leer_erlaubt:
+        fehlerhaft &= roh.astype(str).str.strip() != ""
+    _melden(s, lang, kopf, fehlerhaft, dim, text)
+    return neu
+
+
 def _pruefen(
-    eingang: _Lang, s: _Sammler, z: Spaltenzuordnung
+    eingang: _Lang, s: _Sammler, z: Spaltenzuordnung, tausenderpunkt: bool
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     lang, kopf = eingang.daten, eingang.kopf
     aufloesung = TraegerAufloesung(z.traeger)
     ids = _abbilden(lang["traeger_id"].fillna(""), aufloesung.aufloesen)
-    lang["_repariert"] = ids.str[1].astype(bool)
-    lang["traeger_id_neu"] = ids.str[0]
-    _melden(
-        s,
-        lang,
-        kopf,
-        lang["traeger_id_neu"].isna(),
-        "traeger_id",
-        "Träger „{wert}“ unbekannt: erwartet wird ein 5-stelliger Regionalschlüssel (z. B. "
-        "05154), eine BA-Jobcenter-Nummer oder ein Name aus dem Träger-Verzeichnis.",
-    )
-    if lang["_repariert"].any():
-        erste = lang.loc[lang["_repariert"]].iloc[0]
+    repariert = ids.str[1].astype(bool)
+    if repariert.any():
+        erste = lang.loc[repariert].iloc[0]
         s.warnung(
-            f"Träger-Kennung ohne führende Null ({int(lang['_repariert'].sum())} Zeilen, z. B. "
-            f"„{erste['traeger_id']}“): als „{erste['traeger_id_neu']}“ übernommen. Die Datei "
+            f"Träger-Kennung ohne führende Null ({int(repariert.sum())} Zeilen, z. B. "
+            f"„{erste['traeger_id']}“): als „{ids[repariert].iloc[0][0]}“ übernommen. Die Datei "
             "wurde vermutlich in Excel geöffnet; bitte die Spalte als Text formatieren.",
-            int(erste["_zeile"]),
+            int(erste["zeile_nr"]),
             kopf.get("traeger_id"),
         )
-    lang["traeger_id"] = lang.pop("traeger_id_neu")
-
-    lang["monat"] = _abbilden(lang["berichtsmonat"].fillna(""), monate.parse_monat)
-    _melden(
-        s,
-        lang,
-        kopf,
-        lang["monat"].isna(),
-        "berichtsmonat",
+    lang["traeger_id"] = _gelesen(
+        s, lang, kopf, "traeger_id", lambda t: aufloesung.aufloesen(t)[0],
+        "Träger „{wert}“ unbekannt: erwartet wird ein 5-stelliger Regionalschlüssel (z. B. "
+        "05154), eine BA-Jobcenter-Nummer oder ein Name aus dem Träger-Verzeichnis.",
+    )  # fmt: skip
+    lang["monat"] = _gelesen(
+        s, lang, kopf, "berichtsmonat", monate.parse_monat,
         "Berichtsmonat „{wert}“ nicht lesbar; erwartet JJJJ-MM (z. B. 2023-07).",
-    )
+    )  # fmt: skip
 
     def merkmal(text: str) -> str | None:
         return z.merkmal(text)
 
-    lang["merkmal_neu"] = _abbilden(lang["merkmal"].fillna(""), merkmal)
-    if lang["_rolle"].notna().any():
+    codes = _abbilden(lang["merkmal"].fillna(""), merkmal)
+    if lang["rolle"].notna().any():
         paare = _abbilden(lang["merkmal"].fillna(""), z.kennzahl)
-        zaehler = lang["_rolle"] == "zaehler"
-        nenner = lang["_rolle"] == "nenner"
-        lang.loc[zaehler, "merkmal_neu"] = paare[zaehler].str[0]
-        lang.loc[nenner, "merkmal_neu"] = paare[nenner].str[1]
+        zaehler, nenner = lang["rolle"] == "zaehler", lang["rolle"] == "nenner"
+        codes[zaehler] = paare[zaehler].str[0]
+        codes[nenner] = paare[nenner].str[1]
     _melden(
         s,
         lang,
         kopf,
-        lang["merkmal_neu"].isna(),
+        codes.isna() & lang["rolle"].isna(),
         "merkmal",
         "Merkmal „{wert}“ unbekannt; erlaubt sind die Codes der Tabelle 2.2 (z. B. INT, ELB, "
         "LZB) oder eine Zuordnung im Abschnitt [merkmale] der Spaltenzuordnung.",
     )
-    lang["merkmal"] = lang.pop("merkmal_neu")
-
-    lang["geschlecht"] = _abbilden(lang["geschlecht"].fillna(""), geschlecht_code)
     _melden(
-        s,
-        lang,
-        kopf,
-        lang["geschlecht"].isna(),
-        "geschlecht",
+        s, lang, kopf, codes.isna() & lang["rolle"].notna(), "merkmal",
+        "Kennzahl „{wert}“ unbekannt für Zähler/Nenner; bekannt sind "
+        + ", ".join(KENNZAHL_GRUNDDATEN)
+        + ". Weitere im Abschnitt [kennzahlen] der Spaltenzuordnung.",
+    )  # fmt: skip
+    lang["merkmal"] = codes
+    lang["geschlecht"] = _gelesen(
+        s, lang, kopf, "geschlecht", geschlecht_code,
         "Geschlecht „{wert}“ unbekannt; erlaubt: gesamt, frauen, maenner.",
-    )
-    lang["wartezeit"] = _abbilden(lang["wartezeit"].fillna(""), wartezeit_code)
-    _melden(
-        s,
-        lang,
-        kopf,
-        lang["wartezeit"].isna(),
-        "wartezeit",
+    )  # fmt: skip
+    lang["wartezeit"] = _gelesen(
+        s, lang, kopf, "wartezeit", wartezeit_code,
         "Wartezeit „{wert}“ unbekannt; erlaubt: T0 oder T3.",
-    )
-    datenstand = lang["datenstand"].fillna("")
-    lang["datenstand_neu"] = _abbilden(datenstand, monate.parse_datum)
-    _melden(
-        s,
-        lang,
-        kopf,
-        lang["datenstand_neu"].isna() & (datenstand.str.strip() != ""),
-        "datenstand",
-        "Datenstand „{wert}“ ist kein Datum; erwartet JJJJ-MM-TT.",
-    )
-    lang["datenstand"] = lang.pop("datenstand_neu")
+    )  # fmt: skip
+    lang["datenstand"] = _gelesen(
+        s, lang, kopf, "datenstand", monate.parse_datum,
+        "Datenstand „{wert}“ ist kein Datum; erwartet JJJJ-MM-TT.", leer_erlaubt=True,
+    )  # fmt: skip
 
-    zahlen, kennzeichen, unlesbar = _zahlen(lang["wert"], z.dezimalzeichen)
+    zahlen, kennzeichen, unlesbar = _zahlen(lang["wert"], z.dezimalzeichen, tausenderpunkt)
     _melden(s, lang, kopf, unlesbar, "wert", "Wert „{wert}“ ist keine Zahl.")
     _melden(
         s,
@@ -501,12 +552,12 @@ def _pruefen(
                 f"{erste['merkmal']} {erste['geschlecht']} {monate.als_text(erste['monat'])} "
                 f"(Träger {erste['traeger_id']}, {erste['wartezeit']}) steht mehrfach mit "
                 f"verschiedenen Werten in der Datei: Zeilen "
-                + ", ".join(str(n) for n in zeilen["_zeile"].head(5))
+                + ", ".join(str(n) for n in zeilen["zeile_nr"].head(5))
                 + " ("
                 + ", ".join("leer" if pd.isna(w) else f"{w:g}" for w in zeilen["wert"].head(5))
                 + ").",
-                int(erste["_zeile"]),
-                erste["_spalte"],
+                int(erste["zeile_nr"]),
+                erste["quelle_spalte"],
             )
         s.abbrechen_falls_noetig()
         lang = lang.drop_duplicates(schluessel)
@@ -540,7 +591,8 @@ def _summen_pruefen(lang: pd.DataFrame, s: _Sammler) -> None:
             for (t, m, _w, mo, _d), r in beispiele.iterrows()
         ]
         s.warnung(
-            f"In {int(abweichung.sum())} Fällen ist gesamt nicht gleich frauen + maenner; "
+            f"In {_anzahl(int(abweichung.sum()), 'Fall', 'Fällen')} ist gesamt nicht gleich "
+            "frauen + maenner; "
             "verwendet wird gesamt. Beispiele: " + "; ".join(texte)
         )
 
@@ -557,10 +609,16 @@ def pruefe_datei(
     s = _Sammler(pfad.name)
     try:
         rohdaten = pfad.read_bytes()
+    except FileNotFoundError:
+        raise EingabeFehler(f"{pfad}: Datei nicht gefunden.") from None
+    except IsADirectoryError:
+        raise EingabeFehler(f"{pfad} ist ein Ordner, keine Datei.") from None
+    except PermissionError:
+        raise EingabeFehler(f"{pfad}: keine Berechtigung zum Lesen.") from None
     except OSError as exc:
-        raise EingabeFehler(f"{pfad}: Datei nicht lesbar ({exc.strerror}).") from None
+        raise EingabeFehler(f"{pfad}: Datei nicht lesbar (Fehler {exc.errno}).") from None
     fortschritt(f"Lese {pfad.name}", None)
-    kopf, roh, erste_zeile = _lese_datei(pfad, rohdaten, s, z)
+    kopf, roh, erste_zeile, trenner = _lese_datei(pfad, rohdaten, s, z)
     if not kopf or roh.shape[0] == 0:
         s.fehler("Die Datei enthält keine Datenzeilen.")
         s.abbrechen_falls_noetig()
@@ -568,8 +626,8 @@ def pruefe_datei(
     if lang.daten.empty:
         s.fehler("Die Datei enthält keine Datenzeilen.")
         s.abbrechen_falls_noetig()
-    fortschritt(f"Prüfe {len(lang.daten):,} Werte".replace(",", "."), None)
-    daten, namen = _pruefen(lang, s, z)
+    fortschritt(f"Prüfe {_anzahl(len(lang.daten), 'Wert', 'Werte')}", None)
+    daten, namen = _pruefen(lang, s, z, tausenderpunkt=trenner == ";")
     return GeprüfteDatei(
         pfad, hashlib.sha256(rohdaten).hexdigest(), daten, namen, lang.beispieldaten, s.warnungen
     )
@@ -582,7 +640,30 @@ def importiere(
     fortschritt: Fortschritt = _still,
 ) -> list[ImportErgebnis]:
     """Validate every file first; then store all of them in one transaction, or nothing."""
-    geprueft = [pruefe_datei(p, zuordnung, fortschritt) for p in pfade]
+    geprueft: list[GeprüfteDatei] = []
+    probleme: list[Problem] = []
+    weitere = 0
+    for pfad in pfade:  # every file is checked, so that all problems are reported at once
+        try:
+            geprueft.append(pruefe_datei(pfad, zuordnung, fortschritt))
+        except ImportFehler as exc:
+            probleme += exc.probleme
+            weitere += exc.weitere
+    if probleme:
+        raise ImportFehler(probleme, weitere)
+    store = Path(store)
+    if store.exists():
+        return _speichern(geprueft, store, fortschritt)
+    store.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=store.parent, prefix=".zielsteuerung-neu-") as tmp:
+        ergebnisse = _speichern(geprueft, Path(tmp) / store.name, fortschritt)
+        os.replace(Path(tmp) / store.name, store)  # a new store appears whole or not at all
+    return ergebnisse
+
+
+def _speichern(
+    geprueft: list[GeprüfteDatei], store: Path, fortschritt: Fortschritt
+) -> list[ImportErgebnis]:
     ergebnisse: list[ImportErgebnis] = []
     with Datenbestand(store, anlegen=True) as db:
         neue: list[GeprüfteDatei] = []

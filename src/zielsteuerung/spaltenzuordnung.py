@@ -8,15 +8,16 @@ per month). The format is documented in docs/spaltenzuordnung.md.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .fehler import EingabeFehler
-from .vereinbarung import toml_fehler
 from .merkmale import geschlecht_code, merkmal_code, normalisiere, wartezeit_code
 from .monate import parse_monat
+from .textdatei import text_lesen, toml_fehler
 
 DIMENSIONEN = (
     "traeger_id",
@@ -146,11 +147,9 @@ def lade(pfad: Path | str) -> Spaltenzuordnung:
     """Read and check a mapping file (TOML)."""
     pfad = Path(pfad)
     try:
-        daten = tomllib.loads(pfad.read_text(encoding="utf-8-sig"))
+        daten = tomllib.loads(text_lesen(pfad.read_bytes()))
     except FileNotFoundError:
         raise EingabeFehler(f"Spaltenzuordnung nicht gefunden: {pfad}") from None
-    except UnicodeDecodeError:
-        raise _fehler(pfad, "bitte als UTF-8 speichern.") from None
     except tomllib.TOMLDecodeError as exc:
         raise _fehler(pfad, f"kein gültiges TOML ({toml_fehler(exc)}).") from None
     erlaubt = {"datei", "spalten", "feste_werte", "merkmale", "kennzahlen", "traeger"}
@@ -160,6 +159,12 @@ def lade(pfad: Path | str) -> Spaltenzuordnung:
         )
     z = Spaltenzuordnung(quelle=str(pfad))
     datei = daten.get("datei", {})
+    erlaubt_datei = {"blatt", "kopfzeile", "trennzeichen", "dezimalzeichen", "unbekannte_spalten"}
+    if unbekannt := set(datei) - erlaubt_datei:
+        raise _fehler(
+            pfad,
+            f"[datei]: unbekannte Angabe {sorted(unbekannt)}; erlaubt: {sorted(erlaubt_datei)}.",
+        )
     z.blatt = datei.get("blatt")
     z.kopfzeile = datei.get("kopfzeile")
     z.trennzeichen = datei.get("trennzeichen")
@@ -197,6 +202,13 @@ def lade(pfad: Path | str) -> Spaltenzuordnung:
             raise _fehler(pfad, f"Kennzahl „{text}“ braucht zaehler und nenner als Merkmal-Codes.")
         z.kennzahlen[normalisiere(text)] = (zaehler, nenner)
     z.traeger = {str(k): str(v) for k, v in daten.get("traeger", {}).items()}
+    for quelle, ziel in z.traeger.items():
+        if not re.fullmatch(r"\d{5}", ziel):
+            raise _fehler(
+                pfad,
+                f"[traeger] „{quelle}“ = „{ziel}“: Ziel muss ein 5-stelliger Regionalschlüssel "
+                "in Anführungszeichen sein.",
+            )
     if "wartezeit" in z.feste_werte and not wartezeit_code(z.feste_werte["wartezeit"]):
         raise _fehler(pfad, "fester Wert wartezeit muss T0 oder T3 sein.")
     return z

@@ -16,6 +16,7 @@ from typing import Any
 from .fehler import VereinbarungFehler
 from .kennzahlen import JAHRESWERTE
 from .merkmale import GESCHLECHTER, WARTEZEITEN
+from .textdatei import text_lesen, toml_fehler
 
 ARTEN = {"relativ": "%", "absolut": "abs", "geschlechterabstand": "pp"}
 VERGLEICHE = (">=", "<=")
@@ -106,8 +107,14 @@ def _ziel(roh: Any, nr: int, abschnitt: str, fehler: list[str]) -> Ziel | None:
     geschlecht = roh.get("geschlecht", "gesamt")
     if geschlecht not in GESCHLECHTER:
         fehler.append(f"{ort}: geschlecht muss gesamt, frauen oder maenner sein.")
-    if roh.get("art") == "geschlechterabstand" and geschlecht != "gesamt":
-        fehler.append(f"{ort}: beim Geschlechterabstand entfällt die Angabe geschlecht.")
+    if roh.get("art") == "geschlechterabstand":
+        if geschlecht != "gesamt":
+            fehler.append(f"{ort}: beim Geschlechterabstand entfällt die Angabe geschlecht.")
+        if JAHRESWERTE.get(str(roh.get("kennzahl")), ("summe",))[0] not in ("jfw", "anteil"):
+            fehler.append(
+                f"{ort}: ein Geschlechterabstand ist nur für Quoten und Anteile sinnvoll "
+                '(z. B. kennzahl = "K2").'
+            )
     if len(fehler) > anzahl:
         return None
     return Ziel(
@@ -168,24 +175,12 @@ def aus_daten(daten: dict[str, Any], quelle: str) -> Zielvereinbarung:
     )
 
 
-def toml_fehler(exc: tomllib.TOMLDecodeError) -> str:
-    """German location of a TOML syntax error: 'Zeile 2, Spalte 14: Invalid value'."""
-    text = str(exc)
-    ort = re.search(r"\(at line (\d+), column (\d+)\)", text)
-    art = re.sub(r"\s*\(at .*\)$", "", text)
-    if ort:
-        return f"Zeile {ort.group(1)}, Spalte {ort.group(2)}: {art}"
-    return f"am Dateiende: {art}" if "end of document" in text else text
-
-
 def lade(pfad: Path | str) -> Zielvereinbarung:
     pfad = Path(pfad)
     try:
-        text = pfad.read_text(encoding="utf-8-sig")
+        text = text_lesen(pfad.read_bytes())
     except FileNotFoundError:
         raise VereinbarungFehler(f"Zielvereinbarung nicht gefunden: {pfad}") from None
-    except UnicodeDecodeError:
-        raise VereinbarungFehler(f"Zielvereinbarung {pfad}: bitte als UTF-8 speichern.") from None
     return laden_aus_text(text, str(pfad))
 
 

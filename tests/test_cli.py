@@ -1,0 +1,100 @@
+"""The installed command as a user runs it: demo, kennzahlen, help texts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BEFEHL = Path(sys.executable).with_name("zielsteuerung")
+
+
+def laufen(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BEFEHL), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300
+    )
+
+
+def test_demo_builds_a_fresh_store_and_prints_the_kleve_evaluation(tmp_path):
+    lauf = laufen("demo", cwd=tmp_path)
+    assert lauf.returncode == 0, lauf.stderr
+    assert lauf.stdout.count("Beispieldaten – keine amtlichen Werte") == 2
+    assert "Kreis Kleve (05154), Januar bis Dezember 2023, Wartezeit T0" in lauf.stdout
+    assert "erreicht" in lauf.stdout
+    ordner = tmp_path / "zielsteuerung-demo"
+    daten = ordner / "beispieldaten-keine-amtlichen-werte.csv"
+    erste = hashlib.sha256(daten.read_bytes()).hexdigest()
+    # a second run starts from scratch and gives the same data and the same result
+    zweiter = laufen("demo", "--format", "json", cwd=tmp_path)
+    assert zweiter.returncode == 0, zweiter.stderr
+    assert hashlib.sha256(daten.read_bytes()).hexdigest() == erste
+    ergebnis = json.loads(zweiter.stdout)
+    assert ergebnis["beispieldaten"] is True
+    assert {z["status"] for z in ergebnis["ziele"]} <= {"erreicht", "nicht erreicht"}
+    assert len(ergebnis["quellen"]) == 1
+    bestand = laufen("bestand", "--store", ordner / "beispiel-datenbestand.sqlite")
+    assert bestand.stdout.count(".csv") == 1
+
+
+def test_kennzahlen_in_three_formats(cli, demo_store):
+    tabelle = cli("kennzahlen", "--store", demo_store, "--traeger", "05154", "--bis", "2023-12")
+    assert tabelle.code == 0, tabelle.err
+    assert tabelle.out.splitlines()[0] == "*** Beispieldaten – keine amtlichen Werte ***"
+    kopf = tabelle.out.splitlines()[2]
+    assert "2022-01" in kopf and "2023-12" in kopf and "2021-12" not in kopf
+    daten = cli(
+        "kennzahlen",
+        "--store",
+        demo_store,
+        "--traeger",
+        "05154",
+        "--von",
+        "2023-01",
+        "--bis",
+        "2023-12",
+        "--kennzahl",
+        "K2",
+        "--geschlecht",
+        "frauen",
+        "--format",
+        "json",
+    ).json()
+    assert [e["monat"] for e in daten["kennzahlen"]] == [f"2023-{m:02d}" for m in range(1, 13)]
+    assert all(10 < e["wert"] < 40 for e in daten["kennzahlen"])
+    frueh = cli(
+        "kennzahlen",
+        "--store",
+        demo_store,
+        "--traeger",
+        "05154",
+        "--von",
+        "2021-01",
+        "--bis",
+        "2021-03",
+        "--kennzahl",
+        "K3",
+        "--format",
+        "csv",
+    )
+    zeilen = frueh.out.splitlines()
+    assert zeilen[0] == "traeger_id;monat;kennzahl;geschlecht;wert;grund;hinweis"
+    assert all(z.endswith(";Beispieldaten – keine amtlichen Werte") for z in zeilen[1:])
+    assert len(zeilen) == 10
+    assert all(";;LZB (" in z and ") fehlt für 2020-0" in z for z in zeilen[1:])
+
+
+@pytest.mark.parametrize("befehl", ["import", "auswerten", "kennzahlen", "demo", "bestand"])
+def test_help_is_german(befehl):
+    lauf = laufen(befehl, "--help")
+    assert lauf.returncode == 0
+    assert "Aufruf:" in lauf.stdout and "Optionen" in lauf.stdout
+    assert any(w in lauf.stdout for w in ("Datenbestand", "Beispieldaten", "Träger"))
+
+
+def test_unknown_option_exit_code_2():
+    lauf = laufen("auswerten", "--jahr", "zweitausend")
+    assert lauf.returncode == 2
