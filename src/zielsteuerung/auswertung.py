@@ -207,6 +207,18 @@ def auswerten(
     wartezeit: str | None = None,
 ) -> Auswertung:
     """Evaluate one Träger; defaults come from the agreement, the month from the data."""
+    return auswerten_mit_grundlage(db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit)[0]
+
+
+def auswerten_mit_grundlage(
+    db: Datenbestand,
+    vereinbarung: Zielvereinbarung,
+    traeger_id: str | None = None,
+    jahr: int | None = None,
+    bis_monat: int | None = None,
+    wartezeit: str | None = None,
+) -> tuple[Auswertung, Panel, pd.DataFrame]:
+    """The evaluation, the panel it was computed on and the stored rows behind it."""
     traeger_id = traeger_id or vereinbarung.traeger_id
     jahr = jahr or vereinbarung.jahr
     wartezeit = wartezeit or vereinbarung.wartezeit
@@ -242,7 +254,7 @@ def auswerten(
         quellen=[{"datei": q.dateiname, "sha256": q.sha256} for q in quellen],
     )
     _gleiche_wartezeit_hinweis(db, ergebnis)
-    return ergebnis
+    return ergebnis, panel, genutzt
 
 
 def _gleiche_wartezeit_hinweis(db: Datenbestand, ergebnis: Auswertung) -> None:

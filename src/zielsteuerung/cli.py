@@ -172,6 +172,40 @@ def _parser() -> argparse.ArgumentParser:
     )
     kz.add_argument("--format", choices=("table", "json", "csv"), default="table")
 
+    mappe = sub.add_parser(
+        "arbeitsmappe",
+        help="Controlling-Arbeitsmappe anlegen oder aktualisieren",
+        description="Legt die Controlling-Arbeitsmappe an oder aktualisiert eine vorhandene an "
+        "Ort und Stelle. Ohne Angaben gelten die Einstellungen und die Zielvereinbarung aus der "
+        "Arbeitsmappe selbst; eigene Blätter, Kommentare und Erläuterungen bleiben erhalten.",
+    )
+    mappe.add_argument("-o", "--ausgabe", type=Path, required=True, metavar="DATEI",
+                       help="die Arbeitsmappe (.xlsx)")  # fmt: skip
+    auswahl(mappe)
+    mappe.set_defaults(format="table")
+
+    vorlage = sub.add_parser(
+        "vorlage",
+        help="die leere Standard-Arbeitsmappe erzeugen (workbook_templates/)",
+        description="Erzeugt die leere Standard-Controlling-Arbeitsmappe, reproduzierbar.",
+    )
+    vorlage.add_argument("-o", "--ausgabe", type=Path, required=True, metavar="DATEI")
+
+    bilder = sub.add_parser(
+        "bilder",
+        help="Blätter einer Arbeitsmappe als PNG-Bilder ausgeben (mit LibreOffice)",
+        description="Öffnet die Arbeitsmappe in LibreOffice (ohne Bildschirm), rechnet neu, "
+        "druckt die gewählten Blätter als PDF und wandelt die Seiten in PNG-Bilder um.",
+    )
+    bilder.add_argument("mappe", type=Path, metavar="MAPPE")
+    bilder.add_argument("-o", "--ordner", type=Path, required=True, metavar="ORDNER")
+    bilder.add_argument(
+        "--blatt",
+        action="append",
+        metavar="NAME",
+        help="Blatt (mehrfach möglich); Standard: Übersicht, Gender, Verlauf",
+    )
+
     demo = sub.add_parser(
         "demo",
         help="Beispieldatenbestand anlegen und die Zielvereinbarung Kreis Kleve 2023 auswerten",
@@ -362,6 +396,7 @@ def _kennzahlen(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from .arbeitsmappe import arbeitsmappe
     from .beispieldaten import erzeuge_beispieldaten
     from .importer import importiere
 
@@ -381,11 +416,53 @@ def _demo(args: argparse.Namespace) -> int:
     with Datenbestand(store) as db:
         ergebnis = auswerten(db, beispiel())
     _ausgeben(args.format, ergebnis)
+    mappe = ordner / "controlling-beispiel.xlsx"
+    mappe.unlink(missing_ok=True)  # the demo workbook is always built fresh
+    arbeitsmappe(mappe, store, beispiel())
     print(
-        f"\nBeispieldaten: {csv_pfad}\nDatenbestand: {store}\n"
+        f"\nBeispieldaten: {csv_pfad}\nDatenbestand: {store}\nArbeitsmappe: {mappe}\n"
         f"Weiter z. B. mit: zielsteuerung auswerten --store {store} --bis-monat 6",
         file=sys.stderr,
     )
+    return 0
+
+
+def _arbeitsmappe(args: argparse.Namespace) -> int:
+    from .arbeitsmappe import arbeitsmappe
+
+    ergebnis = arbeitsmappe(
+        args.ausgabe,
+        args.store,
+        lade_vereinbarung(args.vereinbarung) if args.vereinbarung else None,
+        _traeger(args.traeger),
+        args.jahr,
+        args.bis_monat,
+        args.wartezeit,
+    )
+    a = ergebnis.bericht.auswertung
+    print(
+        f"{'Angelegt' if ergebnis.neu else 'Aktualisiert'}: {ergebnis.pfad} – "
+        f"{a.traeger_name} ({a.traeger_id}), {a.als_json()['zeitraum']}, Wartezeit {a.wartezeit}"
+        + (f" ({HINWEIS_BEISPIELDATEN})" if a.beispieldaten else "")
+    )
+    return 0
+
+
+def _bilder(args: argparse.Namespace) -> int:
+    from .libreoffice import als_bilder
+
+    for bild in als_bilder(
+        args.mappe, args.blatt or ["Übersicht", "Gender", "Verlauf"], args.ordner
+    ):
+        print(bild)
+    return 0
+
+
+def _vorlage(args: argparse.Namespace) -> int:
+    from .arbeitsmappe import vorlage_erzeugen
+
+    vorlage_erzeugen(args.ausgabe)
+    print(f"Vorlage geschrieben: {args.ausgabe}")
     return 0
 
 
@@ -434,6 +511,9 @@ _BEFEHLE = {
     "auswerten": _auswerten,
     "kennzahlen": _kennzahlen,
     "demo": _demo,
+    "arbeitsmappe": _arbeitsmappe,
+    "vorlage": _vorlage,
+    "bilder": _bilder,
     "vereinbarung": _vereinbarung_befehl,
     "bestand": _bestand,
 }

@@ -1,0 +1,935 @@
+"""The standard controlling workbook: build it, and refresh it in place without losing anything.
+
+The contract between code and workbook is defined names and table names, never cell addresses
+(workbook_templates/README.md). A user may restyle, move and add; the refresh finds our tables
+and named cells wherever they are, rewrites their contents, and leaves everything else alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Callable, Iterator
+from copy import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import LineChart, Reference
+from openpyxl.chart.axis import ChartLines
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.drawing.text import CharacterProperties, ParagraphProperties
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import __version__
+from .auswertung import HINWEIS_BEISPIELDATEN
+from .bericht import KENNZAHL_SPALTEN, Bericht, erstelle_bericht
+from .datenbestand import Datenbestand, standardpfad
+from .fehler import EingabeFehler
+from .kennzahlen import JAHRESWERTE
+from .merkmale import MERKMALE
+from .traeger import TraegerAufloesung
+from .vereinbarung import Ziel, Zielvereinbarung, aus_daten, beispiel
+
+VORLAGENVERSION = "1.0"
+_FESTES_DATUM = dt.datetime(2026, 1, 1)  # template file properties: reproducible bytes
+
+# --- look ------------------------------------------------------------------------------------
+
+FORMATE = {
+    "anzahl": "#,##0",
+    "quote": '0.0" %"',
+    "pp_wert": '0.0" pp"',
+    "euro": '#,##0" €"',
+    "%": '+0.0" %";-0.0" %";0.0" %"',
+    "pp": '+0.0" pp";-0.0" pp";0.0" pp"',
+    "abs": "+#,##0;-#,##0;0",
+    "prozentwert": "0.0",
+    "monat": "@",
+    "janein": '"ja";"ja";"nein"',
+}
+_BLAU = "1F3864"
+_TITEL = Font(size=16, bold=True, color=_BLAU)
+_UNTERTITEL = Font(size=11, italic=True, color="595959")
+_HINWEIS = Font(size=12, bold=True, color="C00000")
+_FETT = Font(bold=True)
+_GRUEN = PatternFill("solid", fgColor="C6EFCE")
+_ROT = PatternFill("solid", fgColor="FFC7CE")
+_GRAU = PatternFill("solid", fgColor="E7E6E6")
+_GELB = PatternFill("solid", fgColor="FFEB9C")
+_FORMELZEICHEN = ("=", "+", "-", "@")
+_UMBRUCH = {"Ziel", "Groesse", "Grund", "Erläuterung", "Hinweis"}
+
+BLAETTER = (
+    "Übersicht",
+    "Zielvereinbarung",
+    "Gender",
+    "Monitoring",
+    "Verlauf",
+    "Kennzahlen",
+    "Daten",
+    "Erläuterungen",
+    "Einstellungen",
+    "Info",
+)
+
+
+@dataclass(frozen=True)
+class Tabelle:
+    """One table of the contract: where the template puts it and its columns (name, width)."""
+
+    name: str
+    blatt: str
+    kopfzeile: int
+    spalten: tuple[tuple[str, float], ...]
+
+    @property
+    def namen(self) -> list[str]:
+        return [n for n, _ in self.spalten]
+
+
+TABELLEN = {
+    t.name: t
+    for t in (
+        Tabelle("tbl_Ziele", "Übersicht", 6, (
+            ("Ziel_ID", 17), ("Ziel", 60), ("Vorjahr", 12), ("Aktuell", 12),
+            ("Veraenderung", 14), ("Einheit", 9), ("Schwelle", 11), ("Zielwert", 12),
+            ("Abstand", 12), ("Noch_benoetigt", 16), ("Status", 17), ("Ampel", 8),
+            ("Knapp", 8), ("Grund", 40),
+        )),
+        Tabelle("tbl_Monitoring", "Monitoring", 4, (
+            ("Monitoring_ID", 14), ("Groesse", 52), ("Vorjahr", 16), ("Aktuell", 16),
+            ("Veraenderung", 14), ("Einheit", 8), ("Grund", 40),
+        )),
+        Tabelle("tbl_Vereinbarung", "Zielvereinbarung", 5, (
+            ("Bereich", 12), ("Ziel_ID", 18), ("Ziel", 52), ("Kennzahl", 11), ("Art", 20),
+            ("Vergleich", 10), ("Schwelle", 10), ("Geschlecht", 11), ("Hinweis", 40),
+        )),
+        Tabelle("tbl_Gender", "Gender", 5, (
+            ("Monat", 10), ("K2_Frauen_Vorjahr", 19), ("K2_Maenner_Vorjahr", 20),
+            ("Abstand_Vorjahr", 17), ("K2_Frauen", 12), ("K2_Maenner", 13), ("Abstand", 12),
+            ("Veraenderung_pp", 17),
+        )),
+        Tabelle("tbl_Verlauf", "Verlauf", 4, (("Monat", 10),)),
+        Tabelle("tbl_Kennzahlen", "Kennzahlen", 4, (
+            ("Monat", 10), *((name, 9) for name, _, _ in KENNZAHL_SPALTEN),
+        )),
+        Tabelle("tbl_Daten", "Daten", 4, (
+            ("Merkmal", 12), ("Geschlecht", 11), ("Monat", 10), ("Wert", 14),
+            ("Fehlkennzeichen", 14), ("Wartezeit", 10), ("Datenstand", 20), ("Quelle", 40),
+        )),
+        Tabelle("tbl_Erlaeuterungen", "Erläuterungen", 4, (
+            ("Ziel_ID", 18), ("Ziel", 46), ("Status", 16), ("Erläuterung", 90),
+        )),
+        Tabelle("tbl_Quellen", "Info", 14, (
+            ("Datei", 44), ("SHA256", 68), ("Importiert_am", 20), ("Beispieldaten", 14),
+        )),
+    )
+}  # fmt: skip
+
+#: Named cells: name -> (sheet, cell in the template, label, kind). "eingabe" cells are the
+#: user's settings; the others are written by every refresh.
+NAMEN: dict[str, tuple[str, str, str, str]] = {
+    "Traeger_ID": ("Einstellungen", "B4", "Träger (Regionalschlüssel)", "eingabe"),
+    "Traeger_Name": ("Einstellungen", "B5", "Name des Trägers", "eingabe"),
+    "Jahr": ("Einstellungen", "B6", "Jahr der Zielvereinbarung", "eingabe"),
+    "Bis_Monat_Vorgabe": ("Einstellungen", "B7", "Auswerten bis Monat (leer = letzter Monat mit Daten)", "eingabe"),
+    "Wartezeit": ("Einstellungen", "B8", "Wartezeit (T0 vorläufig, T3 final)", "eingabe"),
+    "Datenordner": ("Einstellungen", "B9", "Datenordner (neue Dateien zum Import)", "eingabe"),
+    "Datenbestand": ("Einstellungen", "B10", "Datenbestand (leer = Standardort)", "eingabe"),
+    "Ministeriumskopie": ("Einstellungen", "B11", "Pfad der Kopie für das Ministerium", "eingabe"),
+    "Programmversion": ("Info", "B4", "Programmversion", "ausgabe"),
+    "Vorlagenversion": ("Info", "B5", "Vorlagenversion", "ausgabe"),
+    "Aktualisiert_am": ("Info", "B6", "Zuletzt aktualisiert", "ausgabe"),
+    "Bis_Monat": ("Info", "B7", "Ausgewertet bis Monat", "ausgabe"),
+    "Zeitraum": ("Info", "B8", "Zeitraum", "ausgabe"),
+    "Datenstand": ("Info", "B9", "Datenstand (neueste verwendete Fassung)", "ausgabe"),
+    "Wartezeit_ausgewertet": ("Info", "B10", "Ausgewertete Wartezeit", "ausgabe"),
+    "Hinweis": ("Info", "B11", "Hinweis", "ausgabe"),
+    "Untertitel": ("Übersicht", "A2", "", "ausgabe"),
+    "Gender_Pruefung": ("Gender", "A3", "", "ausgabe"),
+}  # fmt: skip
+
+_DIAGRAMM_PRAEFIX = ("Verlauf – ", "Gender – ")
+
+
+# --- small helpers ---------------------------------------------------------------------------
+
+
+def setze(zelle: Cell, wert: Any, format_: str | None = None) -> None:
+    """Write a value; text always stays text, even when it starts with =, +, - or @."""
+    zelle.value = wert
+    if isinstance(wert, str):
+        zelle.data_type = "s"
+        if wert.startswith(_FORMELZEICHEN):
+            zelle.quotePrefix = True
+    if format_:
+        zelle.number_format = format_
+
+
+def _zelle_des_namens(wb: Workbook, name: str) -> Cell | None:
+    definiert = wb.defined_names.get(name)
+    if definiert is None:
+        return None
+    for blatt, bereich in definiert.destinations:
+        if blatt in wb.sheetnames:
+            return wb[blatt][bereich.replace("$", "").split(":")[0]]  # type: ignore[return-value]
+    return None
+
+
+def _name_lesen(wb: Workbook, name: str) -> Any:
+    zelle = _zelle_des_namens(wb, name)
+    wert = zelle.value if zelle is not None else None
+    return wert.strip() if isinstance(wert, str) else wert
+
+
+def _name_setzen(wb: Workbook, name: str, wert: Any, format_: str | None = None) -> None:
+    zelle = _zelle_des_namens(wb, name)
+    if zelle is None:
+        raise EingabeFehler(
+            f"Der Name „{name}“ fehlt in der Arbeitsmappe (Formeln > Namens-Manager). Er gehört "
+            "zur Vorlage; bitte aus einer neuen Mappe übernehmen."
+        )
+    setze(zelle, wert, format_)
+
+
+def _tabelle_finden(wb: Workbook, name: str) -> tuple[Worksheet, Table]:
+    for ws in wb.worksheets:
+        if name in ws.tables:
+            return ws, ws.tables[name]
+    raise EingabeFehler(f"Die Tabelle „{name}“ fehlt in der Arbeitsmappe.")
+
+
+def _wertformat(kennzahl: str, art: str = "") -> str:
+    if art == "geschlechterabstand":
+        return FORMATE["pp_wert"]
+    jahresart, zaehler, _ = JAHRESWERTE[kennzahl]
+    if jahresart in ("jfw", "anteil"):
+        return FORMATE["quote"]
+    return FORMATE["euro"] if MERKMALE[zaehler][1] == "EUR" else FORMATE["anzahl"]
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+
+def tabelle_schreiben(
+    wb: Workbook,
+    name: str,
+    zeilen: list[dict[str, Any]],
+    format_: Callable[[dict[str, Any], str], str | None] = lambda _z, _s: None,
+    spalten: list[str] | None = None,
+) -> tuple[Worksheet, int, int, int]:
+    """Replace the body of a table by ``zeilen`` (dicts by column name); resize the table.
+
+    Columns are found by their header, wherever the user moved them; columns the user added
+    to our table are left alone. With ``spalten`` the header itself is rewritten (tables whose
+    columns follow the agreement). Returns (sheet, header row, first column, last column).
+    """
+    ws, tabelle = _tabelle_finden(wb, name)
+    erste_spalte, kopfzeile, letzte_spalte, letzte_zeile = range_boundaries(tabelle.ref)
+    if spalten is not None:
+        alt = [ws.cell(kopfzeile, c).value for c in range(erste_spalte, letzte_spalte + 1)]
+        if alt != spalten:
+            stil = copy(ws.cell(kopfzeile, erste_spalte)._style)
+            for c in range(erste_spalte, max(letzte_spalte, erste_spalte + len(spalten) - 1) + 1):
+                for r in range(kopfzeile, letzte_zeile + 1):
+                    ws.cell(r, c).value = None
+            for i, titel in enumerate(spalten):
+                zelle = ws.cell(kopfzeile, erste_spalte + i)
+                setze(zelle, titel)
+                zelle._style = copy(stil)
+                breite = max(10, min(22, len(titel) + 2))
+                ws.column_dimensions[get_column_letter(erste_spalte + i)].width = breite
+            letzte_spalte = erste_spalte + len(spalten) - 1
+            tabelle.tableColumns = []  # rebuilt from the header when saved
+    kopf = {ws.cell(kopfzeile, c).value: c for c in range(erste_spalte, letzte_spalte + 1)}
+    neue_letzte = kopfzeile + max(1, len(zeilen))
+    for r in range(letzte_zeile + 1, neue_letzte + 1):  # growing must not overwrite anything
+        for c in range(erste_spalte, letzte_spalte + 1):
+            if ws.cell(r, c).value not in (None, ""):
+                raise EingabeFehler(
+                    f"Unter der Tabelle „{name}“ auf dem Blatt „{ws.title}“ stehen eigene Inhalte "
+                    f"(Zelle {get_column_letter(c)}{r}); die Tabelle braucht {len(zeilen)} Zeilen. "
+                    "Bitte diese Inhalte an eine andere Stelle verschieben."
+                )
+    stile = {c: copy(ws.cell(kopfzeile + 1, c)._style) for c in kopf.values()}
+    for r in range(neue_letzte + 1, letzte_zeile + 1):
+        for spalte, c in kopf.items():
+            if spalte in TABELLEN.get(name, Tabelle("", "", 0, ())).namen or spalten:
+                ws.cell(r, c).value = None
+                ws.cell(r, c).style = "Normal"
+    for i in range(max(1, len(zeilen))):
+        zeile = zeilen[i] if i < len(zeilen) else {}
+        for spalte, c in kopf.items():
+            if zeilen and spalte not in zeile:
+                continue  # a column the user added: not ours
+            zelle = ws.cell(kopfzeile + 1 + i, c)
+            zelle._style = copy(stile[c])
+            setze(zelle, zeile.get(spalte), format_(zeile, spalte) if zeile else None)
+    tabelle.ref = f"{get_column_letter(erste_spalte)}{kopfzeile}:{get_column_letter(letzte_spalte)}{neue_letzte}"
+    if tabelle.autoFilter is not None:
+        tabelle.autoFilter.ref = tabelle.ref
+    return ws, kopfzeile, erste_spalte, letzte_spalte
+
+
+def tabelle_lesen(wb: Workbook, name: str) -> list[dict[str, Any]]:
+    ws, tabelle = _tabelle_finden(wb, name)
+    erste_spalte, kopfzeile, letzte_spalte, letzte_zeile = range_boundaries(tabelle.ref)
+    kopf = [ws.cell(kopfzeile, c).value for c in range(erste_spalte, letzte_spalte + 1)]
+    zeilen = []
+    for r in range(kopfzeile + 1, letzte_zeile + 1):
+        werte = [ws.cell(r, c).value for c in range(erste_spalte, letzte_spalte + 1)]
+        if any(w not in (None, "") for w in werte):
+            zeilen.append(dict(zip(kopf, werte, strict=True)))
+    return zeilen
+
+
+# --- building a new workbook -----------------------------------------------------------------
+
+
+def _tabelle_anlegen(ws: Worksheet, t: Tabelle, spalte: int = 1) -> None:
+    for i, (name, breite) in enumerate(t.spalten):
+        zelle = ws.cell(t.kopfzeile, spalte + i)
+        setze(zelle, name)
+        zelle.font = Font(bold=True, color="FFFFFF")
+        zelle.fill = PatternFill("solid", fgColor=_BLAU)  # explicit: not every program draws
+        zelle.alignment = Alignment(wrap_text=True, vertical="center")  # table styles
+        if name in _UMBRUCH:
+            ws.cell(t.kopfzeile + 1, spalte + i).alignment = Alignment(
+                wrap_text=True, vertical="top"
+            )
+        ws.column_dimensions[get_column_letter(spalte + i)].width = breite
+    ws.row_dimensions[t.kopfzeile].height = 30
+    ende = get_column_letter(spalte + len(t.spalten) - 1)
+    tabelle = Table(
+        displayName=t.name, ref=f"{get_column_letter(spalte)}{t.kopfzeile}:{ende}{t.kopfzeile + 1}"
+    )
+    tabelle.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    ws.add_table(tabelle)
+    ws.freeze_panes = ws.cell(t.kopfzeile + 1, 1)
+    ws.print_title_rows = f"{t.kopfzeile}:{t.kopfzeile}"
+
+
+def _seite_einrichten(ws: Worksheet) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.oddFooter.center.text = "&A – Seite &P von &N"
+    ws.oddFooter.right.text = "zielsteuerung"
+
+
+def _titel(ws: Worksheet, text: str, erklaerung: str = "") -> None:
+    setze(ws["A1"], text)
+    ws["A1"].font = _TITEL
+    if erklaerung:
+        setze(ws["A2"], erklaerung)
+        ws["A2"].font = _UNTERTITEL
+
+
+def neue_mappe(vereinbarung: Zielvereinbarung) -> Workbook:
+    """A fresh controlling workbook with empty tables and the agreement filled in."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name in BLAETTER:
+        ws = wb.create_sheet(name)
+        _seite_einrichten(ws)
+    wb["Übersicht"].sheet_properties.tabColor = _BLAU
+    for t in TABELLEN.values():
+        _tabelle_anlegen(wb[t.blatt], t)
+
+    u = wb["Übersicht"]
+    setze(u["A1"], '="Zielvereinbarung "&Jahr&" – "&Traeger_Name&" ("&Traeger_ID&")"')
+    u["A1"].data_type = "f"
+    u["A1"].font = _TITEL
+    u["A2"].font = _UNTERTITEL
+    setze(u["A3"], '=IF(Hinweis="","",Hinweis)')
+    u["A3"].data_type = "f"
+    u["A3"].font = _HINWEIS
+    setze(u["A4"], "Ampel: grün = erreicht / auf Kurs, rot = nicht erreicht / gefährdet, "
+                   "grau = nicht berechenbar. „Knapp“: die gerundete Anzeige läge auf der "
+                   "anderen Seite der Schwelle.")  # fmt: skip
+    u["A4"].font = _UNTERTITEL
+    _titel(wb["Zielvereinbarung"], "Zielvereinbarung",
+           "Ziele und Monitoring der Vereinbarung; Änderungen hier gelten bei der nächsten "
+           "Aktualisierung. Art: relativ (%), absolut oder geschlechterabstand (pp); "
+           "Vergleich: >= mindestens, <= höchstens.")  # fmt: skip
+    _titel(wb["Gender"], "Gender-Datenblatt",
+           "Jahresfortschrittswert der Integrationsquote (K2) von Frauen und Männern, Januar "
+           "bis zum jeweiligen Monat, und der Abstand in Prozentpunkten.")  # fmt: skip
+    wb["Gender"]["A3"].font = _FETT
+    _titel(wb["Monitoring"], "Monitoring",
+           "Beobachtete Größen ohne Zielwert, jeweils gegenüber dem Vorjahr.")  # fmt: skip
+    _titel(wb["Verlauf"], "Verlauf",
+           "Veränderung gegenüber dem Vorjahr (Januar bis zum jeweiligen Monat) je Ziel und "
+           "die vereinbarte Schwelle.")  # fmt: skip
+    _titel(wb["Kennzahlen"], "Kennzahlen nach § 48a SGB II",
+           "Monatliche Werte der letzten 24 Monate in % (leer = nicht berechenbar).")  # fmt: skip
+    _titel(wb["Daten"], "Grunddaten",
+           "Die Grunddaten, auf denen die Auswertung beruht, mit Wartezeit, Datenstand und "
+           "Quelldatei.")  # fmt: skip
+    _titel(wb["Erläuterungen"], "Erläuterungen für den Steuerungsdialog",
+           "Spalte „Erläuterung“ frei ausfüllen; sie wird bei keiner Aktualisierung "
+           "überschrieben.")  # fmt: skip
+    _titel(wb["Einstellungen"], "Einstellungen",
+           "Grundlage jeder Aktualisierung (Menüband „Zielsteuerung“ oder "
+           "zielsteuerung arbeitsmappe).")  # fmt: skip
+    _titel(wb["Info"], "Info", "Herkunft der Zahlen und Versionen.")
+    for name, (blatt, zelle, beschriftung, art) in NAMEN.items():
+        ws = wb[blatt]
+        if beschriftung:
+            spalte, zeile = re.match(r"([A-Z]+)(\d+)", zelle).groups()  # type: ignore[union-attr]
+            setze(ws[f"A{zeile}"], beschriftung)
+            ws[f"A{zeile}"].font = _FETT
+            ws[zelle].alignment = Alignment(horizontal="left")
+            if art == "eingabe":
+                ws[zelle].fill = _GELB
+        wb.defined_names[name] = DefinedName(
+            name, attr_text=f"{quote_sheetname(blatt)}!${zelle[0]}${zelle[1:]}"
+        )
+    for blatt in ("Einstellungen", "Info"):
+        wb[blatt].column_dimensions["A"].width = 52
+        wb[blatt].column_dimensions["B"].width = 60
+    wb["Info"]["B11"].font = _HINWEIS
+    setze(wb["Info"]["A13"], "Quellen der verwendeten Grunddaten")
+    wb["Info"]["A13"].font = _FETT
+
+    e = wb["Einstellungen"]
+    liste = DataValidation(type="list", formula1='"T0,T3"', allow_blank=False)
+    liste.error, liste.errorTitle = "Bitte T0 oder T3 wählen.", "Wartezeit"
+    e.add_data_validation(liste)
+    liste.add("B8")
+    monat = DataValidation(type="whole", operator="between", formula1="1", formula2="12",
+                           allow_blank=True)  # fmt: skip
+    monat.error, monat.errorTitle = "Bitte einen Monat von 1 bis 12 eingeben.", "Monat"
+    e.add_data_validation(monat)
+    monat.add("B7")
+    z = wb["Zielvereinbarung"]
+    for formel, spalte in (('"Ziel,Monitoring"', "A"), ('"relativ,absolut,geschlechterabstand"', "E"),
+                           ('">=,<="', "F"), ('"gesamt,frauen,maenner"', "H")):  # fmt: skip
+        dv = DataValidation(type="list", formula1=formel, allow_blank=True)
+        z.add_data_validation(dv)
+        dv.add(f"{spalte}6:{spalte}200")
+
+    _einstellungen_schreiben(wb, vereinbarung.traeger_id, vereinbarung.traeger_name,
+                             vereinbarung.jahr, vereinbarung.wartezeit)  # fmt: skip
+    vereinbarung_schreiben(wb, vereinbarung)
+    _name_setzen(wb, "Vorlagenversion", VORLAGENVERSION)
+    wb.calculation.fullCalcOnLoad = True
+    return wb
+
+
+def _einstellungen_schreiben(
+    wb: Workbook, traeger_id: str, traeger_name: str, jahr: int, wartezeit: str
+) -> None:
+    _name_setzen(wb, "Traeger_ID", traeger_id, "@")
+    _name_setzen(wb, "Traeger_Name", traeger_name)
+    _name_setzen(wb, "Jahr", jahr, "0")
+    _name_setzen(wb, "Wartezeit", wartezeit)
+
+
+# --- the agreement on its sheet --------------------------------------------------------------
+
+
+def vereinbarung_schreiben(wb: Workbook, v: Zielvereinbarung) -> None:
+    def zeile(bereich: str, z: Ziel) -> dict[str, Any]:
+        return {
+            "Bereich": bereich, "Ziel_ID": z.id, "Ziel": z.bezeichnung, "Kennzahl": z.kennzahl,
+            "Art": z.art, "Vergleich": z.vergleich, "Schwelle": z.schwelle,
+            "Geschlecht": z.geschlecht, "Hinweis": z.hinweis or None,
+        }  # fmt: skip
+
+    zeilen = [zeile("Ziel", z) for z in v.ziele] + [zeile("Monitoring", z) for z in v.monitoring]
+    tabelle_schreiben(wb, "tbl_Vereinbarung", zeilen,
+                      lambda _z, s: "0.0##" if s == "Schwelle" else None)  # fmt: skip
+
+
+def vereinbarung_aus_mappe(
+    wb: Workbook, traeger_id: str, jahr: Any, wartezeit: str
+) -> Zielvereinbarung:
+    """The agreement as the sheet "Zielvereinbarung" states it, checked like a file."""
+    ziele, monitoring = [], []
+    for z in tabelle_lesen(wb, "tbl_Vereinbarung"):
+        eintrag = {
+            "id": z.get("Ziel_ID"), "bezeichnung": z.get("Ziel"), "kennzahl": z.get("Kennzahl"),
+            "art": z.get("Art"), "vergleich": z.get("Vergleich"), "schwelle": z.get("Schwelle"),
+            "geschlecht": z.get("Geschlecht") or "gesamt", "hinweis": z.get("Hinweis") or "",
+        }  # fmt: skip
+        eintrag = {k: w for k, w in eintrag.items() if w is not None}
+        if str(z.get("Bereich", "Ziel")).strip().lower() == "monitoring":
+            eintrag.pop("vergleich", None)
+            eintrag.pop("schwelle", None)
+            monitoring.append(eintrag)
+        else:
+            ziele.append(eintrag)
+    daten = {
+        "traeger_id": traeger_id,
+        "traeger_name": str(_name_lesen(wb, "Traeger_Name") or ""),
+        "jahr": jahr,
+        "wartezeit": wartezeit,
+        "ziel": ziele,
+        "monitoring": monitoring,
+    }
+    return aus_daten(daten, "auf dem Blatt „Zielvereinbarung“")
+
+
+# --- refreshing ------------------------------------------------------------------------------
+
+
+def _ziel_format(z: dict[str, Any], spalte: str) -> str | None:
+    if spalte in ("Vorjahr", "Aktuell", "Zielwert", "Abstand"):
+        return _wertformat(z["_kennzahl"], z["_art"])
+    if spalte in ("Veraenderung", "Schwelle"):
+        return FORMATE[z["Einheit"]]
+    if spalte == "Noch_benoetigt":
+        return FORMATE["anzahl"]
+    return FORMATE["janein"] if spalte == "Knapp" else None
+
+
+def _ampel(ws: Worksheet, kopfzeile: int, letzte: int, status: int, bereiche: list[int]) -> None:
+    """Traffic lights by conditional formatting, keyed on the status text of the row."""
+    buchstabe = get_column_letter(status)
+    for c in bereiche:
+        bereich = f"{get_column_letter(c)}{kopfzeile + 1}:{get_column_letter(c)}{max(letzte, kopfzeile + 1)}"
+        for cf in list(ws.conditional_formatting):
+            if str(cf.sqref).startswith(f"{get_column_letter(c)}{kopfzeile + 1}:"):
+                del ws.conditional_formatting._cf_rules[cf]  # our rule of the last refresh
+        z = kopfzeile + 1
+        for texte, fuellung, farbe in (
+            (("erreicht", "auf Kurs"), _GRUEN, "006100"),
+            (("nicht erreicht", "gefährdet"), _ROT, "9C0006"),
+            (("nicht berechenbar",), _GRAU, "595959"),
+        ):
+            bedingung = ",".join(f'${buchstabe}{z}="{t}"' for t in texte)
+            ws.conditional_formatting.add(
+                bereich,
+                FormulaRule(
+                    formula=[f"OR({bedingung})"],
+                    fill=fuellung,
+                    font=Font(color=farbe, bold=True),
+                    stopIfTrue=True,
+                ),  # fmt: skip
+            )
+
+
+_FARBEN = {"Frauen": "7030A0", "Männer": "2E75B6", "Veränderung": "1F3864", "Schwelle": "C00000"}
+
+
+def _diagramme(wb: Workbook, bericht: Bericht, verlauf: tuple[Worksheet, int, int, int],
+               gender: tuple[Worksheet, int, int, int]) -> None:  # fmt: skip
+    """Line charts below the tables: every target's change against its threshold (two per row)
+    and the quota of women and men. Ours are replaced on every refresh; others stay."""
+    for ws in (verlauf[0], gender[0]):
+        ws._charts = [c for c in ws._charts if not _diagrammtitel(c).startswith(_DIAGRAMM_PRAEFIX)]
+    ws, kopf, erste, _ = verlauf
+    n = len(bericht.verlauf)
+    unten = kopf + max(n, 1) + 3
+    kategorien = Reference(ws, min_col=erste, min_row=kopf + 1, max_row=kopf + n)
+    for i, ziel in enumerate(bericht.vereinbarung.ziele):
+        spalte = erste + 1 + 2 * i
+        diagramm = _liniendiagramm(f"Verlauf – {ziel.bezeichnung}", f"Veränderung ({ziel.einheit})")
+        diagramm.add_data(Reference(ws, min_col=spalte, max_col=spalte + 1, min_row=kopf + 1,
+                                    max_row=kopf + n))  # fmt: skip
+        _reihen(diagramm, [("Veränderung", False), ("Schwelle", True)])
+        diagramm.set_categories(kategorien)
+        ws.add_chart(diagramm, f"{get_column_letter(1 + 8 * (i % 2))}{unten + 17 * (i // 2)}")
+    zeilen = 17 * ((len(bericht.vereinbarung.ziele) + 1) // 2)
+    _druckbereich(ws, kopf, max(verlauf[3], 16), unten + zeilen)
+
+    ws, kopf, erste, letzte = gender
+    n = len(bericht.gender)
+    diagramm = _liniendiagramm("Gender – Integrationsquote (JFW) von Frauen und Männern", "in %")
+    for c in (erste + 1, erste + 2, erste + 4, erste + 5):
+        diagramm.add_data(Reference(ws, min_col=c, min_row=kopf + 1, max_row=kopf + n))
+    j = bericht.auswertung.jahr
+    _reihen(diagramm, [(f"Frauen {j - 1}", True), (f"Männer {j - 1}", True),
+                       (f"Frauen {j}", False), (f"Männer {j}", False)])  # fmt: skip
+    diagramm.set_categories(Reference(ws, min_col=erste, min_row=kopf + 1, max_row=kopf + n))
+    diagramm.width = 24
+    unten = kopf + max(n, 1) + 3
+    ws.add_chart(diagramm, f"A{unten}")
+    _druckbereich(ws, kopf, max(letzte, 8), unten + 17)
+
+
+def _reihen(diagramm: LineChart, namen: list[tuple[str, bool]]) -> None:
+    """Name the series, colour them by meaning, dash the prior year and thresholds."""
+    for reihe, (name, gestrichelt) in zip(diagramm.series, namen, strict=True):
+        reihe.tx = SeriesLabel(v=name)
+        reihe.smooth = False
+        reihe.marker.symbol = "none"
+        linie = reihe.graphicalProperties.line
+        linie.solidFill = _FARBEN[name.split()[0]]
+        linie.width = 22000
+        if gestrichelt:
+            linie.dashStyle = "dash"
+
+
+def _liniendiagramm(titel: str, achse: str) -> LineChart:
+    diagramm = LineChart()
+    diagramm.title = titel
+    text = CharacterProperties(sz=1100, b=True)
+    diagramm.title.tx.rich.p[0].pPr = ParagraphProperties(defRPr=text)
+    diagramm.y_axis.title = achse
+    diagramm.y_axis.majorGridlines = ChartLines()
+    diagramm.x_axis.tickLblPos = "low"
+    diagramm.x_axis.delete = False
+    diagramm.y_axis.delete = False
+    diagramm.height, diagramm.width = 8, 15
+    diagramm.legend.position = "b"
+    return diagramm
+
+
+def _diagrammtitel(diagramm: Any) -> str:
+    try:
+        return "".join(r.t for p in diagramm.title.tx.rich.p for r in (p.r or []))
+    except AttributeError:
+        return ""
+
+
+def _druckbereich(ws: Worksheet, kopfzeile: int, letzte_spalte: int, letzte_zeile: int) -> None:
+    ws.print_area = f"A1:{get_column_letter(letzte_spalte)}{letzte_zeile}"
+    ws.print_title_rows = f"{kopfzeile}:{kopfzeile}"
+
+
+def bericht_schreiben(wb: Workbook, bericht: Bericht) -> None:
+    """Write one evaluation into the workbook's tables and named cells."""
+    a = bericht.auswertung
+    kennzahlen = {z.id: z for z in bericht.vereinbarung.ziele + bericht.vereinbarung.monitoring}
+    ziele = [
+        {
+            "Ziel_ID": z["id"], "Ziel": z["bezeichnung"], "Vorjahr": z["vorjahr"],
+            "Aktuell": z["aktuell"], "Veraenderung": z["veraenderung"], "Einheit": z["einheit"],
+            "Schwelle": z["schwelle"], "Zielwert": z["zielwert"], "Abstand": z["distanz"],
+            "Noch_benoetigt": z["noch_benoetigt"], "Status": z["status"], "Ampel": "●",
+            "Knapp": z["knapp"], "Grund": z["grund"],
+            "_kennzahl": z["kennzahl"], "_art": kennzahlen[z["id"]].art,
+        }
+        for z in a.ziele
+    ]  # fmt: skip
+    ws, kopf, erste, letzte = tabelle_schreiben(wb, "tbl_Ziele", ziele, _ziel_format)
+    spalten = {ws.cell(kopf, c).value: c for c in range(erste, letzte + 1)}
+    _ampel(ws, kopf, kopf + len(ziele), spalten["Status"], [spalten["Status"], spalten["Ampel"]])
+    for r in range(kopf + 1, kopf + len(ziele) + 1):
+        ws.row_dimensions[r].height = 30  # two lines of the wrapped target label
+    _druckbereich(ws, kopf, letzte, kopf + len(ziele) + 1)
+
+    monitoring = [
+        {
+            "Monitoring_ID": m["id"], "Groesse": m["bezeichnung"], "Vorjahr": m["vorjahr"],
+            "Aktuell": m["aktuell"], "Veraenderung": m["veraenderung"], "Einheit": m["einheit"],
+            "Grund": m["grund"], "_kennzahl": m["kennzahl"],
+        }
+        for m in a.monitoring
+    ]  # fmt: skip
+    ws, kopf, _, letzte = tabelle_schreiben(
+        wb, "tbl_Monitoring", monitoring,
+        lambda z, s: _wertformat(z["_kennzahl"]) if s in ("Vorjahr", "Aktuell")
+        else FORMATE[z["Einheit"]] if s == "Veraenderung" else None,
+    )  # fmt: skip
+    _druckbereich(ws, kopf, letzte, kopf + len(monitoring))
+
+    def gender_format(_z: dict[str, Any], s: str) -> str | None:
+        if s == "Monat":
+            return FORMATE["monat"]
+        if s == "Veraenderung_pp":
+            return FORMATE["pp"]
+        return FORMATE["pp_wert"] if s.startswith("Abstand") else FORMATE["quote"]
+
+    gender = tabelle_schreiben(wb, "tbl_Gender", bericht.gender, gender_format,
+                               spalten=list(bericht.gender[0]) if bericht.gender else None)  # fmt: skip
+    abstand = next((z for z in a.ziele if z["einheit"] == "pp"), None)
+    _name_setzen(wb, "Gender_Pruefung", (
+        f"Ziel: Abstand {abstand['vergleich']} {abstand['schwelle']:+.1f} pp gegenüber dem Vorjahr"
+        f" – Veränderung {abstand['veraenderung']:+.1f} pp – {abstand['status']}".replace(".", ",")
+        if abstand and abstand["veraenderung"] is not None
+        else "Kein Ziel zum Geschlechterabstand berechenbar." if abstand
+        else "Die Zielvereinbarung enthält kein Ziel zum Geschlechterabstand."
+    ))  # fmt: skip
+
+    einheiten = {z.id: z.einheit for z in bericht.vereinbarung.ziele}
+    verlauf_spalten = ["Monat"] + [
+        s for z in bericht.vereinbarung.ziele for s in (z.id, f"{z.id}_Schwelle")
+    ]
+
+    def verlauf_format(_z: dict[str, Any], s: str) -> str:
+        return FORMATE["monat"] if s == "Monat" else FORMATE[einheiten[s.removesuffix("_Schwelle")]]
+
+    verlauf = tabelle_schreiben(wb, "tbl_Verlauf", bericht.verlauf, verlauf_format,
+                                spalten=verlauf_spalten)  # fmt: skip
+    _diagramme(wb, bericht, verlauf, gender)
+
+    ws, kopf, _, letzte = tabelle_schreiben(
+        wb, "tbl_Kennzahlen", bericht.kennzahlen,
+        lambda _z, s: FORMATE["monat"] if s == "Monat" else FORMATE["prozentwert"],
+    )  # fmt: skip
+    _druckbereich(ws, kopf, letzte, kopf + len(bericht.kennzahlen))
+    ws, kopf, _, letzte = tabelle_schreiben(
+        wb, "tbl_Daten", bericht.daten,
+        lambda _z, s: FORMATE["monat"] if s == "Monat" else FORMATE["anzahl"] if s == "Wert" else None,
+    )  # fmt: skip
+    _druckbereich(ws, kopf, letzte, kopf + len(bericht.daten))
+
+    vorhanden = {
+        str(z.get("Ziel_ID")): z.get("Erläuterung") for z in tabelle_lesen(wb, "tbl_Erlaeuterungen")
+    }
+    erlaeuterungen = [
+        {"Ziel_ID": z["id"], "Ziel": z["bezeichnung"], "Status": z["status"],
+         "Erläuterung": vorhanden.pop(z["id"], None)}
+        for z in a.ziele
+    ] + [
+        {"Ziel_ID": i, "Ziel": None, "Status": "nicht mehr in der Vereinbarung", "Erläuterung": t}
+        for i, t in vorhanden.items() if t not in (None, "")
+    ]  # fmt: skip
+    ws, kopf, erste, letzte = tabelle_schreiben(wb, "tbl_Erlaeuterungen", erlaeuterungen)
+    spalten = {ws.cell(kopf, c).value: c for c in range(erste, letzte + 1)}
+    for r in range(kopf + 1, kopf + len(erlaeuterungen) + 1):
+        ws.cell(r, spalten["Erläuterung"]).alignment = Alignment(wrap_text=True, vertical="top")
+    _ampel(ws, kopf, kopf + len(erlaeuterungen), spalten["Status"], [spalten["Status"]])
+    _druckbereich(ws, kopf, letzte, kopf + len(erlaeuterungen))
+
+    ws, kopf, _, letzte = tabelle_schreiben(wb, "tbl_Quellen", bericht.quellen)
+    _druckbereich(ws, 1, letzte, kopf + len(bericht.quellen))
+
+    _name_setzen(wb, "Programmversion", __version__)
+    _name_setzen(wb, "Vorlagenversion", VORLAGENVERSION)
+    _name_setzen(
+        wb, "Aktualisiert_am", dt.datetime.now().replace(microsecond=0), "DD.MM.YYYY HH:MM"
+    )
+    _name_setzen(wb, "Bis_Monat", a.bis_monat, "0")
+    zeitraum = a.als_json()["zeitraum"]
+    _name_setzen(wb, "Zeitraum", zeitraum)
+    _name_setzen(wb, "Datenstand", a.datenstand)
+    _name_setzen(wb, "Wartezeit_ausgewertet", a.wartezeit)
+    _name_setzen(wb, "Hinweis", HINWEIS_BEISPIELDATEN if a.beispieldaten else None)
+    _name_setzen(
+        wb, "Untertitel",
+        f"{zeitraum}, Wartezeit {a.wartezeit}, Datenstand {a.datenstand or '–'}"
+        f"{' – ' + HINWEIS_BEISPIELDATEN if a.beispieldaten else ''}",
+    )  # fmt: skip
+    wb.calculation.fullCalcOnLoad = True
+
+
+# --- safety: what openpyxl cannot carry, locks, atomic save ----------------------------------
+
+_NICHT_TRAGBAR = (
+    ("xl/vbaProject.bin", "Makros (VBA)"),
+    ("xl/pivotTables/", "Pivot-Tabellen"),
+    ("xl/pivotCache/", "Pivot-Tabellen"),
+    ("xl/slicers/", "Datenschnitte"),
+    ("xl/slicerCaches/", "Datenschnitte"),
+    ("xl/timelines/", "Zeitachsen"),
+    ("xl/threadedComments/", "Kommentare mit Unterhaltung (neue Kommentare)"),
+    ("xl/ctrlProps/", "Formularsteuerelemente"),
+    ("xl/activeX/", "ActiveX-Steuerelemente"),
+    ("xl/embeddings/", "eingebettete Objekte"),
+    ("xl/media/", "Bilder"),
+    ("xl/chartsheets/", "Diagrammblätter"),
+    ("customXml/", "benutzerdefinierte XML-Daten (z. B. Vertraulichkeitsbezeichnungen)"),
+)
+_WARNUNGEN = {
+    "Data Validation extension": "erweiterte Datenüberprüfung (Listen aus anderen Blättern)",
+    "Conditional Formatting extension": "erweiterte bedingte Formatierung (z. B. Datenbalken)",
+    "Slicer List extension": "Datenschnitte",
+    "Sparkline Group extension": "Sparklines",
+}
+
+
+def nicht_tragbare_inhalte(pfad: Path) -> list[str]:
+    """What a refresh through openpyxl would drop from this workbook (German descriptions)."""
+    gefunden: list[str] = []
+    with zipfile.ZipFile(pfad) as archiv:
+        namen = archiv.namelist()
+        for praefix, text in _NICHT_TRAGBAR:
+            if any(n.startswith(praefix) for n in namen) and text not in gefunden:
+                gefunden.append(text)
+        for n in namen:
+            if n.startswith("xl/drawings/drawing") and n.endswith(".xml"):
+                xml = archiv.read(n)
+                if b"<xdr:sp>" in xml or b"<xdr:sp " in xml or b"<xdr:grpSp" in xml:
+                    if "Formen oder Textfelder" not in gefunden:
+                        gefunden.append("Formen oder Textfelder")
+            if n.startswith("xl/worksheets/sheet") and b"sparklineGroup" in archiv.read(n):
+                if "Sparklines" not in gefunden:
+                    gefunden.append("Sparklines")
+    return gefunden
+
+
+def _sperrdateien(pfad: Path) -> Iterator[Path]:
+    name = pfad.name
+    yield pfad.with_name("~$" + name)
+    yield pfad.with_name("~$" + name[2:])  # Excel shortens long names this way
+    yield pfad.with_name(f".~lock.{name}#")  # LibreOffice
+
+
+def pruefe_schreibbar(pfad: Path) -> None:
+    for sperre in _sperrdateien(pfad):
+        if sperre.exists():
+            raise EingabeFehler(
+                f"Die Arbeitsmappe {pfad.name} ist gerade geöffnet (Sperrdatei {sperre.name}). "
+                "Bitte in Excel schließen und erneut versuchen; die Datei wurde nicht verändert."
+            )
+
+
+def laden(pfad: Path) -> Workbook:
+    """Open an existing controlling workbook, refusing what would lose the user's work."""
+    if pfad.suffix.lower() != ".xlsx":
+        raise EingabeFehler(
+            f"{pfad.name}: Controlling-Arbeitsmappen sind .xlsx-Dateien (ohne Makros)."
+        )
+    try:
+        verloren = nicht_tragbare_inhalte(pfad)
+        with warnings.catch_warnings(record=True) as gewarnt:
+            warnings.simplefilter("always")
+            wb = load_workbook(pfad, keep_links=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise EingabeFehler(
+            f"{pfad.name} ist keine gültige Excel-Arbeitsmappe (.xlsx) oder ist beschädigt "
+            f"({type(exc).__name__}); die Datei wurde nicht verändert."
+        ) from None
+    for w in gewarnt:
+        for schluessel, text in _WARNUNGEN.items():
+            if schluessel in str(w.message) and text not in verloren:
+                verloren.append(text)
+    if not any("tbl_Ziele" in ws.tables for ws in wb.worksheets):
+        raise EingabeFehler(
+            f"{pfad.name} ist keine Controlling-Arbeitsmappe von zielsteuerung (die Tabelle "
+            "tbl_Ziele fehlt); die Datei wurde nicht verändert. Für eine neue Arbeitsmappe bitte "
+            "einen anderen Dateinamen wählen."
+        )
+    if verloren:
+        raise EingabeFehler(
+            f"{pfad.name} enthält Inhalte, die beim Aktualisieren verloren gingen: "
+            + ", ".join(verloren)
+            + ". Die Datei wurde nicht verändert. Bitte diese Inhalte in eine eigene Datei "
+            "verschieben (oder die Mappe unter neuem Namen ohne sie speichern) und erneut "
+            "aktualisieren."
+        )
+    return wb
+
+
+def speichern(wb: Workbook, pfad: Path) -> None:
+    """Write to a temporary file beside the target, then move it into place in one step."""
+    pfad.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=pfad.parent, prefix=".~zs-", suffix=".xlsx")
+    try:
+        with os.fdopen(fd, "wb") as datei:
+            wb.save(datei)
+            datei.flush()
+            os.fsync(datei.fileno())
+        os.replace(tmp, pfad)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --- entry point -----------------------------------------------------------------------------
+
+
+@dataclass
+class Ergebnis:
+    pfad: Path
+    neu: bool
+    bericht: Bericht
+
+
+def arbeitsmappe(
+    pfad: Path,
+    store: Path | None = None,
+    vereinbarung: Zielvereinbarung | None = None,
+    traeger_id: str | None = None,
+    jahr: int | None = None,
+    bis_monat: int | None = None,
+    wartezeit: str | None = None,
+) -> Ergebnis:
+    """Create the controlling workbook at ``pfad``, or refresh it in place.
+
+    On a refresh the settings and the agreement come from the workbook itself unless given.
+    """
+    neu = not pfad.exists()
+    if neu:
+        wb = neue_mappe(vereinbarung or beispiel())
+    else:
+        pruefe_schreibbar(pfad)
+        wb = laden(pfad)
+    if vereinbarung is None:
+        vereinbarung = vereinbarung_aus_mappe(
+            wb,
+            traeger_id or _traeger(_name_lesen(wb, "Traeger_ID")),
+            jahr or _jahr(_name_lesen(wb, "Jahr")),
+            wartezeit or str(_name_lesen(wb, "Wartezeit") or "T3"),
+        )
+    else:
+        vereinbarung_schreiben(wb, vereinbarung)
+    if bis_monat is not None:
+        _name_setzen(wb, "Bis_Monat_Vorgabe", bis_monat, "0")
+    else:
+        bis_monat = _monat(_name_lesen(wb, "Bis_Monat_Vorgabe"))
+    eingestellt = _name_lesen(wb, "Datenbestand")
+    if store is not None:  # remembered for the next refresh (and the ribbon button)
+        _name_setzen(wb, "Datenbestand", str(store.resolve()))
+    else:
+        store = Path(str(eingestellt)) if eingestellt else standardpfad()
+    with Datenbestand(store) as db:
+        bericht = erstelle_bericht(db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit)
+    a = bericht.auswertung
+    _einstellungen_schreiben(wb, a.traeger_id, a.traeger_name, a.jahr, a.wartezeit)
+    bericht_schreiben(wb, bericht)
+    speichern(wb, pfad)
+    return Ergebnis(pfad, neu, bericht)
+
+
+def _traeger(wert: Any) -> str:
+    text = "" if wert is None else str(wert)
+    traeger_id, _ = TraegerAufloesung().aufloesen(text)
+    if traeger_id is None:
+        raise EingabeFehler(
+            f"Einstellungen: Träger „{text}“ ist kein Regionalschlüssel (z. B. 05154)."
+        )
+    return traeger_id
+
+
+def _jahr(wert: Any) -> int:
+    try:
+        jahr = int(wert)
+    except (TypeError, ValueError):
+        raise EingabeFehler(f"Einstellungen: Jahr „{wert}“ ist keine Jahreszahl.") from None
+    return jahr
+
+
+def _monat(wert: Any) -> int | None:
+    if wert in (None, ""):
+        return None
+    try:
+        monat = int(wert)
+    except (TypeError, ValueError):
+        raise EingabeFehler(
+            f"Einstellungen: „Auswerten bis Monat“ = „{wert}“ ist kein Monat (1–12)."
+        ) from None
+    if not 1 <= monat <= 12:
+        raise EingabeFehler("Einstellungen: „Auswerten bis Monat“ muss zwischen 1 und 12 liegen.")
+    return monat
+
+
+def vorlage_erzeugen(pfad: Path) -> None:
+    """The committed template: empty tables, the built-in agreement, fixed file properties."""
+    wb = neue_mappe(beispiel())
+    wb.properties.creator = "zielsteuerung"
+    wb.properties.created = _FESTES_DATUM
+    wb.properties.modified = _FESTES_DATUM
+    _name_setzen(wb, "Programmversion", "")
+    speichern(wb, pfad)

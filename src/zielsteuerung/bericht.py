@@ -1,0 +1,136 @@
+"""Everything the controlling workbook shows, computed from the store in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from . import monate
+from .auswertung import Auswertung, auswerten_mit_grundlage, auswerten_panel
+from .datenbestand import Datenbestand
+from .kennzahlen import KENNZAHLEN, Panel, jahreswert, monatskennzahl
+from .vereinbarung import Zielvereinbarung
+
+#: Monthly § 48a values shown on the sheet "Kennzahlen": (column, code, geschlecht)
+KENNZAHL_SPALTEN = [(code, code, "gesamt") for code in KENNZAHLEN] + [
+    ("K2_Frauen", "K2", "frauen"),
+    ("K2_Maenner", "K2", "maenner"),
+]
+
+
+@dataclass
+class Bericht:
+    auswertung: Auswertung
+    vereinbarung: Zielvereinbarung
+    gender: list[dict[str, Any]]
+    verlauf: list[dict[str, Any]]
+    kennzahlen: list[dict[str, Any]]
+    daten: list[dict[str, Any]]
+    quellen: list[dict[str, Any]]
+
+
+def _zahl(wert: Any) -> float | None:
+    return None if pd.isna(wert) else float(wert)
+
+
+def _gender(panel: Panel, v: Zielvereinbarung, a: Auswertung) -> list[dict[str, Any]]:
+    """Gender-Datenblatt: the year-to-date quota of women and men through each month."""
+    abstand = next((z for z in v.ziele if z.art == "geschlechterabstand"), None)
+    kennzahl = abstand.kennzahl if abstand else "K2"
+    zeilen = []
+    for m in range(1, a.bis_monat + 1):
+        werte = {}
+        for jahr, zusatz in ((a.jahr - 1, "_Vorjahr"), (a.jahr, "")):
+            for g, name in (("frauen", "Frauen"), ("maenner", "Maenner")):
+                werte[f"{kennzahl}_{name}{zusatz}"] = _zahl(
+                    jahreswert(panel, kennzahl, g, jahr, m).wert[a.traeger_id]
+                )
+            f, mn = werte[f"{kennzahl}_Frauen{zusatz}"], werte[f"{kennzahl}_Maenner{zusatz}"]
+            werte[f"Abstand{zusatz}"] = None if f is None or mn is None else abs(mn - f)
+        vj, akt = werte["Abstand_Vorjahr"], werte["Abstand"]
+        zeilen.append(
+            {
+                "Monat": monate.als_text(monate.monat(a.jahr, m)),
+                **werte,
+                "Veraenderung_pp": None if vj is None or akt is None else akt - vj,
+            }
+        )
+    return zeilen
+
+
+def _verlauf(panel: Panel, v: Zielvereinbarung, a: Auswertung) -> list[dict[str, Any]]:
+    """Month by month: the year-to-date change of every target beside its threshold."""
+    zeilen = []
+    for m in range(1, a.bis_monat + 1):
+        tabelle = auswerten_panel(panel, v, a.jahr, m)
+        zeile: dict[str, Any] = {"Monat": monate.als_text(monate.monat(a.jahr, m))}
+        for ziel in v.ziele:
+            treffer = tabelle[(tabelle["id"] == ziel.id) & (tabelle["bereich"] == "ziel")]
+            zeile[ziel.id] = _zahl(treffer["veraenderung"].iloc[0])
+            zeile[f"{ziel.id}_Schwelle"] = ziel.schwelle
+        zeilen.append(zeile)
+    return zeilen
+
+
+def _kennzahlen(panel: Panel, a: Auswertung) -> list[dict[str, Any]]:
+    """The official monthly § 48a values of the last 24 months."""
+    bis = monate.monat(a.jahr, a.bis_monat)
+    index = pd.RangeIndex(bis - 23, bis + 1)
+    spalten = {}
+    for name, code, geschlecht in KENNZAHL_SPALTEN:
+        werte, _ = monatskennzahl(panel, code, geschlecht)
+        spalten[name] = (
+            werte[a.traeger_id].reindex(index)
+            if a.traeger_id in werte
+            else pd.Series(float("nan"), index=index)
+        )
+    return [
+        {"Monat": monate.als_text(m), **{n: _zahl(s[m]) for n, s in spalten.items()}} for m in index
+    ]
+
+
+def erstelle_bericht(
+    db: Datenbestand,
+    vereinbarung: Zielvereinbarung,
+    traeger_id: str | None = None,
+    jahr: int | None = None,
+    bis_monat: int | None = None,
+    wartezeit: str | None = None,
+) -> Bericht:
+    a, panel, genutzt = auswerten_mit_grundlage(
+        db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit
+    )
+    importe = {i.import_id: i for i in db.importe()}
+    daten = [
+        {
+            "Merkmal": z.merkmal,
+            "Geschlecht": z.geschlecht,
+            "Monat": monate.als_text(monate.aus_yyyymm(int(z.monat))),
+            "Wert": _zahl(z.wert),
+            "Fehlkennzeichen": z.fehlkennzeichen or None,
+            "Wartezeit": a.wartezeit,
+            "Datenstand": str(z.datenstand),
+            "Quelle": importe[int(z.import_id)].dateiname,
+        }
+        for z in genutzt.sort_values(["merkmal", "geschlecht", "monat"]).itertuples()
+    ]
+    quellen = [
+        {
+            "Datei": importe[int(i)].dateiname,
+            "SHA256": importe[int(i)].sha256,
+            "Importiert_am": importe[int(i)].importiert_am,
+            "Beispieldaten": "ja" if importe[int(i)].beispieldaten else "nein",
+        }
+        for i in sorted(genutzt["import_id"].unique())
+    ]
+    return Bericht(
+        auswertung=a,
+        vereinbarung=vereinbarung,
+        gender=_gender(panel, vereinbarung, a),
+        verlauf=_verlauf(panel, vereinbarung, a),
+        kennzahlen=_kennzahlen(panel, a),
+        daten=daten,
+        quellen=quellen,
+    )
