@@ -34,7 +34,8 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import __version__
-from .auswertung import HINWEIS_BEISPIELDATEN
+from .ausgabe import zahl
+from .auswertung import HINWEIS_BEISPIELDATEN, Auswertung
 from .bericht import KENNZAHL_SPALTEN, Bericht, erstelle_bericht
 from .datenbestand import Datenbestand, standardpfad
 from .fehler import EingabeFehler
@@ -103,41 +104,121 @@ class Tabelle:
 TABELLEN = {
     t.name: t
     for t in (
-        Tabelle("tbl_Ziele", "Übersicht", 6, (
-            ("Ziel_ID", 17), ("Ziel", 60), ("Vorjahr", 12), ("Aktuell", 12),
-            ("Veraenderung", 14), ("Einheit", 9), ("Schwelle", 11), ("Zielwert", 12),
-            ("Abstand", 12), ("Noch_benoetigt", 16), ("Status", 17), ("Ampel", 8),
-            ("Knapp", 8), ("Grund", 40),
-        )),
-        Tabelle("tbl_Monitoring", "Monitoring", 4, (
-            ("Monitoring_ID", 14), ("Groesse", 52), ("Vorjahr", 16), ("Aktuell", 16),
-            ("Veraenderung", 14), ("Einheit", 8), ("Grund", 40),
-        )),
-        Tabelle("tbl_Vereinbarung", "Zielvereinbarung", 5, (
-            ("Bereich", 12), ("Ziel_ID", 18), ("Ziel", 52), ("Kennzahl", 11), ("Art", 20),
-            ("Vergleich", 10), ("Schwelle", 10), ("Geschlecht", 11), ("Hinweis", 40),
-        )),
-        Tabelle("tbl_Gender", "Gender", 5, (
-            ("Monat", 10), ("K2_Frauen_Vorjahr", 19), ("K2_Maenner_Vorjahr", 20),
-            ("Abstand_Vorjahr", 17), ("K2_Frauen", 12), ("K2_Maenner", 13), ("Abstand", 12),
-            ("Veraenderung_pp", 17),
-        )),
+        Tabelle(
+            "tbl_Ziele",
+            "Übersicht",
+            6,
+            (
+                ("Ziel_ID", 17),
+                ("Ziel", 60),
+                ("Vorjahr", 12),
+                ("Aktuell", 12),
+                ("Veraenderung", 14),
+                ("Einheit", 9),
+                ("Schwelle", 11),
+                ("Zielwert", 12),
+                ("Abstand", 12),
+                ("Noch_benoetigt", 16),
+                ("Status", 17),
+                ("Ampel", 8),
+                ("Knapp", 8),
+                ("Grund", 40),
+            ),
+        ),
+        Tabelle(
+            "tbl_Monitoring",
+            "Monitoring",
+            4,
+            (
+                ("Monitoring_ID", 14),
+                ("Groesse", 52),
+                ("Vorjahr", 16),
+                ("Aktuell", 16),
+                ("Veraenderung", 14),
+                ("Einheit", 8),
+                ("Grund", 40),
+            ),
+        ),
+        Tabelle(
+            "tbl_Vereinbarung",
+            "Zielvereinbarung",
+            5,
+            (
+                ("Bereich", 12),
+                ("Ziel_ID", 18),
+                ("Ziel", 52),
+                ("Kennzahl", 11),
+                ("Art", 20),
+                ("Vergleich", 10),
+                ("Schwelle", 10),
+                ("Geschlecht", 11),
+                ("Hinweis", 40),
+            ),
+        ),
+        Tabelle(
+            "tbl_Gender",
+            "Gender",
+            5,
+            (
+                ("Monat", 10),
+                ("K2_Frauen_Vorjahr", 19),
+                ("K2_Maenner_Vorjahr", 20),
+                ("Abstand_Vorjahr", 17),
+                ("K2_Frauen", 12),
+                ("K2_Maenner", 13),
+                ("Abstand", 12),
+                ("Veraenderung_pp", 17),
+            ),
+        ),
         Tabelle("tbl_Verlauf", "Verlauf", 4, (("Monat", 10),)),
-        Tabelle("tbl_Kennzahlen", "Kennzahlen", 4, (
-            ("Monat", 10), *((name, 9) for name, _, _ in KENNZAHL_SPALTEN),
-        )),
-        Tabelle("tbl_Daten", "Daten", 4, (
-            ("Merkmal", 12), ("Geschlecht", 11), ("Monat", 10), ("Wert", 14),
-            ("Fehlkennzeichen", 14), ("Wartezeit", 10), ("Datenstand", 20), ("Quelle", 40),
-        )),
-        Tabelle("tbl_Erlaeuterungen", "Erläuterungen", 4, (
-            ("Ziel_ID", 18), ("Ziel", 46), ("Status", 16), ("Erläuterung", 90),
-        )),
-        Tabelle("tbl_Quellen", "Info", 14, (
-            ("Datei", 44), ("SHA256", 68), ("Importiert_am", 20), ("Beispieldaten", 14),
-        )),
+        Tabelle(
+            "tbl_Kennzahlen",
+            "Kennzahlen",
+            4,
+            (
+                ("Monat", 10),
+                *((name, 9) for name, _, _ in KENNZAHL_SPALTEN),
+            ),
+        ),
+        Tabelle(
+            "tbl_Daten",
+            "Daten",
+            4,
+            (
+                ("Merkmal", 12),
+                ("Geschlecht", 11),
+                ("Monat", 10),
+                ("Wert", 14),
+                ("Fehlkennzeichen", 14),
+                ("Wartezeit", 10),
+                ("Datenstand", 20),
+                ("Quelle", 40),
+            ),
+        ),
+        Tabelle(
+            "tbl_Erlaeuterungen",
+            "Erläuterungen",
+            4,
+            (
+                ("Ziel_ID", 18),
+                ("Ziel", 46),
+                ("Status", 16),
+                ("Erläuterung", 90),
+            ),
+        ),
+        Tabelle(
+            "tbl_Quellen",
+            "Info",
+            14,
+            (
+                ("Datei", 44),
+                ("SHA256", 68),
+                ("Importiert_am", 20),
+                ("Beispieldaten", 14),
+            ),
+        ),
     )
-}  # fmt: skip
+}
 
 #: Named cells: name -> (sheet, cell in the template, label, kind). "eingabe" cells are the
 #: user's settings; the others are written by every refresh.
@@ -145,7 +226,12 @@ NAMEN: dict[str, tuple[str, str, str, str]] = {
     "Traeger_ID": ("Einstellungen", "B4", "Träger (Regionalschlüssel)", "eingabe"),
     "Traeger_Name": ("Einstellungen", "B5", "Name des Trägers", "eingabe"),
     "Jahr": ("Einstellungen", "B6", "Jahr der Zielvereinbarung", "eingabe"),
-    "Bis_Monat_Vorgabe": ("Einstellungen", "B7", "Auswerten bis Monat (leer = letzter Monat mit Daten)", "eingabe"),
+    "Bis_Monat_Vorgabe": (
+        "Einstellungen",
+        "B7",
+        "Auswerten bis Monat (leer = letzter Monat mit Daten)",
+        "eingabe",
+    ),
     "Wartezeit": ("Einstellungen", "B8", "Wartezeit (T0 vorläufig, T3 final)", "eingabe"),
     "Datenordner": ("Einstellungen", "B9", "Datenordner (neue Dateien zum Import)", "eingabe"),
     "Datenbestand": ("Einstellungen", "B10", "Datenbestand (leer = Standardort)", "eingabe"),
@@ -160,7 +246,7 @@ NAMEN: dict[str, tuple[str, str, str, str]] = {
     "Hinweis": ("Info", "B11", "Hinweis", "ausgabe"),
     "Untertitel": ("Übersicht", "A2", "", "ausgabe"),
     "Gender_Pruefung": ("Gender", "A3", "", "ausgabe"),
-}  # fmt: skip
+}
 
 _DIAGRAMM_PRAEFIX = ("Verlauf – ", "Gender – ")
 
@@ -185,7 +271,7 @@ def _zelle_des_namens(wb: Workbook, name: str) -> Cell | None:
         return None
     for blatt, bereich in definiert.destinations:
         if blatt in wb.sheetnames:
-            return wb[blatt][bereich.replace("$", "").split(":")[0]]  # type: ignore[return-value]
+            return wb[blatt][bereich.replace("$", "").split(":")[0]]
     return None
 
 
@@ -278,7 +364,10 @@ def tabelle_schreiben(
             zelle = ws.cell(kopfzeile + 1 + i, c)
             zelle._style = copy(stile[c])
             setze(zelle, zeile.get(spalte), format_(zeile, spalte) if zeile else None)
-    tabelle.ref = f"{get_column_letter(erste_spalte)}{kopfzeile}:{get_column_letter(letzte_spalte)}{neue_letzte}"
+    tabelle.ref = (
+        f"{get_column_letter(erste_spalte)}{kopfzeile}:{get_column_letter(letzte_spalte)}"
+        f"{neue_letzte}"
+    )
     if tabelle.autoFilter is not None:
         tabelle.autoFilter.ref = tabelle.ref
     return ws, kopfzeile, erste_spalte, letzte_spalte
@@ -361,34 +450,60 @@ def neue_mappe(vereinbarung: Zielvereinbarung) -> Workbook:
     setze(u["A3"], '=IF(Hinweis="","",Hinweis)')
     u["A3"].data_type = "f"
     u["A3"].font = _HINWEIS
-    setze(u["A4"], "Ampel: grün = erreicht / auf Kurs, rot = nicht erreicht / gefährdet, "
-                   "grau = nicht berechenbar. „Knapp“: die gerundete Anzeige läge auf der "
-                   "anderen Seite der Schwelle.")  # fmt: skip
+    setze(
+        u["A4"],
+        "Ampel: grün = erreicht / auf Kurs, rot = nicht erreicht / gefährdet, "
+        "grau = nicht berechenbar. „Knapp“: die gerundete Anzeige läge auf der "
+        "anderen Seite der Schwelle.",
+    )
     u["A4"].font = _UNTERTITEL
-    _titel(wb["Zielvereinbarung"], "Zielvereinbarung",
-           "Ziele und Monitoring der Vereinbarung; Änderungen hier gelten bei der nächsten "
-           "Aktualisierung. Art: relativ (%), absolut oder geschlechterabstand (pp); "
-           "Vergleich: >= mindestens, <= höchstens.")  # fmt: skip
-    _titel(wb["Gender"], "Gender-Datenblatt",
-           "Jahresfortschrittswert der Integrationsquote (K2) von Frauen und Männern, Januar "
-           "bis zum jeweiligen Monat, und der Abstand in Prozentpunkten.")  # fmt: skip
+    _titel(
+        wb["Zielvereinbarung"],
+        "Zielvereinbarung",
+        "Ziele und Monitoring der Vereinbarung; Änderungen hier gelten bei der nächsten "
+        "Aktualisierung. Art: relativ (%), absolut oder geschlechterabstand (pp); "
+        "Vergleich: >= mindestens, <= höchstens.",
+    )
+    _titel(
+        wb["Gender"],
+        "Gender-Datenblatt",
+        "Jahresfortschrittswert der Integrationsquote (K2) von Frauen und Männern, Januar "
+        "bis zum jeweiligen Monat, und der Abstand in Prozentpunkten.",
+    )
     wb["Gender"]["A3"].font = _FETT
-    _titel(wb["Monitoring"], "Monitoring",
-           "Beobachtete Größen ohne Zielwert, jeweils gegenüber dem Vorjahr.")  # fmt: skip
-    _titel(wb["Verlauf"], "Verlauf",
-           "Veränderung gegenüber dem Vorjahr (Januar bis zum jeweiligen Monat) je Ziel und "
-           "die vereinbarte Schwelle.")  # fmt: skip
-    _titel(wb["Kennzahlen"], "Kennzahlen nach § 48a SGB II",
-           "Monatliche Werte der letzten 24 Monate in % (leer = nicht berechenbar).")  # fmt: skip
-    _titel(wb["Daten"], "Grunddaten",
-           "Die Grunddaten, auf denen die Auswertung beruht, mit Wartezeit, Datenstand und "
-           "Quelldatei.")  # fmt: skip
-    _titel(wb["Erläuterungen"], "Erläuterungen für den Steuerungsdialog",
-           "Spalte „Erläuterung“ frei ausfüllen; sie wird bei keiner Aktualisierung "
-           "überschrieben.")  # fmt: skip
-    _titel(wb["Einstellungen"], "Einstellungen",
-           "Grundlage jeder Aktualisierung (Menüband „Zielsteuerung“ oder "
-           "zielsteuerung arbeitsmappe).")  # fmt: skip
+    _titel(
+        wb["Monitoring"],
+        "Monitoring",
+        "Beobachtete Größen ohne Zielwert, jeweils gegenüber dem Vorjahr.",
+    )
+    _titel(
+        wb["Verlauf"],
+        "Verlauf",
+        "Veränderung gegenüber dem Vorjahr (Januar bis zum jeweiligen Monat) je Ziel und "
+        "die vereinbarte Schwelle.",
+    )
+    _titel(
+        wb["Kennzahlen"],
+        "Kennzahlen nach § 48a SGB II",
+        "Monatliche Werte der letzten 24 Monate in % (leer = nicht berechenbar).",
+    )
+    _titel(
+        wb["Daten"],
+        "Grunddaten",
+        "Die Grunddaten, auf denen die Auswertung beruht, mit Wartezeit, Datenstand und "
+        "Quelldatei.",
+    )
+    _titel(
+        wb["Erläuterungen"],
+        "Erläuterungen für den Steuerungsdialog",
+        "Spalte „Erläuterung“ frei ausfüllen; sie wird bei keiner Aktualisierung überschrieben.",
+    )
+    _titel(
+        wb["Einstellungen"],
+        "Einstellungen",
+        "Grundlage jeder Aktualisierung (Menüband „Zielsteuerung“ oder "
+        "zielsteuerung arbeitsmappe).",
+    )
     _titel(wb["Info"], "Info", "Herkunft der Zahlen und Versionen.")
     for name, (blatt, zelle, beschriftung, art) in NAMEN.items():
         ws = wb[blatt]
@@ -414,20 +529,30 @@ def neue_mappe(vereinbarung: Zielvereinbarung) -> Workbook:
     liste.error, liste.errorTitle = "Bitte T0 oder T3 wählen.", "Wartezeit"
     e.add_data_validation(liste)
     liste.add("B8")
-    monat = DataValidation(type="whole", operator="between", formula1="1", formula2="12",
-                           allow_blank=True)  # fmt: skip
+    monat = DataValidation(
+        type="whole", operator="between", formula1="1", formula2="12", allow_blank=True
+    )
     monat.error, monat.errorTitle = "Bitte einen Monat von 1 bis 12 eingeben.", "Monat"
     e.add_data_validation(monat)
     monat.add("B7")
     z = wb["Zielvereinbarung"]
-    for formel, spalte in (('"Ziel,Monitoring"', "A"), ('"relativ,absolut,geschlechterabstand"', "E"),
-                           ('">=,<="', "F"), ('"gesamt,frauen,maenner"', "H")):  # fmt: skip
+    for formel, spalte in (
+        ('"Ziel,Monitoring"', "A"),
+        ('"relativ,absolut,geschlechterabstand"', "E"),
+        ('">=,<="', "F"),
+        ('"gesamt,frauen,maenner"', "H"),
+    ):
         dv = DataValidation(type="list", formula1=formel, allow_blank=True)
         z.add_data_validation(dv)
         dv.add(f"{spalte}6:{spalte}200")
 
-    _einstellungen_schreiben(wb, vereinbarung.traeger_id, vereinbarung.traeger_name,
-                             vereinbarung.jahr, vereinbarung.wartezeit)  # fmt: skip
+    _einstellungen_schreiben(
+        wb,
+        vereinbarung.traeger_id,
+        vereinbarung.traeger_name,
+        vereinbarung.jahr,
+        vereinbarung.wartezeit,
+    )
     vereinbarung_schreiben(wb, vereinbarung)
     _name_setzen(wb, "Vorlagenversion", VORLAGENVERSION)
     wb.calculation.fullCalcOnLoad = True
@@ -449,14 +574,21 @@ def _einstellungen_schreiben(
 def vereinbarung_schreiben(wb: Workbook, v: Zielvereinbarung) -> None:
     def zeile(bereich: str, z: Ziel) -> dict[str, Any]:
         return {
-            "Bereich": bereich, "Ziel_ID": z.id, "Ziel": z.bezeichnung, "Kennzahl": z.kennzahl,
-            "Art": z.art, "Vergleich": z.vergleich, "Schwelle": z.schwelle,
-            "Geschlecht": z.geschlecht, "Hinweis": z.hinweis or None,
-        }  # fmt: skip
+            "Bereich": bereich,
+            "Ziel_ID": z.id,
+            "Ziel": z.bezeichnung,
+            "Kennzahl": z.kennzahl,
+            "Art": z.art,
+            "Vergleich": z.vergleich,
+            "Schwelle": z.schwelle,
+            "Geschlecht": z.geschlecht,
+            "Hinweis": z.hinweis or None,
+        }
 
     zeilen = [zeile("Ziel", z) for z in v.ziele] + [zeile("Monitoring", z) for z in v.monitoring]
-    tabelle_schreiben(wb, "tbl_Vereinbarung", zeilen,
-                      lambda _z, s: "0.0##" if s == "Schwelle" else None)  # fmt: skip
+    tabelle_schreiben(
+        wb, "tbl_Vereinbarung", zeilen, lambda _z, s: "0.0##" if s == "Schwelle" else None
+    )
 
 
 def vereinbarung_aus_mappe(
@@ -466,10 +598,15 @@ def vereinbarung_aus_mappe(
     ziele, monitoring = [], []
     for z in tabelle_lesen(wb, "tbl_Vereinbarung"):
         eintrag = {
-            "id": z.get("Ziel_ID"), "bezeichnung": z.get("Ziel"), "kennzahl": z.get("Kennzahl"),
-            "art": z.get("Art"), "vergleich": z.get("Vergleich"), "schwelle": z.get("Schwelle"),
-            "geschlecht": z.get("Geschlecht") or "gesamt", "hinweis": z.get("Hinweis") or "",
-        }  # fmt: skip
+            "id": z.get("Ziel_ID"),
+            "bezeichnung": z.get("Ziel"),
+            "kennzahl": z.get("Kennzahl"),
+            "art": z.get("Art"),
+            "vergleich": z.get("Vergleich"),
+            "schwelle": z.get("Schwelle"),
+            "geschlecht": z.get("Geschlecht") or "gesamt",
+            "hinweis": z.get("Hinweis") or "",
+        }
         eintrag = {k: w for k, w in eintrag.items() if w is not None}
         if str(z.get("Bereich", "Ziel")).strip().lower() == "monitoring":
             eintrag.pop("vergleich", None)
@@ -505,7 +642,8 @@ def _ampel(ws: Worksheet, kopfzeile: int, letzte: int, status: int, bereiche: li
     """Traffic lights by conditional formatting, keyed on the status text of the row."""
     buchstabe = get_column_letter(status)
     for c in bereiche:
-        bereich = f"{get_column_letter(c)}{kopfzeile + 1}:{get_column_letter(c)}{max(letzte, kopfzeile + 1)}"
+        buchstabe_c = get_column_letter(c)
+        bereich = f"{buchstabe_c}{kopfzeile + 1}:{buchstabe_c}{max(letzte, kopfzeile + 1)}"
         for cf in list(ws.conditional_formatting):
             if str(cf.sqref).startswith(f"{get_column_letter(c)}{kopfzeile + 1}:"):
                 del ws.conditional_formatting._cf_rules[cf]  # our rule of the last refresh
@@ -523,15 +661,19 @@ def _ampel(ws: Worksheet, kopfzeile: int, letzte: int, status: int, bereiche: li
                     fill=fuellung,
                     font=Font(color=farbe, bold=True),
                     stopIfTrue=True,
-                ),  # fmt: skip
+                ),
             )
 
 
 _FARBEN = {"Frauen": "7030A0", "Männer": "2E75B6", "Veränderung": "1F3864", "Schwelle": "C00000"}
 
 
-def _diagramme(wb: Workbook, bericht: Bericht, verlauf: tuple[Worksheet, int, int, int],
-               gender: tuple[Worksheet, int, int, int]) -> None:  # fmt: skip
+def _diagramme(
+    wb: Workbook,
+    bericht: Bericht,
+    verlauf: tuple[Worksheet, int, int, int],
+    gender: tuple[Worksheet, int, int, int],
+) -> None:
     """Line charts below the tables: every target's change against its threshold (two per row)
     and the quota of women and men. Ours are replaced on every refresh; others stay."""
     for ws in (verlauf[0], gender[0]):
@@ -543,8 +685,9 @@ def _diagramme(wb: Workbook, bericht: Bericht, verlauf: tuple[Worksheet, int, in
     for i, ziel in enumerate(bericht.vereinbarung.ziele):
         spalte = erste + 1 + 2 * i
         diagramm = _liniendiagramm(f"Verlauf – {ziel.bezeichnung}", f"Veränderung ({ziel.einheit})")
-        diagramm.add_data(Reference(ws, min_col=spalte, max_col=spalte + 1, min_row=kopf + 1,
-                                    max_row=kopf + n))  # fmt: skip
+        diagramm.add_data(
+            Reference(ws, min_col=spalte, max_col=spalte + 1, min_row=kopf + 1, max_row=kopf + n)
+        )
         _reihen(diagramm, [("Veränderung", False), ("Schwelle", True)])
         diagramm.set_categories(kategorien)
         ws.add_chart(diagramm, f"{get_column_letter(1 + 8 * (i % 2))}{unten + 17 * (i // 2)}")
@@ -557,8 +700,15 @@ def _diagramme(wb: Workbook, bericht: Bericht, verlauf: tuple[Worksheet, int, in
     for c in (erste + 1, erste + 2, erste + 4, erste + 5):
         diagramm.add_data(Reference(ws, min_col=c, min_row=kopf + 1, max_row=kopf + n))
     j = bericht.auswertung.jahr
-    _reihen(diagramm, [(f"Frauen {j - 1}", True), (f"Männer {j - 1}", True),
-                       (f"Frauen {j}", False), (f"Männer {j}", False)])  # fmt: skip
+    _reihen(
+        diagramm,
+        [
+            (f"Frauen {j - 1}", True),
+            (f"Männer {j - 1}", True),
+            (f"Frauen {j}", False),
+            (f"Männer {j}", False),
+        ],
+    )
     diagramm.set_categories(Reference(ws, min_col=erste, min_row=kopf + 1, max_row=kopf + n))
     diagramm.width = 24
     unten = kopf + max(n, 1) + 3
@@ -606,21 +756,44 @@ def _druckbereich(ws: Worksheet, kopfzeile: int, letzte_spalte: int, letzte_zeil
     ws.print_title_rows = f"{kopfzeile}:{kopfzeile}"
 
 
+def _gender_pruefung(a: Auswertung) -> str:
+    abstand = next((z for z in a.ziele if z["einheit"] == "pp"), None)
+    if abstand is None:
+        return "Die Zielvereinbarung enthält kein Ziel zum Geschlechterabstand."
+    if abstand["veraenderung"] is None:
+        return f"Ziel zum Geschlechterabstand nicht berechenbar: {abstand['grund']}"
+    return (
+        f"Ziel: Abstand {abstand['vergleich']} {zahl(abstand['schwelle'], 1, True)} pp gegenüber "
+        f"dem Vorjahr – Veränderung {zahl(abstand['veraenderung'], 1, True)} pp – "
+        f"{abstand['status']}"
+    )
+
+
 def bericht_schreiben(wb: Workbook, bericht: Bericht) -> None:
     """Write one evaluation into the workbook's tables and named cells."""
     a = bericht.auswertung
     kennzahlen = {z.id: z for z in bericht.vereinbarung.ziele + bericht.vereinbarung.monitoring}
     ziele = [
         {
-            "Ziel_ID": z["id"], "Ziel": z["bezeichnung"], "Vorjahr": z["vorjahr"],
-            "Aktuell": z["aktuell"], "Veraenderung": z["veraenderung"], "Einheit": z["einheit"],
-            "Schwelle": z["schwelle"], "Zielwert": z["zielwert"], "Abstand": z["distanz"],
-            "Noch_benoetigt": z["noch_benoetigt"], "Status": z["status"], "Ampel": "●",
-            "Knapp": z["knapp"], "Grund": z["grund"],
-            "_kennzahl": z["kennzahl"], "_art": kennzahlen[z["id"]].art,
+            "Ziel_ID": z["id"],
+            "Ziel": z["bezeichnung"],
+            "Vorjahr": z["vorjahr"],
+            "Aktuell": z["aktuell"],
+            "Veraenderung": z["veraenderung"],
+            "Einheit": z["einheit"],
+            "Schwelle": z["schwelle"],
+            "Zielwert": z["zielwert"],
+            "Abstand": z["distanz"],
+            "Noch_benoetigt": z["noch_benoetigt"],
+            "Status": z["status"],
+            "Ampel": "●",
+            "Knapp": z["knapp"],
+            "Grund": z["grund"],
+            "_kennzahl": z["kennzahl"],
+            "_art": kennzahlen[z["id"]].art,
         }
         for z in a.ziele
-    ]  # fmt: skip
+    ]
     ws, kopf, erste, letzte = tabelle_schreiben(wb, "tbl_Ziele", ziele, _ziel_format)
     spalten = {ws.cell(kopf, c).value: c for c in range(erste, letzte + 1)}
     _ampel(ws, kopf, kopf + len(ziele), spalten["Status"], [spalten["Status"], spalten["Ampel"]])
@@ -630,17 +803,29 @@ def bericht_schreiben(wb: Workbook, bericht: Bericht) -> None:
 
     monitoring = [
         {
-            "Monitoring_ID": m["id"], "Groesse": m["bezeichnung"], "Vorjahr": m["vorjahr"],
-            "Aktuell": m["aktuell"], "Veraenderung": m["veraenderung"], "Einheit": m["einheit"],
-            "Grund": m["grund"], "_kennzahl": m["kennzahl"],
+            "Monitoring_ID": m["id"],
+            "Groesse": m["bezeichnung"],
+            "Vorjahr": m["vorjahr"],
+            "Aktuell": m["aktuell"],
+            "Veraenderung": m["veraenderung"],
+            "Einheit": m["einheit"],
+            "Grund": m["grund"],
+            "_kennzahl": m["kennzahl"],
         }
         for m in a.monitoring
-    ]  # fmt: skip
+    ]
     ws, kopf, _, letzte = tabelle_schreiben(
-        wb, "tbl_Monitoring", monitoring,
-        lambda z, s: _wertformat(z["_kennzahl"]) if s in ("Vorjahr", "Aktuell")
-        else FORMATE[z["Einheit"]] if s == "Veraenderung" else None,
-    )  # fmt: skip
+        wb,
+        "tbl_Monitoring",
+        monitoring,
+        lambda z, s: (
+            _wertformat(z["_kennzahl"])
+            if s in ("Vorjahr", "Aktuell")
+            else FORMATE[z["Einheit"]]
+            if s == "Veraenderung"
+            else None
+        ),
+    )
     _druckbereich(ws, kopf, letzte, kopf + len(monitoring))
 
     def gender_format(_z: dict[str, Any], s: str) -> str | None:
@@ -650,16 +835,14 @@ def bericht_schreiben(wb: Workbook, bericht: Bericht) -> None:
             return FORMATE["pp"]
         return FORMATE["pp_wert"] if s.startswith("Abstand") else FORMATE["quote"]
 
-    gender = tabelle_schreiben(wb, "tbl_Gender", bericht.gender, gender_format,
-                               spalten=list(bericht.gender[0]) if bericht.gender else None)  # fmt: skip
-    abstand = next((z for z in a.ziele if z["einheit"] == "pp"), None)
-    _name_setzen(wb, "Gender_Pruefung", (
-        f"Ziel: Abstand {abstand['vergleich']} {abstand['schwelle']:+.1f} pp gegenüber dem Vorjahr"
-        f" – Veränderung {abstand['veraenderung']:+.1f} pp – {abstand['status']}".replace(".", ",")
-        if abstand and abstand["veraenderung"] is not None
-        else "Kein Ziel zum Geschlechterabstand berechenbar." if abstand
-        else "Die Zielvereinbarung enthält kein Ziel zum Geschlechterabstand."
-    ))  # fmt: skip
+    gender = tabelle_schreiben(
+        wb,
+        "tbl_Gender",
+        bericht.gender,
+        gender_format,
+        spalten=list(bericht.gender[0]) if bericht.gender else None,
+    )
+    _name_setzen(wb, "Gender_Pruefung", _gender_pruefung(a))
 
     einheiten = {z.id: z.einheit for z in bericht.vereinbarung.ziele}
     verlauf_spalten = ["Monat"] + [
@@ -669,32 +852,42 @@ def bericht_schreiben(wb: Workbook, bericht: Bericht) -> None:
     def verlauf_format(_z: dict[str, Any], s: str) -> str:
         return FORMATE["monat"] if s == "Monat" else FORMATE[einheiten[s.removesuffix("_Schwelle")]]
 
-    verlauf = tabelle_schreiben(wb, "tbl_Verlauf", bericht.verlauf, verlauf_format,
-                                spalten=verlauf_spalten)  # fmt: skip
+    verlauf = tabelle_schreiben(
+        wb, "tbl_Verlauf", bericht.verlauf, verlauf_format, spalten=verlauf_spalten
+    )
     _diagramme(wb, bericht, verlauf, gender)
 
     ws, kopf, _, letzte = tabelle_schreiben(
-        wb, "tbl_Kennzahlen", bericht.kennzahlen,
+        wb,
+        "tbl_Kennzahlen",
+        bericht.kennzahlen,
         lambda _z, s: FORMATE["monat"] if s == "Monat" else FORMATE["prozentwert"],
-    )  # fmt: skip
+    )
     _druckbereich(ws, kopf, letzte, kopf + len(bericht.kennzahlen))
     ws, kopf, _, letzte = tabelle_schreiben(
-        wb, "tbl_Daten", bericht.daten,
-        lambda _z, s: FORMATE["monat"] if s == "Monat" else FORMATE["anzahl"] if s == "Wert" else None,
-    )  # fmt: skip
+        wb,
+        "tbl_Daten",
+        bericht.daten,
+        lambda _z, s: {"Monat": FORMATE["monat"], "Wert": FORMATE["anzahl"]}.get(s),
+    )
     _druckbereich(ws, kopf, letzte, kopf + len(bericht.daten))
 
     vorhanden = {
         str(z.get("Ziel_ID")): z.get("Erläuterung") for z in tabelle_lesen(wb, "tbl_Erlaeuterungen")
     }
     erlaeuterungen = [
-        {"Ziel_ID": z["id"], "Ziel": z["bezeichnung"], "Status": z["status"],
-         "Erläuterung": vorhanden.pop(z["id"], None)}
+        {
+            "Ziel_ID": z["id"],
+            "Ziel": z["bezeichnung"],
+            "Status": z["status"],
+            "Erläuterung": vorhanden.pop(z["id"], None),
+        }
         for z in a.ziele
     ] + [
         {"Ziel_ID": i, "Ziel": None, "Status": "nicht mehr in der Vereinbarung", "Erläuterung": t}
-        for i, t in vorhanden.items() if t not in (None, "")
-    ]  # fmt: skip
+        for i, t in vorhanden.items()
+        if t not in (None, "")
+    ]
     ws, kopf, erste, letzte = tabelle_schreiben(wb, "tbl_Erlaeuterungen", erlaeuterungen)
     spalten = {ws.cell(kopf, c).value: c for c in range(erste, letzte + 1)}
     for r in range(kopf + 1, kopf + len(erlaeuterungen) + 1):
@@ -717,10 +910,11 @@ def bericht_schreiben(wb: Workbook, bericht: Bericht) -> None:
     _name_setzen(wb, "Wartezeit_ausgewertet", a.wartezeit)
     _name_setzen(wb, "Hinweis", HINWEIS_BEISPIELDATEN if a.beispieldaten else None)
     _name_setzen(
-        wb, "Untertitel",
+        wb,
+        "Untertitel",
         f"{zeitraum}, Wartezeit {a.wartezeit}, Datenstand {a.datenstand or '–'}"
         f"{' – ' + HINWEIS_BEISPIELDATEN if a.beispieldaten else ''}",
-    )  # fmt: skip
+    )
     wb.calculation.fullCalcOnLoad = True
 
 
@@ -761,12 +955,10 @@ def nicht_tragbare_inhalte(pfad: Path) -> list[str]:
             if n.startswith("xl/drawings/drawing") and n.endswith(".xml"):
                 xml = archiv.read(n)
                 if b"<xdr:sp>" in xml or b"<xdr:sp " in xml or b"<xdr:grpSp" in xml:
-                    if "Formen oder Textfelder" not in gefunden:
-                        gefunden.append("Formen oder Textfelder")
+                    gefunden.append("Formen oder Textfelder")
             if n.startswith("xl/worksheets/sheet") and b"sparklineGroup" in archiv.read(n):
-                if "Sparklines" not in gefunden:
-                    gefunden.append("Sparklines")
-    return gefunden
+                gefunden.append("Sparklines")
+    return list(dict.fromkeys(gefunden))
 
 
 def _sperrdateien(pfad: Path) -> Iterator[Path]:
@@ -825,7 +1017,11 @@ def laden(pfad: Path) -> Workbook:
 def speichern(wb: Workbook, pfad: Path) -> None:
     """Write to a temporary file beside the target, then move it into place in one step."""
     pfad.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=pfad.parent, prefix=".~zs-", suffix=".xlsx")
+    praefix = f".~zs-{pfad.stem}-"
+    for rest in pfad.parent.glob(f"{praefix}*.xlsx"):  # left by a crash, more than an hour ago
+        if rest.stat().st_mtime < dt.datetime.now().timestamp() - 3600:
+            rest.unlink(missing_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=pfad.parent, prefix=praefix, suffix=".xlsx")
     try:
         with os.fdopen(fd, "wb") as datei:
             wb.save(datei)

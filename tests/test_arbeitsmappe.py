@@ -1,0 +1,432 @@
+"""The controlling workbook: built, refreshed in place with user additions, opened and
+recalculated by LibreOffice, written safely."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from zielsteuerung.arbeitsmappe import tabelle_lesen, vorlage_erzeugen
+
+WURZEL = Path(__file__).resolve().parents[1]
+KLEVE = "05154"
+
+
+def libreoffice_noetig() -> None:
+    """LibreOffice is installed by .ci/run; locally a missing one skips, in CI it fails."""
+    if shutil.which("soffice") is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) fehlt, .ci/run installiert es")
+        pytest.skip("LibreOffice (soffice) is not installed on this machine")
+
+
+@pytest.fixture
+def teildaten(tmp_path, demo_daten):
+    """Kreis Kleve's demo data, split as they arrive: through May 2023, June, July."""
+    kleve = demo_daten[demo_daten["traeger_id"] == KLEVE]
+    teile = {
+        "bis-mai": kleve[kleve["berichtsmonat"] <= "2023-05"],
+        "juni": kleve[kleve["berichtsmonat"] == "2023-06"],
+        "juli": kleve[kleve["berichtsmonat"] == "2023-07"],
+    }
+    pfade = {}
+    for name, teil in teile.items():
+        pfade[name] = tmp_path / f"{name}.csv"
+        teil.to_csv(pfade[name], sep=";", index=False)
+    return pfade
+
+
+def json_auswertung(cli, store, bis_monat) -> dict:
+    lauf = cli("auswerten", "--store", store, "--bis-monat", bis_monat, "--format", "json")
+    assert lauf.code == 0, lauf.err
+    return lauf.json()
+
+
+def pruefe_tbl_ziele(zeilen: list[dict], erwartet: dict) -> None:
+    """tbl_Ziele holds the JSON's numbers, unrounded."""
+    assert [z["Ziel_ID"] for z in zeilen] == [z["id"] for z in erwartet["ziele"]]
+    paare = [
+        ("Vorjahr", "vorjahr"),
+        ("Aktuell", "aktuell"),
+        ("Veraenderung", "veraenderung"),
+        ("Schwelle", "schwelle"),
+        ("Zielwert", "zielwert"),
+        ("Abstand", "distanz"),
+    ]
+    for zeile, ziel in zip(zeilen, erwartet["ziele"], strict=True):
+        for spalte, feld in paare:
+            assert math.isclose(zeile[spalte], ziel[feld], rel_tol=1e-12, abs_tol=1e-12), (
+                ziel["id"],
+                spalte,
+            )
+        assert zeile["Status"] == ziel["status"]
+        assert bool(zeile["Knapp"]) == ziel["knapp"]
+        assert zeile["Einheit"] == ziel["einheit"]
+
+
+def test_demo_workbook_recalculated_by_libreoffice_matches_json(tmp_path, cli):
+    libreoffice_noetig()
+    from zielsteuerung.libreoffice import umwandeln
+
+    assert cli("demo", "--ordner", tmp_path).code == 0
+    mappe = tmp_path / "controlling-beispiel.xlsx"
+    berechnet = umwandeln(mappe, "xlsx", tmp_path / "lo")
+    wb = load_workbook(berechnet, data_only=True)
+    store = tmp_path / "beispiel-datenbestand.sqlite"
+    erwartet = json_auswertung(cli, store, 12)
+    pruefe_tbl_ziele(tabelle_lesen(wb, "tbl_Ziele"), erwartet)
+    # the formulas of the sheet were computed by LibreOffice from the defined names
+    assert wb["Übersicht"]["A1"].value == "Zielvereinbarung 2023 – Kreis Kleve (05154)"
+    assert wb["Übersicht"]["A3"].value == "Beispieldaten – keine amtlichen Werte"
+    assert wb["Info"]["B11"].value == "Beispieldaten – keine amtlichen Werte"
+
+
+def test_rendering_command_writes_pictures(tmp_path, cli):
+    libreoffice_noetig()
+    assert cli("demo", "--ordner", tmp_path).code == 0
+    lauf = cli("bilder", tmp_path / "controlling-beispiel.xlsx", "-o", tmp_path / "bilder")
+    assert lauf.code == 0, lauf.err
+    bilder = [Path(z) for z in lauf.out.split()]
+    assert {b.name.split("-")[0] for b in bilder} == {"Uebersicht", "Gender", "Verlauf"}
+    for bild in bilder:
+        assert bild.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and bild.stat().st_size > 10_000
+
+
+def nutzer_ergaenzungen(pfad: Path) -> None:
+    """What a controller adds by hand between two refreshes."""
+    wb = load_workbook(pfad)
+    eigen = wb.create_sheet("Eigene Analyse", 0)  # also changes the sheet order
+    eigen["A1"] = "Integrationen doppelt"
+    eigen["B1"] = "=Übersicht!D7*2"
+    eigen["B2"] = "=SUM(B1,1)"
+    eigen["A3"].comment = Comment("meine Notiz", "Controlling")
+    regel = DataValidation(type="whole", operator="between", formula1="0", formula2="9")
+    eigen.add_data_validation(regel)
+    regel.add("C1:C5")
+    eigen.conditional_formatting.add(
+        "B1:B2",
+        CellIsRule(
+            operator="greaterThan", formula=["0"], fill=PatternFill("solid", fgColor="00FF00")
+        ),
+    )
+    wb.defined_names["Meine_Zahl"] = DefinedName("Meine_Zahl", attr_text="'Eigene Analyse'!$B$2")
+    ueb = wb["Übersicht"]
+    ueb["A4"].font = Font(color="FF0000", italic=True)
+    ueb.column_dimensions["B"].width = 71
+    ueb["P2"] = "Notiz neben der Tabelle"
+    ueb["B8"].comment = Comment("K2 im Blick behalten", "Controlling")
+    erl = wb["Erläuterungen"]
+    for zeile in range(5, 10):
+        if erl.cell(zeile, 1).value == "k2":
+            erl.cell(zeile, 4).value = "Saisonaler Effekt im Frühjahr."
+        if erl.cell(zeile, 1).value == "k3":
+            erl.cell(zeile, 4).value = "=Zielwert wird im Herbst erreicht"
+            erl.cell(zeile, 4).data_type = "s"
+        if erl.cell(zeile, 1).value == "integrationen_lzb":
+            erl.cell(zeile, 4).value = "+45 Integrationen fehlen noch"
+            erl.cell(zeile, 4).data_type = "s"
+    wb.save(pfad)
+
+
+def pruefe_ergaenzungen(pfad: Path) -> None:
+    wb = load_workbook(pfad)
+    assert wb.sheetnames[0] == "Eigene Analyse"
+    eigen = wb["Eigene Analyse"]
+    assert eigen["B1"].value == "=Übersicht!D7*2" and eigen["B2"].value == "=SUM(B1,1)"
+    assert eigen["A3"].comment.text == "meine Notiz"
+    assert str(eigen.data_validations.dataValidation[0].sqref) == "C1:C5"
+    assert any(str(cf.sqref) == "B1:B2" for cf in eigen.conditional_formatting)
+    assert wb.defined_names["Meine_Zahl"].attr_text == "'Eigene Analyse'!$B$2"
+    ueb = wb["Übersicht"]
+    assert ueb["A4"].font.color.rgb.endswith("FF0000") and ueb["A4"].font.italic
+    assert ueb.column_dimensions["B"].width == 71
+    assert ueb["P2"].value == "Notiz neben der Tabelle"
+    assert ueb["B8"].comment.text == "K2 im Blick behalten"
+    erlaeuterungen = {
+        z["Ziel_ID"]: z["Erläuterung"] for z in tabelle_lesen(wb, "tbl_Erlaeuterungen")
+    }
+    assert erlaeuterungen["k2"] == "Saisonaler Effekt im Frühjahr."
+    assert erlaeuterungen["k3"] == "=Zielwert wird im Herbst erreicht"
+    assert erlaeuterungen["integrationen_lzb"] == "+45 Integrationen fehlen noch"
+    with zipfile.ZipFile(pfad) as archiv:  # stored as text, not as a formula
+        xml = b"".join(archiv.read(n) for n in archiv.namelist() if n.startswith("xl/worksheets/"))
+        assert b"<f>Zielwert wird" not in xml and b"<f>+45" not in xml
+        assert b"<t>=Zielwert wird im Herbst erreicht</t>" in xml
+
+
+def test_refresh_twice_keeps_everything_the_user_added(tmp_path, cli, teildaten):
+    store = tmp_path / "s.sqlite"
+    assert cli("import", teildaten["bis-mai"], "--store", store).code == 0
+    mappe = tmp_path / "controlling.xlsx"
+    assert cli("arbeitsmappe", "-o", mappe, "--store", store).code == 0
+    pruefe_tbl_ziele(
+        tabelle_lesen(load_workbook(mappe), "tbl_Ziele"), json_auswertung(cli, store, 5)
+    )
+    nutzer_ergaenzungen(mappe)
+
+    for neu, monat in (("juni", 6), ("juli", 7)):
+        assert cli("import", teildaten[neu], "--store", store).code == 0
+        lauf = cli("arbeitsmappe", "-o", mappe)  # settings and agreement from the workbook
+        assert lauf.code == 0, lauf.err
+        assert "Aktualisiert" in lauf.out
+        wb = load_workbook(mappe)
+        blatt, zelle = next(wb.defined_names["Bis_Monat"].destinations)
+        assert wb[blatt][zelle].value == monat
+        pruefe_tbl_ziele(tabelle_lesen(wb, "tbl_Ziele"), json_auswertung(cli, store, monat))
+        assert len(tabelle_lesen(wb, "tbl_Verlauf")) == monat
+        assert len(wb["Verlauf"]._charts) == 5 and len(wb["Gender"]._charts) == 1
+        pruefe_ergaenzungen(mappe)
+
+
+def teile_vergleichen(a: Path, b: Path) -> None:
+    """Part by part, as XlsxWriter's comparison tests do; the save time in core.xml differs."""
+    with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:
+        assert sorted(za.namelist()) == sorted(zb.namelist())
+        for name in za.namelist():
+            if name != "docProps/core.xml":
+                assert za.read(name) == zb.read(name), name
+
+
+def test_committed_template_is_what_the_command_generates(tmp_path, cli):
+    assert cli("vorlage", "-o", tmp_path / "neu.xlsx").code == 0
+    teile_vergleichen(
+        WURZEL / "workbook_templates" / "zielsteuerung-controlling.xlsx", tmp_path / "neu.xlsx"
+    )
+    wb = load_workbook(tmp_path / "neu.xlsx")
+    for name in ("Traeger_ID", "Jahr", "Bis_Monat", "Wartezeit", "Datenstand"):
+        assert name in wb.defined_names
+    ziele = next(ws.tables["tbl_Ziele"] for ws in wb.worksheets if "tbl_Ziele" in ws.tables)
+    kopf = [c.value for c in wb["Übersicht"][ziele.ref.split(":")[0][1:]]]
+    assert kopf[:10] == [
+        "Ziel_ID",
+        "Ziel",
+        "Vorjahr",
+        "Aktuell",
+        "Veraenderung",
+        "Einheit",
+        "Schwelle",
+        "Zielwert",
+        "Abstand",
+        "Noch_benoetigt",
+    ]
+    vorlage_erzeugen(tmp_path / "direkt.xlsx")
+    teile_vergleichen(tmp_path / "neu.xlsx", tmp_path / "direkt.xlsx")
+
+
+@pytest.fixture
+def mappe_mit_store(tmp_path, cli, teildaten):
+    store = tmp_path / "s.sqlite"
+    assert cli("import", teildaten["bis-mai"], "--store", store).code == 0
+    mappe = tmp_path / "controlling.xlsx"
+    assert cli("arbeitsmappe", "-o", mappe, "--store", store).code == 0
+    return mappe, store
+
+
+def name_setzen(pfad: Path, name: str, wert: object) -> None:
+    wb = load_workbook(pfad)
+    blatt, zelle = next(wb.defined_names[name].destinations)
+    wb[blatt][zelle.replace("$", "")] = wert
+    wb.save(pfad)
+
+
+def test_settings_come_from_the_workbook(mappe_mit_store, cli):
+    mappe, store = mappe_mit_store
+    name_setzen(mappe, "Bis_Monat_Vorgabe", 3)
+    name_setzen(mappe, "Wartezeit", "T3")
+    assert cli("arbeitsmappe", "-o", mappe).code == 0
+    wb = load_workbook(mappe)
+    erwartet = cli(
+        "auswerten", "--store", store, "--bis-monat", 3, "--wartezeit", "T3", "--format", "json"
+    ).json()
+    pruefe_tbl_ziele(tabelle_lesen(wb, "tbl_Ziele"), erwartet)
+    assert wb["Info"]["B10"].value == "T3"
+
+
+def test_agreement_comes_from_its_sheet(mappe_mit_store, cli):
+    mappe, _ = mappe_mit_store
+    wb = load_workbook(mappe)
+    ws = wb["Zielvereinbarung"]
+    for zeile in ws.iter_rows(min_row=6):
+        if zeile[1].value == "k2":
+            zeile[6].value = -50.0  # a threshold everyone reaches
+    wb.save(mappe)
+    assert cli("arbeitsmappe", "-o", mappe).code == 0
+    k2 = next(z for z in tabelle_lesen(load_workbook(mappe), "tbl_Ziele") if z["Ziel_ID"] == "k2")
+    assert k2["Schwelle"] == -50.0
+    assert k2["Zielwert"] == pytest.approx(k2["Vorjahr"] * 0.5)
+    assert k2["Status"] == "auf Kurs"
+
+
+def hash_von(pfad: Path) -> str:
+    return hashlib.sha256(pfad.read_bytes()).hexdigest()
+
+
+def test_bad_agreement_on_sheet_is_reported_and_file_untouched(mappe_mit_store, cli):
+    mappe, _ = mappe_mit_store
+    wb = load_workbook(mappe)
+    for zeile in wb["Zielvereinbarung"].iter_rows(min_row=6):
+        if zeile[1].value == "k3":
+            zeile[6].value = "minus 2,7"
+    wb.save(mappe)
+    vorher = hash_von(mappe)
+    lauf = cli("arbeitsmappe", "-o", mappe)
+    assert lauf.code == 2
+    assert "Blatt „Zielvereinbarung“" in lauf.err and "schwelle muss eine Zahl sein" in lauf.err
+    assert hash_von(mappe) == vorher
+
+
+def bild_einfuegen(pfad: Path) -> None:
+    """Add a picture the way Excel stores one (openpyxl without Pillow could not keep it)."""
+    with zipfile.ZipFile(pfad, "a") as archiv:
+        archiv.writestr("xl/media/image1.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+
+
+@pytest.mark.parametrize(
+    ("vorbereitung", "meldung"),
+    [
+        (bild_einfuegen, "Bilder"),
+        (lambda p: p.with_name("~$" + p.name).write_text("x"), "gerade geöffnet"),
+        (lambda p: p.write_bytes(p.read_bytes()[:3000]), "keine gültige Excel-Arbeitsmappe"),
+    ],
+    ids=["bild", "in-excel-geoeffnet", "beschaedigt"],
+)
+def test_refresh_refuses_and_leaves_file_untouched(mappe_mit_store, cli, vorbereitung, meldung):
+    mappe, _ = mappe_mit_store
+    vorbereitung(mappe)
+    vorher = hash_von(mappe)
+    lauf = cli("arbeitsmappe", "-o", mappe)
+    assert lauf.code == 2, lauf.err
+    assert meldung in lauf.err and "nicht verändert" in lauf.err
+    assert "Traceback" not in lauf.err
+    assert hash_von(mappe) == vorher
+    assert not list(mappe.parent.glob(".~zs-*"))  # no temporary file left behind
+
+
+def test_foreign_workbook_is_not_touched(tmp_path, cli, mappe_mit_store):
+    _, store = mappe_mit_store
+    fremd = tmp_path / "haushalt.xlsx"
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active["A1"] = "Haushalt 2023"
+    wb.save(fremd)
+    vorher = hash_von(fremd)
+    lauf = cli("arbeitsmappe", "-o", fremd, "--store", store)
+    assert lauf.code == 2
+    assert "keine Controlling-Arbeitsmappe" in lauf.err
+    assert hash_von(fremd) == vorher
+
+
+def test_growing_table_never_overwrites_user_content(mappe_mit_store, cli, teildaten):
+    mappe, store = mappe_mit_store
+    wb = load_workbook(mappe)
+    ws = wb["Daten"]
+    ende = int(ws.tables["tbl_Daten"].ref.split(":")[1].lstrip("ABCDEFGH"))
+    ws.cell(ende + 5, 1).value = "Meine Summe"
+    wb.save(mappe)
+    vorher = hash_von(mappe)
+    assert cli("import", teildaten["juni"], "--store", store).code == 0
+    lauf = cli("arbeitsmappe", "-o", mappe)
+    assert lauf.code == 2
+    assert "tbl_Daten" in lauf.err and f"A{ende + 5}" in lauf.err
+    assert hash_von(mappe) == vorher
+
+
+def test_moved_table_and_restyled_cells_still_refresh(mappe_mit_store, cli, teildaten):
+    mappe, store = mappe_mit_store
+    wb = load_workbook(mappe)
+    ws = wb["Monitoring"]
+    tabelle = ws.tables["tbl_Monitoring"]
+    ws.move_range(tabelle.ref, rows=3, cols=2)
+    tabelle.ref = "C7:I13"
+    tabelle.autoFilter.ref = tabelle.ref
+    ws["C8"].font = Font(bold=True, color="0000FF")
+    wb.save(mappe)
+    assert cli("import", teildaten["juni"], "--store", store).code == 0
+    assert cli("arbeitsmappe", "-o", mappe).code == 0
+    wb = load_workbook(mappe)
+    ws = wb["Monitoring"]
+    assert ws.tables["tbl_Monitoring"].ref == "C7:I13"
+    erwartet = json_auswertung(cli, store, 6)["monitoring"]
+    assert [ws.cell(r, 3).value for r in range(8, 14)] == [m["id"] for m in erwartet]
+    assert [ws.cell(r, 6).value for r in range(8, 14)] == pytest.approx(
+        [m["aktuell"] for m in erwartet]
+    )
+    assert ws["C8"].font.bold and ws["C8"].font.color.rgb.endswith("0000FF")
+    assert ws["A4"].value is None  # the old place stays empty
+
+
+def test_text_from_data_stays_text(tmp_path, cli):
+    daten = tmp_path / "d.csv"
+    daten.write_text(
+        "traeger_id;traeger_name;berichtsmonat;merkmal;wert;wartezeit\n"
+        '05154;=HYPERLINK("http://example.invalid");2022-01;INT;10;T0\n'
+        '05154;=HYPERLINK("http://example.invalid");2023-01;INT;12;T0\n',
+        encoding="utf-8",
+    )
+    store = tmp_path / "s.sqlite"
+    assert cli("import", daten, "--store", store).code == 0
+    mappe = tmp_path / "m.xlsx"
+    assert cli("arbeitsmappe", "-o", mappe, "--store", store, "--bis-monat", 1).code == 0
+    wb = load_workbook(mappe)
+    zelle = wb["Einstellungen"]["B5"]
+    assert zelle.value == '=HYPERLINK("http://example.invalid")'
+    assert zelle.data_type == "s"
+
+
+KIND = """
+import sys, pathlib
+from zielsteuerung.arbeitsmappe import arbeitsmappe
+mappe = pathlib.Path(sys.argv[1])
+pathlib.Path(sys.argv[2]).touch()
+i = 0
+while True:
+    arbeitsmappe(mappe, bis_monat=6 + i % 2)
+    i += 1
+"""
+
+
+def test_killed_during_save_leaves_old_or_new_workbook(mappe_mit_store, cli, teildaten, tmp_path):
+    """kill -9 at random moments of repeated refreshes: the file on disk always opens and
+    holds a complete evaluation (month 5 before, 6 or 7 after)."""
+    import random
+    import subprocess
+    import sys
+    import time
+
+    mappe, store = mappe_mit_store
+    for teil in ("juni", "juli"):
+        assert cli("import", teildaten[teil], "--store", store).code == 0
+    erwartet = {
+        m: [z["aktuell"] for z in json_auswertung(cli, store, m)["ziele"]] for m in (5, 6, 7)
+    }
+    zufall = random.Random(48)
+    gesehen = set()
+    for runde in range(25):
+        bereit = tmp_path / f"bereit-{runde}"
+        kind = subprocess.Popen([sys.executable, "-c", KIND, str(mappe), str(bereit)])
+        while not bereit.exists():
+            time.sleep(0.01)
+        time.sleep(zufall.uniform(0.0, 2.0))
+        kind.kill()
+        kind.wait()
+        wb = load_workbook(mappe)
+        blatt, zelle = next(wb.defined_names["Bis_Monat"].destinations)
+        monat = wb[blatt][zelle.replace("$", "")].value
+        aktuell = [z["Aktuell"] for z in tabelle_lesen(wb, "tbl_Ziele")]
+        assert aktuell == pytest.approx(erwartet[monat]), (runde, monat)
+        gesehen.add(monat)
+    assert {6, 7} <= gesehen  # the refreshes did complete in between
+    assert list(tmp_path.glob(".~zs-controlling-*.xlsx"))  # and some kills hit a save
