@@ -89,136 +89,48 @@ BLAETTER = (
 
 @dataclass(frozen=True)
 class Tabelle:
-    """One table of the contract: where the template puts it and its columns (name, width)."""
+    """One table of the contract: where the template puts it, and its columns."""
 
     name: str
     blatt: str
     kopfzeile: int
-    spalten: tuple[tuple[str, float], ...]
+    namen: tuple[str, ...]
 
-    @property
-    def namen(self) -> list[str]:
-        return [n for n, _ in self.spalten]
+
+#: Column widths where the header's length is not a good guide.
+_BREITEN = {"Ziel_ID": 18, "Status": 17, "Monitoring_ID": 15, "Ziel": 60, "Groesse": 52, "Grund": 40, "Hinweis": 40, "Erläuterung": 90,
+            "Quelle": 40, "Datei": 44, "SHA256": 68, "Datenstand": 20, "Art": 20}  # fmt: skip
+
+
+def _breite(spalte: str) -> float:
+    return _BREITEN.get(spalte, max(9, len(spalte) + 5))
 
 
 TABELLEN = {
     t.name: t
     for t in (
-        Tabelle(
-            "tbl_Ziele",
-            "Übersicht",
-            6,
-            (
-                ("Ziel_ID", 17),
-                ("Ziel", 60),
-                ("Vorjahr", 12),
-                ("Aktuell", 12),
-                ("Veraenderung", 14),
-                ("Einheit", 9),
-                ("Schwelle", 11),
-                ("Zielwert", 12),
-                ("Abstand", 12),
-                ("Noch_benoetigt", 16),
-                ("Status", 17),
-                ("Ampel", 8),
-                ("Knapp", 8),
-                ("Grund", 40),
-            ),
-        ),
-        Tabelle(
-            "tbl_Monitoring",
-            "Monitoring",
-            4,
-            (
-                ("Monitoring_ID", 14),
-                ("Groesse", 52),
-                ("Vorjahr", 16),
-                ("Aktuell", 16),
-                ("Veraenderung", 14),
-                ("Einheit", 8),
-                ("Grund", 40),
-            ),
-        ),
-        Tabelle(
-            "tbl_Vereinbarung",
-            "Zielvereinbarung",
-            5,
-            (
-                ("Bereich", 12),
-                ("Ziel_ID", 18),
-                ("Ziel", 52),
-                ("Kennzahl", 11),
-                ("Art", 20),
-                ("Vergleich", 10),
-                ("Schwelle", 10),
-                ("Geschlecht", 11),
-                ("Hinweis", 40),
-            ),
-        ),
-        Tabelle(
-            "tbl_Gender",
-            "Gender",
-            5,
-            (
-                ("Monat", 10),
-                ("K2_Frauen_Vorjahr", 19),
-                ("K2_Maenner_Vorjahr", 20),
-                ("Abstand_Vorjahr", 17),
-                ("K2_Frauen", 12),
-                ("K2_Maenner", 13),
-                ("Abstand", 12),
-                ("Veraenderung_pp", 17),
-            ),
-        ),
-        Tabelle("tbl_Verlauf", "Verlauf", 4, (("Monat", 10),)),
-        Tabelle(
-            "tbl_Kennzahlen",
-            "Kennzahlen",
-            4,
-            (
-                ("Monat", 10),
-                *((name, 9) for name, _, _ in KENNZAHL_SPALTEN),
-            ),
-        ),
-        Tabelle(
-            "tbl_Daten",
-            "Daten",
-            4,
-            (
-                ("Merkmal", 12),
-                ("Geschlecht", 11),
-                ("Monat", 10),
-                ("Wert", 14),
-                ("Fehlkennzeichen", 14),
-                ("Wartezeit", 10),
-                ("Datenstand", 20),
-                ("Quelle", 40),
-            ),
-        ),
-        Tabelle(
-            "tbl_Erlaeuterungen",
-            "Erläuterungen",
-            4,
-            (
-                ("Ziel_ID", 18),
-                ("Ziel", 46),
-                ("Status", 16),
-                ("Erläuterung", 90),
-            ),
-        ),
-        Tabelle(
-            "tbl_Quellen",
-            "Info",
-            14,
-            (
-                ("Datei", 44),
-                ("SHA256", 68),
-                ("Importiert_am", 20),
-                ("Beispieldaten", 14),
-            ),
-        ),
+        Tabelle("tbl_Ziele", "Übersicht", 6, (
+            "Ziel_ID", "Ziel", "Vorjahr", "Aktuell", "Veraenderung", "Einheit", "Schwelle",
+            "Zielwert", "Abstand", "Noch_benoetigt", "Status", "Ampel", "Knapp", "Grund")),
+        Tabelle("tbl_Monitoring", "Monitoring", 4, (
+            "Monitoring_ID", "Groesse", "Vorjahr", "Aktuell", "Veraenderung", "Einheit", "Grund")),
+        Tabelle("tbl_Vereinbarung", "Zielvereinbarung", 5, (
+            "Bereich", "Ziel_ID", "Ziel", "Kennzahl", "Art", "Vergleich", "Schwelle",
+            "Geschlecht", "Hinweis")),
+        Tabelle("tbl_Gender", "Gender", 5, (
+            "Monat", "K2_Frauen_Vorjahr", "K2_Maenner_Vorjahr", "Abstand_Vorjahr", "K2_Frauen",
+            "K2_Maenner", "Abstand", "Veraenderung_pp")),
+        Tabelle("tbl_Verlauf", "Verlauf", 4, ("Monat",)),
+        Tabelle("tbl_Kennzahlen", "Kennzahlen", 4,
+                ("Monat", *(name for name, _, _ in KENNZAHL_SPALTEN))),
+        Tabelle("tbl_Daten", "Daten", 4, (
+            "Merkmal", "Geschlecht", "Monat", "Wert", "Fehlkennzeichen", "Wartezeit",
+            "Datenstand", "Quelle")),
+        Tabelle("tbl_Erlaeuterungen", "Erläuterungen", 4,
+                ("Ziel_ID", "Ziel", "Status", "Erläuterung")),
+        Tabelle("tbl_Quellen", "Info", 14, ("Datei", "SHA256", "Importiert_am", "Beispieldaten")),
     )
-}
+}  # fmt: skip
 
 #: Named cells: name -> (sheet, cell in the template, label, kind). "eingabe" cells are the
 #: user's settings; the others are written by every refresh.
@@ -336,8 +248,7 @@ def tabelle_schreiben(
                 zelle = ws.cell(kopfzeile, erste_spalte + i)
                 setze(zelle, titel)
                 zelle._style = copy(stil)
-                breite = max(10, min(22, len(titel) + 2))
-                ws.column_dimensions[get_column_letter(erste_spalte + i)].width = breite
+                ws.column_dimensions[get_column_letter(erste_spalte + i)].width = _breite(titel)
             letzte_spalte = erste_spalte + len(spalten) - 1
             tabelle.tableColumns = []  # rebuilt from the header when saved
     kopf = {ws.cell(kopfzeile, c).value: c for c in range(erste_spalte, letzte_spalte + 1)}
@@ -353,7 +264,7 @@ def tabelle_schreiben(
     stile = {c: copy(ws.cell(kopfzeile + 1, c)._style) for c in kopf.values()}
     for r in range(neue_letzte + 1, letzte_zeile + 1):
         for spalte, c in kopf.items():
-            if spalte in TABELLEN.get(name, Tabelle("", "", 0, ())).namen or spalten:
+            if name not in TABELLEN or spalte in TABELLEN[name].namen or spalten:
                 ws.cell(r, c).value = None
                 ws.cell(r, c).style = "Normal"
     for i in range(max(1, len(zeilen))):
@@ -389,26 +300,24 @@ def tabelle_lesen(wb: Workbook, name: str) -> list[dict[str, Any]]:
 
 
 def _tabelle_anlegen(ws: Worksheet, t: Tabelle, spalte: int = 1) -> None:
-    for i, (name, breite) in enumerate(t.spalten):
+    for i, name in enumerate(t.namen):
         zelle = ws.cell(t.kopfzeile, spalte + i)
         setze(zelle, name)
         zelle.font = Font(bold=True, color="FFFFFF")
         zelle.fill = PatternFill("solid", fgColor=_BLAU)  # explicit: not every program draws
         zelle.alignment = Alignment(wrap_text=True, vertical="center")  # table styles
-        if name in _UMBRUCH:
-            ws.cell(t.kopfzeile + 1, spalte + i).alignment = Alignment(
-                wrap_text=True, vertical="top"
-            )
-        ws.column_dimensions[get_column_letter(spalte + i)].width = breite
+        ws.cell(t.kopfzeile + 1, spalte + i).alignment = Alignment(
+            wrap_text=name in _UMBRUCH, vertical="center"
+        )
+        ws.column_dimensions[get_column_letter(spalte + i)].width = _breite(name)
     ws.row_dimensions[t.kopfzeile].height = 30
-    ende = get_column_letter(spalte + len(t.spalten) - 1)
+    ende = get_column_letter(spalte + len(t.namen) - 1)
     tabelle = Table(
         displayName=t.name, ref=f"{get_column_letter(spalte)}{t.kopfzeile}:{ende}{t.kopfzeile + 1}"
     )
     tabelle.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     ws.add_table(tabelle)
     ws.freeze_panes = ws.cell(t.kopfzeile + 1, 1)
-    ws.print_title_rows = f"{t.kopfzeile}:{t.kopfzeile}"
 
 
 def _seite_einrichten(ws: Worksheet) -> None:
@@ -710,10 +619,9 @@ def _diagramme(
         ],
     )
     diagramm.set_categories(Reference(ws, min_col=erste, min_row=kopf + 1, max_row=kopf + n))
-    diagramm.width = 24
-    unten = kopf + max(n, 1) + 3
-    ws.add_chart(diagramm, f"A{unten}")
-    _druckbereich(ws, kopf, max(letzte, 8), unten + 17)
+    diagramm.height, diagramm.width = 9, 17
+    ws.add_chart(diagramm, f"{get_column_letter(letzte + 2)}{kopf}")
+    _druckbereich(ws, kopf, letzte + 11, max(kopf + n, kopf + 18))
 
 
 def _reihen(diagramm: LineChart, namen: list[tuple[str, bool]]) -> None:
@@ -752,8 +660,10 @@ def _diagrammtitel(diagramm: Any) -> str:
 
 
 def _druckbereich(ws: Worksheet, kopfzeile: int, letzte_spalte: int, letzte_zeile: int) -> None:
+    """Print area over the table (and charts); a long table repeats its header on every page."""
     ws.print_area = f"A1:{get_column_letter(letzte_spalte)}{letzte_zeile}"
-    ws.print_title_rows = f"{kopfzeile}:{kopfzeile}"
+    if letzte_zeile - kopfzeile > 30:
+        ws.print_title_rows = f"{kopfzeile}:{kopfzeile}"
 
 
 def _gender_pruefung(a: Auswertung) -> str:
