@@ -43,6 +43,7 @@ from .kennzahlen import JAHRESWERTE
 from .merkmale import MERKMALE
 from .traeger import TraegerAufloesung
 from .vereinbarung import Ziel, Zielvereinbarung, aus_daten, beispiel
+from .vergleich import vergleich_schreiben
 
 VORLAGENVERSION = "1.0"
 _FESTES_DATUM = dt.datetime(2026, 1, 1)  # template file properties: reproducible bytes
@@ -148,6 +149,12 @@ NAMEN: dict[str, tuple[str, str, str, str]] = {
     "Datenordner": ("Einstellungen", "B9", "Datenordner (neue Dateien zum Import)", "eingabe"),
     "Datenbestand": ("Einstellungen", "B10", "Datenbestand (leer = Standardort)", "eingabe"),
     "Ministeriumskopie": ("Einstellungen", "B11", "Pfad der Kopie für das Ministerium", "eingabe"),
+    "Vergleichsgruppe": (
+        "Einstellungen",
+        "B12",
+        "Vergleichsgruppe (Regionalschlüssel; leer = zkT in NRW)",
+        "eingabe",
+    ),
     "Programmversion": ("Info", "B4", "Programmversion", "ausgabe"),
     "Vorlagenversion": ("Info", "B5", "Vorlagenversion", "ausgabe"),
     "Aktualisiert_am": ("Info", "B6", "Zuletzt aktualisiert", "ausgabe"),
@@ -805,6 +812,7 @@ def bericht_schreiben(wb: Workbook, bericht: Bericht) -> None:
     _ampel(ws, kopf, kopf + len(erlaeuterungen), spalten["Status"], [spalten["Status"]])
     _druckbereich(ws, kopf, letzte, kopf + len(erlaeuterungen))
 
+    vergleich_schreiben(wb, bericht.vergleich)
     ws, kopf, _, letzte = tabelle_schreiben(wb, "tbl_Quellen", bericht.quellen)
     _druckbereich(ws, 1, letzte, kopf + len(bericht.quellen))
 
@@ -990,8 +998,11 @@ def arbeitsmappe(
         _name_setzen(wb, "Datenbestand", str(store.resolve()))
     else:
         store = Path(str(eingestellt)) if eingestellt else standardpfad()
+    gruppe = re.findall(r"\d{5}", str(_name_lesen(wb, "Vergleichsgruppe") or ""))
     with Datenbestand(store) as db:
-        bericht = erstelle_bericht(db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit)
+        bericht = erstelle_bericht(
+            db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit, gruppe or None
+        )
     a = bericht.auswertung
     _einstellungen_schreiben(wb, a.traeger_id, a.traeger_name, a.jahr, a.wartezeit)
     bericht_schreiben(wb, bericht)

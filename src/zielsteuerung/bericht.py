@@ -11,7 +11,9 @@ from . import monate
 from .auswertung import Auswertung, auswerten_mit_grundlage, auswerten_panel
 from .datenbestand import Datenbestand
 from .kennzahlen import KENNZAHLEN, Panel, jahreswert, monatskennzahl
+from .traeger import nrw_zkt
 from .vereinbarung import Zielvereinbarung
+from .vergleich import vergleich_berechnen
 
 #: Monthly § 48a values shown on the sheet "Kennzahlen": (column, code, geschlecht)
 KENNZAHL_SPALTEN = [(code, code, "gesamt") for code in KENNZAHLEN] + [
@@ -29,6 +31,7 @@ class Bericht:
     kennzahlen: list[dict[str, Any]]
     daten: list[dict[str, Any]]
     quellen: list[dict[str, Any]]
+    vergleich: Any = None
 
 
 def _zahl(wert: Any) -> float | None:
@@ -98,7 +101,9 @@ def erstelle_bericht(
     jahr: int | None = None,
     bis_monat: int | None = None,
     wartezeit: str | None = None,
+    vergleichsgruppe: list[str] | None = None,
 ) -> Bericht:
+    """The evaluation and everything around it; the peer group defaults to the NRW zkT."""
     a, panel, genutzt = auswerten_mit_grundlage(
         db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit
     )
@@ -133,4 +138,5 @@ def erstelle_bericht(
         kennzahlen=_kennzahlen(panel, a),
         daten=daten,
         quellen=quellen,
+        vergleich=vergleich_berechnen(db, vereinbarung, a, vergleichsgruppe or nrw_zkt()),
     )

@@ -243,6 +243,10 @@ def _parser() -> argparse.ArgumentParser:
         help="Vorlage in diese Datei schreiben (UTF-8)",
     )
 
+    from .cli_ministerium import registrieren
+
+    registrieren(sub, auswahl)
+
     best = sub.add_parser(
         "bestand", help="importierte Dateien mit Herkunft (Dateiname, SHA-256, Zeitpunkt) zeigen"
     )
@@ -522,7 +526,8 @@ _BEFEHLE = {
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _BEFEHLE[args.befehl](args)
+        befehl = getattr(args, "funktion", None) or _BEFEHLE[args.befehl]
+        return int(befehl(args))
     except ZielsteuerungFehler as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return exc.exit_code
