@@ -99,8 +99,11 @@ class Tabelle:
 
 
 #: Column widths where the header's length is not a good guide.
-_BREITEN = {"Ziel_ID": 18, "Status": 17, "Monitoring_ID": 15, "Ziel": 60, "Groesse": 52, "Grund": 40, "Hinweis": 40, "Erläuterung": 90,
-            "Quelle": 40, "Datei": 44, "SHA256": 68, "Datenstand": 20, "Art": 20}  # fmt: skip
+_BREITEN = {
+    "Ziel_ID": 18, "Status": 17, "Monitoring_ID": 15, "Ziel": 60, "Groesse": 52, "Grund": 40,
+    "Hinweis": 40, "Erläuterung": 90, "Quelle": 40, "Datei": 44, "SHA256": 68,
+    "Datenstand": 20, "Art": 20,
+}  # fmt: skip
 
 
 def _breite(spalte: str) -> float:
