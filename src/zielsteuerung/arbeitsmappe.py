@@ -689,64 +689,54 @@ def _gender_pruefung(a: Auswertung) -> str:
     )
 
 
-def bericht_schreiben(wb: Workbook, bericht: Bericht) -> None:
-    """Write one evaluation into the workbook's tables and named cells."""
-    a = bericht.auswertung
-    kennzahlen = {z.id: z for z in bericht.vereinbarung.ziele + bericht.vereinbarung.monitoring}
+@dataclass
+class Inhalt:
+    """What one table of the contract holds after a refresh."""
+
+    tabelle: str
+    zeilen: list[dict[str, Any]]
+    format_: Callable[[dict[str, Any], str], str | None] = lambda _z, _s: None
+    spalten: list[str] | None = None  # the header, where it follows the agreement
+
+
+def _wie(formate: dict[str, str]) -> Callable[[dict[str, Any], str], str | None]:
+    return lambda _z, s: formate.get(s)
+
+
+def inhalte(
+    bericht: Bericht, erlaeuterungen: dict[str, Any]
+) -> tuple[list[Inhalt], dict[str, tuple[Any, str | None]]]:
+    """Every table's rows and every named cell's value for one evaluation.
+
+    Shared by the file refresh (openpyxl) and the ribbon button (xlwings), so both write
+    the same. ``erlaeuterungen`` are the texts the workbook holds now (by Ziel_ID).
+    """
+    a, v = bericht.auswertung, bericht.vereinbarung
+    arten = {z.id: z.art for z in v.ziele}
     ziele = [
         {
-            "Ziel_ID": z["id"],
-            "Ziel": z["bezeichnung"],
-            "Vorjahr": z["vorjahr"],
-            "Aktuell": z["aktuell"],
-            "Veraenderung": z["veraenderung"],
-            "Einheit": z["einheit"],
-            "Schwelle": z["schwelle"],
-            "Zielwert": z["zielwert"],
-            "Abstand": z["distanz"],
-            "Noch_benoetigt": z["noch_benoetigt"],
-            "Status": z["status"],
-            "Ampel": "●",
-            "Knapp": z["knapp"],
-            "Grund": z["grund"],
-            "_kennzahl": z["kennzahl"],
-            "_art": kennzahlen[z["id"]].art,
+            "Ziel_ID": z["id"], "Ziel": z["bezeichnung"], "Vorjahr": z["vorjahr"],
+            "Aktuell": z["aktuell"], "Veraenderung": z["veraenderung"], "Einheit": z["einheit"],
+            "Schwelle": z["schwelle"], "Zielwert": z["zielwert"], "Abstand": z["distanz"],
+            "Noch_benoetigt": z["noch_benoetigt"], "Status": z["status"], "Ampel": "●",
+            "Knapp": z["knapp"], "Grund": z["grund"],
+            "_kennzahl": z["kennzahl"], "_art": arten[z["id"]],
         }
         for z in a.ziele
-    ]
-    ws, kopf, erste, letzte = tabelle_schreiben(wb, "tbl_Ziele", ziele, _ziel_format)
-    spalten = {ws.cell(kopf, c).value: c for c in range(erste, letzte + 1)}
-    _ampel(ws, kopf, kopf + len(ziele), spalten["Status"], [spalten["Status"], spalten["Ampel"]])
-    for r in range(kopf + 1, kopf + len(ziele) + 1):
-        ws.row_dimensions[r].height = 30  # two lines of the wrapped target label
-    _druckbereich(ws, kopf, letzte, kopf + len(ziele) + 1)
-
+    ]  # fmt: skip
     monitoring = [
         {
-            "Monitoring_ID": m["id"],
-            "Groesse": m["bezeichnung"],
-            "Vorjahr": m["vorjahr"],
-            "Aktuell": m["aktuell"],
-            "Veraenderung": m["veraenderung"],
-            "Einheit": m["einheit"],
-            "Grund": m["grund"],
-            "_kennzahl": m["kennzahl"],
+            "Monitoring_ID": m["id"], "Groesse": m["bezeichnung"], "Vorjahr": m["vorjahr"],
+            "Aktuell": m["aktuell"], "Veraenderung": m["veraenderung"], "Einheit": m["einheit"],
+            "Grund": m["grund"], "_kennzahl": m["kennzahl"],
         }
         for m in a.monitoring
-    ]
-    ws, kopf, _, letzte = tabelle_schreiben(
-        wb,
-        "tbl_Monitoring",
-        monitoring,
-        lambda z, s: (
-            _wertformat(z["_kennzahl"])
-            if s in ("Vorjahr", "Aktuell")
-            else FORMATE[z["Einheit"]]
-            if s == "Veraenderung"
-            else None
-        ),
-    )
-    _druckbereich(ws, kopf, letzte, kopf + len(monitoring))
+    ]  # fmt: skip
+
+    def monitoring_format(z: dict[str, Any], s: str) -> str | None:
+        if s in ("Vorjahr", "Aktuell"):
+            return _wertformat(z["_kennzahl"])
+        return FORMATE[z["Einheit"]] if s == "Veraenderung" else None
 
     def gender_format(_z: dict[str, Any], s: str) -> str | None:
         if s == "Monat":
@@ -755,87 +745,96 @@ def bericht_schreiben(wb: Workbook, bericht: Bericht) -> None:
             return FORMATE["pp"]
         return FORMATE["pp_wert"] if s.startswith("Abstand") else FORMATE["quote"]
 
-    gender = tabelle_schreiben(
-        wb,
-        "tbl_Gender",
-        bericht.gender,
-        gender_format,
-        spalten=list(bericht.gender[0]) if bericht.gender else None,
-    )
-    _name_setzen(wb, "Gender_Pruefung", _gender_pruefung(a))
-
-    einheiten = {z.id: z.einheit for z in bericht.vereinbarung.ziele}
-    verlauf_spalten = ["Monat"] + [
-        s for z in bericht.vereinbarung.ziele for s in (z.id, f"{z.id}_Schwelle")
-    ]
+    einheiten = {z.id: z.einheit for z in v.ziele}
 
     def verlauf_format(_z: dict[str, Any], s: str) -> str:
         return FORMATE["monat"] if s == "Monat" else FORMATE[einheiten[s.removesuffix("_Schwelle")]]
 
-    verlauf = tabelle_schreiben(
-        wb, "tbl_Verlauf", bericht.verlauf, verlauf_format, spalten=verlauf_spalten
-    )
-    _diagramme(wb, bericht, verlauf, gender)
+    offen = dict(erlaeuterungen)
+    erlaeuterungen_neu = [
+        {"Ziel_ID": z["id"], "Ziel": z["bezeichnung"], "Status": z["status"],
+         "Erläuterung": offen.pop(z["id"], None)}
+        for z in a.ziele
+    ] + [  # texts of targets no longer agreed are kept, never dropped
+        {"Ziel_ID": i, "Ziel": None, "Status": "nicht mehr in der Vereinbarung", "Erläuterung": t}
+        for i, t in offen.items()
+        if t not in (None, "")
+    ]  # fmt: skip
+    tabellen = [
+        Inhalt("tbl_Ziele", ziele, _ziel_format),
+        Inhalt("tbl_Monitoring", monitoring, monitoring_format),
+        Inhalt("tbl_Gender", bericht.gender, gender_format,
+               list(bericht.gender[0]) if bericht.gender else None),
+        Inhalt("tbl_Verlauf", bericht.verlauf, verlauf_format,
+               ["Monat", *(s for z in v.ziele for s in (z.id, f"{z.id}_Schwelle"))]),
+        Inhalt("tbl_Kennzahlen", bericht.kennzahlen,
+               lambda _z, s: FORMATE["monat"] if s == "Monat" else FORMATE["prozentwert"]),
+        Inhalt("tbl_Daten", bericht.daten,
+               _wie({"Monat": FORMATE["monat"], "Wert": FORMATE["anzahl"]})),
+        Inhalt("tbl_Erlaeuterungen", erlaeuterungen_neu),
+        Inhalt("tbl_Quellen", bericht.quellen),
+    ]  # fmt: skip
+    zeitraum = a.als_json()["zeitraum"]
+    hinweis = HINWEIS_BEISPIELDATEN if a.beispieldaten else None
+    namen: dict[str, tuple[Any, str | None]] = {
+        "Traeger_ID": (a.traeger_id, "@"),
+        "Traeger_Name": (a.traeger_name, None),
+        "Jahr": (a.jahr, "0"),
+        "Wartezeit": (a.wartezeit, None),
+        "Gender_Pruefung": (_gender_pruefung(a), None),
+        "Programmversion": (__version__, None),
+        "Vorlagenversion": (VORLAGENVERSION, None),
+        "Aktualisiert_am": (dt.datetime.now().replace(microsecond=0), "DD.MM.YYYY HH:MM"),
+        "Bis_Monat": (a.bis_monat, "0"),
+        "Zeitraum": (zeitraum, None),
+        "Datenstand": (a.datenstand, None),
+        "Wartezeit_ausgewertet": (a.wartezeit, None),
+        "Hinweis": (hinweis, None),
+        "Untertitel": (
+            f"{zeitraum}, Wartezeit {a.wartezeit}, Datenstand {a.datenstand or '–'}"
+            + (f" – {hinweis}" if hinweis else ""),
+            None,
+        ),
+    }
+    return tabellen, namen
 
-    ws, kopf, _, letzte = tabelle_schreiben(
-        wb,
-        "tbl_Kennzahlen",
-        bericht.kennzahlen,
-        lambda _z, s: FORMATE["monat"] if s == "Monat" else FORMATE["prozentwert"],
-    )
-    _druckbereich(ws, kopf, letzte, kopf + len(bericht.kennzahlen))
-    ws, kopf, _, letzte = tabelle_schreiben(
-        wb,
-        "tbl_Daten",
-        bericht.daten,
-        lambda _z, s: {"Monat": FORMATE["monat"], "Wert": FORMATE["anzahl"]}.get(s),
-    )
-    _druckbereich(ws, kopf, letzte, kopf + len(bericht.daten))
 
-    vorhanden = {
+def bericht_schreiben(wb: Workbook, bericht: Bericht) -> None:
+    """Write one evaluation into the workbook's tables and named cells, with its layout."""
+    alt = {
         str(z.get("Ziel_ID")): z.get("Erläuterung") for z in tabelle_lesen(wb, "tbl_Erlaeuterungen")
     }
-    erlaeuterungen = [
-        {
-            "Ziel_ID": z["id"],
-            "Ziel": z["bezeichnung"],
-            "Status": z["status"],
-            "Erläuterung": vorhanden.pop(z["id"], None),
-        }
-        for z in a.ziele
-    ] + [
-        {"Ziel_ID": i, "Ziel": None, "Status": "nicht mehr in der Vereinbarung", "Erläuterung": t}
-        for i, t in vorhanden.items()
-        if t not in (None, "")
-    ]
-    ws, kopf, erste, letzte = tabelle_schreiben(wb, "tbl_Erlaeuterungen", erlaeuterungen)
+    tabellen, namen = inhalte(bericht, alt)
+    orte = {
+        i.tabelle: tabelle_schreiben(wb, i.tabelle, i.zeilen, i.format_, i.spalten)
+        for i in tabellen
+    }
+    anzahl = {i.tabelle: len(i.zeilen) for i in tabellen}
+    for name, (wert, format_) in namen.items():
+        _name_setzen(wb, name, wert, format_)
+
+    ws, kopf, erste, letzte = orte["tbl_Ziele"]
     spalten = {ws.cell(kopf, c).value: c for c in range(erste, letzte + 1)}
-    for r in range(kopf + 1, kopf + len(erlaeuterungen) + 1):
+    n = anzahl["tbl_Ziele"]
+    _ampel(ws, kopf, kopf + n, spalten["Status"], [spalten["Status"], spalten["Ampel"]])
+    for r in range(kopf + 1, kopf + n + 1):
+        ws.row_dimensions[r].height = 30  # two lines of the wrapped target label
+    _druckbereich(ws, kopf, letzte, kopf + n + 1)
+
+    ws, kopf, erste, letzte = orte["tbl_Erlaeuterungen"]
+    spalten = {ws.cell(kopf, c).value: c for c in range(erste, letzte + 1)}
+    n = anzahl["tbl_Erlaeuterungen"]
+    for r in range(kopf + 1, kopf + n + 1):
         ws.cell(r, spalten["Erläuterung"]).alignment = Alignment(wrap_text=True, vertical="top")
-    _ampel(ws, kopf, kopf + len(erlaeuterungen), spalten["Status"], [spalten["Status"]])
-    _druckbereich(ws, kopf, letzte, kopf + len(erlaeuterungen))
+    _ampel(ws, kopf, kopf + n, spalten["Status"], [spalten["Status"]])
 
+    for tabelle in ("tbl_Monitoring", "tbl_Kennzahlen", "tbl_Daten", "tbl_Erlaeuterungen"):
+        ws, kopf, _, letzte = orte[tabelle]
+        _druckbereich(ws, kopf, letzte, kopf + anzahl[tabelle])
+    ws, kopf, _, letzte = orte["tbl_Quellen"]
+    _druckbereich(ws, 1, letzte, kopf + anzahl["tbl_Quellen"])
+    _diagramme(wb, bericht, orte["tbl_Verlauf"], orte["tbl_Gender"])
     vergleich_schreiben(wb, bericht.vergleich)
-    ws, kopf, _, letzte = tabelle_schreiben(wb, "tbl_Quellen", bericht.quellen)
-    _druckbereich(ws, 1, letzte, kopf + len(bericht.quellen))
-
-    _name_setzen(wb, "Programmversion", __version__)
-    _name_setzen(wb, "Vorlagenversion", VORLAGENVERSION)
-    _name_setzen(
-        wb, "Aktualisiert_am", dt.datetime.now().replace(microsecond=0), "DD.MM.YYYY HH:MM"
-    )
-    _name_setzen(wb, "Bis_Monat", a.bis_monat, "0")
-    zeitraum = a.als_json()["zeitraum"]
-    _name_setzen(wb, "Zeitraum", zeitraum)
-    _name_setzen(wb, "Datenstand", a.datenstand)
-    _name_setzen(wb, "Wartezeit_ausgewertet", a.wartezeit)
-    _name_setzen(wb, "Hinweis", HINWEIS_BEISPIELDATEN if a.beispieldaten else None)
-    _name_setzen(
-        wb,
-        "Untertitel",
-        f"{zeitraum}, Wartezeit {a.wartezeit}, Datenstand {a.datenstand or '–'}"
-        f"{' – ' + HINWEIS_BEISPIELDATEN if a.beispieldaten else ''}",
-    )
     wb.calculation.fullCalcOnLoad = True
 
 
@@ -1006,8 +1005,6 @@ def arbeitsmappe(
         bericht = erstelle_bericht(
             db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit, gruppe or None
         )
-    a = bericht.auswertung
-    _einstellungen_schreiben(wb, a.traeger_id, a.traeger_name, a.jahr, a.wartezeit)
     bericht_schreiben(wb, bericht)
     speichern(wb, pfad)
     return Ergebnis(pfad, neu, bericht)
