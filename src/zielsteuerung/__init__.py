@@ -1,3 +1,13 @@
 """zielsteuerung: target steering for SGB II Jobcenters (§ 48a / § 48b SGB II)."""
 
 __version__ = "0.1.0"
+
+
+def main() -> None:
+    """The ribbon button "Auswertung aktualisieren" of the add-in zielsteuerung.xlam.
+
+    xlwings' stock ribbon callback runs ``import zielsteuerung; zielsteuerung.main()``.
+    """
+    from .ribbon import ausfuehren
+
+    ausfuehren()

@@ -243,6 +243,24 @@ def _parser() -> argparse.ArgumentParser:
         help="Vorlage in diese Datei schreiben (UTF-8)",
     )
 
+    addin = sub.add_parser(
+        "addin",
+        help="Excel-Add-in zielsteuerung.xlam bauen, installieren oder entfernen",
+        description="Das Excel-Add-in mit dem Menüband „Zielsteuerung“ und den Funktionen ZIEL_*.",
+    )
+    addin_sub = addin.add_subparsers(dest="addin_befehl", metavar="AKTION", required=True)
+    bau = addin_sub.add_parser("build", help="zielsteuerung.xlam aus der xlwings-Vorlage bauen")
+    bau.add_argument("-o", "--ausgabe", type=Path, default=Path("addin") / "zielsteuerung.xlam",
+                     metavar="DATEI", help="Standard: addin/zielsteuerung.xlam")  # fmt: skip
+    bau.add_argument("--interpreter", default="", metavar="PFAD",
+                     help="pythonw.exe für Excel (leer: aus den Einstellungen)")  # fmt: skip
+    inst = addin_sub.add_parser("install", help="Add-in unter Windows installieren")
+    inst.add_argument("--store", metavar="PFAD", help="Datenbestand für die Funktionen ZIEL_*")
+    inst.add_argument("--dry-run", action="store_true", help="nur anzeigen, was geschähe")
+    deinst = addin_sub.add_parser("uninstall", help="Add-in entfernen")
+    deinst.add_argument("--dry-run", action="store_true", help="nur anzeigen, was geschähe")
+    addin.set_defaults(funktion=_addin)
+
     from .cli_ministerium import registrieren
 
     registrieren(sub, auswahl)
@@ -459,6 +477,20 @@ def _bilder(args: argparse.Namespace) -> int:
         args.mappe, args.blatt or ["Übersicht", "Gender", "Verlauf"], args.ordner
     ):
         print(bild)
+    return 0
+
+
+def _addin(args: argparse.Namespace) -> int:
+    from . import addin
+
+    if args.addin_befehl == "build":
+        print(f"Add-in gebaut: {addin.bauen(args.ausgabe, args.interpreter)}")
+        return 0
+    if args.addin_befehl == "install":
+        zeilen = addin.installieren(args.store, args.dry_run)
+    else:
+        zeilen = addin.deinstallieren(args.dry_run)
+    print("\n".join(zeilen))
     return 0
 
 

@@ -1,0 +1,194 @@
+"""The ribbon button "Auswertung aktualisieren" (``zielsteuerung.main()``), through xlwings.
+
+The workbook is open in Excel, so it is refreshed through Excel (xlwings' Book, Sheet, Range
+and Table objects), not by rewriting the file. What is written comes from the same
+``arbeitsmappe.inhalte`` as the command line refresh; formatting, conditional formats and
+charts of the workbook stay as they are and follow the tables as Excel resizes them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .arbeitsmappe import Inhalt, inhalte
+from .auswertung import HINWEIS_BEISPIELDATEN
+from .bericht import erstelle_bericht
+from .datenbestand import Datenbestand, standardpfad
+from .fehler import EingabeFehler, ZielsteuerungFehler
+from .importer import importiere
+from .zielfunktionen import (
+    _vereinbarung_aus_tabelle,
+    jahr_aus,
+    monat_aus,
+    traeger_aus,
+    wartezeit_aus,
+)
+
+_TITEL = "Zielsteuerung"
+_FORMELZEICHEN = ("=", "+", "-", "@")
+
+
+def aufrufende_mappe() -> Any:  # pragma: no cover - needs Excel on Windows
+    import xlwings as xw
+
+    return xw.Book.caller()
+
+
+def _name(book: Any, name: str) -> Any:
+    try:
+        return book.names[name].refers_to_range
+    except Exception:
+        raise EingabeFehler(
+            f"Diese Arbeitsmappe ist keine Controlling-Arbeitsmappe von zielsteuerung (der Name "
+            f"„{name}“ fehlt). Eine neue Mappe entsteht mit: zielsteuerung arbeitsmappe -o DATEI"
+        ) from None
+
+
+def _tabelle(book: Any, name: str) -> tuple[Any, Any]:
+    for sheet in book.sheets:
+        for table in sheet.tables:
+            if table.name == name:
+                return sheet, table
+    raise EingabeFehler(f"Die Tabelle „{name}“ fehlt in der Arbeitsmappe.")
+
+
+def _als_zeilen(wert: Any) -> list[list[Any]]:
+    """xlwings gives a scalar for one cell and a flat list for one row or column."""
+    if not isinstance(wert, list):
+        return [[wert]]
+    return wert if wert and isinstance(wert[0], list) else [wert]
+
+
+def _text(wert: Any) -> Any:
+    """Excel would read text starting with = + - @ as a formula; an apostrophe keeps it text."""
+    return "'" + wert if isinstance(wert, str) and wert.startswith(_FORMELZEICHEN) else wert
+
+
+def tabelle_schreiben(book: Any, inhalt: Inhalt) -> None:
+    """Resize one of our tables through Excel and write its columns, like the file refresh."""
+    sheet, table = _tabelle(book, inhalt.tabelle)
+    r0, c0 = table.range.row, table.range.column
+    zeilen_alt, spalten_anzahl = table.range.shape
+    kopf = _als_zeilen(sheet.range((r0, c0), (r0, c0 + spalten_anzahl - 1)).value)[0]
+    if inhalt.spalten is not None and kopf != inhalt.spalten:
+        if len(inhalt.spalten) < spalten_anzahl:
+            sheet.range((r0, c0), (r0 + zeilen_alt - 1, c0 + spalten_anzahl - 1)).clear_contents()
+        sheet.range((r0, c0), (r0, c0 + len(inhalt.spalten) - 1)).value = inhalt.spalten
+        kopf, spalten_anzahl = list(inhalt.spalten), len(inhalt.spalten)
+    n = max(1, len(inhalt.zeilen))
+    if n + 1 > zeilen_alt:  # growing must not overwrite anything below the table
+        unten = _als_zeilen(
+            sheet.range((r0 + zeilen_alt, c0), (r0 + n, c0 + spalten_anzahl - 1)).value
+        )
+        if any(w not in (None, "") for zeile in unten for w in zeile):
+            raise EingabeFehler(
+                f"Unter der Tabelle „{inhalt.tabelle}“ auf dem Blatt „{sheet.name}“ stehen eigene "
+                "Inhalte; die Tabelle braucht mehr Zeilen. Bitte diese Inhalte verschieben."
+            )
+    table.resize(sheet.range((r0, c0), (r0 + n, c0 + spalten_anzahl - 1)))
+    for j, spalte in enumerate(kopf):
+        if inhalt.zeilen and spalte not in inhalt.zeilen[0]:
+            continue  # a column the user added: not ours
+        c = c0 + j
+        if zeilen_alt - 1 > n:
+            sheet.range((r0 + n + 1, c), (r0 + zeilen_alt - 1, c)).clear_contents()
+        werte = [[_text(z.get(spalte))] for z in inhalt.zeilen] or [[None]]
+        bereich = sheet.range((r0 + 1, c), (r0 + n, c))
+        bereich.value = werte
+        formate = [inhalt.format_(z, spalte) for z in inhalt.zeilen]
+        if formate and len(set(formate)) == 1 and formate[0]:
+            bereich.number_format = formate[0]
+        else:
+            for i, format_ in enumerate(formate):
+                if format_:
+                    sheet.range((r0 + 1 + i, c)).number_format = format_
+
+
+def _erlaeuterungen(book: Any) -> dict[str, Any]:
+    _, table = _tabelle(book, "tbl_Erlaeuterungen")
+    kopf, *zeilen = _als_zeilen(table.range.value)
+    return {
+        str(z.get("Ziel_ID")): z.get("Erläuterung")
+        for z in (dict(zip(kopf, zeile, strict=False)) for zeile in zeilen)
+    }
+
+
+def aktualisieren(book: Any) -> str:
+    """Import new files, evaluate and refresh the open workbook; returns a German summary."""
+    app = book.app
+    app.status_bar = "Zielsteuerung: Einstellungen lesen …"
+    traeger_id = traeger_aus(_name(book, "Traeger_ID").value)
+    jahr = jahr_aus(_name(book, "Jahr").value)
+    wartezeit = wartezeit_aus(_name(book, "Wartezeit").value)
+    bis_monat = monat_aus(_name(book, "Bis_Monat_Vorgabe").value)
+    eingestellt = _name(book, "Datenbestand").value
+    store = Path(str(eingestellt)) if eingestellt else standardpfad()
+    ordner_text = _name(book, "Datenordner").value
+    meldungen = []
+    if ordner_text:
+        ordner = Path(str(ordner_text))
+        if not ordner.is_dir():
+            raise EingabeFehler(f"Der Datenordner {ordner} (Blatt Einstellungen) existiert nicht.")
+        dateien = sorted(p for p in ordner.iterdir() if p.suffix.lower() in (".csv", ".xlsx"))
+        if dateien:
+            app.status_bar = f"Zielsteuerung: {len(dateien)} Dateien im Datenordner prüfen …"
+            ergebnisse = importiere(dateien, store)
+            neu = [e for e in ergebnisse if not e.bereits_importiert]
+            if neu:
+                meldungen.append(f"{len(neu)} neue Dateien importiert.")
+    app.status_bar = "Zielsteuerung: Zielvereinbarung auswerten …"
+    _, table = _tabelle(book, "tbl_Vereinbarung")
+    vereinbarung = _vereinbarung_aus_tabelle(
+        _als_zeilen(table.range.value), traeger_id or "", jahr or 0
+    )
+    with Datenbestand(store) as db:
+        bericht = erstelle_bericht(db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit)
+    tabellen, namen = inhalte(bericht, _erlaeuterungen(book))
+    for i, inhalt in enumerate(tabellen, start=1):
+        app.status_bar = f"Zielsteuerung: Tabellen schreiben ({i} von {len(tabellen)}) …"
+        tabelle_schreiben(book, inhalt)
+    for name, (wert, format_) in namen.items():
+        zelle = _name(book, name)
+        zelle.value = _text(wert)
+        if format_:
+            zelle.number_format = format_
+    app.status_bar = "Zielsteuerung: neu berechnen …"
+    app.calculate()
+    kopie = _name(book, "Ministeriumskopie").value
+    if kopie:
+        from .ministerium import exportieren
+
+        app.status_bar = "Zielsteuerung: Kopie für das Ministerium schreiben …"
+        book.save()
+        exportieren(Path(str(book.fullname)), Path(str(kopie)))
+        meldungen.append(f"Kopie für das Ministerium: {kopie}")
+    a = bericht.auswertung
+    meldungen.insert(
+        0,
+        f"Aktualisiert: {a.traeger_name} ({a.traeger_id}), {a.als_json()['zeitraum']}, "
+        f"Wartezeit {a.wartezeit}, Datenstand {a.datenstand or '–'}."
+        + (f" {HINWEIS_BEISPIELDATEN}." if a.beispieldaten else ""),
+    )
+    return "\n".join(meldungen)
+
+
+def ausfuehren(book: Any | None = None) -> bool:
+    """The button: refresh, report in a German message box, never show a trace."""
+    book = book if book is not None else aufrufende_mappe()
+    app = book.app
+    try:
+        app.status_bar = aktualisieren(book)
+        return True
+    except ZielsteuerungFehler as exc:
+        app.alert(str(exc), title=_TITEL, mode="critical")
+    except Exception as exc:
+        app.alert(
+            f"Interner Fehler ({type(exc).__name__}: {exc}). Bitte die Kommandozeile "
+            "„zielsteuerung arbeitsmappe -o DATEI --debug“ verwenden und die Ausgabe an den "
+            "Support senden.",
+            title=_TITEL,
+            mode="critical",
+        )
+    app.status_bar = False  # Excel's own status bar again
+    return False
