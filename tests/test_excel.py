@@ -1,0 +1,535 @@
+"""The Excel side, tested without Excel: worksheet functions called as Excel calls them,
+xlwings' own VBA generator, a workbook computed by the `formulas` engine, the ribbon button
+against xlwings-shaped objects, and the built add-in file.
+
+Excel itself runs only on Windows (and macOS); these machines run Linux, so every test below
+uses the real code path up to the point where Excel would take over, and says where it stops.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import io
+import json
+import re
+import shutil
+import sys
+import types
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter, range_boundaries
+
+import zielsteuerung
+from zielsteuerung import ribbon, udfs, zielfunktionen
+from zielsteuerung.arbeitsmappe import tabelle_lesen
+
+WURZEL = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def vorgaben(tmp_path, monkeypatch, demo_store):
+    """The user's defaults point at the demo store (what `addin install` writes)."""
+    datei = tmp_path / "einstellungen.toml"
+    datei.write_text(f'datenbestand = "{demo_store}"\n', encoding="utf-8")
+    monkeypatch.setenv("ZIELSTEUERUNG_EINSTELLUNGEN", str(datei))
+    zielfunktionen.cache_leeren()
+    return demo_store
+
+
+def json_von(cli, store, *args) -> dict:
+    lauf = cli("auswerten", "--store", store, "--format", "json", *args)
+    assert lauf.code == 0, lauf.err
+    return lauf.json()
+
+
+def ziel(auswertung: dict, ziel_id: str) -> dict:
+    return next(z for z in auswertung["ziele"] if z["id"] == ziel_id)
+
+
+# --- worksheet functions, called with the values Excel passes ---------------------------------
+
+FUNKTIONEN = {
+    "ZIEL_INTEGRATIONEN": "integrationen",
+    "ZIEL_K2": "k2",
+    "ZIEL_ABSTAND": "k2_abstand",
+    "ZIEL_K3": "k3",
+    "ZIEL_INTEGRATIONEN_LZB": "integrationen_lzb",
+}
+
+
+@pytest.mark.parametrize("funktion", FUNKTIONEN)
+def test_target_functions_equal_json(vorgaben, cli, funktion):
+    f = getattr(udfs, funktion)
+    erwartet = ziel(json_von(cli, vorgaben), FUNKTIONEN[funktion])["veraenderung"]
+    assert f() == erwartet  # no arguments: defaults (Kleve 2023, T0, last month with data)
+    juni = ziel(json_von(cli, vorgaben, "--bis-monat", 6), FUNKTIONEN[funktion])["veraenderung"]
+    assert f(2023.0, 6.0, "05154", "T0") == juni  # numbers arrive as floats
+    assert f(None, 6.0, None, None) == juni  # empty cells arrive as None
+    assert f(dt.datetime(2023, 1, 1), dt.datetime(2023, 6, 30), 5154.0, "t0") == juni  # dates
+    t3 = ziel(json_von(cli, vorgaben, "--bis-monat", 3, "--wartezeit", "T3", "--traeger",
+                       "05113"), FUNKTIONEN[funktion])["veraenderung"]  # fmt: skip
+    assert f(2023.0, 3.0, "Stadt Essen", "T3") == t3
+
+
+def test_status_zielwert_wert_kennzahl_tabelle_equal_json(vorgaben, cli):
+    juni = json_von(cli, vorgaben, "--bis-monat", 6)
+    assert udfs.ZIEL_STATUS("k3", None, 6.0) == ziel(juni, "k3")["status"]
+    assert (
+        udfs.ZIEL_ZIELWERT("integrationen", 2023.0, 6.0) == ziel(juni, "integrationen")["zielwert"]
+    )
+    assert udfs.ZIEL_WERT("K2", None, 6.0) == ziel(juni, "k2")["aktuell"]
+    assert (
+        udfs.ZIEL_WERT("int", None, 6.0, None, None, "gesamt")
+        == ziel(juni, "integrationen")["aktuell"]
+    )
+    assert udfs.ZIEL_WERT("LZB", None, 6.0) == ziel(juni, "k3")["aktuell"]
+    frauen = udfs.ZIEL_WERT("K2", None, 6.0, None, None, "frauen")
+    maenner = udfs.ZIEL_WERT("K2", None, 6.0, None, None, "Männer")
+    assert abs(maenner - frauen) == pytest.approx(ziel(juni, "k2_abstand")["aktuell"], rel=1e-12)
+
+    lauf = cli("kennzahlen", "--store", vorgaben, "--traeger", "05154", "--von", "2023-06",
+               "--bis", "2023-06", "--kennzahl", "K2", "--geschlecht", "frauen",
+               "--wartezeit", "T0", "--format", "json")  # fmt: skip
+    k2_juni = lauf.json()["kennzahlen"][0]["wert"]
+    assert udfs.ZIEL_KENNZAHL("K2", "2023-06", "05154", "frauen") == k2_juni
+    assert udfs.ZIEL_KENNZAHL("k2", dt.datetime(2023, 6, 30), 5154.0, "frauen", "T0") == k2_juni
+
+    tabelle = udfs.ZIEL_TABELLE(2023.0, 6.0)
+    assert tabelle[0] == ["Ziel_ID", "Ziel", "Vorjahr", "Aktuell", "Veraenderung", "Einheit",
+                          "Schwelle", "Zielwert", "Status", "Knapp"]  # fmt: skip
+    for zeile, z in zip(tabelle[1:], juni["ziele"], strict=True):
+        assert zeile == [z["id"], z["bezeichnung"], z["vorjahr"], z["aktuell"],
+                         z["veraenderung"], z["einheit"], z["schwelle"], z["zielwert"],
+                         z["status"], z["knapp"]]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("aufruf", "text"),
+    [
+        (lambda: udfs.ZIEL_K2(None, 13.0), "Monat „13.0“"),
+        (lambda: udfs.ZIEL_K2(None, None, "Hamburg"), "Träger „Hamburg“ unbekannt"),
+        (lambda: udfs.ZIEL_K2(None, None, None, "T9"), "bitte T0 oder T3"),
+        (lambda: udfs.ZIEL_K2("zweitausend"), "keine Jahreszahl"),
+        (lambda: udfs.ZIEL_K2(2031.0), "keine Daten"),
+        (lambda: udfs.ZIEL_STATUS("k9"), "Ziel „k9“ nicht in der Zielvereinbarung"),
+        (lambda: udfs.ZIEL_WERT("XYZ"), "Kennzahl „XYZ“ unbekannt"),
+        (lambda: udfs.ZIEL_KENNZAHL("K2", "Juli"), "Monat „Juli“ nicht lesbar"),
+        (lambda: udfs.ZIEL_KENNZAHL("K3", "2021-03", "05154"), "nicht berechenbar: LZB"),
+    ],
+)
+def test_problems_come_back_as_short_german_text(vorgaben, aufruf, text):
+    ergebnis = aufruf()
+    assert isinstance(ergebnis, str) and ergebnis.startswith("#ZIEL! ")
+    assert text in ergebnis and "Traceback" not in ergebnis and len(ergebnis) < 256
+
+
+def test_missing_store_is_a_message_not_a_trace(tmp_path, monkeypatch):
+    datei = tmp_path / "einstellungen.toml"
+    datei.write_text(f'datenbestand = "{tmp_path / "fehlt.sqlite"}"\n', encoding="utf-8")
+    monkeypatch.setenv("ZIELSTEUERUNG_EINSTELLUNGEN", str(datei))
+    zielfunktionen.cache_leeren()
+    assert udfs.ZIEL_K2().startswith("#ZIEL! Datenbestand nicht gefunden")
+
+
+def test_store_is_read_once_until_it_changes(vorgaben, tmp_path, monkeypatch, cli, demo_daten):
+    store = tmp_path / "kopie.sqlite"
+    shutil.copy(vorgaben, store)
+    (tmp_path / "einstellungen.toml").write_text(f'datenbestand = "{store}"\n', encoding="utf-8")
+    geoeffnet = []
+    original = zielfunktionen.Datenbestand
+
+    def zaehlend(*args: Any, **kwargs: Any) -> Any:
+        geoeffnet.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(zielfunktionen, "Datenbestand", zaehlend)
+    erster = udfs.ZIEL_K2(None, 6.0)
+    for _ in range(200):
+        assert udfs.ZIEL_K2(None, 6.0) == erster
+    assert len(geoeffnet) == 1
+    # an import changes the store: the next call reads it again and sees the new vintage
+    revision = demo_daten[(demo_daten["traeger_id"] == "05154")
+                          & (demo_daten["berichtsmonat"] == "2023-06")
+                          & (demo_daten["wartezeit"] == "T0")].copy()  # fmt: skip
+    revision["datenstand"] = "2023-12-24"
+    revision.loc[revision["merkmal"] == "INT", "wert"] += 10
+    revision.to_csv(tmp_path / "revision.csv", sep=";", index=False)
+    assert cli("import", tmp_path / "revision.csv", "--store", store).code == 0
+    assert udfs.ZIEL_K2(None, 6.0) != erster
+    assert len(geoeffnet) == 2
+
+
+# --- xlwings' own VBA generator ---------------------------------------------------------------
+
+
+@pytest.fixture
+def xlwings_windows_teile(monkeypatch):
+    """xlwings.udfs imports Windows-only modules at the top: stub exactly those (the rest of
+    xlwings' generator runs for real), and use its real decorators instead of the no-ops
+    xlwings installs on Linux."""
+    for name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
+        monkeypatch.setitem(sys.modules, name, mock.MagicMock(name=name))
+    monkeypatch.delitem(sys.modules, "xlwings.udfs", raising=False)
+    import xlwings
+
+    xl_udfs = importlib.import_module("xlwings.udfs")
+    monkeypatch.setattr(xlwings, "func", xl_udfs.xlfunc, raising=False)
+    monkeypatch.setattr(xlwings, "arg", xl_udfs.xlarg, raising=False)
+    monkeypatch.setattr(xlwings, "ret", xl_udfs.xlret, raising=False)
+    modul = importlib.reload(udfs)
+    yield xl_udfs, modul
+    monkeypatch.undo()
+    importlib.reload(udfs)
+
+
+def test_vba_wrappers_generated_by_xlwings(xlwings_windows_teile):
+    xl_udfs, modul = xlwings_windows_teile
+    puffer = io.StringIO()
+    addin = types.SimpleNamespace(Name="zielsteuerung.xlam")
+    xl_udfs.generate_vba_wrapper("zielsteuerung.udfs", modul, puffer, addin)
+    vba = puffer.getvalue()
+    signaturen = set(re.findall(r"^Function (.+)$", vba, flags=re.MULTILINE))
+    standard = "Optional jahr, Optional bis_monat, Optional traeger, Optional wartezeit"
+    assert signaturen == {
+        f"ZIEL_INTEGRATIONEN({standard})",
+        f"ZIEL_K2({standard})",
+        f"ZIEL_ABSTAND({standard})",
+        f"ZIEL_K3({standard})",
+        f"ZIEL_INTEGRATIONEN_LZB({standard})",
+        f"ZIEL_STATUS(ziel_id, {standard})",
+        f"ZIEL_ZIELWERT(ziel_id, {standard})",
+        f"ZIEL_WERT(kennzahl, {standard}, Optional geschlecht)",
+        "ZIEL_KENNZAHL(code, monat, Optional traeger, Optional geschlecht, Optional wartezeit)",
+        f"ZIEL_TABELLE({standard})",
+    }
+    assert 'XLPy.CallUDF("zielsteuerung.udfs", "ZIEL_K2"' in vba
+    assert "ActiveWorkbook, Application.Caller" in vba  # an add-in works on the caller's book
+    k2 = modul.ZIEL_K2.__xlfunc__
+    assert k2["category"] == "Zielsteuerung"
+    assert k2["ret"]["doc"].startswith("Veränderung der Integrationsquote K2")
+    assert [a["doc"] for a in k2["args"][:2]] == [udfs._JAHR, udfs._MONAT]
+    assert all(a["doc"] and not a["doc"].startswith("Positional")
+               for f in signaturen for a in getattr(modul, f.split("(")[0]).__xlfunc__["args"]
+               if a["name"] != "caller")  # fmt: skip
+
+
+# --- a workbook with ZIEL_ formulas, computed by the formulas engine --------------------------
+
+
+def test_workbook_with_ziel_formulas_computed(vorgaben, cli, tmp_path):
+    import formulas
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Controlling"
+    zellen = {
+        "A1": "=ZIEL_INTEGRATIONEN()", "A2": "=ZIEL_K2()", "A3": "=ZIEL_ABSTAND()",
+        "A4": "=ZIEL_K3()", "A5": "=ZIEL_INTEGRATIONEN_LZB()",
+        "B1": "=ZIEL_K2(2023,6)", "B2": '=ZIEL_STATUS("k3",2023,6)',
+        "B3": '=ZIEL_ZIELWERT("integrationen",2023,6)', "B4": '=ZIEL_WERT("K2",2023,6)',
+        "B5": '=ZIEL_KENNZAHL("K2","2023-06","05154","gesamt","T0")',
+        "C1": "=B1*2",
+    }  # fmt: skip
+    for adresse, formel in zellen.items():
+        ws[adresse] = formel
+    pfad = tmp_path / "formeln.xlsx"
+    wb.save(pfad)
+    funktionen = formulas.get_functions()
+    for name in ("ZIEL_INTEGRATIONEN", "ZIEL_K2", "ZIEL_ABSTAND", "ZIEL_K3",
+                 "ZIEL_INTEGRATIONEN_LZB", "ZIEL_STATUS", "ZIEL_ZIELWERT", "ZIEL_WERT",
+                 "ZIEL_KENNZAHL"):  # fmt: skip
+        funktionen[name] = getattr(udfs, name)
+    ergebnis = formulas.ExcelModel().loads(str(pfad)).finish().calculate()
+    werte = {k.split("!")[1]: v.value[0][0] for k, v in ergebnis.items() if "!" in k}
+    alle, juni = json_von(cli, vorgaben), json_von(cli, vorgaben, "--bis-monat", 6)
+    for zeile, ziel_id in enumerate(FUNKTIONEN.values(), start=1):
+        assert werte[f"A{zeile}"] == ziel(alle, ziel_id)["veraenderung"]
+    assert werte["B1"] == ziel(juni, "k2")["veraenderung"]
+    assert werte["B2"] == ziel(juni, "k3")["status"]
+    assert werte["B3"] == ziel(juni, "integrationen")["zielwert"]
+    assert werte["B4"] == ziel(juni, "k2")["aktuell"]
+    assert isinstance(werte["B5"], float) and 5 < werte["B5"] < 60
+    assert werte["C1"] == pytest.approx(2 * werte["B1"])
+
+
+# --- the ribbon button against xlwings-shaped objects -----------------------------------------
+
+
+class Bereich:
+    """The part of xlwings' Range that the button uses, on an openpyxl sheet. Values are
+    entered as Excel enters them: text starting with = becomes a formula, an apostrophe in
+    front keeps it text."""
+
+    def __init__(self, blatt: Blatt, r1: int, c1: int, r2: int | None = None,
+                 c2: int | None = None) -> None:  # fmt: skip
+        self.blatt, self.row, self.column = blatt, r1, c1
+        self.r2, self.c2 = r2 or r1, c2 or c1
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.r2 - self.row + 1, self.c2 - self.column + 1
+
+    def _zellen(self) -> list[list[Any]]:
+        return [[self.blatt.ws.cell(r, c) for c in range(self.column, self.c2 + 1)]
+                for r in range(self.row, self.r2 + 1)]  # fmt: skip
+
+    @property
+    def value(self) -> Any:
+        werte = [[z.value for z in zeile] for zeile in self._zellen()]
+        if self.shape == (1, 1):
+            return werte[0][0]
+        if 1 in self.shape:
+            return [w for zeile in werte for w in zeile]
+        return werte
+
+    @value.setter
+    def value(self, werte: Any) -> None:
+        if not isinstance(werte, list):
+            werte = [[werte]]
+        elif werte and not isinstance(werte[0], list):
+            werte = [werte]
+        for i, zeile in enumerate(werte):
+            for j, wert in enumerate(zeile):
+                zelle = self.blatt.ws.cell(self.row + i, self.column + j)
+                if isinstance(wert, str) and wert.startswith("'"):
+                    zelle.value, zelle.data_type, zelle.quotePrefix = wert[1:], "s", True
+                else:
+                    zelle.value = wert  # "=..." becomes a formula, as in Excel
+
+    @property
+    def number_format(self) -> str:
+        return self._zellen()[0][0].number_format
+
+    @number_format.setter
+    def number_format(self, format_: str) -> None:
+        for zeile in self._zellen():
+            for zelle in zeile:
+                zelle.number_format = format_
+
+    def clear_contents(self) -> None:
+        for zeile in self._zellen():
+            for zelle in zeile:
+                zelle.value = None
+
+
+class Tabelle:
+    def __init__(self, blatt: Blatt, tabelle: Any) -> None:
+        self.blatt, self._t, self.name = blatt, tabelle, tabelle.displayName
+
+    @property
+    def range(self) -> Bereich:
+        c1, r1, c2, r2 = range_boundaries(self._t.ref)
+        return Bereich(self.blatt, r1, c1, r2, c2)
+
+    def resize(self, bereich: Bereich) -> None:
+        self._t.ref = (f"{get_column_letter(bereich.column)}{bereich.row}:"
+                       f"{get_column_letter(bereich.c2)}{bereich.r2}")  # fmt: skip
+        if self._t.autoFilter is not None:
+            self._t.autoFilter.ref = self._t.ref
+
+
+class Blatt:
+    def __init__(self, buch: Buch, ws: Any) -> None:
+        self.book, self.ws, self.name = buch, ws, ws.title
+
+    @property
+    def tables(self) -> dict[str, Tabelle] | Any:
+        return _Sammlung([Tabelle(self, t) for t in self.ws.tables.values()])
+
+    def range(self, a: tuple[int, int], b: tuple[int, int] | None = None) -> Bereich:
+        return Bereich(self, a[0], a[1], *(b or a))
+
+
+class _Sammlung(list):  # type: ignore[type-arg]
+    """xlwings' collections: iterable, and indexable by name."""
+
+    def __getitem__(self, schluessel: Any) -> Any:
+        if isinstance(schluessel, str):
+            return next(x for x in self if x.name == schluessel)
+        return super().__getitem__(schluessel)
+
+
+class Programm:
+    def __init__(self) -> None:
+        self.statuszeilen: list[Any] = []
+        self.meldungen: list[tuple[str, str]] = []
+        self.berechnet = 0
+
+    @property
+    def status_bar(self) -> Any:
+        return self.statuszeilen[-1] if self.statuszeilen else False
+
+    @status_bar.setter
+    def status_bar(self, text: Any) -> None:
+        self.statuszeilen.append(text)
+
+    def alert(self, prompt: str, title: str = "", mode: str = "") -> None:
+        self.meldungen.append((title, prompt))
+
+    def calculate(self) -> None:
+        self.berechnet += 1
+
+
+class Buch:
+    def __init__(self, pfad: Path) -> None:
+        self.fullname, self.wb, self.app = str(pfad), load_workbook(pfad), Programm()
+        self.sheets = _Sammlung([Blatt(self, ws) for ws in self.wb.worksheets])
+
+    @property
+    def names(self) -> dict[str, Any]:
+        namen = {}
+        for name, definiert in self.wb.defined_names.items():
+            blatt, zelle = next(definiert.destinations)
+            c1, r1, _, _ = range_boundaries(zelle.replace("$", ""))
+            namen[name] = types.SimpleNamespace(refers_to_range=Bereich(self.sheets[blatt], r1, c1))
+        return namen
+
+    def save(self) -> None:
+        self.wb.save(self.fullname)
+
+
+@pytest.fixture
+def zwei_mappen(tmp_path, cli, demo_daten):
+    """One store with Kleve's data through May, and two identical controlling workbooks;
+    June's file waits in the Datenordner."""
+    kleve = demo_daten[demo_daten["traeger_id"] == "05154"]
+    kleve[kleve["berichtsmonat"] <= "2023-05"].to_csv(
+        tmp_path / "bis-mai.csv", sep=";", index=False
+    )
+    ordner = tmp_path / "datenordner"
+    ordner.mkdir()
+    kleve[kleve["berichtsmonat"] == "2023-06"].to_csv(ordner / "juni.csv", sep=";", index=False)
+    store = tmp_path / "s.sqlite"
+    assert cli("import", tmp_path / "bis-mai.csv", "--store", store).code == 0
+    kommandozeile, excel = tmp_path / "kommandozeile.xlsx", tmp_path / "excel.xlsx"
+    assert cli("arbeitsmappe", "-o", kommandozeile, "--store", store).code == 0
+    wb = load_workbook(kommandozeile)
+    blatt, zelle = next(wb.defined_names["Datenordner"].destinations)
+    wb[blatt][zelle.replace("$", "")] = str(ordner)
+    erl = wb["Erläuterungen"]
+    for zeile in erl.iter_rows(min_row=5):
+        if zeile[0].value == "k2":
+            zeile[3].value, zeile[3].data_type = "=Nachfrage im Juni schwach", "s"
+    wb.save(kommandozeile)
+    shutil.copy(kommandozeile, excel)
+    return store, ordner, kommandozeile, excel
+
+
+def test_ribbon_button_refreshes_like_the_command_line(zwei_mappen, cli, monkeypatch):
+    """main() is what the ribbon button runs. Excel cannot run here, so it gets objects with
+    the part of xlwings' Book/Sheet/Range/Table API it uses, backed by the workbook file."""
+    store, ordner, kommandozeile, excel = zwei_mappen
+    buch = Buch(excel)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()
+    assert buch.app.meldungen == []
+    buch.save()
+    # the same June data reach the command-line workbook through a plain import
+    assert cli("import", ordner / "juni.csv", "--store", store).code == 0
+    assert cli("arbeitsmappe", "-o", kommandozeile).code == 0
+
+    per_excel, per_cli = load_workbook(excel), load_workbook(kommandozeile)
+    assert tabelle_lesen(per_excel, "tbl_Ziele") == tabelle_lesen(per_cli, "tbl_Ziele")
+    assert per_excel["Info"]["B7"].value == 6 == per_cli["Info"]["B7"].value
+    for name in ("tbl_Monitoring", "tbl_Gender", "tbl_Verlauf", "tbl_Erlaeuterungen", "tbl_Daten"):
+        assert tabelle_lesen(per_excel, name) == tabelle_lesen(per_cli, name), name
+    erl = {z["Ziel_ID"]: z["Erläuterung"] for z in tabelle_lesen(per_excel, "tbl_Erlaeuterungen")}
+    assert erl["k2"] == "=Nachfrage im Juni schwach"  # still text, not a formula
+    zeilen = buch.app.statuszeilen
+    assert any("Datenordner" in str(z) for z in zeilen) and any(
+        "Tabellen" in str(z) for z in zeilen
+    )
+    assert str(zeilen[-1]).startswith("Aktualisiert: Kreis Kleve (05154), Januar bis Juni 2023")
+    assert buch.app.berechnet == 1
+
+
+def test_ribbon_button_reports_problems_in_a_message_box(zwei_mappen, monkeypatch, tmp_path):
+    _, _, _, excel = zwei_mappen
+    wb = load_workbook(excel)
+    blatt, zelle = next(wb.defined_names["Datenbestand"].destinations)
+    wb[blatt][zelle.replace("$", "")] = str(tmp_path / "gibt-es-nicht.sqlite")
+    blatt, zelle = next(wb.defined_names["Datenordner"].destinations)
+    wb[blatt][zelle.replace("$", "")] = None
+    wb.save(excel)
+    buch = Buch(excel)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()
+    ((titel, text),) = buch.app.meldungen
+    assert titel == "Zielsteuerung"
+    assert text.startswith("Datenbestand nicht gefunden") and "Traceback" not in text
+    assert buch.app.status_bar is False
+
+
+# --- the add-in file --------------------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # oletools uses old pyparsing names
+def test_built_addin(tmp_path, cli):
+    lauf = cli("addin", "build", "-o", tmp_path / "zielsteuerung.xlam",
+               "--interpreter", r"C:\Python312\pythonw.exe")  # fmt: skip
+    assert lauf.code == 0, lauf.err
+    pfad = tmp_path / "zielsteuerung.xlam"
+    assert pfad.name == "zielsteuerung.xlam"  # RunMain imports the file's name as package
+    with zipfile.ZipFile(pfad) as archiv:
+        ribbon_xml = archiv.read("customUI/customUI.xml")
+        assert ribbon_xml == (WURZEL / "addin" / "customUI.xml").read_bytes()
+        wurzel = ET.fromstring(ribbon_xml)  # well-formed
+        ns = {"ui": "http://schemas.microsoft.com/office/2006/01/customui"}
+        tab = wurzel.find(".//ui:tab", ns)
+        assert tab is not None and tab.get("label") == "Zielsteuerung"
+        aktionen = [k.get("onAction") for k in wurzel.iter() if k.get("onAction")]
+        knopf = wurzel.find(".//ui:button", ns)
+        assert knopf is not None and knopf.get("label") == "Auswertung aktualisieren"
+        assert knopf.get("imageMso")
+        buch = archiv.read("xl/workbook.xml").decode()
+        assert 'name="myaddin.conf"' in buch  # the sheet name the add-in's VBA reads
+        konf = archiv.read("xl/worksheets/sheet1.xml").decode()
+        assert "<t>zielsteuerung.udfs</t>" in konf and r"<t>C:\Python312\pythonw.exe</t>" in konf
+        vba = archiv.read("xl/vbaProject.bin")
+    from oletools.olevba import VBA_Parser
+
+    parser = VBA_Parser("vbaProject.bin", data=vba)
+    module = {name.removesuffix(".bas"): code for _, _, name, code in parser.extract_macros()}
+    for aktion in aktionen:
+        modul, prozedur = aktion.split(".")
+        assert re.search(rf"^Sub {prozedur}\(control As IRibbonControl\)", module[modul],
+                         flags=re.MULTILINE), aktion  # fmt: skip
+    assert '".main()"' in module["RibbonMyAddin"] and "ThisWorkbook.Name" in module["RibbonMyAddin"]
+    assert "ImportPythonUDFsToAddin" in "".join(module.values())
+
+
+def test_packaged_ribbon_equals_the_source():
+    paket = WURZEL / "src" / "zielsteuerung" / "daten" / "customUI.xml"
+    assert paket.read_bytes() == (WURZEL / "addin" / "customUI.xml").read_bytes()
+
+
+def test_install_and_uninstall_dry_run(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("APPDATA", str(tmp_path / "AppData" / "Roaming"))
+    monkeypatch.setenv("ZIELSTEUERUNG_EINSTELLUNGEN", str(tmp_path / "einstellungen.toml"))
+    lauf = cli("addin", "install", "--dry-run", "--store", tmp_path / "d.sqlite")
+    assert lauf.code == 0
+    assert lauf.out.startswith("Probelauf – es wird nichts verändert:")
+    assert str(tmp_path / "AppData" / "Roaming" / "Microsoft" / "Excel" / "XLSTART"
+               / "zielsteuerung.xlam") in lauf.out  # fmt: skip
+    assert "zielsteuerung.udfs" in lauf.out and str(tmp_path / "d.sqlite") in lauf.out
+    assert not list(tmp_path.rglob("*.xlam")) and not (tmp_path / "einstellungen.toml").exists()
+    lauf = cli("addin", "uninstall", "--dry-run")
+    assert lauf.code == 0 and "zielsteuerung.xlam" in lauf.out
+    if sys.platform != "win32":
+        lauf = cli("addin", "install")
+        assert lauf.code == 2 and "nur unter Windows" in lauf.err
+
+
+def test_cli_json_is_what_udfs_see(vorgaben, cli):
+    """One more guard: the CLI and the functions use the same agreement by default."""
+    ergebnis = json_von(cli, vorgaben)
+    assert [z["id"] for z in ergebnis["ziele"]] == list(FUNKTIONEN.values())
+    assert json.dumps(ergebnis, ensure_ascii=False)
