@@ -414,7 +414,7 @@ def test_killed_during_save_leaves_old_or_new_workbook(mappe_mit_store, cli, tei
     }
     zufall = random.Random(48)
     gesehen = set()
-    for runde in range(25):
+    for runde in range(50):
         bereit = tmp_path / f"bereit-{runde}"
         kind = subprocess.Popen([sys.executable, "-c", KIND, str(mappe), str(bereit)])
         while not bereit.exists():

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import monate
+from . import grenzen, monate
 from .datenbestand import Datenbestand, KonfliktGefunden
 from .fehler import EingabeFehler, ImportFehler, Problem
 from .merkmale import FEHLKENNZEICHEN, geschlecht_code, wartezeit_code
@@ -191,7 +191,14 @@ def _lese_xlsx(rohdaten: bytes, s: _Sammler, z: Spaltenzuordnung) -> _Gelesen:
     try:
         mappe = openpyxl.load_workbook(io.BytesIO(rohdaten), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for broken files
-        s.fehler(f"Die Excel-Datei ist beschädigt oder nicht lesbar ({type(exc).__name__}).")
+        ursachen = [exc, exc.__cause__, exc.__context__]
+        if any(type(u).__module__.startswith("defusedxml") for u in ursachen if u):
+            s.fehler(
+                "Die Excel-Datei enthält unzulässige XML-Definitionen (Entitäten, „XML-Bombe“) "
+                "und wird nicht gelesen."
+            )
+        else:
+            s.fehler(f"Die Excel-Datei ist beschädigt oder nicht lesbar ({type(exc).__name__}).")
         s.abbrechen_falls_noetig()
         raise
     try:
@@ -202,7 +209,24 @@ def _lese_xlsx(rohdaten: bytes, s: _Sammler, z: Spaltenzuordnung) -> _Gelesen:
             blatt = mappe[z.blatt]
         else:
             blatt = mappe.worksheets[0]
-        zeilen = [list(zeile) for zeile in blatt.iter_rows(values_only=True)]
+        grenze = grenzen.max_zeilen()
+        if (blatt.max_row or 0) > grenze:  # the sheet's own <dimension>, read before the rows
+            s.fehler(
+                f"Das Tabellenblatt hat {blatt.max_row:,} Zeilen (Grenze {grenze:,}, "
+                "ZIELSTEUERUNG_MAX_ZEILEN). Große Tabellen bitte als CSV speichern.".replace(
+                    ",", "."
+                )
+            )
+            s.abbrechen_falls_noetig()
+        zeilen = []
+        for zeile in blatt.iter_rows(values_only=True):
+            zeilen.append(list(zeile))
+            if len(zeilen) > grenze:
+                s.fehler(
+                    f"Das Tabellenblatt hat mehr als {grenze:,} Zeilen (ZIELSTEUERUNG_MAX_ZEILEN). "
+                    "Große Tabellen bitte als CSV speichern.".replace(",", ".")
+                )
+                s.abbrechen_falls_noetig()
     finally:
         mappe.close()
     kopf_index = _kopfzeile_finden([["" if c is None else str(c) for c in r] for r in zeilen], z)
@@ -230,13 +254,16 @@ def _lese_datei(pfad: Path, rohdaten: bytes, s: _Sammler, z: Spaltenzuordnung) -
     elif rohdaten.startswith(b"PK"):
         try:
             with zipfile.ZipFile(io.BytesIO(rohdaten)) as archiv:
+                for problem in grenzen.zip_pruefen(archiv):
+                    s.fehler(problem + " Die Datei wird nicht gelesen.")
+                s.abbrechen_falls_noetig()
                 namen = set(archiv.namelist())
                 typen = (
                     archiv.read("[Content_Types].xml").decode("utf-8", "replace")
                     if "[Content_Types].xml" in namen
                     else ""
                 )
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError):
             s.fehler("Die Datei sieht aus wie eine Excel-Datei, ist aber beschädigt.")
             s.abbrechen_falls_noetig()
             raise
@@ -249,6 +276,12 @@ def _lese_datei(pfad: Path, rohdaten: bytes, s: _Sammler, z: Spaltenzuordnung) -
                 "Die Datei enthält Makros (.xlsm/.xlam) und wird aus Sicherheitsgründen nicht "
                 "gelesen. Bitte die Daten als .xlsx ohne Makros oder als CSV speichern."
             )
+        elif any(n.startswith("xl/externalLinks/") for n in namen):
+            s.fehler(
+                "Die Datei enthält Verknüpfungen zu externen Dateien; ihre Werte können veraltet "
+                "sein. Bitte in Excel die Verknüpfungen lösen (Daten > Verknüpfungen bearbeiten > "
+                "Verknüpfung lösen) und erneut speichern."
+            )
         elif "xl/workbook.xml" not in namen:
             s.fehler(
                 "Die Datei ist ein ZIP-Archiv, aber keine Excel-Arbeitsmappe (.xlsx) "
@@ -260,7 +293,27 @@ def _lese_datei(pfad: Path, rohdaten: bytes, s: _Sammler, z: Spaltenzuordnung) -
     elif rohdaten.startswith(b"%PDF"):
         s.fehler("Die Datei ist ein PDF, weder CSV noch Excel (.xlsx).")
     s.abbrechen_falls_noetig()
+    _zeilenlaenge_pruefen(rohdaten, s)
     return _lese_csv(_lese_text(rohdaten, s), s, z)
+
+
+def _zeilenlaenge_pruefen(rohdaten: bytes, s: _Sammler) -> None:
+    """A CSV line longer than the limit is no table row (and would slow every parser)."""
+    grenze = grenzen.max_zeilenlaenge_kb() * 1024
+    if len(rohdaten) <= grenze:
+        return
+    umbrueche = np.flatnonzero(np.frombuffer(rohdaten, dtype=np.uint8) == 10)
+    grenzen_ = np.concatenate(([-1], umbrueche, [len(rohdaten)]))
+    laengen = np.diff(grenzen_) - 1
+    lang = int(np.argmax(laengen))
+    if laengen[lang] > grenze:
+        s.fehler(
+            f"Die Zeile ist {laengen[lang] // 1024:,} KB lang (Grenze ".replace(",", ".")
+            + f"{grenzen.max_zeilenlaenge_kb()} KB, ZIELSTEUERUNG_MAX_ZEILENLAENGE_KB); das ist "
+            "keine Tabellenzeile.",
+            lang + 1,
+        )
+        s.abbrechen_falls_noetig()
 
 
 # --- mapping to the long format --------------------------------------------------------------
@@ -608,6 +661,13 @@ def pruefe_datei(
     z = zuordnung or Spaltenzuordnung()
     s = _Sammler(pfad.name)
     try:
+        groesse = pfad.stat().st_size
+        if groesse > grenzen.max_datei_mb() * 1024 * 1024:
+            s.fehler(
+                f"Die Datei ist {groesse // 1024 // 1024} MB groß (Grenze {grenzen.max_datei_mb()} "
+                "MB, ZIELSTEUERUNG_MAX_DATEI_MB)."
+            )
+            s.abbrechen_falls_noetig()
         rohdaten = pfad.read_bytes()
     except FileNotFoundError:
         raise EingabeFehler(f"{pfad}: Datei nicht gefunden.") from None
