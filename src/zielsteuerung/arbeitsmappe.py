@@ -42,7 +42,7 @@ from .fehler import EingabeFehler
 from .kennzahlen import JAHRESWERTE
 from .merkmale import MERKMALE
 from .traeger import TraegerAufloesung
-from .vereinbarung import Ziel, Zielvereinbarung, aus_daten, beispiel
+from .vereinbarung import Ziel, Zielvereinbarung, aus_tabelle, beispiel
 from .vergleich import vergleich_schreiben
 
 VORLAGENVERSION = "1.0"
@@ -514,34 +514,8 @@ def vereinbarung_aus_mappe(
     wb: Workbook, traeger_id: str, jahr: Any, wartezeit: str
 ) -> Zielvereinbarung:
     """The agreement as the sheet "Zielvereinbarung" states it, checked like a file."""
-    ziele, monitoring = [], []
-    for z in tabelle_lesen(wb, "tbl_Vereinbarung"):
-        eintrag = {
-            "id": z.get("Ziel_ID"),
-            "bezeichnung": z.get("Ziel"),
-            "kennzahl": z.get("Kennzahl"),
-            "art": z.get("Art"),
-            "vergleich": z.get("Vergleich"),
-            "schwelle": z.get("Schwelle"),
-            "geschlecht": z.get("Geschlecht") or "gesamt",
-            "hinweis": z.get("Hinweis") or "",
-        }
-        eintrag = {k: w for k, w in eintrag.items() if w is not None}
-        if str(z.get("Bereich", "Ziel")).strip().lower() == "monitoring":
-            eintrag.pop("vergleich", None)
-            eintrag.pop("schwelle", None)
-            monitoring.append(eintrag)
-        else:
-            ziele.append(eintrag)
-    daten = {
-        "traeger_id": traeger_id,
-        "traeger_name": str(_name_lesen(wb, "Traeger_Name") or ""),
-        "jahr": jahr,
-        "wartezeit": wartezeit,
-        "ziel": ziele,
-        "monitoring": monitoring,
-    }
-    return aus_daten(daten, "auf dem Blatt „Zielvereinbarung“")
+    name = str(_name_lesen(wb, "Traeger_Name") or "")
+    return aus_tabelle(tabelle_lesen(wb, "tbl_Vereinbarung"), traeger_id, jahr, wartezeit, name)
 
 
 # --- refreshing ------------------------------------------------------------------------------

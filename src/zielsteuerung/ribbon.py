@@ -18,10 +18,10 @@ from .datenbestand import Datenbestand, standardpfad
 from .fehler import EingabeFehler, ZielsteuerungFehler
 from .importer import importiere
 from .zielfunktionen import (
-    _vereinbarung_aus_tabelle,
     jahr_aus,
     monat_aus,
     traeger_aus,
+    vereinbarung_aus_bereich,
     wartezeit_aus,
 )
 
@@ -139,8 +139,8 @@ def aktualisieren(book: Any) -> str:
                 meldungen.append(f"{len(neu)} neue Dateien importiert.")
     app.status_bar = "Zielsteuerung: Zielvereinbarung auswerten …"
     _, table = _tabelle(book, "tbl_Vereinbarung")
-    vereinbarung = _vereinbarung_aus_tabelle(
-        _als_zeilen(table.range.value), traeger_id or "", jahr or 0
+    vereinbarung = vereinbarung_aus_bereich(
+        _als_zeilen(table.range.value), traeger_id or "", jahr or 0, wartezeit or "T3"
     )
     with Datenbestand(store) as db:
         bericht = erstelle_bericht(db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit)

@@ -175,6 +175,36 @@ def aus_daten(daten: dict[str, Any], quelle: str) -> Zielvereinbarung:
     )
 
 
+BLATT = "auf dem Blatt „Zielvereinbarung“"
+
+
+def aus_tabelle(
+    zeilen: list[dict[str, Any]], traeger_id: str, jahr: Any, wartezeit: str, traeger_name: str = ""
+) -> Zielvereinbarung:
+    """The agreement as the workbook's table tbl_Vereinbarung states it, checked like a file."""
+    ziele, monitoring = [], []
+    for z in zeilen:
+        if all(w in (None, "") for w in z.values()):
+            continue
+        eintrag = {
+            "id": z.get("Ziel_ID"), "bezeichnung": z.get("Ziel"), "kennzahl": z.get("Kennzahl"),
+            "art": z.get("Art"), "vergleich": z.get("Vergleich"), "schwelle": z.get("Schwelle"),
+            "geschlecht": z.get("Geschlecht") or "gesamt", "hinweis": z.get("Hinweis") or "",
+        }  # fmt: skip
+        eintrag = {k: w for k, w in eintrag.items() if w is not None}
+        if str(z.get("Bereich") or "Ziel").strip().lower() == "monitoring":
+            eintrag.pop("vergleich", None)
+            eintrag.pop("schwelle", None)
+            monitoring.append(eintrag)
+        else:
+            ziele.append(eintrag)
+    if isinstance(jahr, float) and jahr.is_integer():
+        jahr = int(jahr)
+    daten = {"traeger_id": traeger_id, "traeger_name": traeger_name, "jahr": jahr,
+             "wartezeit": wartezeit, "ziel": ziele, "monitoring": monitoring}  # fmt: skip
+    return aus_daten(daten, BLATT)
+
+
 def lade(pfad: Path | str) -> Zielvereinbarung:
     pfad = Path(pfad)
     try:

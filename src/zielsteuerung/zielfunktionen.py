@@ -22,7 +22,7 @@ from .fehler import ZielsteuerungFehler
 from .kennzahlen import JAHRESWERTE, KENNZAHLEN, Panel, jahreswert, monatskennzahl
 from .merkmale import GESCHLECHTER, geschlecht_code, wartezeit_code
 from .traeger import TraegerAufloesung
-from .vereinbarung import Zielvereinbarung, aus_daten, beispiel
+from .vereinbarung import Zielvereinbarung, aus_tabelle, beispiel
 from .vereinbarung import lade as lade_vereinbarung
 
 FEHLERZEICHEN = "#ZIEL!"
@@ -150,29 +150,13 @@ def mappen_einstellungen(caller: Any) -> dict[str, Any]:
     return werte
 
 
-def _vereinbarung_aus_tabelle(
-    zeilen: list[list[Any]], traeger_id: str, jahr: int
+def vereinbarung_aus_bereich(
+    zeilen: list[list[Any]], traeger_id: str, jahr: Any, wartezeit: str = "T3"
 ) -> Zielvereinbarung:
+    """The agreement from the values of tbl_Vereinbarung as Excel returns them (header first)."""
     kopf, *rumpf = zeilen
-    ziele, monitoring = [], []
-    for zeile in rumpf:
-        z = dict(zip(kopf, zeile, strict=False))
-        if all(_leer(w) for w in zeile):
-            continue
-        eintrag = {
-            "id": z.get("Ziel_ID"), "bezeichnung": z.get("Ziel"), "kennzahl": z.get("Kennzahl"),
-            "art": z.get("Art"), "vergleich": z.get("Vergleich"), "schwelle": z.get("Schwelle"),
-            "geschlecht": z.get("Geschlecht") or "gesamt", "hinweis": z.get("Hinweis") or "",
-        }  # fmt: skip
-        eintrag = {k: w for k, w in eintrag.items() if w is not None}
-        if str(z.get("Bereich") or "Ziel").strip().lower() == "monitoring":
-            eintrag.pop("vergleich", None)
-            eintrag.pop("schwelle", None)
-            monitoring.append(eintrag)
-        else:
-            ziele.append(eintrag)
-    daten = {"traeger_id": traeger_id, "jahr": jahr, "ziel": ziele, "monitoring": monitoring}
-    return aus_daten(daten, "auf dem Blatt „Zielvereinbarung“")
+    eintraege = [dict(zip(kopf, zeile, strict=False)) for zeile in rumpf]
+    return aus_tabelle(eintraege, traeger_id, jahr, wartezeit)
 
 
 @dataclass(frozen=True)
@@ -209,7 +193,7 @@ def auswahl(
     store = Path(str(store_text)) if not _leer(store_text) else standardpfad()
     if mappe.get("tbl_Vereinbarung"):
         grund = beispiel()
-        vereinbarung = _vereinbarung_aus_tabelle(
+        vereinbarung = vereinbarung_aus_bereich(
             mappe["tbl_Vereinbarung"], traeger_id or grund.traeger_id, jahr_ or grund.jahr
         )
     elif not _leer(vorgaben.get("vereinbarung")):
