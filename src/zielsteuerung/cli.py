@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__, monate
 from .ausgabe import auswertung_als_csv, auswertung_als_text, csv_text, tabelle, zahl
-from .auswertung import HINWEIS_BEISPIELDATEN, auswerten
+from .auswertung import HINWEIS_BEISPIELDATEN, Auswertung, auswerten
 from .datenbestand import Datenbestand, standardpfad
 from .fehler import EingabeFehler, ZielsteuerungFehler
 from .kennzahlen import KENNZAHLEN, Panel, monatskennzahlen
@@ -314,10 +314,7 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ausgeben(a_format: str, auswertung: object) -> None:
-    from .auswertung import Auswertung
-
-    assert isinstance(auswertung, Auswertung)
+def _ausgeben(a_format: str, auswertung: Auswertung) -> None:
     if a_format == "json":
         print(json.dumps(auswertung.als_json(), ensure_ascii=False, indent=2))
     elif a_format == "csv":
