@@ -113,7 +113,7 @@ def test_status_zielwert_wert_kennzahl_tabelle_equal_json(vorgaben, cli):
 @pytest.mark.parametrize(
     ("aufruf", "text"),
     [
-        (lambda: udfs.ZIEL_K2(None, 13.0), "Monat „13.0“"),
+        (lambda: udfs.ZIEL_K2(None, 13.0), "Monat „13“"),
         (lambda: udfs.ZIEL_K2(None, None, "Hamburg"), "Träger „Hamburg“ unbekannt"),
         (lambda: udfs.ZIEL_K2(None, None, None, "T9"), "bitte T0 oder T3"),
         (lambda: udfs.ZIEL_K2("zweitausend"), "keine Jahreszahl"),
@@ -362,6 +362,7 @@ class Programm:
         self.statuszeilen: list[Any] = []
         self.meldungen: list[tuple[str, str]] = []
         self.berechnet = 0
+        self.api = types.SimpleNamespace(CalculateFull=self.calculate)  # Excel's COM object
 
     @property
     def status_bar(self) -> Any:
@@ -533,3 +534,16 @@ def test_cli_json_is_what_udfs_see(vorgaben, cli):
     ergebnis = json_von(cli, vorgaben)
     assert [z["id"] for z in ergebnis["ziele"]] == list(FUNKTIONEN.values())
     assert json.dumps(ergebnis, ensure_ascii=False)
+
+
+def test_manual_fallback_writes_the_vba_module(xlwings_windows_teile, tmp_path):
+    """Where Excel forbids access to the VBA project, install leaves this file to import by
+    hand (Visual-Basic-Editor > Datei importieren)."""
+    from zielsteuerung import addin
+
+    bas = addin.vba_modul_schreiben(tmp_path / "zielsteuerung_udfs.bas")
+    text = bas.read_bytes().decode("cp1252")
+    assert text.startswith('Attribute VB_Name = "xlwings_udfs"\r\n')
+    assert "Function ZIEL_K2(Optional jahr, Optional bis_monat" in text
+    assert text.count("\nFunction ZIEL_") == 10
+    assert "{bas}" in addin.MANUELL and "Datei importieren" in addin.MANUELL

@@ -33,11 +33,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import __version__
+from . import __version__, einstellungen
 from .ausgabe import zahl
 from .auswertung import HINWEIS_BEISPIELDATEN, Auswertung
 from .bericht import KENNZAHL_SPALTEN, Bericht, erstelle_bericht
-from .datenbestand import Datenbestand, standardpfad
+from .datenbestand import Datenbestand
 from .fehler import EingabeFehler
 from .kennzahlen import JAHRESWERTE
 from .merkmale import MERKMALE
@@ -969,11 +969,10 @@ def arbeitsmappe(
         _name_setzen(wb, "Bis_Monat_Vorgabe", bis_monat, "0")
     else:
         bis_monat = _monat(_name_lesen(wb, "Bis_Monat_Vorgabe"))
-    eingestellt = _name_lesen(wb, "Datenbestand")
     if store is not None:  # remembered for the next refresh (and the ribbon button)
         _name_setzen(wb, "Datenbestand", str(store.resolve()))
     else:
-        store = Path(str(eingestellt)) if eingestellt else standardpfad()
+        store = einstellungen.datenbestand(_name_lesen(wb, "Datenbestand"))
     gruppe = re.findall(r"\d{5}", str(_name_lesen(wb, "Vergleichsgruppe") or ""))
     with Datenbestand(store) as db:
         bericht = erstelle_bericht(

@@ -56,3 +56,13 @@ def schreiben(werte: dict[str, Any], datei: Path | None = None) -> Path:
 
 def _toml(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def datenbestand(eingestellt: object = None) -> Path:
+    """The store: the workbook's setting, else the user's defaults, else the standard place."""
+    from .datenbestand import standardpfad
+
+    if eingestellt not in (None, ""):
+        return Path(str(eingestellt))
+    vorgabe = lesen().get("datenbestand")
+    return Path(str(vorgabe)) if vorgabe else standardpfad()

@@ -8,13 +8,15 @@ charts of the workbook stay as they are and follow the tables as Excel resizes t
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+from . import einstellungen
 from .arbeitsmappe import Inhalt, inhalte
 from .auswertung import HINWEIS_BEISPIELDATEN
 from .bericht import erstelle_bericht
-from .datenbestand import Datenbestand, standardpfad
+from .datenbestand import Datenbestand
 from .fehler import EingabeFehler, ZielsteuerungFehler
 from .importer import importiere
 from .zielfunktionen import (
@@ -122,8 +124,7 @@ def aktualisieren(book: Any) -> str:
     jahr = jahr_aus(_name(book, "Jahr").value)
     wartezeit = wartezeit_aus(_name(book, "Wartezeit").value)
     bis_monat = monat_aus(_name(book, "Bis_Monat_Vorgabe").value)
-    eingestellt = _name(book, "Datenbestand").value
-    store = Path(str(eingestellt)) if eingestellt else standardpfad()
+    store = einstellungen.datenbestand(_name(book, "Datenbestand").value)
     ordner_text = _name(book, "Datenordner").value
     meldungen = []
     if ordner_text:
@@ -136,14 +137,21 @@ def aktualisieren(book: Any) -> str:
             ergebnisse = importiere(dateien, store)
             neu = [e for e in ergebnisse if not e.bereits_importiert]
             if neu:
-                meldungen.append(f"{len(neu)} neue Dateien importiert.")
+                meldungen.append(
+                    "1 neue Datei importiert"
+                    if len(neu) == 1
+                    else f"{len(neu)} neue Dateien importiert"
+                )
     app.status_bar = "Zielsteuerung: Zielvereinbarung auswerten …"
     _, table = _tabelle(book, "tbl_Vereinbarung")
     vereinbarung = vereinbarung_aus_bereich(
         _als_zeilen(table.range.value), traeger_id or "", jahr or 0, wartezeit or "T3"
     )
+    gruppe = re.findall(r"\d{5}", str(_name(book, "Vergleichsgruppe").value or ""))
     with Datenbestand(store) as db:
-        bericht = erstelle_bericht(db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit)
+        bericht = erstelle_bericht(
+            db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit, gruppe or None
+        )
     tabellen, namen = inhalte(bericht, _erlaeuterungen(book))
     for i, inhalt in enumerate(tabellen, start=1):
         app.status_bar = f"Zielsteuerung: Tabellen schreiben ({i} von {len(tabellen)}) …"
@@ -154,23 +162,30 @@ def aktualisieren(book: Any) -> str:
         if format_:
             zelle.number_format = format_
     app.status_bar = "Zielsteuerung: neu berechnen …"
-    app.calculate()
-    kopie = _name(book, "Ministeriumskopie").value
-    if kopie:
+    try:  # a full recalculation: the ZIEL_* functions depend on the store, not on cells
+        app.api.CalculateFull()
+    except AttributeError:
+        app.calculate()
+    kopie_text = _name(book, "Ministeriumskopie").value
+    if kopie_text:
         from .ministerium import exportieren
 
+        mappe = Path(str(book.fullname))
+        kopie = mappe.parent / Path(str(kopie_text)).expanduser()  # relative to the workbook
+        if kopie.is_dir() or kopie.suffix.lower() != ".xlsx":
+            kopie = kopie / f"{mappe.stem}-ministerium.xlsx"
         app.status_bar = "Zielsteuerung: Kopie für das Ministerium schreiben …"
         book.save()
-        exportieren(Path(str(book.fullname)), Path(str(kopie)))
+        exportieren(mappe, kopie)
         meldungen.append(f"Kopie für das Ministerium: {kopie}")
     a = bericht.auswertung
     meldungen.insert(
         0,
         f"Aktualisiert: {a.traeger_name} ({a.traeger_id}), {a.als_json()['zeitraum']}, "
-        f"Wartezeit {a.wartezeit}, Datenstand {a.datenstand or '–'}."
-        + (f" {HINWEIS_BEISPIELDATEN}." if a.beispieldaten else ""),
+        f"Wartezeit {a.wartezeit}, Datenstand {a.datenstand or '–'}"
+        + (f" ({HINWEIS_BEISPIELDATEN})" if a.beispieldaten else ""),
     )
-    return "\n".join(meldungen)
+    return " – ".join(meldungen)
 
 
 def ausfuehren(book: Any | None = None) -> bool:
@@ -184,9 +199,9 @@ def ausfuehren(book: Any | None = None) -> bool:
         app.alert(str(exc), title=_TITEL, mode="critical")
     except Exception as exc:
         app.alert(
-            f"Interner Fehler ({type(exc).__name__}: {exc}). Bitte die Kommandozeile "
-            "„zielsteuerung arbeitsmappe -o DATEI --debug“ verwenden und die Ausgabe an den "
-            "Support senden.",
+            f"Interner Fehler ({type(exc).__name__}: {exc}). Bitte über die Kommandozeile "
+            "„zielsteuerung --debug arbeitsmappe -o DATEI“ aktualisieren und die Ausgabe an "
+            "den Support senden.",
             title=_TITEL,
             mode="critical",
         )

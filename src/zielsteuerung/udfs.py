@@ -78,9 +78,7 @@ def ZIEL_INTEGRATIONEN_LZB(jahr=None, bis_monat=None, traeger=None, wartezeit=No
 def ZIEL_STATUS(ziel_id, jahr=None, bis_monat=None, traeger=None, wartezeit=None, caller=None):
     """Status eines Ziels: erreicht, nicht erreicht, auf Kurs, gefährdet oder nicht berechenbar."""
     return _sicher(
-        lambda: zf.ziel(zf.auswahl(caller, jahr, bis_monat, traeger, wartezeit), str(ziel_id))[
-            "status"
-        ]
+        lambda: zf.ziel(zf.auswahl(caller, jahr, bis_monat, traeger, wartezeit), ziel_id)["status"]
     )
 
 
@@ -90,7 +88,7 @@ def ZIEL_ZIELWERT(ziel_id, jahr=None, bis_monat=None, traeger=None, wartezeit=No
     """Wert, den das laufende Jahr erreichen muss, damit das Ziel genau erfüllt ist."""
 
     def berechnen() -> float:
-        z = zf.ziel(zf.auswahl(caller, jahr, bis_monat, traeger, wartezeit), str(ziel_id))
+        z = zf.ziel(zf.auswahl(caller, jahr, bis_monat, traeger, wartezeit), ziel_id)
         return zf._zahl(z["zielwert"], z["grund"])
 
     return _sicher(berechnen)
@@ -128,8 +126,7 @@ def ZIEL_KENNZAHL(code, monat, traeger=None, geschlecht=None, wartezeit=None, ca
     return _sicher(berechnen)
 
 
-@xw.ret(expand="table")
 @_standard
 def ZIEL_TABELLE(jahr=None, bis_monat=None, traeger=None, wartezeit=None, caller=None):
-    """Die ganze Auswertung als Tabelle mit Kopfzeile (wie tbl_Ziele), als dynamisches Array."""
+    """Die ganze Auswertung als Tabelle mit Kopfzeile (Spalten von tbl_Ziele), läuft über."""
     return _sicher(lambda: zf.tabelle(zf.auswahl(caller, jahr, bis_monat, traeger, wartezeit)))

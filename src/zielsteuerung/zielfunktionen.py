@@ -45,6 +45,13 @@ def fehlertext(exc: BaseException) -> str:
 # --- values as Excel passes them -------------------------------------------------------------
 
 
+def _anzeige(wert: Any) -> str:
+    """A value as the user typed it (Excel passes 13 as 13.0)."""
+    if isinstance(wert, float) and wert.is_integer():
+        return str(int(wert))
+    return str(wert)
+
+
 def _leer(wert: Any) -> bool:
     return wert is None or (isinstance(wert, str) and not wert.strip())
 
@@ -57,9 +64,9 @@ def jahr_aus(wert: Any) -> int | None:
     try:
         jahr = float(wert)
     except (TypeError, ValueError):
-        raise ZielFehler(f"Jahr „{wert}“ ist keine Jahreszahl") from None
+        raise ZielFehler(f"Jahr „{_anzeige(wert)}“ ist keine Jahreszahl") from None
     if not jahr.is_integer() or not 2000 <= jahr <= 2100:
-        raise ZielFehler(f"Jahr „{wert}“ ist keine Jahreszahl")
+        raise ZielFehler(f"Jahr „{_anzeige(wert)}“ ist keine Jahreszahl")
     return int(jahr)
 
 
@@ -72,19 +79,21 @@ def monat_aus(wert: Any) -> int | None:
     try:
         monat = float(wert)
     except (TypeError, ValueError):
-        raise ZielFehler(f"Monat „{wert}“ ist keine Zahl von 1 bis 12") from None
+        raise ZielFehler(f"Monat „{_anzeige(wert)}“ ist keine Zahl von 1 bis 12") from None
     if not monat.is_integer() or not 1 <= monat <= 12:
-        raise ZielFehler(f"Monat „{wert}“ ist keine Zahl von 1 bis 12")
+        raise ZielFehler(f"Monat „{_anzeige(wert)}“ ist keine Zahl von 1 bis 12")
     return int(monat)
 
 
 def berichtsmonat_aus(wert: Any) -> int:
-    """A reporting month: a date cell, '2023-07', '07/2023' or 202307."""
-    if isinstance(wert, float) and wert.is_integer():
+    """A reporting month: a date cell, an Excel date number, '2023-07', '07/2023' or 202307."""
+    if isinstance(wert, float) and 20_000 <= wert < 80_000:  # Excel's serial date (1954..2118)
+        wert = dt.date(1899, 12, 30) + dt.timedelta(days=int(wert))
+    elif isinstance(wert, float) and wert.is_integer():
         wert = str(int(wert))
     monat = None if _leer(wert) else monate.parse_monat(wert)
     if monat is None:
-        raise ZielFehler(f"Monat „{wert}“ nicht lesbar (z. B. 2023-07 oder ein Datum)")
+        raise ZielFehler(f"Monat „{_anzeige(wert)}“ nicht lesbar (z. B. 2023-07 oder ein Datum)")
     return monat
 
 
@@ -94,7 +103,7 @@ def traeger_aus(wert: Any) -> str | None:
     text = str(int(wert)) if isinstance(wert, float) and wert.is_integer() else str(wert)
     traeger_id, _ = TraegerAufloesung().aufloesen(text)
     if traeger_id is None:
-        raise ZielFehler(f"Träger „{wert}“ unbekannt")
+        raise ZielFehler(f"Träger „{_anzeige(wert)}“ unbekannt")
     return traeger_id
 
 
@@ -287,10 +296,12 @@ def _zahl(wert: Any, grund: str | None) -> float:
 # --- what the functions compute --------------------------------------------------------------
 
 
-def ziel(a: Auswahl, ziel_id: str) -> dict[str, Any]:
+def ziel(a: Auswahl, ziel_id: Any) -> dict[str, Any]:
+    if _leer(ziel_id):
+        raise ZielFehler('bitte die Kennung eines Ziels angeben, z. B. "k2"')
     ergebnis = auswertung(a)
     for z in ergebnis.ziele:
-        if z["id"] == ziel_id:
+        if z["id"] == str(ziel_id).strip().lower():
             return z
     bekannt = ", ".join(z["id"] for z in ergebnis.ziele)
     raise ZielFehler(f"Ziel „{ziel_id}“ nicht in der Zielvereinbarung (bekannt: {bekannt})")
