@@ -13,7 +13,7 @@ from .datenbestand import Datenbestand
 from .kennzahlen import KENNZAHLEN, Panel, jahreswert, monatskennzahl
 from .traeger import nrw_zkt
 from .vereinbarung import Zielvereinbarung
-from .vergleich import vergleich_berechnen
+from .vergleich import Vergleich, vergleich_berechnen
 
 #: Monthly § 48a values shown on the sheet "Kennzahlen": (column, code, geschlecht)
 KENNZAHL_SPALTEN = [(code, code, "gesamt") for code in KENNZAHLEN] + [
@@ -31,7 +31,7 @@ class Bericht:
     kennzahlen: list[dict[str, Any]]
     daten: list[dict[str, Any]]
     quellen: list[dict[str, Any]]
-    vergleich: Any = None
+    vergleich: Vergleich | None = None
 
 
 def _zahl(wert: Any) -> float | None:

@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -390,7 +391,11 @@ def _in_langformat(
             )
     s.abbrechen_falls_noetig()
 
-    gefuellt = roh.apply(lambda sp: sp.astype(str).str.strip() != "").sum(axis=1)
+    gefuellt = sum(
+        (_abbilden(roh[c], lambda t: str(t).strip() != "").to_numpy(bool) for c in roh.columns),
+        np.zeros(len(roh), dtype=int),
+    )
+    gefuellt = pd.Series(gefuellt, index=roh.index)
     roh = roh.loc[gefuellt > 0]
     fussnoten = 0
     while fussnoten < len(roh) and gefuellt[roh.index[len(roh) - 1 - fussnoten]] == 1:
@@ -409,16 +414,16 @@ def _in_langformat(
         for dim in DIMENSIONEN:
             fest = getattr(wertspalte, dim, None)
             if dim in dimensionen:
-                teil[dim] = roh[dimensionen[dim]].astype(str).to_numpy()
+                teil[dim] = _als_text(roh[dimensionen[dim]])
             elif fest is not None:
                 teil[dim] = monate.als_text(fest) if dim == "berichtsmonat" else fest
             else:
                 teil[dim] = z.feste_werte.get(dim)
         teil["rolle"] = wertspalte.rolle
-        teil["wert"] = roh[spalte].to_numpy()
+        teil["wert"] = roh[spalte].array
         teile.append(teil)
-    beispieldaten = bool(hinweise) and bool(
-        roh[hinweise[0]].astype(str).str.contains("Beispieldaten").any()
+    beispieldaten = bool(hinweise) and any(
+        "Beispieldaten" in str(t) for t in pd.unique(roh[hinweise[0]])
     )
     return _Lang(
         pd.concat(teile, ignore_index=True),
@@ -434,13 +439,38 @@ def _anzahl(n: int, einzahl: str, mehrzahl: str) -> str:
     return f"{n:,} {einzahl if n == 1 else mehrzahl}".replace(",", ".")
 
 
-def _abbilden(werte: pd.Series, funktion: Callable[[str], object]) -> pd.Series:
-    """Apply a parser to each distinct value once (files repeat few distinct texts)."""
-    tabelle = {u: funktion(u) for u in pd.unique(werte)}
-    return werte.map(tabelle)
+def _abbilden(werte: pd.Series, funktion: Callable[[Any], object]) -> pd.Series:
+    """Apply a parser to each distinct value once (files repeat few distinct texts); a missing
+    value is parsed as ''."""
+    codes, eindeutig = pd.factorize(werte, use_na_sentinel=True)
+    ergebnisse = np.empty(len(eindeutig) + 1, dtype=object)
+    ergebnisse[:-1] = [funktion(u) for u in eindeutig]
+    ergebnisse[-1] = funktion("")
+    return pd.Series(ergebnisse[codes], index=werte.index)
+
+
+def _als_text(spalte: pd.Series) -> Any:
+    """A column as text; categories stay categories (no copy of every cell)."""
+    if isinstance(spalte.dtype, pd.CategoricalDtype):
+        return spalte.array
+    return spalte.astype(str).to_numpy()
 
 
 def _zahlen(
+    werte: pd.Series, dezimal: str | None, tausenderpunkt: bool
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(numbers, missing marker or None, unparseable mask), parsed once per distinct value."""
+    codes, eindeutig = pd.factorize(werte, use_na_sentinel=True)
+    eindeutig = pd.Series([*eindeutig, None], dtype=object)
+    zahlen, kennzeichen, unlesbar = _zahlen_eindeutig(eindeutig, dezimal, tausenderpunkt)
+    return (
+        pd.Series(zahlen.to_numpy()[codes], index=werte.index, dtype=float),
+        pd.Series(kennzeichen.to_numpy()[codes], index=werte.index, dtype=object),
+        pd.Series(unlesbar.to_numpy(bool)[codes], index=werte.index),
+    )
+
+
+def _zahlen_eindeutig(
     werte: pd.Series, dezimal: str | None, tausenderpunkt: bool
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(numbers, missing marker or None, unparseable mask).
@@ -504,11 +534,10 @@ def _gelesen(
     leer_erlaubt: bool = False,
 ) -> pd.Series:
     """Parse one dimension; report every value that does not parse."""
-    roh = lang[dim].fillna("")
-    neu = _abbilden(roh, funktion)
+    neu = _abbilden(lang[dim], funktion)
     fehlerhaft = neu.isna()
     if leer_erlaubt:
-        fehlerhaft &= roh.astype(str).str.strip() != ""
+        fehlerhaft &= _abbilden(lang[dim], lambda t: str(t).strip() != "").astype(bool)
     _melden(s, lang, kopf, fehlerhaft, dim, text)
     return neu
 
@@ -518,7 +547,7 @@ def _pruefen(
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     lang, kopf = eingang.daten, eingang.kopf
     aufloesung = TraegerAufloesung(z.traeger)
-    ids = _abbilden(lang["traeger_id"].fillna(""), aufloesung.aufloesen)
+    ids = _abbilden(lang["traeger_id"], lambda t: aufloesung.aufloesen(str(t)))
     repariert = ids.str[1].astype(bool)
     if repariert.any():
         erste = lang.loc[repariert].iloc[0]
@@ -530,7 +559,7 @@ def _pruefen(
             kopf.get("traeger_id"),
         )
     lang["traeger_id"] = _gelesen(
-        s, lang, kopf, "traeger_id", lambda t: aufloesung.aufloesen(t)[0],
+        s, lang, kopf, "traeger_id", lambda t: aufloesung.aufloesen(str(t))[0],
         "Träger „{wert}“ unbekannt: erwartet wird ein 5-stelliger Regionalschlüssel (z. B. "
         "05154), eine BA-Jobcenter-Nummer oder ein Name aus dem Träger-Verzeichnis.",
     )  # fmt: skip
@@ -539,12 +568,12 @@ def _pruefen(
         "Berichtsmonat „{wert}“ nicht lesbar; erwartet JJJJ-MM (z. B. 2023-07).",
     )  # fmt: skip
 
-    def merkmal(text: str) -> str | None:
-        return z.merkmal(text)
+    def merkmal(text: object) -> str | None:
+        return z.merkmal(str(text))
 
-    codes = _abbilden(lang["merkmal"].fillna(""), merkmal)
+    codes = _abbilden(lang["merkmal"], merkmal)
     if lang["rolle"].notna().any():
-        paare = _abbilden(lang["merkmal"].fillna(""), z.kennzahl)
+        paare = _abbilden(lang["merkmal"], lambda t: z.kennzahl(str(t)))
         zaehler, nenner = lang["rolle"] == "zaehler", lang["rolle"] == "nenner"
         codes[zaehler] = paare[zaehler].str[0]
         codes[nenner] = paare[nenner].str[1]

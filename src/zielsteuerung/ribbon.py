@@ -19,6 +19,7 @@ from .bericht import erstelle_bericht
 from .datenbestand import Datenbestand
 from .fehler import EingabeFehler, ZielsteuerungFehler
 from .importer import importiere
+from .vergleich import hinweis, rangliste
 from .zielfunktionen import (
     jahr_aus,
     monat_aus,
@@ -53,6 +54,14 @@ def _tabelle(book: Any, name: str) -> tuple[Any, Any]:
             if table.name == name:
                 return sheet, table
     raise EingabeFehler(f"Die Tabelle „{name}“ fehlt in der Arbeitsmappe.")
+
+
+def _hat_tabelle(book: Any, name: str) -> bool:
+    try:
+        _tabelle(book, name)
+    except EingabeFehler:
+        return False
+    return True
 
 
 def _als_zeilen(wert: Any) -> list[list[Any]]:
@@ -153,6 +162,13 @@ def aktualisieren(book: Any) -> str:
             db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit, gruppe or None
         )
     tabellen, namen = inhalte(bericht, _erlaeuterungen(book))
+    if bericht.vergleich is not None and _hat_tabelle(book, "tbl_Vergleich"):
+        kopf, zeilen = rangliste(bericht.vergleich)
+        tabellen += [
+            Inhalt("tbl_Vergleich", bericht.vergleich.ziele),
+            Inhalt("tbl_Vergleich_Rangliste", zeilen, spalten=kopf),
+        ]
+        namen["Vergleich_Hinweis"] = (hinweis(bericht.vergleich), None)
     for i, inhalt in enumerate(tabellen, start=1):
         app.status_bar = f"Zielsteuerung: Tabellen schreiben ({i} von {len(tabellen)}) …"
         tabelle_schreiben(book, inhalt)
@@ -166,18 +182,16 @@ def aktualisieren(book: Any) -> str:
         app.api.CalculateFull()
     except AttributeError:
         app.calculate()
-    kopie_text = _name(book, "Ministeriumskopie").value
-    if kopie_text:
-        from .ministerium import exportieren
+    if _name(book, "Ministeriumskopie").value:
+        from .ministerium import exportieren, zielpfad_aus_mappe
 
-        mappe = Path(str(book.fullname))
-        kopie = mappe.parent / Path(str(kopie_text)).expanduser()  # relative to the workbook
-        if kopie.is_dir() or kopie.suffix.lower() != ".xlsx":
-            kopie = kopie / f"{mappe.stem}-ministerium.xlsx"
         app.status_bar = "Zielsteuerung: Kopie für das Ministerium schreiben …"
         book.save()
-        exportieren(mappe, kopie)
-        meldungen.append(f"Kopie für das Ministerium: {kopie}")
+        mappe = Path(str(book.fullname))
+        kopie = zielpfad_aus_mappe(mappe)
+        if kopie is not None:
+            exportieren(mappe, kopie)
+            meldungen.append(f"Kopie für das Ministerium: {kopie}")
     a = bericht.auswertung
     meldungen.insert(
         0,

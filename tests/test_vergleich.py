@@ -1,0 +1,186 @@
+"""Peer comparison: ranks, median and quartiles against one evaluation per Träger, and the
+sheet "Vergleich" in the controlling workbook across refreshes."""
+
+from __future__ import annotations
+
+import statistics
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from openpyxl.utils import range_boundaries
+from test_arbeitsmappe import libreoffice_noetig
+
+from zielsteuerung.arbeitsmappe import arbeitsmappe, tabelle_lesen
+from zielsteuerung.auswertung import auswerten
+from zielsteuerung.datenbestand import Datenbestand
+from zielsteuerung.traeger import nrw_zkt
+from zielsteuerung.vereinbarung import beispiel
+from zielsteuerung.vergleich import vergleich_berechnen
+
+KLEVE = "05154"
+
+
+def einzeln(store: Path, bis_monat: int, gruppe: list[str]) -> dict[str, dict]:
+    """Each Träger evaluated on its own (the single-Träger path of the engine)."""
+    with Datenbestand(store) as db:
+        return {
+            t: {z["id"]: z for z in auswerten(db, beispiel(), t, bis_monat=bis_monat).ziele}
+            for t in gruppe
+        }
+
+
+@pytest.mark.parametrize("bis_monat", [6, 12])
+def test_rank_median_and_quartiles_match_single_evaluations(demo_store, bis_monat):
+    with Datenbestand(demo_store) as db:
+        a = auswerten(db, beispiel(), KLEVE, bis_monat=bis_monat)
+        v = vergleich_berechnen(db, beispiel(), a, nrw_zkt())
+    assert v is not None
+    assert v.anzahl == 18 and v.gruppe == "zugelassene kommunale Träger in NRW"
+    alle = einzeln(demo_store, bis_monat, nrw_zkt())
+    for zeile, ziel in zip(v.ziele, beispiel().ziele, strict=True):
+        werte = {t: alle[t][ziel.id]["veraenderung"] for t in alle}
+        gueltig = [w for w in werte.values() if w is not None]
+        eigen = werte[KLEVE]
+        besser = [w for w in gueltig if (w > eigen if ziel.vergleich == ">=" else w < eigen)]
+        assert zeile["Ziel_ID"] == ziel.id
+        assert zeile["Veraenderung"] == pytest.approx(eigen, rel=1e-12)
+        assert zeile["Status"] == alle[KLEVE][ziel.id]["status"]
+        assert zeile["Rang"] == 1 + len(besser)
+        assert zeile["Anzahl"] == len(gueltig) == 18
+        q1, median, q3 = statistics.quantiles(gueltig, n=4, method="inclusive")
+        assert zeile["Median"] == pytest.approx(statistics.median(gueltig), rel=1e-12)
+        assert [zeile["Quartil_1"], zeile["Median"], zeile["Quartil_3"]] == pytest.approx(
+            [q1, median, q3], rel=1e-12
+        )
+        assert zeile["Minimum"] == pytest.approx(min(gueltig))
+        assert zeile["Maximum"] == pytest.approx(max(gueltig))
+        assert zeile["Erreicht_in_Gruppe"] == sum(
+            alle[t][ziel.id]["status"] in ("erreicht", "auf Kurs") for t in alle
+        )
+        rangliste = v.ranglisten[ziel.id]
+        assert [w for _, _, w in rangliste] == pytest.approx(
+            sorted(gueltig, reverse=ziel.vergleich == ">=")
+        )
+        assert rangliste[zeile["Rang"] - 1][2] == pytest.approx(eigen)  # ties share a rank
+
+
+def test_no_comparison_with_fewer_than_two_traeger(demo_store, tmp_path, demo_daten, cli):
+    with Datenbestand(demo_store) as db:
+        a = auswerten(db, beispiel(), KLEVE, bis_monat=6)
+        assert vergleich_berechnen(db, beispiel(), a, [KLEVE]) is None
+        assert vergleich_berechnen(db, beispiel(), a, ["09999"]) is None  # none in the store
+        zwei = vergleich_berechnen(db, beispiel(), a, ["05113"])  # the Träger always belongs
+        assert zwei is not None and zwei.anzahl == 2
+        assert zwei.gruppe == "Vergleichsgruppe aus den Einstellungen"
+    kleve = tmp_path / "kleve.csv"
+    demo_daten[demo_daten["traeger_id"] == KLEVE].to_csv(kleve, sep=";", index=False)
+    store = tmp_path / "kleve.sqlite"
+    assert cli("import", kleve, "--store", store).code == 0
+    with Datenbestand(store) as db:
+        a = auswerten(db, beispiel(), KLEVE, bis_monat=6)
+        assert vergleich_berechnen(db, beispiel(), a, nrw_zkt()) is None
+    mappe = tmp_path / "m.xlsx"
+    arbeitsmappe(mappe, store, None, bis_monat=6)
+    assert "Vergleich" not in load_workbook(mappe).sheetnames  # nothing to compare: no sheet
+
+
+def diagramme(ws) -> dict[str, object]:
+    from zielsteuerung.arbeitsmappe import _diagrammtitel
+
+    return {_diagrammtitel(c): c for c in ws._charts}
+
+
+def test_sheet_vergleich_is_written_and_survives_refreshes(demo_store, tmp_path):
+    mappe = tmp_path / "controlling.xlsx"
+    arbeitsmappe(mappe, demo_store, None, traeger_id=KLEVE, bis_monat=6)
+    wb = load_workbook(mappe)
+    namen = wb.sheetnames
+    assert namen[namen.index("Verlauf") + 1] == "Vergleich"
+    with Datenbestand(demo_store) as db:
+        a = auswerten(db, beispiel(), KLEVE, bis_monat=6)
+        v = vergleich_berechnen(db, beispiel(), a, nrw_zkt())
+    assert v is not None
+    zeilen = tabelle_lesen(wb, "tbl_Vergleich")
+    assert [z["Ziel_ID"] for z in zeilen] == [z.id for z in beispiel().ziele]
+    for zeile, erwartet in zip(zeilen, v.ziele, strict=True):
+        for spalte, wert in erwartet.items():
+            if isinstance(wert, float):
+                assert zeile[spalte] == pytest.approx(wert, rel=1e-12), spalte
+            else:
+                assert zeile[spalte] == wert, spalte
+    rangliste = tabelle_lesen(wb, "tbl_Vergleich_Rangliste")
+    assert len(rangliste) == 18
+    assert [z["k2_Traeger"] for z in rangliste] == [n for _, n, _ in v.ranglisten["k2"]]
+    ws = wb["Vergleich"]
+    assert "Kreis Kleve (05154) in einer Gruppe von 18 Trägern" in ws["A3"].value
+    bilder = diagramme(ws)
+    assert sorted(bilder) == sorted(f"Vergleich – {z.bezeichnung}" for z in beispiel().ziele)
+    for ziel in beispiel().ziele:
+        reihe = bilder[f"Vergleich – {ziel.bezeichnung}"].series[0]
+        platz = next(i for i, (t, _, _) in enumerate(v.ranglisten[ziel.id]) if t == KLEVE)
+        assert [p.idx for p in reihe.dPt] == [platz]  # Kleve's bar, and only that, highlighted
+    # the Träger's row of the ranking is highlighted, the others are not
+    erste, kopf, _, _ = range_boundaries(ws.tables["tbl_Vergleich_Rangliste"].ref)
+    spalte = erste + 1  # integrationen_Traeger
+    assert ws.cell(kopf, spalte).value == "integrationen_Traeger"
+    fett = [ws.cell(kopf + 1 + i, spalte).font.bold for i in range(18)]
+    platz = next(i for i, (t, _, _) in enumerate(v.ranglisten["integrationen"]) if t == KLEVE)
+    assert fett == [i == platz for i in range(18)]
+
+    # the user restyles and adds, then the group shrinks to three Träger in the settings
+    ws["A4"] = "Für die Vorstandsvorlage"
+    ws["A4"].comment = Comment("bitte prüfen", "Controlling")
+    ws["A1"].font = Font(size=20, color="FF0000")
+    blatt, zelle = next(wb.defined_names["Vergleichsgruppe"].destinations)
+    wb[blatt][zelle.replace("$", "")] = "05113, 05117 und 05154"
+    wb.save(mappe)
+    arbeitsmappe(mappe, bis_monat=7)
+    wb = load_workbook(mappe)
+    ws = wb["Vergleich"]
+    assert ws["A4"].value == "Für die Vorstandsvorlage" and ws["A4"].comment.text == "bitte prüfen"
+    assert ws["A1"].font.size == 20
+    assert (
+        "in einer Gruppe von 3 Trägern (Vergleichsgruppe aus den Einstellungen)" in ws["A3"].value
+    )
+    assert "Januar bis Juli 2023" in ws["A3"].value
+    assert {z["Anzahl"] for z in tabelle_lesen(wb, "tbl_Vergleich")} == {3}
+    rangliste = tabelle_lesen(wb, "tbl_Vergleich_Rangliste")
+    assert len(rangliste) == 3
+    assert sorted(z["k3_Traeger"] for z in rangliste) == [
+        "Kreis Kleve", "Stadt Essen", "Stadt Mülheim an der Ruhr",
+    ]  # fmt: skip
+    assert len(diagramme(ws)) == 5  # replaced, not added
+    assert wb.sheetnames.count("Vergleich") == 1
+
+
+def test_sheet_keeps_its_place_with_a_note_when_there_is_nothing_to_compare(
+    demo_store, demo_daten, tmp_path, cli
+):
+    mappe = tmp_path / "controlling.xlsx"
+    arbeitsmappe(mappe, demo_store, None, traeger_id=KLEVE, bis_monat=6)
+    kleve = tmp_path / "kleve.csv"
+    demo_daten[demo_daten["traeger_id"] == KLEVE].to_csv(kleve, sep=";", index=False)
+    store = tmp_path / "kleve.sqlite"
+    assert cli("import", kleve, "--store", store).code == 0
+    arbeitsmappe(mappe, store)
+    wb = load_workbook(mappe)
+    ws = wb["Vergleich"]
+    assert ws["A3"].value.startswith("Kein Vergleich")
+    assert tabelle_lesen(wb, "tbl_Vergleich") == []
+    assert tabelle_lesen(wb, "tbl_Vergleich_Rangliste") == []
+    assert diagramme(ws) == {}
+
+
+def test_sheet_vergleich_rendered(demo_store, tmp_path, cli):
+    libreoffice_noetig()
+    mappe = tmp_path / "controlling.xlsx"
+    arbeitsmappe(mappe, demo_store, None, traeger_id=KLEVE, bis_monat=12)
+    lauf = cli("bilder", mappe, "-o", tmp_path / "bilder", "--blatt", "Vergleich")
+    assert lauf.code == 0, lauf.err
+    bilder = [Path(z) for z in lauf.out.split()]
+    assert [b.name for b in bilder] == ["Vergleich-1.png", "Vergleich-2.png"]
+    for bild in bilder:
+        assert bild.stat().st_size > 30_000
