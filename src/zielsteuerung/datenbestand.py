@@ -225,40 +225,42 @@ class Datenbestand:
                     (dateiname, sha256, jetzt, len(daten), int(beispieldaten)),
                 )
                 import_id = int(cur.lastrowid or 0)
-                con.execute("DELETE FROM temp.neu")
-                tabelle = daten[SPALTEN].astype(object)
-                tabelle = tabelle.where(tabelle.notna(), None)
-                tabelle["datenstand"] = tabelle["datenstand"].fillna(jetzt)
-                tabelle["import_id"] = import_id
-                for start in range(0, len(tabelle), _BLOCK):
-                    con.executemany(
-                        "INSERT INTO temp.neu VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        tabelle.iloc[start : start + _BLOCK].itertuples(index=False, name=None),
-                    )
-                    erledigt += min(_BLOCK, len(tabelle) - start)
-                    if fortschritt:
-                        fortschritt("Speichere", erledigt / max(gesamt, 1))
-                konflikte = con.execute(
-                    "SELECT n.traeger_id, n.merkmal, n.geschlecht, n.wartezeit, n.monat, "
-                    "n.datenstand, g.wert, n.wert, i.dateiname FROM temp.neu n "
-                    "JOIN grunddaten g USING (traeger_id, merkmal, geschlecht, wartezeit, monat, "
-                    "datenstand) JOIN importe i ON i.import_id = g.import_id "
-                    "WHERE g.wert IS NOT n.wert LIMIT 20"
-                ).fetchall()
-                if konflikte:
-                    raise KonfliktGefunden(
-                        [
-                            (
-                                dateiname,
-                                f"Träger {k[0]}, {k[4] // 100}-{k[4] % 100:02d}, {k[1]} {k[2]}, "
-                                f"{k[3]}, Datenstand {k[5]}: gespeichert {_zahl(k[6])} "
-                                f"(aus {k[8]}), in dieser Datei {_zahl(k[7])}",
-                            )
-                            for k in konflikte
-                        ]
-                    )
-                neu = con.execute("INSERT OR IGNORE INTO grunddaten SELECT * FROM temp.neu")
-                neu_je_datei.append(neu.rowcount)
+                tabelle = (
+                    daten[SPALTEN]
+                    .assign(datenstand=daten["datenstand"].fillna(jetzt), import_id=import_id)
+                    .sort_values(SPALTEN[:6])
+                )  # primary-key order: the B-tree grows at its end
+
+                def bloecke(ziel: str, tabelle: pd.DataFrame = tabelle) -> None:
+                    nonlocal erledigt
+                    for start in range(0, len(tabelle), _BLOCK):
+                        block = tabelle.iloc[start : start + _BLOCK].astype(object)
+                        block = block.where(block.notna(), None)
+                        con.executemany(
+                            f"INSERT OR IGNORE INTO {ziel} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            block.itertuples(index=False, name=None),
+                        )
+                        erledigt += len(block)
+                        if fortschritt:
+                            fortschritt("Speichere", erledigt / max(gesamt, 1))
+
+                # fast path: straight into the store; only where some rows were there already
+                # (an overlapping file) are they compared, through a temporary table
+                vorher = con.total_changes
+                con.execute("SAVEPOINT datei")
+                bloecke("grunddaten")
+                if con.total_changes - vorher == len(tabelle):
+                    con.execute("RELEASE datei")
+                    neu_je_datei.append(len(tabelle))
+                else:
+                    con.execute("ROLLBACK TO datei")
+                    con.execute("RELEASE datei")
+                    con.execute("DELETE FROM temp.neu")
+                    erledigt -= len(tabelle)
+                    bloecke("temp.neu")
+                    _konflikte_pruefen(con, dateiname)
+                    neu = con.execute("INSERT OR IGNORE INTO grunddaten SELECT * FROM temp.neu")
+                    neu_je_datei.append(neu.rowcount)
                 con.executemany(
                     "INSERT INTO traeger VALUES (?, ?) ON CONFLICT (traeger_id) DO UPDATE SET "
                     "name = excluded.name",
@@ -309,6 +311,29 @@ class Datenbestand:
             "SELECT DISTINCT wartezeit FROM grunddaten WHERE traeger_id = ?", (traeger_id,)
         )
         return sorted(z[0] for z in zeilen)
+
+
+def _konflikte_pruefen(con: sqlite3.Connection, dateiname: str) -> None:
+    """Rows of temp.neu whose vintage is stored with another value: nothing is stored then."""
+    konflikte = con.execute(
+        "SELECT n.traeger_id, n.merkmal, n.geschlecht, n.wartezeit, n.monat, "
+        "n.datenstand, g.wert, n.wert, i.dateiname FROM temp.neu n "
+        "JOIN grunddaten g USING (traeger_id, merkmal, geschlecht, wartezeit, monat, "
+        "datenstand) JOIN importe i ON i.import_id = g.import_id "
+        "WHERE g.wert IS NOT n.wert LIMIT 20"
+    ).fetchall()
+    if konflikte:
+        raise KonfliktGefunden(
+            [
+                (
+                    dateiname,
+                    f"Träger {k[0]}, {k[4] // 100}-{k[4] % 100:02d}, {k[1]} {k[2]}, {k[3]}, "
+                    f"Datenstand {k[5]}: gespeichert {_zahl(k[6])} (aus {k[8]}), in dieser "
+                    f"Datei {_zahl(k[7])}",
+                )
+                for k in konflikte
+            ]
+        )
 
 
 class KonfliktGefunden(Exception):

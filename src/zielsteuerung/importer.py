@@ -83,7 +83,8 @@ class _Sammler:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _lese_text(rohdaten: bytes, s: _Sammler) -> str:
+def _kodierung(rohdaten: bytes, s: _Sammler) -> str:
+    """The file's encoding (utf-8-sig or cp1252); the decoded text itself is not kept."""
     if rohdaten.startswith((b"\xff\xfe", b"\xfe\xff")) or rohdaten[:200].count(b"\x00") > 10:
         s.fehler(
             "Die Datei ist in UTF-16 („Unicode-Text“) gespeichert. Bitte als CSV in UTF-8 "
@@ -94,11 +95,13 @@ def _lese_text(rohdaten: bytes, s: _Sammler) -> str:
         s.fehler("Die Datei enthält Binärdaten (NUL-Zeichen) und ist weder CSV noch Excel.")
         s.abbrechen_falls_noetig()
     try:
-        return rohdaten.decode("utf-8-sig")
+        rohdaten.decode("utf-8-sig")
+        return "utf-8-sig"
     except UnicodeDecodeError:
         pass
     try:
-        return rohdaten.decode("cp1252")
+        rohdaten.decode("cp1252")
+        return "cp1252"
     except UnicodeDecodeError as exc:
         zeile = rohdaten[: exc.start].count(b"\n") + 1
         s.fehler(
@@ -124,10 +127,10 @@ def _kopfzeile_finden(zeilen: list[list[str]], z: Spaltenzuordnung) -> int:
     return 0
 
 
-def _trennzeichen(text: str, z: Spaltenzuordnung) -> str:
+def _trennzeichen(anfang: list[str], z: Spaltenzuordnung) -> str:
     if z.trennzeichen:
         return z.trennzeichen
-    probe = [zeile for zeile in text.splitlines()[:30] if zeile.strip()]
+    probe = [zeile for zeile in anfang if zeile.strip()]
     beste, punkte = ";", -1
     for kandidat in (";", ",", "\t", "|"):
         anzahl = max((zeile.count(kandidat) for zeile in probe), default=0)
@@ -139,15 +142,17 @@ def _trennzeichen(text: str, z: Spaltenzuordnung) -> str:
 _Gelesen = tuple[list[str], pd.DataFrame, int, str | None]  # header, body, header row, separator
 
 
-def _lese_csv(text: str, s: _Sammler, z: Spaltenzuordnung) -> _Gelesen:
-    trenner = _trennzeichen(text, z)
-    kopf_probe = list(csv.reader(io.StringIO("\n".join(text.splitlines()[:30])), delimiter=trenner))
+def _lese_csv(rohdaten: bytes, kodierung: str, s: _Sammler, z: Spaltenzuordnung) -> _Gelesen:
+    anfang = rohdaten[:200_000].decode(kodierung, errors="ignore").splitlines()[:30]
+    trenner = _trennzeichen(anfang, z)
+    kopf_probe = list(csv.reader(io.StringIO("\n".join(anfang)), delimiter=trenner))
     kopf_index = _kopfzeile_finden(kopf_probe, z)
     try:
         with warnings.catch_warnings(record=True) as gewarnt:
             warnings.simplefilter("always", pd.errors.ParserWarning)
             roh = pd.read_csv(
-                io.StringIO(text),
+                io.BytesIO(rohdaten),
+                encoding=kodierung,
                 sep=trenner,
                 dtype=str,
                 keep_default_na=False,
@@ -174,7 +179,8 @@ def _lese_csv(text: str, s: _Sammler, z: Spaltenzuordnung) -> _Gelesen:
         raise
     kopf = [str(k) for k in roh.columns]
     if gewarnt:  # rows longer than the header: only empty trailing fields are harmless
-        for nr, felder in enumerate(csv.reader(io.StringIO(text), delimiter=trenner), start=1):
+        text = io.StringIO(rohdaten.decode(kodierung))
+        for nr, felder in enumerate(csv.reader(text, delimiter=trenner), start=1):
             if nr > kopf_index + 1 and any(f.strip() for f in felder[len(kopf) :]):
                 s.fehler(
                     f"{len(felder)} Felder statt {len(kopf)} wie in der Kopfzeile; die "
@@ -295,7 +301,7 @@ def _lese_datei(pfad: Path, rohdaten: bytes, s: _Sammler, z: Spaltenzuordnung) -
         s.fehler("Die Datei ist ein PDF, weder CSV noch Excel (.xlsx).")
     s.abbrechen_falls_noetig()
     _zeilenlaenge_pruefen(rohdaten, s)
-    return _lese_csv(_lese_text(rohdaten, s), s, z)
+    return _lese_csv(rohdaten, _kodierung(rohdaten, s), s, z)
 
 
 def _zeilenlaenge_pruefen(rohdaten: bytes, s: _Sammler) -> None:
@@ -303,18 +309,30 @@ def _zeilenlaenge_pruefen(rohdaten: bytes, s: _Sammler) -> None:
     grenze = grenzen.max_zeilenlaenge_kb() * 1024
     if len(rohdaten) <= grenze:
         return
-    umbrueche = np.flatnonzero(np.frombuffer(rohdaten, dtype=np.uint8) == 10)
-    grenzen_ = np.concatenate(([-1], umbrueche, [len(rohdaten)]))
-    laengen = np.diff(grenzen_) - 1
-    lang = int(np.argmax(laengen))
-    if laengen[lang] > grenze:
-        s.fehler(
-            f"Die Zeile ist {laengen[lang] // 1024:,} KB lang (Grenze ".replace(",", ".")
-            + f"{grenzen.max_zeilenlaenge_kb()} KB, ZIELSTEUERUNG_MAX_ZEILENLAENGE_KB); das ist "
-            "keine Tabellenzeile.",
-            lang + 1,
-        )
-        s.abbrechen_falls_noetig()
+    daten = np.frombuffer(rohdaten, dtype=np.uint8)
+    letzter_umbruch, zeile = -1, 1
+    for anfang in range(0, len(daten), 16 * 1024 * 1024):  # in blocks: little extra memory
+        umbrueche = np.flatnonzero(daten[anfang : anfang + 16 * 1024 * 1024] == 10) + anfang
+        grenzen_ = np.concatenate(([letzter_umbruch], umbrueche))
+        laengen = np.diff(grenzen_) - 1
+        if len(laengen) and laengen.max() > grenze:
+            lang = int(np.argmax(laengen))
+            _zu_lang(s, int(laengen[lang]), zeile + lang)
+        zeile += len(umbrueche)
+        if len(umbrueche):
+            letzter_umbruch = int(umbrueche[-1])
+    if len(daten) - 1 - letzter_umbruch > grenze:
+        _zu_lang(s, len(daten) - 1 - letzter_umbruch, zeile)
+
+
+def _zu_lang(s: _Sammler, laenge: int, zeile: int) -> None:
+    s.fehler(
+        f"Die Zeile ist {laenge // 1024:,} KB lang (Grenze ".replace(",", ".")
+        + f"{grenzen.max_zeilenlaenge_kb()} KB, ZIELSTEUERUNG_MAX_ZEILENLAENGE_KB); das ist "
+        "keine Tabellenzeile.",
+        zeile,
+    )
+    s.abbrechen_falls_noetig()
 
 
 # --- mapping to the long format --------------------------------------------------------------
