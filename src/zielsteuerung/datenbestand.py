@@ -294,11 +294,12 @@ class Datenbestand:
         if traeger:
             bedingung += f" AND traeger_id IN ({','.join('?' * len(traeger))})"
             parameter += traeger
+        # SQLite takes the other columns from the row holding max(datenstand); the key has
+        # one row per Datenstand, so that row is unique
         sql = (
-            "SELECT traeger_id, merkmal, geschlecht, monat, wert, fehlkennzeichen, datenstand, "
-            "import_id FROM (SELECT *, row_number() OVER (PARTITION BY traeger_id, merkmal, "
-            "geschlecht, monat ORDER BY datenstand DESC, import_id DESC) AS rang "
-            f"FROM grunddaten WHERE {bedingung}) WHERE rang = 1"
+            "SELECT traeger_id, merkmal, geschlecht, monat, wert, fehlkennzeichen, "
+            "max(datenstand) AS datenstand, import_id FROM grunddaten "
+            f"WHERE {bedingung} GROUP BY traeger_id, merkmal, geschlecht, monat"
         )
         try:
             return pd.read_sql_query(sql, self.con, params=parameter)
