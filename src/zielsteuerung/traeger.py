@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -23,10 +24,15 @@ class Traeger:
     vergleichstyp: str
 
 
+@functools.cache
+def _verzeichnis() -> tuple[Traeger, ...]:
+    text = resources.files("zielsteuerung").joinpath("daten/traeger.csv").read_text("utf-8")
+    return tuple(Traeger(**zeile) for zeile in csv.DictReader(io.StringIO(text), delimiter=";"))
+
+
 def verzeichnis() -> list[Traeger]:
     """The built-in directory (the zugelassene kommunale Träger in NRW)."""
-    text = resources.files("zielsteuerung").joinpath("daten/traeger.csv").read_text("utf-8")
-    return [Traeger(**zeile) for zeile in csv.DictReader(io.StringIO(text), delimiter=";")]
+    return list(_verzeichnis())
 
 
 def nrw_zkt() -> list[str]:

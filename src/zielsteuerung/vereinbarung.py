@@ -6,6 +6,7 @@ built in (``beispiel()``).
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -231,6 +232,7 @@ def beispiel_text() -> str:
     return resources.files("zielsteuerung").joinpath(BEISPIEL).read_text("utf-8")
 
 
+@functools.cache
 def beispiel() -> Zielvereinbarung:
     """The built-in 2023 agreement of Kreis Kleve with MAGS NRW."""
     return laden_aus_text(beispiel_text(), "Zielvereinbarung Kreis Kleve 2023 (eingebaut)")

@@ -7,6 +7,7 @@ Excel-free: ``udfs.py`` only decorates thin wrappers around these functions.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import time
 from collections import OrderedDict
@@ -97,11 +98,16 @@ def berichtsmonat_aus(wert: Any) -> int:
     return monat
 
 
+@functools.cache
+def _aufloesung() -> TraegerAufloesung:
+    return TraegerAufloesung()
+
+
 def traeger_aus(wert: Any) -> str | None:
     if _leer(wert):
         return None
     text = str(int(wert)) if isinstance(wert, float) and wert.is_integer() else str(wert)
-    traeger_id, _ = TraegerAufloesung().aufloesen(text)
+    traeger_id, _ = _aufloesung().aufloesen(text)
     if traeger_id is None:
         raise ZielFehler(f"Träger „{_anzeige(wert)}“ unbekannt")
     return traeger_id
