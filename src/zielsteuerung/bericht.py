@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -66,8 +66,9 @@ def _gender(panel: Panel, v: Zielvereinbarung, a: Auswertung) -> list[dict[str, 
 def _verlauf(panel: Panel, v: Zielvereinbarung, a: Auswertung) -> list[dict[str, Any]]:
     """Month by month: the year-to-date change of every target beside its threshold."""
     zeilen = []
+    nur_ziele = replace(v, monitoring=())  # the monitoring items are not shown here
     for m in range(1, a.bis_monat + 1):
-        tabelle = auswerten_panel(panel, v, a.jahr, m)
+        tabelle = auswerten_panel(panel, nur_ziele, a.jahr, m)
         zeile: dict[str, Any] = {"Monat": monate.als_text(monate.monat(a.jahr, m))}
         for ziel in v.ziele:
             treffer = tabelle[(tabelle["id"] == ziel.id) & (tabelle["bereich"] == "ziel")]

@@ -471,7 +471,9 @@ def _als_text(spalte: pd.Series) -> Any:
     """A column as text; categories stay categories (no copy of every cell)."""
     if isinstance(spalte.dtype, pd.CategoricalDtype):
         return spalte.array
-    return spalte.astype(str).to_numpy()
+    # each distinct text once: an object array would hold one str per cell (about 1 GB for
+    # the national file with pyarrow-backed strings)
+    return pd.Categorical(spalte.astype(str))
 
 
 def _zahlen(
@@ -725,19 +727,20 @@ def pruefe_datei(
     except OSError as exc:
         raise EingabeFehler(f"{pfad}: Datei nicht lesbar (Fehler {exc.errno}).") from None
     fortschritt(f"Lese {pfad.name}", None)
+    sha256 = hashlib.sha256(rohdaten).hexdigest()
     kopf, roh, erste_zeile, trenner = _lese_datei(pfad, rohdaten, s, z)
+    del rohdaten  # only the parsed table is needed from here on (peak memory)
     if not kopf or roh.shape[0] == 0:
         s.fehler("Die Datei enthält keine Datenzeilen.")
         s.abbrechen_falls_noetig()
     lang = _in_langformat(kopf, roh, erste_zeile, s, z)
+    del roh
     if lang.daten.empty:
         s.fehler("Die Datei enthält keine Datenzeilen.")
         s.abbrechen_falls_noetig()
     fortschritt(f"Prüfe {_anzahl(len(lang.daten), 'Wert', 'Werte')}", None)
     daten, namen = _pruefen(lang, s, z, tausenderpunkt=trenner == ";")
-    return GeprüfteDatei(
-        pfad, hashlib.sha256(rohdaten).hexdigest(), daten, namen, lang.beispieldaten, s.warnungen
-    )
+    return GeprüfteDatei(pfad, sha256, daten, namen, lang.beispieldaten, s.warnungen)
 
 
 def importiere(
