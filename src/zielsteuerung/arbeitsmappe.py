@@ -531,31 +531,41 @@ def _ziel_format(z: dict[str, Any], spalte: str) -> str | None:
     return FORMATE["janein"] if spalte == "Knapp" else None
 
 
+_AMPEL = (
+    (("erreicht", "auf Kurs"), _GRUEN, "006100"),
+    (("nicht erreicht", "gefährdet"), _ROT, "9C0006"),
+    (("nicht berechenbar",), _GRAU, "595959"),
+)
+
+
+def ampel_regeln(ws: Worksheet, bereich: str, bedingung: Callable[[str], str]) -> None:
+    """Green, red and grey by the status text; ``bedingung`` tests one text, e.g. '$K7="x"'."""
+    for texte, fuellung, farbe in _AMPEL:
+        ws.conditional_formatting.add(
+            bereich,
+            FormulaRule(
+                formula=[f"OR({','.join(bedingung(t) for t in texte)})"],
+                fill=fuellung,
+                font=Font(color=farbe, bold=True),
+                stopIfTrue=True,
+            ),
+        )
+
+
 def _ampel(ws: Worksheet, kopfzeile: int, letzte: int, status: int, bereiche: list[int]) -> None:
     """Traffic lights by conditional formatting, keyed on the status text of the row."""
     buchstabe = get_column_letter(status)
+
+    def status_gleich(text: str) -> str:
+        return f'${buchstabe}{kopfzeile + 1}="{text}"'
+
     for c in bereiche:
         buchstabe_c = get_column_letter(c)
         bereich = f"{buchstabe_c}{kopfzeile + 1}:{buchstabe_c}{max(letzte, kopfzeile + 1)}"
         for cf in list(ws.conditional_formatting):
-            if str(cf.sqref).startswith(f"{get_column_letter(c)}{kopfzeile + 1}:"):
+            if str(cf.sqref).startswith(f"{buchstabe_c}{kopfzeile + 1}:"):
                 del ws.conditional_formatting._cf_rules[cf]  # our rule of the last refresh
-        z = kopfzeile + 1
-        for texte, fuellung, farbe in (
-            (("erreicht", "auf Kurs"), _GRUEN, "006100"),
-            (("nicht erreicht", "gefährdet"), _ROT, "9C0006"),
-            (("nicht berechenbar",), _GRAU, "595959"),
-        ):
-            bedingung = ",".join(f'${buchstabe}{z}="{t}"' for t in texte)
-            ws.conditional_formatting.add(
-                bereich,
-                FormulaRule(
-                    formula=[f"OR({bedingung})"],
-                    fill=fuellung,
-                    font=Font(color=farbe, bold=True),
-                    stopIfTrue=True,
-                ),
-            )
+        ampel_regeln(ws, bereich, status_gleich)
 
 
 _FARBEN = {"Frauen": "7030A0", "Männer": "2E75B6", "Veränderung": "1F3864", "Schwelle": "C00000"}

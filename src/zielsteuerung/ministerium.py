@@ -41,7 +41,6 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ERROR_CODES, Cell
-from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
@@ -51,7 +50,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import __version__
 from .arbeitsmappe import (
     _FETT,
-    _GRAU,
     _GRUEN,
     _HINWEIS,
     _ROT,
@@ -65,6 +63,7 @@ from .arbeitsmappe import (
     _titel,
     _wertformat,
     _zelle_des_namens,
+    ampel_regeln,
     pruefe_schreibbar,
     setze,
     speichern,
@@ -881,21 +880,7 @@ def _kurzname(ziel_id: str) -> str:
 
 def _matrix_ampel(ws: Worksheet, bereich: str, erste: str) -> None:
     """Traffic lights on status texts (also "erreicht (knapp)") in every cell of a block."""
-    for texte, fuellung, farbe in (
-        (("erreicht", "auf Kurs"), _GRUEN, "006100"),
-        (("nicht erreicht", "gefährdet"), _ROT, "9C0006"),
-        (("nicht berechenbar",), _GRAU, "595959"),
-    ):
-        bedingung = ",".join(f'LEFT({erste},{len(t)})="{t}"' for t in texte)
-        ws.conditional_formatting.add(
-            bereich,
-            FormulaRule(
-                formula=[f"OR({bedingung})"],
-                fill=fuellung,
-                font=Font(color=farbe, bold=True),
-                stopIfTrue=True,
-            ),
-        )
+    ampel_regeln(ws, bereich, lambda t: f'LEFT({erste},{len(t)})="{t}"')
 
 
 def _schwelle_text(vergleich: Any, schwelle: Any, einheit: str) -> str:
