@@ -3,7 +3,7 @@
 Run as ``benchmarks/run`` from the repository root. Progress goes to stderr. The synthetic
 national history (benchmarks/daten.py) is generated once and cached in benchmarks/.cache/;
 everything else (the store, the workbook) is rebuilt on every run, because building it is
-what is measured. Nothing here asserts a time: the goals of issue 7 are reported with
+what is measured. Nothing here asserts a time: our performance goals are reported with
 "met": true/false.
 
 Child processes: the import and the pandas baseline each run in a process of their own, so
@@ -39,7 +39,7 @@ LETZTE = CACHE / "letzte-messung.json"
 MIB = 1024 * 1024
 JAHR, BIS_MONAT, WARTEZEIT = 2023, 12, "T0"  # the built-in agreement: 2023, T0
 
-#: Goals of issue 7 (not assertions): name -> (text, test of the measured figure)
+#: Performance goals (not assertions): name -> (text, test of the measured figure)
 ZIELE: dict[str, tuple[str, Callable[[float], bool]]] = {
     "import_vs_read_csv": ("importiere <= 3 x pandas.read_csv", lambda r: r <= 3.0),
     "import_peak_memory": ("peak RSS of the national import < 1.5 GB (1.5e9 bytes)",
