@@ -71,7 +71,7 @@ _GRUEN = PatternFill("solid", fgColor="C6EFCE")
 _ROT = PatternFill("solid", fgColor="FFC7CE")
 _GRAU = PatternFill("solid", fgColor="E7E6E6")
 _GELB = PatternFill("solid", fgColor="FFEB9C")
-_FORMELZEICHEN = ("=", "+", "-", "@")
+FORMELZEICHEN = ("=", "+", "-", "@")  # text a spreadsheet would read as a formula
 _UMBRUCH = {"Ziel", "Groesse", "Grund", "Erläuterung", "Hinweis"}
 
 BLAETTER = (
@@ -181,7 +181,7 @@ def setze(zelle: Cell, wert: Any, format_: str | None = None) -> None:
     zelle.value = wert
     if isinstance(wert, str):
         zelle.data_type = "s"
-        if wert.startswith(_FORMELZEICHEN):
+        if wert.startswith(FORMELZEICHEN):
             zelle.quotePrefix = True
     if format_:
         zelle.number_format = format_

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import einstellungen
-from .arbeitsmappe import Inhalt, inhalte
+from .arbeitsmappe import FORMELZEICHEN, Inhalt, inhalte
 from .auswertung import HINWEIS_BEISPIELDATEN
 from .bericht import erstelle_bericht
 from .datenbestand import Datenbestand
@@ -29,7 +29,6 @@ from .zielfunktionen import (
 )
 
 _TITEL = "Zielsteuerung"
-_FORMELZEICHEN = ("=", "+", "-", "@")
 
 
 def aufrufende_mappe() -> Any:  # pragma: no cover - needs Excel on Windows
@@ -73,7 +72,7 @@ def _als_zeilen(wert: Any) -> list[list[Any]]:
 
 def _text(wert: Any) -> Any:
     """Excel would read text starting with = + - @ as a formula; an apostrophe keeps it text."""
-    return "'" + wert if isinstance(wert, str) and wert.startswith(_FORMELZEICHEN) else wert
+    return "'" + wert if isinstance(wert, str) and wert.startswith(FORMELZEICHEN) else wert
 
 
 def tabelle_schreiben(book: Any, inhalt: Inhalt) -> None:
