@@ -391,7 +391,7 @@ import sys, pathlib
 from zielsteuerung.arbeitsmappe import arbeitsmappe
 mappe = pathlib.Path(sys.argv[1])
 pathlib.Path(sys.argv[2]).touch()
-i = 0
+i = int(sys.argv[3])  # which month the first refresh writes
 while True:
     arbeitsmappe(mappe, bis_monat=6 + i % 2)
     i += 1
@@ -416,7 +416,7 @@ def test_killed_during_save_leaves_old_or_new_workbook(mappe_mit_store, cli, tei
     gesehen = set()
     for runde in range(50):
         bereit = tmp_path / f"bereit-{runde}"
-        kind = subprocess.Popen([sys.executable, "-c", KIND, str(mappe), str(bereit)])
+        kind = subprocess.Popen([sys.executable, "-c", KIND, str(mappe), str(bereit), str(runde)])
         while not bereit.exists():
             time.sleep(0.01)
         time.sleep(zufall.uniform(0.0, 2.0))

@@ -440,8 +440,23 @@ def test_ribbon_button_refreshes_like_the_command_line(zwei_mappen, cli, monkeyp
     per_excel, per_cli = load_workbook(excel), load_workbook(kommandozeile)
     assert tabelle_lesen(per_excel, "tbl_Ziele") == tabelle_lesen(per_cli, "tbl_Ziele")
     assert per_excel["Info"]["B7"].value == 6 == per_cli["Info"]["B7"].value
-    for name in ("tbl_Monitoring", "tbl_Gender", "tbl_Verlauf", "tbl_Erlaeuterungen", "tbl_Daten"):
+    for name in (
+        "tbl_Monitoring",
+        "tbl_Gender",
+        "tbl_Verlauf",
+        "tbl_Erlaeuterungen",
+        "tbl_Daten",
+        "tbl_Zielpfad",
+        "tbl_Prognose",
+        "tbl_Planung",
+        "tbl_Mittel_Auswertung",
+    ):
         assert tabelle_lesen(per_excel, name) == tabelle_lesen(per_cli, name), name
+    dialog_excel, dialog_cli = (
+        [[z.value for z in r] for r in wb["Steuerungsdialog"].iter_rows(max_col=18)]
+        for wb in (per_excel, per_cli)
+    )
+    assert dialog_excel == dialog_cli  # the sheet's values, as the file refresh writes them
     erl = {z["Ziel_ID"]: z["Erläuterung"] for z in tabelle_lesen(per_excel, "tbl_Erlaeuterungen")}
     assert erl["k2"] == "=Nachfrage im Juni schwach"  # still text, not a formula
     zeilen = buch.app.statuszeilen

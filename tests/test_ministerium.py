@@ -130,6 +130,13 @@ def test_export_is_values_only_and_carries_what_the_ministry_needs(kopien):
         z.id for z in beispiel().ziele
     ]
     assert pruefsumme_berechnen(wb) == pruefsumme_gespeichert(wb)
+    # the summary for the Steuerungsdialog goes along, as values
+    dialog, original = wb["Steuerungsdialog"], quelle["Steuerungsdialog"]
+    assert dialog["A1"].value == "Steuerungsdialog – Zielvereinbarung 2023 – Kreis Kleve (05154)"
+    assert [[z.value for z in r] for r in dialog.iter_rows()] == [
+        [z.value for z in r] for r in original.iter_rows()
+    ]
+    assert len(dialog._charts) == 2
 
 
 def test_template_formulas_known_to_the_export_are_the_templates():

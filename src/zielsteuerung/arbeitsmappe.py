@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from copy import copy
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +42,17 @@ from .datenbestand import Datenbestand
 from .fehler import EingabeFehler
 from .kennzahlen import JAHRESWERTE
 from .merkmale import MERKMALE
+from .mittel import SPALTEN as MITTEL_SPALTEN
+from .mittel import STANDARD_POSTEN, mittel_lesen
+from .steuerung import AUF_DEM_PFAD, HINTER_DEM_PFAD, MONATE, eingabeart
+from .steuerungsdialog import BLATT as DIALOG
+from .steuerungsdialog import BREITE as DIALOG_BREITE
+from .steuerungsdialog import DATEN_SPALTE, diagrammdaten, raster, ziel_fuer_diagramm
 from .traeger import TraegerAufloesung
 from .vereinbarung import Ziel, Zielvereinbarung, aus_tabelle, beispiel
 from .vergleich import vergleich_schreiben
 
-VORLAGENVERSION = "1.0"
+VORLAGENVERSION = "1.1"
 _FESTES_DATUM = dt.datetime(2026, 1, 1)  # template file properties: reproducible bytes
 
 # --- look ------------------------------------------------------------------------------------
@@ -76,10 +83,15 @@ _UMBRUCH = {"Ziel", "Groesse", "Grund", "Erläuterung", "Hinweis"}
 
 BLAETTER = (
     "Übersicht",
+    "Steuerungsdialog",
     "Zielvereinbarung",
+    "Planung",
     "Gender",
     "Monitoring",
+    "Mittel",
+    "Mittelausschöpfung",
     "Verlauf",
+    "Zielpfad",
     "Kennzahlen",
     "Daten",
     "Erläuterungen",
@@ -96,13 +108,15 @@ class Tabelle:
     blatt: str
     kopfzeile: int
     namen: tuple[str, ...]
+    spalte: int = 1
 
 
 #: Column widths where the header's length is not a good guide.
 _BREITEN = {
     "Ziel_ID": 18, "Status": 17, "Monitoring_ID": 15, "Ziel": 60, "Groesse": 52, "Grund": 40,
     "Hinweis": 40, "Erläuterung": 90, "Quelle": 40, "Datei": 44, "SHA256": 68,
-    "Datenstand": 20, "Art": 20,
+    "Datenstand": 20, "Art": 20, "Eingabe": 44, "Posten": 28, "Status_Pfad": 19,
+    "Prognose_Status": 28, "Prognose_Dezember": 19, "Rest": 14, **dict.fromkeys(MONATE, 14),
 }  # fmt: skip
 
 
@@ -115,7 +129,8 @@ TABELLEN = {
     for t in (
         Tabelle("tbl_Ziele", "Übersicht", 6, (
             "Ziel_ID", "Ziel", "Vorjahr", "Aktuell", "Veraenderung", "Einheit", "Schwelle",
-            "Zielwert", "Abstand", "Noch_benoetigt", "Status", "Ampel", "Knapp", "Grund")),
+            "Zielwert", "Abstand", "Noch_benoetigt", "Status", "Ampel", "Knapp", "Pfad",
+            "Status_Pfad", "Prognose", "Prognose_Status", "Grund")),
         Tabelle("tbl_Monitoring", "Monitoring", 4, (
             "Monitoring_ID", "Groesse", "Vorjahr", "Aktuell", "Veraenderung", "Einheit", "Grund")),
         Tabelle("tbl_Vereinbarung", "Zielvereinbarung", 5, (
@@ -133,6 +148,19 @@ TABELLEN = {
         Tabelle("tbl_Erlaeuterungen", "Erläuterungen", 4,
                 ("Ziel_ID", "Ziel", "Status", "Erläuterung")),
         Tabelle("tbl_Quellen", "Info", 14, ("Datei", "SHA256", "Importiert_am", "Beispieldaten")),
+        Tabelle("tbl_Planung", "Planung", 5, ("Ziel_ID", "Ziel", "Eingabe", *MONATE)),
+        Tabelle("tbl_Mittel", "Mittel", 5, MITTEL_SPALTEN),
+        Tabelle("tbl_Mittel_Auswertung", "Mittelausschöpfung", 4, (
+            "Posten", "Mittel", "Stand", "Ausgaben", "Ausschoepfung", "Pfad_linear",
+            "Pfad_Vorjahr", "Prognose_Dezember", "Prognose_Ausschoepfung", "Prognose_linear",
+            "Rest", "Grund")),
+        Tabelle("tbl_Mittel_Verlauf", "Mittelausschöpfung", 4,
+                ("Monat", "Ist", "Linear", "Vorjahr"), spalte=14),
+        Tabelle("tbl_Zielpfad", "Zielpfad", 4, ("Monat",)),
+        Tabelle("tbl_Prognose", "Zielpfad", 19, (
+            "Ziel_ID", "Ziel", "Quelle", "Zielwert_Jahr", "Pfad", "Aktuell", "Abstand_Pfad",
+            "Status_Pfad", "Prognose", "Prognose_Veraenderung", "Einheit", "Prognose_Abstand",
+            "Prognose_Status", "Grund")),
     )
 }  # fmt: skip
 
@@ -170,7 +198,7 @@ NAMEN: dict[str, tuple[str, str, str, str]] = {
     "Gender_Pruefung": ("Gender", "A3", "", "ausgabe"),
 }
 
-_DIAGRAMM_PRAEFIX = ("Verlauf – ", "Gender – ")
+_DIAGRAMM_PRAEFIX = ("Verlauf – ", "Gender – ", "Zielpfad – ", "Mittelausschöpfung – ")
 
 
 # --- small helpers ---------------------------------------------------------------------------
@@ -350,16 +378,136 @@ def _titel(ws: Worksheet, text: str, erklaerung: str = "") -> None:
         ws["A2"].font = _UNTERTITEL
 
 
+#: Title and explanation of every sheet but "Übersicht" (whose title is a formula).
+_BLATTTITEL = {
+    "Steuerungsdialog": ("Steuerungsdialog", ""),
+    "Zielvereinbarung": (
+        "Zielvereinbarung",
+        "Ziele und Monitoring der Vereinbarung; Änderungen hier gelten bei der nächsten "
+        "Aktualisierung. Art: relativ (%), absolut oder geschlechterabstand (pp); "
+        "Vergleich: >= mindestens, <= höchstens.",
+    ),
+    "Planung": (
+        "Lokales Planungsdokument: geplante Monatswerte",
+        "Optional: eigene Planwerte je Ziel für alle zwölf Monate. Eine ausgefüllte Zeile "
+        "ersetzt den Zielpfad aus dem Vorjahresverlauf; eine leere Zeile lässt ihn gelten. "
+        "Spalte „Eingabe“ sagt, welcher Wert je Monat gemeint ist.",
+    ),
+    "Gender": (
+        "Gender-Datenblatt",
+        "Jahresfortschrittswert der Integrationsquote (K2) von Frauen und Männern, Januar "
+        "bis zum jeweiligen Monat, und der Abstand in Prozentpunkten.",
+    ),
+    "Monitoring": (
+        "Monitoring",
+        "Beobachtete Größen ohne Zielwert, jeweils gegenüber dem Vorjahr.",
+    ),
+    "Mittel": (
+        "Mittel: Zuteilung und monatliche Ausgaben",
+        "Je Haushaltsposten und Jahr die zugeteilten Mittel (€) und die Ausgaben je Monat (€), "
+        "ab Januar ohne Lücken. Weitere Posten als neue Zeilen anfügen; für den "
+        "Vorjahresverlauf auch das Vorjahr eintragen. Import: zielsteuerung arbeitsmappe "
+        "--mittel DATEI.csv",
+    ),
+    "Mittelausschöpfung": (
+        "Mittelausschöpfung",
+        "Ausgegebener Anteil der zugeteilten Mittel bis zum letzten erfassten Monat, neben dem "
+        "linearen Pfad (gleichmäßig über das Jahr) und dem Vorjahresverlauf (Anteil der "
+        "Vorjahresausgaben bis zum selben Monat); Hochrechnung auf Dezember.",
+    ),
+    "Verlauf": (
+        "Verlauf",
+        "Veränderung gegenüber dem Vorjahr (Januar bis zum jeweiligen Monat) je Ziel und "
+        "die vereinbarte Schwelle.",
+    ),
+    "Zielpfad": (
+        "Zielpfad und Prognose",
+        "Je Ziel der Wert Januar bis Monat: Ist, Zielpfad (Jahresziel im Verlauf des Vorjahres "
+        "oder eigene Planung) und Vorjahr; darunter Stand zum Pfad und Hochrechnung auf "
+        "Dezember.",
+    ),
+    "Kennzahlen": (
+        "Kennzahlen nach § 48a SGB II",
+        "Monatliche Werte der letzten 24 Monate in % (leer = nicht berechenbar).",
+    ),
+    "Daten": (
+        "Grunddaten",
+        "Die Grunddaten, auf denen die Auswertung beruht, mit Wartezeit, Datenstand und "
+        "Quelldatei.",
+    ),
+    "Erläuterungen": (
+        "Erläuterungen für den Steuerungsdialog",
+        "Spalte „Erläuterung“ frei ausfüllen; sie wird bei keiner Aktualisierung überschrieben.",
+    ),
+    "Einstellungen": (
+        "Einstellungen",
+        "Grundlage jeder Aktualisierung (Menüband „Zielsteuerung“ oder "
+        "zielsteuerung arbeitsmappe).",
+    ),
+    "Info": ("Info", "Herkunft der Zahlen und Versionen."),
+}
+
+
+def _blatt_anlegen(wb: Workbook, name: str) -> Worksheet:
+    """One sheet of the template, placed after the template's sheets before it."""
+    vorher = [b for b in BLAETTER[: BLAETTER.index(name)] if b in wb.sheetnames]
+    position = wb.sheetnames.index(vorher[-1]) + 1 if vorher else 0
+    ws = wb.create_sheet(name, position)
+    _seite_einrichten(ws)
+    if name in _BLATTTITEL:
+        _titel(ws, *_BLATTTITEL[name])
+    return ws
+
+
+def _ergaenzen(wb: Workbook) -> None:
+    """Add what a workbook of an older template lacks: tables (with their sheets) and columns."""
+    for t in TABELLEN.values():
+        if any(t.name in ws.tables for ws in wb.worksheets):
+            continue
+        ws = wb[t.blatt] if t.blatt in wb.sheetnames else _blatt_anlegen(wb, t.blatt)
+        belegt = [
+            ws.cell(r, c).coordinate
+            for r in (t.kopfzeile, t.kopfzeile + 1)
+            for c in range(t.spalte, t.spalte + len(t.namen))
+            if ws.cell(r, c).value not in (None, "")
+        ]
+        if belegt:
+            raise EingabeFehler(
+                f"Die Tabelle „{t.name}“ fehlt, und auf dem Blatt „{ws.title}“ ist ihr Platz "
+                f"belegt (Zelle {belegt[0]}). Bitte das Blatt umbenennen; es wird bei der nächsten "
+                "Aktualisierung neu angelegt. Die Datei wurde nicht verändert."
+            )
+        _tabelle_anlegen(ws, t, t.spalte)
+    ws, tabelle = _tabelle_finden(wb, "tbl_Ziele")
+    erste, kopf, letzte, unten = range_boundaries(tabelle.ref)
+    vorhanden = {ws.cell(kopf, c).value for c in range(erste, letzte + 1)}
+    for name in (n for n in TABELLEN["tbl_Ziele"].namen if n not in vorhanden):
+        letzte += 1
+        if any(ws.cell(r, letzte).value not in (None, "") for r in range(kopf, unten + 1)):
+            raise EingabeFehler(
+                f"Die Tabelle „tbl_Ziele“ braucht die neue Spalte „{name}“, doch rechts daneben "
+                f"(Spalte {get_column_letter(letzte)}) stehen eigene Inhalte. Bitte verschieben; "
+                "die Datei wurde nicht verändert."
+            )
+        zelle = ws.cell(kopf, letzte)
+        setze(zelle, name)
+        zelle._style = copy(ws.cell(kopf, erste)._style)
+        ws.column_dimensions[get_column_letter(letzte)].width = _breite(name)
+        tabelle.tableColumns = []  # rebuilt from the header when saved
+    tabelle.ref = f"{get_column_letter(erste)}{kopf}:{get_column_letter(letzte)}{unten}"
+    if tabelle.autoFilter is not None:
+        tabelle.autoFilter.ref = tabelle.ref
+
+
 def neue_mappe(vereinbarung: Zielvereinbarung) -> Workbook:
     """A fresh controlling workbook with empty tables and the agreement filled in."""
     wb = Workbook()
     wb.remove(wb.active)
     for name in BLAETTER:
-        ws = wb.create_sheet(name)
-        _seite_einrichten(ws)
+        _blatt_anlegen(wb, name)
     wb["Übersicht"].sheet_properties.tabColor = _BLAU
     for t in TABELLEN.values():
-        _tabelle_anlegen(wb[t.blatt], t)
+        _tabelle_anlegen(wb[t.blatt], t, t.spalte)
 
     u = wb["Übersicht"]
     setze(u["A1"], '="Zielvereinbarung "&Jahr&" – "&Traeger_Name&" ("&Traeger_ID&")"')
@@ -373,57 +521,10 @@ def neue_mappe(vereinbarung: Zielvereinbarung) -> Workbook:
         u["A4"],
         "Ampel: grün = erreicht / auf Kurs, rot = nicht erreicht / gefährdet, "
         "grau = nicht berechenbar. „Knapp“: die gerundete Anzeige läge auf der "
-        "anderen Seite der Schwelle.",
+        "anderen Seite der Schwelle. Pfad und Prognose: siehe Blatt „Zielpfad“.",
     )
     u["A4"].font = _UNTERTITEL
-    _titel(
-        wb["Zielvereinbarung"],
-        "Zielvereinbarung",
-        "Ziele und Monitoring der Vereinbarung; Änderungen hier gelten bei der nächsten "
-        "Aktualisierung. Art: relativ (%), absolut oder geschlechterabstand (pp); "
-        "Vergleich: >= mindestens, <= höchstens.",
-    )
-    _titel(
-        wb["Gender"],
-        "Gender-Datenblatt",
-        "Jahresfortschrittswert der Integrationsquote (K2) von Frauen und Männern, Januar "
-        "bis zum jeweiligen Monat, und der Abstand in Prozentpunkten.",
-    )
     wb["Gender"]["A3"].font = _FETT
-    _titel(
-        wb["Monitoring"],
-        "Monitoring",
-        "Beobachtete Größen ohne Zielwert, jeweils gegenüber dem Vorjahr.",
-    )
-    _titel(
-        wb["Verlauf"],
-        "Verlauf",
-        "Veränderung gegenüber dem Vorjahr (Januar bis zum jeweiligen Monat) je Ziel und "
-        "die vereinbarte Schwelle.",
-    )
-    _titel(
-        wb["Kennzahlen"],
-        "Kennzahlen nach § 48a SGB II",
-        "Monatliche Werte der letzten 24 Monate in % (leer = nicht berechenbar).",
-    )
-    _titel(
-        wb["Daten"],
-        "Grunddaten",
-        "Die Grunddaten, auf denen die Auswertung beruht, mit Wartezeit, Datenstand und "
-        "Quelldatei.",
-    )
-    _titel(
-        wb["Erläuterungen"],
-        "Erläuterungen für den Steuerungsdialog",
-        "Spalte „Erläuterung“ frei ausfüllen; sie wird bei keiner Aktualisierung überschrieben.",
-    )
-    _titel(
-        wb["Einstellungen"],
-        "Einstellungen",
-        "Grundlage jeder Aktualisierung (Menüband „Zielsteuerung“ oder "
-        "zielsteuerung arbeitsmappe).",
-    )
-    _titel(wb["Info"], "Info", "Herkunft der Zahlen und Versionen.")
     for name, (blatt, zelle, beschriftung, art) in NAMEN.items():
         ws = wb[blatt]
         if beschriftung:
@@ -442,6 +543,12 @@ def neue_mappe(vereinbarung: Zielvereinbarung) -> Workbook:
     wb["Info"]["B11"].font = _HINWEIS
     setze(wb["Info"]["A13"], "Quellen der verwendeten Grunddaten")
     wb["Info"]["A13"].font = _FETT
+    mittel_zeilen = [
+        {"Posten": posten, "Jahr": jahr}
+        for jahr in (vereinbarung.jahr - 1, vereinbarung.jahr)
+        for posten in STANDARD_POSTEN
+    ]
+    tabelle_schreiben(wb, "tbl_Mittel", mittel_zeilen, _mittel_format)
 
     e = wb["Einstellungen"]
     liste = DataValidation(type="list", formula1='"T0,T3"', allow_blank=False)
@@ -522,7 +629,7 @@ def vereinbarung_aus_mappe(
 
 
 def _ziel_format(z: dict[str, Any], spalte: str) -> str | None:
-    if spalte in ("Vorjahr", "Aktuell", "Zielwert", "Abstand"):
+    if spalte in ("Vorjahr", "Aktuell", "Zielwert", "Abstand", "Pfad", "Prognose"):
         return _wertformat(z["_kennzahl"], z["_art"])
     if spalte in ("Veraenderung", "Schwelle"):
         return FORMATE[z["Einheit"]]
@@ -532,8 +639,12 @@ def _ziel_format(z: dict[str, Any], spalte: str) -> str | None:
 
 
 _AMPEL = (
-    (("erreicht", "auf Kurs"), _GRUEN, "006100"),
-    (("nicht erreicht", "gefährdet"), _ROT, "9C0006"),
+    (("erreicht", "auf Kurs", AUF_DEM_PFAD, "voraussichtlich erreicht"), _GRUEN, "006100"),
+    (
+        ("nicht erreicht", "gefährdet", HINTER_DEM_PFAD, "voraussichtlich nicht erreicht"),
+        _ROT,
+        "9C0006",
+    ),
     (("nicht berechenbar",), _GRAU, "595959"),
 )
 
@@ -568,7 +679,10 @@ def _ampel(ws: Worksheet, kopfzeile: int, letzte: int, status: int, bereiche: li
         ampel_regeln(ws, bereich, status_gleich)
 
 
-_FARBEN = {"Frauen": "7030A0", "Männer": "2E75B6", "Veränderung": "1F3864", "Schwelle": "C00000"}
+_FARBEN = {
+    "Frauen": "7030A0", "Männer": "2E75B6", "Veränderung": "1F3864", "Schwelle": "C00000",
+    "Ist": "1F3864", "Zielpfad": "C00000", "Vorjahr": "7F7F7F", "Linear": "ED7D31",
+}  # fmt: skip
 
 
 def _diagramme(
@@ -616,6 +730,130 @@ def _diagramme(
     diagramm.height, diagramm.width = 9, 17
     ws.add_chart(diagramm, f"{get_column_letter(letzte + 2)}{kopf}")
     _druckbereich(ws, kopf, letzte + 11, max(kopf + n, kopf + 18))
+
+
+def _dreierdiagramm(
+    titel: str, achse: str, ws: Worksheet, kopf: int, spalte: int, namen: list[str]
+) -> LineChart:
+    """Three adjacent monthly columns (12 rows below ``kopf``): the first solid, two dashed;
+    the month names are in the column at ``spalte`` - 1 ... or given by the caller."""
+    diagramm = _liniendiagramm(titel, achse)
+    diagramm.add_data(
+        Reference(ws, min_col=spalte, max_col=spalte + 2, min_row=kopf + 1, max_row=kopf + 12)
+    )
+    _reihen(diagramm, [(namen[0], False), (namen[1], True), (namen[2], True)])
+    return diagramm
+
+
+def _steuerungsdiagramme(
+    bericht: Bericht,
+    pfad: tuple[Worksheet, int, int, int],
+    prognose: tuple[Worksheet, int, int, int],
+    mittel: tuple[Worksheet, int, int, int],
+) -> None:
+    """Path charts below tbl_Prognose, and the utilisation chart below tbl_Mittel_Verlauf."""
+    for ws in (pfad[0], mittel[0]):
+        ws._charts = [c for c in ws._charts if not _diagrammtitel(c).startswith(_DIAGRAMM_PRAEFIX)]
+    ws, kopf, erste, letzte = pfad
+    j = bericht.auswertung.jahr
+    unten = prognose[1] + len(bericht.auswertung.ziele) + 3
+    kopfzeile = [ws.cell(kopf, c).value for c in range(erste, letzte + 1)]
+    monate_ = Reference(ws, min_col=erste, min_row=kopf + 1, max_row=kopf + 12)
+    for i, ziel in enumerate(bericht.vereinbarung.ziele):
+        diagramm = _dreierdiagramm(
+            f"Zielpfad – {ziel.bezeichnung}", "Januar bis Monat", ws, kopf,
+            erste + kopfzeile.index(ziel.id), [f"Ist {j}", "Zielpfad", f"Vorjahr {j - 1}"],
+        )  # fmt: skip
+        diagramm.set_categories(monate_)
+        ws.add_chart(diagramm, f"{get_column_letter(1 + 8 * (i % 2))}{unten + 17 * (i // 2)}")
+    prognose_kopf = [ws.cell(prognose[1], c).value for c in range(1, prognose[3] + 1)]
+    for c in range(1, max(letzte, prognose[3]) + 1):  # two tables share these columns
+        namen = [k[c - 1] for k in (kopfzeile, prognose_kopf) if c <= len(k) and k[c - 1]]
+        breite = max((30 if n == "Ziel" else _breite(str(n)) for n in namen), default=9)
+        ws.column_dimensions[get_column_letter(c)].width = breite
+    for r in range(prognose[1] + 1, prognose[1] + len(bericht.auswertung.ziele) + 1):
+        ws.row_dimensions[r].height = 30
+    zeilen = 17 * ((len(bericht.vereinbarung.ziele) + 1) // 2)
+    ws.print_area = f"A1:{get_column_letter(max(letzte, 16))}{unten + zeilen}"
+    ws, kopf, erste, letzte = mittel
+    if bericht.mittel is not None and bericht.mittel.verlauf:
+        diagramm = _dreierdiagramm(
+            "Mittelausschöpfung – alle Posten", "in % der Mittel", ws, kopf, erste + 1,
+            [f"Ist {j}", "Linear", f"Vorjahr {j - 1}"],
+        )  # fmt: skip
+        diagramm.set_categories(Reference(ws, min_col=erste, min_row=kopf + 1, max_row=kopf + 12))
+        diagramm.width = 14
+        ws.add_chart(diagramm, f"{get_column_letter(erste)}{kopf + 15}")
+    _druckbereich(ws, 1, letzte + 4, kopf + 32)
+
+
+def dialog_formate(v: Zielvereinbarung) -> dict[str, str]:
+    """Number formats of the sheet "Steuerungsdialog": by target id, and by unit."""
+    formate = {z.id: _wertformat(z.kennzahl, z.art) for z in v.ziele}
+    formate.update({m.id: _wertformat(m.kennzahl) for m in v.monitoring})
+    return {**formate, **FORMATE}
+
+
+def _dialog_schreiben(wb: Workbook, bericht: Bericht, erlaeuterungen: dict[str, Any]) -> None:
+    """Rebuild the sheet "Steuerungsdialog" (it holds nothing of the user's)."""
+    if DIALOG in wb.sheetnames:
+        position = wb.sheetnames.index(DIALOG)
+        wb.remove(wb[DIALOG])
+        ws = wb.create_sheet(DIALOG, position)
+        _seite_einrichten(ws)
+    else:
+        ws = _blatt_anlegen(wb, DIALOG)
+    ws.page_setup.fitToHeight = 2
+    ws.sheet_properties.tabColor = _BLAU
+    formate = dialog_formate(bericht.vereinbarung)
+    stile = {
+        "titel": (_TITEL, None), "untertitel": (_UNTERTITEL, None), "hinweis": (_HINWEIS, None),
+        "abschnitt": (Font(size=12, bold=True, color=_BLAU), None),
+        "kopf": (Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor=_BLAU)),
+    }  # fmt: skip
+    zeilen = raster(bericht, erlaeuterungen, formate)
+    for spalte, block in ((1, zeilen), (DATEN_SPALTE, diagrammdaten(bericht))):
+        for r, zeile in enumerate(block, start=1):
+            for c, z in enumerate(zeile, start=spalte):
+                zelle = ws.cell(r, c)
+                setze(zelle, z.wert, z.format_)
+                schrift, fuellung = stile.get(z.stil or "", (None, None))
+                if schrift is not None:
+                    zelle.font = schrift
+                if fuellung is not None:
+                    zelle.fill = fuellung
+                zelle.alignment = Alignment(
+                    wrap_text=z.stil in ("kopf", "umbruch", "erlaeuterung", "status"),
+                    vertical="top" if z.stil == "erlaeuterung" else "center",
+                    horizontal="center" if z.stil == "status" else None,
+                )
+                if z.stil == "status":
+                    ampel_regeln(
+                        ws, zelle.coordinate, partial('{0}="{1}"'.format, zelle.coordinate)
+                    )
+                if z.stil == "erlaeuterung":
+                    ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=DIALOG_BREITE)
+                    ws.row_dimensions[r].height = 15 * (len(str(z.wert)) // 130 + 1)
+            if zeile and (zeile[0].stil == "kopf" or len(str(zeile[0].wert)) > 50):
+                ws.row_dimensions[r].height = 30
+    ws.column_dimensions["A"].width = 48
+    for c in range(2, DATEN_SPALTE + 8):
+        ws.column_dimensions[get_column_letter(c)].width = {8: 19, 10: 27}.get(c, 15)
+    j, unten = bericht.auswertung.jahr, len(zeilen) + 2
+    monate_ = Reference(ws, min_col=DATEN_SPALTE, min_row=3, max_row=14)
+    ziel = ziel_fuer_diagramm(bericht)
+    bezeichnung = next((z.bezeichnung for z in bericht.vereinbarung.ziele if z.id == ziel), "")
+    diagramme = [
+        _dreierdiagramm(f"Zielpfad – {bezeichnung}", "Januar bis Monat", ws, 2, DATEN_SPALTE + 1,
+                        [f"Ist {j}", "Zielpfad", f"Vorjahr {j - 1}"]),
+        _dreierdiagramm("Mittelausschöpfung – alle Posten", "in % der Mittel", ws, 2,
+                        DATEN_SPALTE + 4, [f"Ist {j}", "Linear", f"Vorjahr {j - 1}"]),
+    ]  # fmt: skip
+    for i, diagramm in enumerate(diagramme):
+        diagramm.set_categories(monate_)
+        diagramm.width, diagramm.height = 16.5, 8
+        ws.add_chart(diagramm, f"{'A' if i == 0 else 'E'}{unten}")
+    ws.print_area = f"A1:{get_column_letter(DIALOG_BREITE)}{unten + 17}"
 
 
 def _reihen(diagramm: LineChart, namen: list[tuple[str, bool]]) -> None:
@@ -687,6 +925,21 @@ def _wie(formate: dict[str, str]) -> Callable[[dict[str, Any], str], str | None]
     return lambda _z, s: formate.get(s)
 
 
+_MITTEL_FORMATE = {
+    **dict.fromkeys(("Mittel", "Ausgaben", "Prognose_Dezember", "Prognose_linear", "Rest"),
+                    FORMATE["euro"]),
+    **dict.fromkeys(("Ausschoepfung", "Pfad_linear", "Pfad_Vorjahr", "Prognose_Ausschoepfung",
+                     "Ist", "Linear", "Vorjahr"), FORMATE["quote"]),
+    "Monat": FORMATE["monat"],
+}  # fmt: skip
+
+
+def _mittel_format(_z: dict[str, Any], s: str) -> str | None:
+    if s == "Jahr":
+        return "0"
+    return FORMATE["euro"] if s in MITTEL_SPALTEN[2:] else None
+
+
 def inhalte(
     bericht: Bericht, erlaeuterungen: dict[str, Any]
 ) -> tuple[list[Inhalt], dict[str, tuple[Any, str | None]]]:
@@ -703,7 +956,9 @@ def inhalte(
             "Aktuell": z["aktuell"], "Veraenderung": z["veraenderung"], "Einheit": z["einheit"],
             "Schwelle": z["schwelle"], "Zielwert": z["zielwert"], "Abstand": z["distanz"],
             "Noch_benoetigt": z["noch_benoetigt"], "Status": z["status"], "Ampel": "●",
-            "Knapp": z["knapp"], "Grund": z["grund"],
+            "Knapp": z["knapp"], "Pfad": z["pfad_aktuell"], "Status_Pfad": z["status_pfad"],
+            "Prognose": z["prognose"], "Prognose_Status": z["prognose_status"],
+            "Grund": "; ".join(g for g in (z["grund"], z["pfad_grund"]) if g) or None,
             "_kennzahl": z["kennzahl"], "_art": arten[z["id"]],
         }
         for z in a.ziele
@@ -744,6 +999,52 @@ def inhalte(
         for i, t in offen.items()
         if t not in (None, "")
     ]  # fmt: skip
+    ziele_nach_id = {z.id: z for z in v.ziele}
+    wertformate = {z.id: _wertformat(z.kennzahl, z.art) for z in v.ziele}
+
+    def zielpfad_format(_z: dict[str, Any], s: str) -> str:
+        if s == "Monat":
+            return FORMATE["monat"]
+        return wertformate[s.removesuffix("_Pfad").removesuffix("_Vorjahr")]
+
+    def prognose_format(z: dict[str, Any], s: str) -> str | None:
+        if s in ("Zielwert_Jahr", "Pfad", "Aktuell", "Abstand_Pfad", "Prognose") or s.endswith(
+            "Abstand"
+        ):
+            return wertformate[z["Ziel_ID"]]
+        return FORMATE[z["Einheit"]] if s == "Prognose_Veraenderung" else None
+
+    prognose = [
+        {
+            "Ziel_ID": z["id"], "Ziel": z["bezeichnung"], "Quelle": z["pfad_quelle"],
+            "Zielwert_Jahr": z["zielwert_jahr"], "Pfad": z["pfad_aktuell"],
+            "Aktuell": z["aktuell"], "Abstand_Pfad": z["abstand_pfad"],
+            "Status_Pfad": z["status_pfad"], "Prognose": z["prognose"],
+            "Prognose_Veraenderung": z["prognose_veraenderung"], "Einheit": z["einheit"],
+            "Prognose_Abstand": z["prognose_abstand"], "Prognose_Status": z["prognose_status"],
+            "Grund": z["pfad_grund"],
+        }
+        for z in a.ziele
+    ]  # fmt: skip
+    geplant = {str(z.get("Ziel_ID")): z for z in bericht.planung}
+    planung = [
+        {"Ziel_ID": z.id, "Ziel": z.bezeichnung, "Eingabe": eingabeart(z),
+         **{m: geplant.get(z.id, {}).get(m) for m in MONATE}}
+        for z in v.ziele
+    ] + [  # plans of targets no longer agreed are kept, never dropped
+        {"Ziel_ID": i, "Ziel": None, "Eingabe": "nicht mehr in der Vereinbarung",
+         **{m: z.get(m) for m in MONATE}}
+        for i, z in geplant.items()
+        if i not in ziele_nach_id and any(z.get(m) not in (None, "") for m in MONATE)
+    ]  # fmt: skip
+
+    def planung_format(z: dict[str, Any], s: str) -> str | None:
+        ziel = ziele_nach_id.get(str(z.get("Ziel_ID")))
+        if s not in MONATE or ziel is None:
+            return None
+        return _wertformat(ziel.kennzahl, ziel.art).replace("0.0", "0.0#")
+
+    mittel = bericht.mittel
     tabellen = [
         Inhalt("tbl_Ziele", ziele, _ziel_format),
         Inhalt("tbl_Monitoring", monitoring, monitoring_format),
@@ -757,6 +1058,12 @@ def inhalte(
                _wie({"Monat": FORMATE["monat"], "Wert": FORMATE["anzahl"]})),
         Inhalt("tbl_Erlaeuterungen", erlaeuterungen_neu),
         Inhalt("tbl_Quellen", bericht.quellen),
+        Inhalt("tbl_Planung", planung, planung_format),
+        Inhalt("tbl_Zielpfad", bericht.zielpfad, zielpfad_format,
+               ["Monat", *(s for z in v.ziele for s in (z.id, f"{z.id}_Pfad", f"{z.id}_Vorjahr"))]),
+        Inhalt("tbl_Prognose", prognose, prognose_format),
+        Inhalt("tbl_Mittel_Auswertung", mittel.zeilen if mittel else [], _wie(_MITTEL_FORMATE)),
+        Inhalt("tbl_Mittel_Verlauf", mittel.verlauf if mittel else [], _wie(_MITTEL_FORMATE)),
     ]  # fmt: skip
     zeitraum = a.als_json()["zeitraum"]
     hinweis = HINWEIS_BEISPIELDATEN if a.beispieldaten else None
@@ -818,6 +1125,20 @@ def bericht_schreiben(wb: Workbook, bericht: Bericht) -> None:
     ws, kopf, _, letzte = orte["tbl_Quellen"]
     _druckbereich(ws, 1, letzte, kopf + anzahl["tbl_Quellen"])
     _diagramme(wb, bericht, orte["tbl_Verlauf"], orte["tbl_Gender"])
+    for tabelle, status in (("tbl_Ziele", ("Status_Pfad", "Prognose_Status")),
+                            ("tbl_Prognose", ("Status_Pfad", "Prognose_Status"))):  # fmt: skip
+        ws, kopf, erste, letzte = orte[tabelle]
+        spalten = {ws.cell(kopf, c).value: c for c in range(erste, letzte + 1)}
+        for name in status:
+            _ampel(ws, kopf, kopf + anzahl[tabelle], spalten[name], [spalten[name]])
+    ws, kopf, _, letzte = orte["tbl_Planung"]
+    _druckbereich(ws, kopf, letzte, kopf + anzahl["tbl_Planung"])
+    for r in range(kopf + 1, kopf + anzahl["tbl_Planung"] + 1):
+        ws.row_dimensions[r].height = 30
+    _steuerungsdiagramme(
+        bericht, orte["tbl_Zielpfad"], orte["tbl_Prognose"], orte["tbl_Mittel_Verlauf"]
+    )
+    _dialog_schreiben(wb, bericht, alt)
     vergleich_schreiben(wb, bericht.vergleich)
     wb.calculation.fullCalcOnLoad = True
 
@@ -955,10 +1276,14 @@ def arbeitsmappe(
     jahr: int | None = None,
     bis_monat: int | None = None,
     wartezeit: str | None = None,
+    mittel: list[dict[str, Any]] | None = None,
+    planung: list[dict[str, Any]] | None = None,
 ) -> Ergebnis:
     """Create the controlling workbook at ``pfad``, or refresh it in place.
 
     On a refresh the settings and the agreement come from the workbook itself unless given.
+    ``mittel`` and ``planung`` (rows as on the sheets "Mittel" and "Planung", e.g. from a CSV
+    file) replace those sheets' tables.
     """
     neu = not pfad.exists()
     if neu:
@@ -966,6 +1291,10 @@ def arbeitsmappe(
     else:
         pruefe_schreibbar(pfad)
         wb = laden(pfad)
+        _ergaenzen(wb)
+    if mittel is not None:
+        mittel_lesen(mittel)  # checked before the sheet is touched
+        tabelle_schreiben(wb, "tbl_Mittel", mittel, _mittel_format)
     if vereinbarung is None:
         vereinbarung = vereinbarung_aus_mappe(
             wb,
@@ -986,7 +1315,15 @@ def arbeitsmappe(
     gruppe = re.findall(r"\d{5}", str(_name_lesen(wb, "Vergleichsgruppe") or ""))
     with Datenbestand(store) as db:
         bericht = erstelle_bericht(
-            db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit, gruppe or None
+            db,
+            vereinbarung,
+            traeger_id,
+            jahr,
+            bis_monat,
+            wartezeit,
+            gruppe or None,
+            tabelle_lesen(wb, "tbl_Planung") if planung is None else planung,
+            tabelle_lesen(wb, "tbl_Mittel"),
         )
     bericht_schreiben(wb, bericht)
     speichern(wb, pfad)

@@ -10,6 +10,7 @@ from typing import Any
 
 from .auswertung import HINWEIS_BEISPIELDATEN, Auswertung, runden
 from .kennzahlen import JAHRESWERTE
+from .monate import monatsname
 
 _FORMEL_ANFANG = ("=", "+", "-", "@", "\t", "\r")
 
@@ -102,6 +103,32 @@ def auswertung_als_text(a: Auswertung) -> str:
             {1, 2, 3, 4, 5, 6},
         )
     )
+    teile += ["", f"Zielpfad (bis {monatsname(a.bis_monat)}) und Prognose für Dezember:"]
+    teile.append(
+        tabelle(
+            [
+                "Ziel",
+                "Zielpfad",
+                "Stand zum Zielpfad",
+                "Jahreszielwert",
+                "Prognose Dez.",
+                "laut Prognose",
+            ],
+            [
+                [
+                    _kurz(z["bezeichnung"]),
+                    zahl(z["pfad_aktuell"], stellen(z["kennzahl"])),
+                    z["status_pfad"],
+                    zahl(z["zielwert_jahr"], stellen(z["kennzahl"])),
+                    zahl(z["prognose"], stellen(z["kennzahl"])),
+                    z["prognose_status"],
+                ]
+                for z in a.ziele
+            ],
+            {1, 3, 4},
+        )
+    )
+    fussnoten += [f"{z['id']}: {z['pfad_grund']}" for z in a.ziele if z["pfad_grund"]]
     if a.monitoring:
         teile += ["", "Monitoring (ohne Zielwert):"]
         teile.append(
@@ -159,7 +186,8 @@ def auswertung_als_csv(a: Auswertung) -> str:
     kopf = [
         "traeger_id", "jahr", "bis_monat", "wartezeit", "bereich", "id", "bezeichnung", "vorjahr",
         "aktuell", "veraenderung", "einheit", "schwelle", "zielwert", "distanz", "noch_benoetigt",
-        "status", "knapp", "grund", "hinweis",
+        "status", "knapp", "grund", "zielwert_jahr", "pfad_aktuell", "status_pfad", "prognose",
+        "prognose_veraenderung", "prognose_status", "hinweis",
     ]  # fmt: skip
     zeilen = []
     for bereich, eintraege in (("ziel", a.ziele), ("monitoring", a.monitoring)):

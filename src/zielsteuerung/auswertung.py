@@ -15,6 +15,7 @@ from .datenbestand import Datenbestand
 from .fehler import EingabeFehler
 from .kennzahlen import JAHRESWERTE, Ergebnis, Panel, jahreswert
 from .merkmale import MERKMALE
+from .steuerung import Zielpfad, zielpfade
 from .traeger import name_von
 from .vereinbarung import Ziel, Zielvereinbarung
 
@@ -36,7 +37,7 @@ def runden(wert: float, stellen: int) -> float:
     return float(Decimal(repr(float(wert))).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
-def _erreicht(veraenderung: float, vergleich: str, schwelle: float) -> bool:
+def erreicht(veraenderung: float, vergleich: str, schwelle: float) -> bool:
     toleranz = TOLERANZ * max(1.0, abs(schwelle))
     if vergleich == ">=":
         return veraenderung >= schwelle - toleranz
@@ -52,21 +53,17 @@ def _verbinden(*gruende: pd.Series) -> pd.Series:
     return verbunden.apply(lambda z: "; ".join(g for g in z if isinstance(g, str)) or None, axis=1)
 
 
-def _jahreswerte(panel: Panel, ziel: Ziel, jahr: int, t: int) -> tuple[Ergebnis, Ergebnis]:
-    """(prior year, current year) of the value a target compares."""
-    paar = []
-    for j in (jahr - 1, jahr):
-        if ziel.art == "geschlechterabstand":
-            f = jahreswert(panel, ziel.kennzahl, "frauen", j, t)
-            m = jahreswert(panel, ziel.kennzahl, "maenner", j, t)
-            paar.append(Ergebnis((m.wert - f.wert).abs(), _verbinden(m.grund, f.grund)))
-        else:
-            paar.append(jahreswert(panel, ziel.kennzahl, ziel.geschlecht, j, t))
-    return paar[0], paar[1]
+def jahreswert_ziel(panel: Panel, ziel: Ziel, jahr: int, t: int) -> Ergebnis:
+    """The value a target compares, in one year (Jan..t)."""
+    if ziel.art == "geschlechterabstand":
+        f = jahreswert(panel, ziel.kennzahl, "frauen", jahr, t)
+        m = jahreswert(panel, ziel.kennzahl, "maenner", jahr, t)
+        return Ergebnis((m.wert - f.wert).abs(), _verbinden(m.grund, f.grund))
+    return jahreswert(panel, ziel.kennzahl, ziel.geschlecht, jahr, t)
 
 
 def _ziel_auswerten(panel: Panel, ziel: Ziel, bereich: str, jahr: int, t: int) -> pd.DataFrame:
-    vj, akt = _jahreswerte(panel, ziel, jahr, t)
+    vj, akt = jahreswert_ziel(panel, ziel, jahr - 1, t), jahreswert_ziel(panel, ziel, jahr, t)
     v, a = vj.wert.to_numpy(float), akt.wert.to_numpy(float)
     grund = _verbinden(_mit_jahr(vj.grund, jahr - 1), _mit_jahr(akt.grund, jahr))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -108,12 +105,12 @@ def _ziel_auswerten(panel: Panel, ziel: Ziel, bereich: str, jahr: int, t: int) -
             status.append("nicht berechenbar")
             knapp.append(False)
             continue
-        erreicht = _erreicht(wert, ziel.vergleich, s)
+        ja = erreicht(wert, ziel.vergleich, s)
         if t == 12:
-            status.append("erreicht" if erreicht else "nicht erreicht")
+            status.append("erreicht" if ja else "nicht erreicht")
         else:
-            status.append("auf Kurs" if erreicht else "gefährdet")
-        knapp.append(_erreicht(runden(wert, stellen), ziel.vergleich, s) != erreicht)
+            status.append("auf Kurs" if ja else "gefährdet")
+        knapp.append(erreicht(runden(wert, stellen), ziel.vergleich, s) != ja)
     tabelle["status"] = status
     tabelle["knapp"] = knapp
     art, zaehler, _ = JAHRESWERTE[ziel.kennzahl]
@@ -156,9 +153,12 @@ class Auswertung:
     datenstand: str | None = None
     beispieldaten: bool = False
     quellen: list[dict[str, str]] = field(default_factory=list)
+    #: path and projection per target (also merged into ``ziele``); not a JSON field itself
+    pfade: list[Zielpfad] = field(default_factory=list)
 
     def als_json(self) -> dict[str, Any]:
         daten = asdict(self)
+        del daten["pfade"]
         daten["zeitraum"] = (
             f"Januar bis {monate.monatsname(self.bis_monat)} {self.jahr}"
             if self.bis_monat > 1
@@ -205,9 +205,13 @@ def auswerten(
     jahr: int | None = None,
     bis_monat: int | None = None,
     wartezeit: str | None = None,
+    plaene: dict[str, list[float]] | None = None,
 ) -> Auswertung:
-    """Evaluate one Träger; defaults come from the agreement, the month from the data."""
-    return auswerten_mit_grundlage(db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit)[0]
+    """Evaluate one Träger; defaults come from the agreement, the month from the data.
+    ``plaene`` are the Jobcenter's own paths by target (sheet "Planung")."""
+    return auswerten_mit_grundlage(
+        db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit, plaene
+    )[0]
 
 
 def auswerten_mit_grundlage(
@@ -217,6 +221,7 @@ def auswerten_mit_grundlage(
     jahr: int | None = None,
     bis_monat: int | None = None,
     wartezeit: str | None = None,
+    plaene: dict[str, list[float]] | None = None,
 ) -> tuple[Auswertung, Panel, pd.DataFrame]:
     """The evaluation, the panel it was computed on and the stored rows behind it."""
     traeger_id = traeger_id or vereinbarung.traeger_id
@@ -241,17 +246,22 @@ def auswerten_mit_grundlage(
     ]
     importe = {i.import_id: i for i in db.importe()}
     quellen = [importe[int(i)] for i in sorted(genutzt["import_id"].unique())]
+    pfade = zielpfade(panel, vereinbarung, traeger_id, jahr, bis_monat, plaene)
+    ziele = _zeilen(tabelle, "ziel")
+    for eintrag, pfad in zip(ziele, pfade, strict=True):
+        eintrag.update(pfad.als_json())
     ergebnis = Auswertung(
         traeger_id=traeger_id,
         traeger_name=db.traeger_namen().get(traeger_id) or name_von(traeger_id) or "",
         jahr=jahr,
         bis_monat=bis_monat,
         wartezeit=wartezeit,
-        ziele=_zeilen(tabelle, "ziel"),
+        ziele=ziele,
         monitoring=_zeilen(tabelle, "monitoring"),
         datenstand=str(genutzt["datenstand"].max())[:10] if len(genutzt) else None,
         beispieldaten=any(q.beispieldaten for q in quellen),
         quellen=[{"datei": q.dateiname, "sha256": q.sha256} for q in quellen],
+        pfade=pfade,
     )
     _gleiche_wartezeit_hinweis(db, ergebnis)
     return ergebnis, panel, genutzt

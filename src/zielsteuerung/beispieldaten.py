@@ -42,7 +42,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["DEMO_TRAEGER", "HINWEIS", "erzeuge_beispieldaten"]
+from .monate import MONATSNAMEN as _MONATSNAMEN
+
+__all__ = [
+    "BEISPIEL_PLANUNG",
+    "DEMO_TRAEGER",
+    "HINWEIS",
+    "beispiel_mittel",
+    "erzeuge_beispieldaten",
+]
 
 HINWEIS = "Beispieldaten – keine amtlichen Werte"
 
@@ -530,3 +538,32 @@ def _flows_begrenzen(werte: np.ndarray) -> None:
         k = _MERKMALE.index(merkmal)
         werte[..., k, 1:] = np.minimum(werte[..., k, 1:], obergrenze)
         werte[..., k, 0] = werte[..., k, 1] + werte[..., k, 2]
+
+
+# Synthetic spending pattern of a budget year (share of the year's spending by month): slow
+# start, commitments paid in autumn, year-end catch-up in December.
+_SAISON_MITTEL = np.array([0.05, 0.07, 0.08, 0.08, 0.08, 0.09, 0.08, 0.08, 0.09, 0.09, 0.09, 0.12])
+
+
+def beispiel_mittel(jahr: int, bis_monat: int = 12) -> list[dict[str, object]]:
+    """Synthetic budget lines for the sheet "Mittel" (Beispieldaten): the prior year complete,
+    ``jahr`` through ``bis_monat``. Amounts in whole euros."""
+    zeilen: list[dict[str, object]] = []
+    for posten, mittel, ausschoepfung in (
+        ("Eingliederungsleistungen", 9_800_000.0, 0.93),
+        ("Verwaltungskosten", 14_600_000.0, 0.99),
+    ):
+        for j, faktor, monate_ in ((jahr - 1, 1.0, 12), (jahr, 1.035, bis_monat)):
+            zeile: dict[str, object] = {"Posten": posten, "Jahr": j, "Mittel": mittel * faktor}
+            jahresausgaben = mittel * faktor * ausschoepfung * (0.97 if j == jahr else 1.0)
+            for m, name in enumerate(_MONATSNAMEN):
+                anteil = _SAISON_MITTEL[m] * (1.0 + 0.04 * np.sin(m + j))
+                zeile[name] = round(jahresausgaben * anteil) if m < monate_ else None
+            zeilen.append(zeile)
+    return zeilen
+
+
+#: A synthetic Lokales Planungsdokument (Beispieldaten): planned integrations per month in Kleve.
+BEISPIEL_PLANUNG: dict[str, list[float]] = {
+    "integrationen": [150, 165, 190, 185, 180, 175, 170, 160, 205, 200, 195, 225],
+}

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from . import monate
-from .auswertung import Auswertung, auswerten_mit_grundlage, auswerten_panel
+from .auswertung import Auswertung, auswerten_mit_grundlage
 from .datenbestand import Datenbestand
 from .kennzahlen import KENNZAHLEN, Panel, jahreswert, monatskennzahl
+from .mittel import Mittelausschoepfung, auswerten_mittel, mittel_lesen
+from .steuerung import MONATE, planung_lesen
 from .traeger import nrw_zkt
 from .vereinbarung import Zielvereinbarung
 from .vergleich import Vergleich, vergleich_berechnen
@@ -32,6 +34,9 @@ class Bericht:
     daten: list[dict[str, Any]]
     quellen: list[dict[str, Any]]
     vergleich: Vergleich | None = None
+    zielpfad: list[dict[str, Any]] = field(default_factory=list)
+    mittel: Mittelausschoepfung | None = None
+    planung: list[dict[str, Any]] = field(default_factory=list)  # the sheet's rows, as read
 
 
 def _zahl(wert: Any) -> float | None:
@@ -63,17 +68,35 @@ def _gender(panel: Panel, v: Zielvereinbarung, a: Auswertung) -> list[dict[str, 
     return zeilen
 
 
-def _verlauf(panel: Panel, v: Zielvereinbarung, a: Auswertung) -> list[dict[str, Any]]:
-    """Month by month: the year-to-date change of every target beside its threshold."""
+def _verlauf(v: Zielvereinbarung, a: Auswertung) -> list[dict[str, Any]]:
+    """Month by month: the year-to-date change of every target beside its threshold, from the
+    same year-to-date values as the path (computed as the evaluation computes a change)."""
     zeilen = []
-    nur_ziele = replace(v, monitoring=())  # the monitoring items are not shown here
-    for m in range(1, a.bis_monat + 1):
-        tabelle = auswerten_panel(panel, nur_ziele, a.jahr, m)
-        zeile: dict[str, Any] = {"Monat": monate.als_text(monate.monat(a.jahr, m))}
-        for ziel in v.ziele:
-            treffer = tabelle[(tabelle["id"] == ziel.id) & (tabelle["bereich"] == "ziel")]
-            zeile[ziel.id] = _zahl(treffer["veraenderung"].iloc[0])
+    arten = {z.id: z.art for z in v.ziele}
+    for m in range(a.bis_monat):
+        zeile: dict[str, Any] = {"Monat": monate.als_text(monate.monat(a.jahr, m + 1))}
+        for ziel, pfad in zip(v.ziele, a.pfade, strict=True):
+            akt, vj = pfad.ist[m], pfad.vorjahr[m]
+            if akt is None or vj is None or (arten[ziel.id] == "relativ" and vj == 0):
+                zeile[ziel.id] = None
+            elif arten[ziel.id] == "relativ":
+                zeile[ziel.id] = (akt / vj - 1) * 100
+            else:
+                zeile[ziel.id] = akt - vj
             zeile[f"{ziel.id}_Schwelle"] = ziel.schwelle
+        zeilen.append(zeile)
+    return zeilen
+
+
+def _zielpfad(a: Auswertung) -> list[dict[str, Any]]:
+    """Month by month: every target's actual year-to-date value, its path and the prior year."""
+    zeilen = []
+    for m, name in enumerate(MONATE):
+        zeile: dict[str, Any] = {"Monat": f"{name} {a.jahr}"}
+        for p in a.pfade:
+            zeile[p.ziel_id] = p.ist[m]
+            zeile[f"{p.ziel_id}_Pfad"] = p.pfad[m]
+            zeile[f"{p.ziel_id}_Vorjahr"] = p.vorjahr[m]
         zeilen.append(zeile)
     return zeilen
 
@@ -103,10 +126,16 @@ def erstelle_bericht(
     bis_monat: int | None = None,
     wartezeit: str | None = None,
     vergleichsgruppe: list[str] | None = None,
+    planung: list[dict[str, Any]] | None = None,
+    mittel: list[dict[str, Any]] | None = None,
 ) -> Bericht:
-    """The evaluation and everything around it; the peer group defaults to the NRW zkT."""
+    """The evaluation and everything around it; the peer group defaults to the NRW zkT.
+    ``planung`` and ``mittel`` are the rows of the sheets "Planung" and "Mittel", if any;
+    both are checked before anything is computed."""
+    plaene = planung_lesen(planung or [], vereinbarung)
+    posten = None if mittel is None else mittel_lesen(mittel)
     a, panel, genutzt = auswerten_mit_grundlage(
-        db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit
+        db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit, plaene
     )
     importe = {i.import_id: i for i in db.importe()}
     daten = [
@@ -135,9 +164,12 @@ def erstelle_bericht(
         auswertung=a,
         vereinbarung=vereinbarung,
         gender=_gender(panel, vereinbarung, a),
-        verlauf=_verlauf(panel, vereinbarung, a),
+        verlauf=_verlauf(vereinbarung, a),
         kennzahlen=_kennzahlen(panel, a),
         daten=daten,
         quellen=quellen,
         vergleich=vergleich_berechnen(db, vereinbarung, a, vergleichsgruppe or nrw_zkt()),
+        zielpfad=_zielpfad(a),
+        mittel=None if posten is None else auswerten_mittel(posten, a.jahr),
+        planung=list(planung or []),
     )

@@ -182,6 +182,13 @@ def _parser() -> argparse.ArgumentParser:
     mappe.add_argument("-o", "--ausgabe", type=Path, required=True, metavar="DATEI",
                        help="die Arbeitsmappe (.xlsx)")  # fmt: skip
     auswahl(mappe)
+    mappe.add_argument(
+        "--mittel",
+        type=Path,
+        metavar="CSV",
+        help="Mittel und monatliche Ausgaben aus einer CSV-Datei übernehmen (ersetzt die "
+        "Tabelle auf dem Blatt „Mittel“; Spalten: Posten;Jahr;Mittel;Januar;…;Dezember)",
+    )
     mappe.set_defaults(format="table")
 
     vorlage = sub.add_parser(
@@ -416,8 +423,10 @@ def _kennzahlen(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from .arbeitsmappe import arbeitsmappe
-    from .beispieldaten import erzeuge_beispieldaten
+    from .beispieldaten import BEISPIEL_PLANUNG as PLAN
+    from .beispieldaten import beispiel_mittel, erzeuge_beispieldaten
     from .importer import importiere
+    from .steuerung import MONATE
 
     ordner: Path = args.ordner
     ordner.mkdir(parents=True, exist_ok=True)
@@ -433,11 +442,12 @@ def _demo(args: argparse.Namespace) -> int:
             rest.unlink(missing_ok=True)
         os.replace(neu, store)
     with Datenbestand(store) as db:
-        ergebnis = auswerten(db, beispiel())
+        ergebnis = auswerten(db, beispiel(), plaene=PLAN)
     _ausgeben(args.format, ergebnis)
     mappe = ordner / "controlling-beispiel.xlsx"
     mappe.unlink(missing_ok=True)  # the demo workbook is always built fresh
-    arbeitsmappe(mappe, store, beispiel())
+    planung = [{"Ziel_ID": i, **dict(zip(MONATE, w, strict=True))} for i, w in PLAN.items()]
+    arbeitsmappe(mappe, store, beispiel(), mittel=beispiel_mittel(2023), planung=planung)
     print(
         f"\nBeispieldaten: {csv_pfad}\nDatenbestand: {store}\nArbeitsmappe: {mappe}\n"
         f"Weiter z. B. mit: zielsteuerung auswerten --store {store} --bis-monat 6",
@@ -448,6 +458,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _arbeitsmappe(args: argparse.Namespace) -> int:
     from .arbeitsmappe import arbeitsmappe
+    from .mittel import csv_lesen
 
     ergebnis = arbeitsmappe(
         args.ausgabe,
@@ -457,6 +468,7 @@ def _arbeitsmappe(args: argparse.Namespace) -> int:
         args.jahr,
         args.bis_monat,
         args.wartezeit,
+        mittel=csv_lesen(args.mittel) if args.mittel else None,
     )
     a = ergebnis.bericht.auswertung
     print(

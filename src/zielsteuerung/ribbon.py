@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from . import einstellungen
-from .arbeitsmappe import FORMELZEICHEN, Inhalt, inhalte
+from .arbeitsmappe import FORMELZEICHEN, Inhalt, dialog_formate, inhalte
 from .auswertung import HINWEIS_BEISPIELDATEN
 from .bericht import erstelle_bericht
 from .datenbestand import Datenbestand
 from .fehler import EingabeFehler, ZielsteuerungFehler
 from .importer import importiere
+from .steuerungsdialog import BLATT as DIALOG
+from .steuerungsdialog import DATEN_SPALTE, diagrammdaten, raster
 from .vergleich import hinweis, rangliste
 from .zielfunktionen import (
     jahr_aus,
@@ -115,13 +117,36 @@ def tabelle_schreiben(book: Any, inhalt: Inhalt) -> None:
                     sheet.range((r0 + 1 + i, c)).number_format = format_
 
 
-def _erlaeuterungen(book: Any) -> dict[str, Any]:
-    _, table = _tabelle(book, "tbl_Erlaeuterungen")
+def _tabelle_lesen(book: Any, name: str) -> list[dict[str, Any]] | None:
+    """The rows of one of our tables (None where the workbook lacks it), empty rows left out."""
+    if not _hat_tabelle(book, name):
+        return None
+    _, table = _tabelle(book, name)
     kopf, *zeilen = _als_zeilen(table.range.value)
-    return {
-        str(z.get("Ziel_ID")): z.get("Erläuterung")
-        for z in (dict(zip(kopf, zeile, strict=False)) for zeile in zeilen)
-    }
+    return [
+        dict(zip(kopf, zeile, strict=False))
+        for zeile in zeilen
+        if any(w not in (None, "") for w in zeile)
+    ]
+
+
+def _dialog_schreiben(book: Any, bericht: Any, erlaeuterungen: dict[str, Any]) -> None:
+    """Values of the sheet "Steuerungsdialog"; its layout and charts come from the last
+    command-line refresh."""
+    sheet = book.sheets[DIALOG]
+    formate = dialog_formate(bericht.vereinbarung)
+    sheet.range((1, 1), (200, DATEN_SPALTE + 7)).clear_contents()
+    for spalte, block in (
+        (1, raster(bericht, erlaeuterungen, formate)),
+        (DATEN_SPALTE, diagrammdaten(bericht)),
+    ):
+        breite = max(len(z) for z in block)
+        werte = [[_text(z.wert) for z in zeile] + [None] * (breite - len(zeile)) for zeile in block]
+        sheet.range((1, spalte), (len(block), spalte + breite - 1)).value = werte
+        for r, zeile in enumerate(block, start=1):
+            for c, z in enumerate(zeile, start=spalte):
+                if z.format_:
+                    sheet.range((r, c)).number_format = z.format_
 
 
 def aktualisieren(book: Any) -> str:
@@ -158,9 +183,28 @@ def aktualisieren(book: Any) -> str:
     gruppe = re.findall(r"\d{5}", str(_name(book, "Vergleichsgruppe").value or ""))
     with Datenbestand(store) as db:
         bericht = erstelle_bericht(
-            db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit, gruppe or None
+            db,
+            vereinbarung,
+            traeger_id,
+            jahr,
+            bis_monat,
+            wartezeit,
+            gruppe or None,
+            _tabelle_lesen(book, "tbl_Planung"),
+            _tabelle_lesen(book, "tbl_Mittel"),
         )
-    tabellen, namen = inhalte(bericht, _erlaeuterungen(book))
+    erlaeuterungen = {
+        str(z.get("Ziel_ID")): z.get("Erläuterung")
+        for z in _tabelle_lesen(book, "tbl_Erlaeuterungen") or []
+    }
+    tabellen, namen = inhalte(bericht, erlaeuterungen)
+    fehlend = [i.tabelle for i in tabellen if not _hat_tabelle(book, i.tabelle)]
+    if fehlend:  # a workbook of an older template: the command line adds these once
+        tabellen = [i for i in tabellen if i.tabelle not in fehlend]
+        meldungen.append(
+            f"Tabellen {', '.join(fehlend)} fehlen (ältere Vorlage): bitte einmal „zielsteuerung "
+            "arbeitsmappe -o DATEI“ ausführen, dann legt sie die Aktualisierung an"
+        )
     if bericht.vergleich is not None and _hat_tabelle(book, "tbl_Vergleich"):
         kopf, zeilen = rangliste(bericht.vergleich)
         tabellen += [
@@ -171,6 +215,8 @@ def aktualisieren(book: Any) -> str:
     for i, inhalt in enumerate(tabellen, start=1):
         app.status_bar = f"Zielsteuerung: Tabellen schreiben ({i} von {len(tabellen)}) …"
         tabelle_schreiben(book, inhalt)
+    if DIALOG in [s.name for s in book.sheets]:
+        _dialog_schreiben(book, bericht, erlaeuterungen)
     for name, (wert, format_) in namen.items():
         zelle = _name(book, name)
         zelle.value = _text(wert)

@@ -1,0 +1,188 @@
+"""Zielpfad, Planung, Mittelausschöpfung and the sheet "Steuerungsdialog" in the controlling
+workbook: what the demo shows, what a refresh keeps, what LibreOffice prints."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import shutil
+import subprocess
+
+import pytest
+from openpyxl import load_workbook
+
+from zielsteuerung.arbeitsmappe import tabelle_lesen
+from zielsteuerung.beispieldaten import BEISPIEL_PLANUNG
+from zielsteuerung.cli import main
+from zielsteuerung.steuerung import MONATE
+from zielsteuerung.vereinbarung import beispiel
+
+NEUE_BLAETTER = ["Steuerungsdialog", "Planung", "Mittel", "Mittelausschöpfung", "Zielpfad"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo as a user runs it: its JSON on stdout and its workbook."""
+    ordner = tmp_path_factory.mktemp("demo")
+    ausgabe = io.StringIO()
+    with contextlib.redirect_stdout(ausgabe), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["demo", "--ordner", str(ordner), "--format", "json"]) == 0
+    return json.loads(ausgabe.getvalue()), ordner / "controlling-beispiel.xlsx", ordner
+
+
+def _kopie(demo, tmp_path, name="mappe.xlsx"):
+    ziel = tmp_path / name
+    shutil.copy(demo[1], ziel)
+    return ziel
+
+
+def test_demo_workbook_shows_path_projection_plan_and_funds(demo):
+    daten, mappe, _ = demo
+    wb = load_workbook(mappe)
+    assert all(b in wb.sheetnames for b in NEUE_BLAETTER)
+    ziele = {z["Ziel_ID"]: z for z in tabelle_lesen(wb, "tbl_Ziele")}
+    for z in daten["ziele"]:  # Übersicht carries path and projection, as auswerten does
+        zeile = ziele[z["id"]]
+        assert zeile["Pfad"] == pytest.approx(z["pfad_aktuell"])
+        assert zeile["Prognose"] == pytest.approx(z["prognose"])
+        assert (zeile["Status_Pfad"], zeile["Prognose_Status"]) == (
+            z["status_pfad"],
+            z["prognose_status"],
+        )
+    prognose = {z["Ziel_ID"]: z for z in tabelle_lesen(wb, "tbl_Prognose")}
+    assert prognose["integrationen"]["Quelle"] == "Planung"  # the demo's synthetic plan
+    assert prognose["k2"]["Quelle"] == "Vorjahresverlauf"
+    plan = next(z for z in tabelle_lesen(wb, "tbl_Planung") if z["Ziel_ID"] == "integrationen")
+    assert [plan[m] for m in MONATE] == BEISPIEL_PLANUNG["integrationen"]
+    pfad = tabelle_lesen(wb, "tbl_Zielpfad")
+    assert [z["Monat"] for z in pfad] == [f"{m} 2023" for m in MONATE]
+    kumuliert = 0.0
+    for zeile, geplant in zip(pfad, BEISPIEL_PLANUNG["integrationen"], strict=True):
+        kumuliert += geplant
+        assert zeile["integrationen_Pfad"] == pytest.approx(kumuliert)
+    mittel = {z["Posten"]: z for z in tabelle_lesen(wb, "tbl_Mittel_Auswertung")}
+    assert set(mittel) == {"Eingliederungsleistungen", "Verwaltungskosten", "Gesamt"}
+    gesamt = mittel["Gesamt"]
+    assert gesamt["Ausschoepfung"] == pytest.approx(100 * gesamt["Ausgaben"] / gesamt["Mittel"])
+    assert len(tabelle_lesen(wb, "tbl_Mittel_Verlauf")) == 12
+
+
+def test_steuerungsdialog_sheet_holds_the_evaluation(demo):
+    daten, mappe, _ = demo
+    ws = load_workbook(mappe)["Steuerungsdialog"]
+    werte = [[z.value for z in zeile] for zeile in ws.iter_rows(max_col=10)]
+    texte = [w for zeile in werte for w in zeile if isinstance(w, str)]
+    assert werte[0][0] == "Steuerungsdialog – Zielvereinbarung 2023 – Kreis Kleve (05154)"
+    assert "Beispieldaten – keine amtlichen Werte" in texte
+    for abschnitt in ("Gender-Datenblatt", "Monitoring", "Mittelausschöpfung", "Erläuterungen"):
+        assert any(t.startswith(abschnitt) for t in texte), abschnitt
+    zeilen = {z[0]: z for z in werte if z[0]}
+    for z in daten["ziele"]:
+        zeile = zeilen[z["bezeichnung"]]
+        assert zeile[5] == z["status"] and zeile[7] == z["status_pfad"]
+        assert zeile[8] == pytest.approx(z["prognose"]) and zeile[9] == z["prognose_status"]
+    assert len(ws._charts) == 2
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice fehlt")
+def test_steuerungsdialog_prints_on_at_most_two_a4_pages(demo, tmp_path, cli):
+    """The documented command renders it; LibreOffice lays it out as Excel prints it."""
+    _, mappe, _ = demo
+    lauf = cli("bilder", mappe, "-o", tmp_path, "--blatt", "Steuerungsdialog")
+    assert lauf.code == 0, lauf.err
+    bilder = lauf.out.split()
+    assert 1 <= len(bilder) <= 2
+    groesse = subprocess.run(["file", bilder[0]], capture_output=True, text=True).stdout
+    breite, hoehe = (int(x) for x in groesse.split(",")[1].split("x"))
+    assert breite > hoehe  # landscape
+
+
+def test_plan_entered_on_the_sheet_survives_refresh_and_bad_plans_are_refused(
+    demo, demo_store, tmp_path, cli
+):
+    mappe = _kopie(demo, tmp_path)
+    wb = load_workbook(mappe)
+    ws = wb["Planung"]
+    kopf = [z.value for z in ws[5]]
+    zeile = next(r for r in range(6, 12) if ws.cell(r, 1).value == "k3")
+    for i, m in enumerate(MONATE):
+        ws.cell(zeile, kopf.index(m) + 1).value = 6500 - 10 * i  # planned stock of LZB
+    erl = wb["Erläuterungen"]
+    for r in erl.iter_rows(min_row=5):
+        if r[0].value == "k3":
+            r[3].value = "Zugänge aus der Ukraine höher als geplant."
+    wb.save(mappe)
+    assert cli("arbeitsmappe", "-o", mappe, "--store", demo_store, "--bis-monat", 6).code == 0
+    wb = load_workbook(mappe)
+    prognose = {z["Ziel_ID"]: z for z in tabelle_lesen(wb, "tbl_Prognose")}
+    assert prognose["k3"]["Quelle"] == "Planung"
+    assert prognose["k3"]["Pfad"] == pytest.approx(sum(6500 - 10 * i for i in range(6)) / 6)
+    plan = next(z for z in tabelle_lesen(wb, "tbl_Planung") if z["Ziel_ID"] == "k3")
+    assert plan["Dezember"] == 6390 and plan["Eingabe"].startswith("Bestand im Monat")
+    dialog = [[z.value for z in r] for r in wb["Steuerungsdialog"].iter_rows(max_col=2)]
+    ziel_k3 = next(z.bezeichnung for z in beispiel().ziele if z.id == "k3")
+    assert [ziel_k3, "Zugänge aus der Ukraine höher als geplant."] in dialog
+
+    ws = wb["Planung"]
+    ws.cell(zeile, kopf.index("Mai") + 1).value = "viel"
+    ws.cell(zeile, kopf.index("Juni") + 1).value = None
+    wb.save(mappe)
+    vorher = mappe.read_bytes()
+    lauf = cli("arbeitsmappe", "-o", mappe, "--store", demo_store)
+    assert lauf.code != 0
+    assert "Ziel „k3“, Mai: „viel“ ist keine Zahl" in lauf.err
+    assert "es fehlen Werte für Juni" in lauf.err
+    assert mappe.read_bytes() == vorher  # nothing written
+
+
+def test_funds_imported_from_csv(demo, demo_store, tmp_path, cli):
+    mappe = _kopie(demo, tmp_path)
+    datei = tmp_path / "mittel.csv"
+    datei.write_text(
+        "Posten;Jahr;Mittel;" + ";".join(MONATE) + "\n"
+        "Eingliederungsleistungen;2023;1.200.000;100.000;100.000;100.000" + ";" * 9 + "\n"
+        "Eingliederungsleistungen;2022;1.000.000;" + ";".join(["50000"] * 12) + "\n"
+        "Sprachkurse;2023;60000;5000;5000;5000" + ";" * 9 + "\n",
+        encoding="cp1252",
+    )
+    lauf = cli("arbeitsmappe", "-o", mappe, "--store", demo_store, "--mittel", datei)
+    assert lauf.code == 0, lauf.err
+    wb = load_workbook(mappe)
+    assert [z["Posten"] for z in tabelle_lesen(wb, "tbl_Mittel")] == [
+        "Eingliederungsleistungen", "Eingliederungsleistungen", "Sprachkurse"
+    ]  # fmt: skip
+    mittel = {z["Posten"]: z for z in tabelle_lesen(wb, "tbl_Mittel_Auswertung")}
+    e = mittel["Eingliederungsleistungen"]
+    assert e["Ausschoepfung"] == pytest.approx(25.0) and e["Pfad_Vorjahr"] == pytest.approx(25.0)
+    assert e["Prognose_Dezember"] == pytest.approx(1_200_000)
+    assert "keine Ausgaben 2022 erfasst" in mittel["Sprachkurse"]["Grund"]
+    assert mittel["Gesamt"]["Mittel"] == 1_260_000
+
+    datei.write_text("Posten;Jahr;Mittel;Januar\nX;2023;10;5\n", encoding="utf-8")
+    vorher = mappe.read_bytes()
+    lauf = cli("arbeitsmappe", "-o", mappe, "--mittel", datei)
+    assert lauf.code != 0 and "es fehlen die Spalten Februar" in lauf.err
+    assert mappe.read_bytes() == vorher
+
+
+def test_workbook_of_the_first_template_gains_the_new_sheets_and_keeps_the_users_work(
+    demo_store, tmp_path, cli
+):
+    from pathlib import Path
+
+    mappe = tmp_path / "alt.xlsx"
+    shutil.copy(Path(__file__).parent / "daten" / "vorlage-1.0.xlsx", mappe)
+    wb = load_workbook(mappe)
+    assert "Steuerungsdialog" not in wb.sheetnames
+    wb.create_sheet("Meine Notizen")["A1"] = "Notiz für den Steuerungsdialog"
+    wb.save(mappe)
+    lauf = cli("arbeitsmappe", "-o", mappe, "--store", demo_store, "--bis-monat", 6)
+    assert lauf.code == 0, lauf.err
+    wb = load_workbook(mappe)
+    assert all(b in wb.sheetnames for b in NEUE_BLAETTER)
+    assert wb.sheetnames.index("Steuerungsdialog") == 1
+    assert wb["Meine Notizen"]["A1"].value == "Notiz für den Steuerungsdialog"
+    zeile = tabelle_lesen(wb, "tbl_Ziele")[0]
+    assert zeile["Status_Pfad"] in ("auf dem Zielpfad", "hinter dem Zielpfad")
+    assert zeile["Prognose"] is not None
