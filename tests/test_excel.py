@@ -562,3 +562,25 @@ def test_manual_fallback_writes_the_vba_module(xlwings_windows_teile, tmp_path):
     assert "Function ZIEL_K2(Optional jahr, Optional bis_monat" in text
     assert text.count("\nFunction ZIEL_") == 10
     assert "{bas}" in addin.MANUELL and "Datei importieren" in addin.MANUELL
+
+
+def test_ribbon_button_on_a_workbook_of_the_first_template(demo_store, tmp_path, monkeypatch):
+    """An older workbook open in Excel: the button refreshes what the workbook has and says
+    how the new sheets come in; it does not fail."""
+    mappe = tmp_path / "alt.xlsx"
+    shutil.copy(Path(__file__).parent / "daten" / "vorlage-1.0.xlsx", mappe)
+    wb = load_workbook(mappe)
+    blatt, zelle = next(wb.defined_names["Datenbestand"].destinations)
+    wb[blatt][zelle.replace("$", "")] = str(demo_store)
+    wb.save(mappe)
+    buch = Buch(mappe)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()
+    assert buch.app.meldungen == []
+    assert (
+        "tbl_Planung" in buch.app.status_bar and "zielsteuerung arbeitsmappe" in buch.app.status_bar
+    )
+    buch.save()
+    ziele = tabelle_lesen(load_workbook(mappe), "tbl_Ziele")
+    assert [z["Ziel_ID"] for z in ziele][:2] == ["integrationen", "k2"]
+    assert ziele[0]["Status"] == "erreicht"

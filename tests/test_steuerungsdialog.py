@@ -149,6 +149,7 @@ def test_funds_imported_from_csv(demo, demo_store, tmp_path, cli):
     lauf = cli("arbeitsmappe", "-o", mappe, "--store", demo_store, "--mittel", datei)
     assert lauf.code == 0, lauf.err
     wb = load_workbook(mappe)
+    assert tabelle_lesen(wb, "tbl_Mittel")[0]["Mittel"] == 1_200_000  # a number, not text
     assert [z["Posten"] for z in tabelle_lesen(wb, "tbl_Mittel")] == [
         "Eingliederungsleistungen", "Eingliederungsleistungen", "Sprachkurse"
     ]  # fmt: skip

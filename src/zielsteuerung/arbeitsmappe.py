@@ -735,8 +735,8 @@ def _diagramme(
 def _dreierdiagramm(
     titel: str, achse: str, ws: Worksheet, kopf: int, spalte: int, namen: list[str]
 ) -> LineChart:
-    """Three adjacent monthly columns (12 rows below ``kopf``): the first solid, two dashed;
-    the month names are in the column at ``spalte`` - 1 ... or given by the caller."""
+    """Three adjacent monthly columns (12 rows below ``kopf``): the first solid, two dashed.
+    The caller sets the categories (month names)."""
     diagramm = _liniendiagramm(titel, achse)
     diagramm.add_data(
         Reference(ws, min_col=spalte, max_col=spalte + 2, min_row=kopf + 1, max_row=kopf + 12)
@@ -756,7 +756,8 @@ def _steuerungsdiagramme(
         ws._charts = [c for c in ws._charts if not _diagrammtitel(c).startswith(_DIAGRAMM_PRAEFIX)]
     ws, kopf, erste, letzte = pfad
     j = bericht.auswertung.jahr
-    unten = prognose[1] + len(bericht.auswertung.ziele) + 3
+    n = len(bericht.auswertung.ziele)
+    unten = prognose[1] + n + 3 if prognose[0] is ws else kopf + 15
     kopfzeile = [ws.cell(kopf, c).value for c in range(erste, letzte + 1)]
     monate_ = Reference(ws, min_col=erste, min_row=kopf + 1, max_row=kopf + 12)
     for i, ziel in enumerate(bericht.vereinbarung.ziele):
@@ -766,13 +767,15 @@ def _steuerungsdiagramme(
         )  # fmt: skip
         diagramm.set_categories(monate_)
         ws.add_chart(diagramm, f"{get_column_letter(1 + 8 * (i % 2))}{unten + 17 * (i // 2)}")
-    prognose_kopf = [ws.cell(prognose[1], c).value for c in range(1, prognose[3] + 1)]
-    for c in range(1, max(letzte, prognose[3]) + 1):  # two tables share these columns
-        namen = [k[c - 1] for k in (kopfzeile, prognose_kopf) if c <= len(k) and k[c - 1]]
-        breite = max((30 if n == "Ziel" else _breite(str(n)) for n in namen), default=9)
+    breiten: dict[int, float] = {}  # the two tables may share columns: wide enough for both
+    for blatt, t_kopf, t_erste, t_letzte in (pfad, prognose):
+        for c in range(t_erste, t_letzte + 1) if blatt is ws else ():
+            name = str(ws.cell(t_kopf, c).value)
+            breiten[c] = max(breiten.get(c, 0), 30 if name == "Ziel" else _breite(name))
+    for c, breite in breiten.items():
         ws.column_dimensions[get_column_letter(c)].width = breite
-    for r in range(prognose[1] + 1, prognose[1] + len(bericht.auswertung.ziele) + 1):
-        ws.row_dimensions[r].height = 30
+    for r in range(prognose[1] + 1, prognose[1] + n + 1):
+        prognose[0].row_dimensions[r].height = 30  # two lines of the wrapped target label
     zeilen = 17 * ((len(bericht.vereinbarung.ziele) + 1) // 2)
     ws.print_area = f"A1:{get_column_letter(max(letzte, 16))}{unten + zeilen}"
     ws, kopf, erste, letzte = mittel
@@ -925,6 +928,14 @@ def _wie(formate: dict[str, str]) -> Callable[[dict[str, Any], str], str | None]
     return lambda _z, s: formate.get(s)
 
 
+_PROGNOSE_WERTE = (
+    "Zielwert_Jahr",
+    "Pfad",
+    "Aktuell",
+    "Abstand_Pfad",
+    "Prognose",
+    "Prognose_Abstand",
+)
 _MITTEL_FORMATE = {
     **dict.fromkeys(("Mittel", "Ausgaben", "Prognose_Dezember", "Prognose_linear", "Rest"),
                     FORMATE["euro"]),
@@ -1008,9 +1019,7 @@ def inhalte(
         return wertformate[s.removesuffix("_Pfad").removesuffix("_Vorjahr")]
 
     def prognose_format(z: dict[str, Any], s: str) -> str | None:
-        if s in ("Zielwert_Jahr", "Pfad", "Aktuell", "Abstand_Pfad", "Prognose") or s.endswith(
-            "Abstand"
-        ):
+        if s in _PROGNOSE_WERTE:
             return wertformate[z["Ziel_ID"]]
         return FORMATE[z["Einheit"]] if s == "Prognose_Veraenderung" else None
 
@@ -1042,7 +1051,7 @@ def inhalte(
         ziel = ziele_nach_id.get(str(z.get("Ziel_ID")))
         if s not in MONATE or ziel is None:
             return None
-        return _wertformat(ziel.kennzahl, ziel.art).replace("0.0", "0.0#")
+        return _wertformat(ziel.kennzahl, ziel.art)
 
     mittel = bericht.mittel
     tabellen = [

@@ -91,7 +91,8 @@ def mittel_lesen(zeilen: list[dict[str, Any]], quelle: str = "Blatt „Mittel“
 
 
 def csv_lesen(pfad: Path) -> list[dict[str, Any]]:
-    """Rows of a CSV file with the columns of the sheet "Mittel" (``;`` or ``,`` separated)."""
+    """Rows of a CSV file with the columns of the sheet "Mittel" (``;`` or ``,`` separated),
+    checked, with numbers as numbers."""
     try:
         if pfad.stat().st_size > 1_000_000:
             raise EingabeFehler(f"{pfad.name} ist größer als 1 MB; das ist keine Mitteltabelle.")
@@ -114,7 +115,10 @@ def csv_lesen(pfad: Path) -> list[dict[str, Any]]:
         if any((v or "").strip() for v in z.values() if isinstance(v, str))
     ]
     mittel_lesen(zeilen, pfad.name)  # checked before anything is written
-    return [{s: z.get(s) or None for s in SPALTEN} for z in zeilen]
+    return [
+        {s: (z.get(s) or "").strip() if s == "Posten" else zahl_lesen(z.get(s)) for s in SPALTEN}
+        for z in zeilen
+    ]
 
 
 def _prozent(teil: float, ganzes: float | None) -> float | None:
@@ -160,7 +164,7 @@ def _zeile(p: Posten, vorjahr: Posten | None, stand: int, jahr: int) -> dict[str
 class Mittelausschoepfung:
     zeilen: list[dict[str, Any]]  # one per budget line of the year, then "Gesamt"
     verlauf: list[dict[str, Any]]  # Monat, Ist, Linear, Vorjahr (all lines together, in %)
-    hinweis: str
+    hinweis: str  # why there is nothing to show, if so
 
 
 def auswerten_mittel(posten: list[Posten], jahr: int) -> Mittelausschoepfung:
@@ -204,11 +208,4 @@ def auswerten_mittel(posten: list[Posten], jahr: int) -> Mittelausschoepfung:
                 "Vorjahr": vj_anteil,
             }
         )
-    hinweis = (
-        f"Ausschöpfung {jahr} bis {MONATE[stand - 1]}"
-        + (" (alle Posten zusammen)" if len(aktuell) > 1 else "")
-        + ": Anteil der zugeteilten Mittel, der ausgegeben ist, neben dem linearen Pfad "
-        "(gleichmäßig über das Jahr) und dem Vorjahresverlauf (Anteil der Vorjahresausgaben, "
-        "der bis zum selben Monat ausgegeben war)."
-    )
-    return Mittelausschoepfung(zeilen, verlauf, hinweis)
+    return Mittelausschoepfung(zeilen, verlauf, "")

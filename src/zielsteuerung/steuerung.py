@@ -187,7 +187,8 @@ def zielpfad(
         vorjahr.append(float(vj.wert[traeger_id]))
         gruende.append(vj.grund[traeger_id])
         if m <= bis_monat:
-            ist.append(float(jahreswert_ziel(panel, ziel, jahr, m).wert[traeger_id]))
+            akt = jahreswert_ziel(panel, ziel, jahr, m)
+            ist.append(float(akt.wert[traeger_id]))
         else:
             ist.append(math.nan)
     s = ziel.schwelle or 0.0
@@ -234,7 +235,8 @@ def zielpfad(
         ja = erreicht(veraenderung, ziel.vergleich, s)
         prognose_status = PROGNOSE_STATUS[(0 if ja else 1) + (2 if bis_monat == 12 else 0)]
     if math.isnan(a):
-        grund = grund or f"Für {jahr} fehlt der Wert bis {MONATE[t]}"
+        grund = grund or f"{jahr}: {akt.grund[traeger_id] or 'nicht berechenbar'}"
+    grund = grund or f"Vorjahreswert {jahr - 1} ist 0; keine relative Veränderung"
     return Zielpfad(
         ziel_id=ziel.id,
         quelle=quelle,
