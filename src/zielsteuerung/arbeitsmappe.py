@@ -113,10 +113,10 @@ class Tabelle:
 
 #: Column widths where the header's length is not a good guide.
 _BREITEN = {
-    "Ziel_ID": 18, "Status": 17, "Monitoring_ID": 15, "Ziel": 60, "Groesse": 52, "Grund": 40,
+    "Ziel_ID": 18, "Status": 17, "Monitoring_ID": 15, "Ziel": 46, "Groesse": 52, "Grund": 32,
     "Hinweis": 40, "Erläuterung": 90, "Quelle": 40, "Datei": 44, "SHA256": 68,
     "Datenstand": 20, "Art": 20, "Eingabe": 44, "Posten": 28, "Status_Pfad": 19,
-    "Prognose_Status": 28, "Prognose_Dezember": 19, "Rest": 14, **dict.fromkeys(MONATE, 14),
+    "Prognose_Status": 27, "Prognose_Dezember": 19, "Rest": 14, **dict.fromkeys(MONATE, 14),
 }  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from . import einstellungen
 from .arbeitsmappe import FORMELZEICHEN, Inhalt, dialog_formate, inhalte
 from .auswertung import HINWEIS_BEISPIELDATEN
-from .bericht import erstelle_bericht
+from .bericht import Bericht, erstelle_bericht
 from .datenbestand import Datenbestand
 from .fehler import EingabeFehler, ZielsteuerungFehler
 from .importer import importiere
@@ -130,7 +130,7 @@ def _tabelle_lesen(book: Any, name: str) -> list[dict[str, Any]] | None:
     ]
 
 
-def _dialog_schreiben(book: Any, bericht: Any, erlaeuterungen: dict[str, Any]) -> None:
+def _dialog_schreiben(book: Any, bericht: Bericht, erlaeuterungen: dict[str, Any]) -> None:
     """Values of the sheet "Steuerungsdialog"; its layout and charts come from the last
     command-line refresh."""
     sheet = book.sheets[DIALOG]
