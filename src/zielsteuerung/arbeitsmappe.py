@@ -43,11 +43,11 @@ from .fehler import EingabeFehler
 from .kennzahlen import JAHRESWERTE
 from .merkmale import MERKMALE
 from .mittel import SPALTEN as MITTEL_SPALTEN
-from .mittel import STANDARD_POSTEN, mittel_lesen
+from .mittel import STANDARD_POSTEN
 from .steuerung import AUF_DEM_PFAD, HINTER_DEM_PFAD, MONATE, eingabeart
 from .steuerungsdialog import BLATT as DIALOG
 from .steuerungsdialog import BREITE as DIALOG_BREITE
-from .steuerungsdialog import DATEN_SPALTE, diagrammdaten, raster, ziel_fuer_diagramm
+from .steuerungsdialog import DATEN_SPALTE, bloecke, ziel_fuer_diagramm
 from .traeger import TraegerAufloesung
 from .vereinbarung import Ziel, Zielvereinbarung, aus_tabelle, beispiel
 from .vergleich import vergleich_schreiben
@@ -459,25 +459,30 @@ def _blatt_anlegen(wb: Workbook, name: str) -> Worksheet:
     return ws
 
 
+def tabelle_ergaenzen(ws: Worksheet, t: Tabelle) -> None:
+    """Add a missing table of the contract at its place on ``ws``, if that place is free."""
+    belegt = [
+        ws.cell(r, c).coordinate
+        for r in (t.kopfzeile, t.kopfzeile + 1)
+        for c in range(t.spalte, t.spalte + len(t.namen))
+        if ws.cell(r, c).value not in (None, "")
+    ]
+    if belegt:
+        raise EingabeFehler(
+            f"Die Tabelle „{t.name}“ fehlt, und auf dem Blatt „{ws.title}“ ist ihr Platz belegt "
+            f"(Zelle {belegt[0]}). Bitte das Blatt „{ws.title}“ umbenennen; es wird bei der "
+            "nächsten Aktualisierung neu angelegt. Die Datei wurde nicht verändert."
+        )
+    _tabelle_anlegen(ws, t, t.spalte)
+
+
 def _ergaenzen(wb: Workbook) -> None:
     """Add what a workbook of an older template lacks: tables (with their sheets) and columns."""
     for t in TABELLEN.values():
         if any(t.name in ws.tables for ws in wb.worksheets):
             continue
         ws = wb[t.blatt] if t.blatt in wb.sheetnames else _blatt_anlegen(wb, t.blatt)
-        belegt = [
-            ws.cell(r, c).coordinate
-            for r in (t.kopfzeile, t.kopfzeile + 1)
-            for c in range(t.spalte, t.spalte + len(t.namen))
-            if ws.cell(r, c).value not in (None, "")
-        ]
-        if belegt:
-            raise EingabeFehler(
-                f"Die Tabelle „{t.name}“ fehlt, und auf dem Blatt „{ws.title}“ ist ihr Platz "
-                f"belegt (Zelle {belegt[0]}). Bitte das Blatt umbenennen; es wird bei der nächsten "
-                "Aktualisierung neu angelegt. Die Datei wurde nicht verändert."
-            )
-        _tabelle_anlegen(ws, t, t.spalte)
+        tabelle_ergaenzen(ws, t)
     ws, tabelle = _tabelle_finden(wb, "tbl_Ziele")
     erste, kopf, letzte, unten = range_boundaries(tabelle.ref)
     vorhanden = {ws.cell(kopf, c).value for c in range(erste, letzte + 1)}
@@ -814,8 +819,8 @@ def _dialog_schreiben(wb: Workbook, bericht: Bericht, erlaeuterungen: dict[str, 
         "abschnitt": (Font(size=12, bold=True, color=_BLAU), None),
         "kopf": (Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor=_BLAU)),
     }  # fmt: skip
-    zeilen = raster(bericht, erlaeuterungen, formate)
-    for spalte, block in ((1, zeilen), (DATEN_SPALTE, diagrammdaten(bericht))):
+    inhalt = bloecke(bericht, erlaeuterungen, formate)
+    for spalte, block in inhalt:
         for r, zeile in enumerate(block, start=1):
             for c, z in enumerate(zeile, start=spalte):
                 zelle = ws.cell(r, c)
@@ -842,7 +847,7 @@ def _dialog_schreiben(wb: Workbook, bericht: Bericht, erlaeuterungen: dict[str, 
     ws.column_dimensions["A"].width = 48
     for c in range(2, DATEN_SPALTE + 8):
         ws.column_dimensions[get_column_letter(c)].width = {8: 19, 10: 27}.get(c, 15)
-    j, unten = bericht.auswertung.jahr, len(zeilen) + 2
+    j, unten = bericht.auswertung.jahr, len(inhalt[0][1]) + 2
     monate_ = Reference(ws, min_col=DATEN_SPALTE, min_row=3, max_row=14)
     ziel = ziel_fuer_diagramm(bericht)
     bezeichnung = next((z.bezeichnung for z in bericht.vereinbarung.ziele if z.id == ziel), "")
@@ -1301,8 +1306,7 @@ def arbeitsmappe(
         pruefe_schreibbar(pfad)
         wb = laden(pfad)
         _ergaenzen(wb)
-    if mittel is not None:
-        mittel_lesen(mittel)  # checked before the sheet is touched
+    if mittel is not None:  # checked with the sheet's rows below, before anything is saved
         tabelle_schreiben(wb, "tbl_Mittel", mittel, _mittel_format)
     if vereinbarung is None:
         vereinbarung = vereinbarung_aus_mappe(

@@ -44,6 +44,17 @@ def erreicht(veraenderung: float, vergleich: str, schwelle: float) -> bool:
     return veraenderung <= schwelle + toleranz
 
 
+def veraenderung_berechnen(aktuell: Any, vorjahr: Any, art: str) -> Any:
+    """The change in the target's unit: relative in %, otherwise the difference. NaN where a
+    value is missing (None or NaN) or a relative change has a prior year of 0. Takes numbers
+    or numpy arrays."""
+    a, v = np.asarray(aktuell, dtype=float), np.asarray(vorjahr, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if art == "relativ":
+            return np.where(v == 0, np.nan, (a / v - 1) * 100)
+        return a - v
+
+
 def _mit_jahr(grund: pd.Series, jahr: int) -> pd.Series:
     return grund.map(lambda g: f"{jahr}: {g}" if isinstance(g, str) else None)
 
@@ -66,16 +77,10 @@ def _ziel_auswerten(panel: Panel, ziel: Ziel, bereich: str, jahr: int, t: int) -
     vj, akt = jahreswert_ziel(panel, ziel, jahr - 1, t), jahreswert_ziel(panel, ziel, jahr, t)
     v, a = vj.wert.to_numpy(float), akt.wert.to_numpy(float)
     grund = _verbinden(_mit_jahr(vj.grund, jahr - 1), _mit_jahr(akt.grund, jahr))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if ziel.art == "relativ":
-            veraenderung = (a / v - 1) * 100
-            null = (v == 0) & ~np.isnan(a)
-            grund = grund.where(
-                ~null, f"Vorjahreswert {jahr - 1} ist 0; keine relative Veränderung"
-            )
-            veraenderung[v == 0] = np.nan
-        else:
-            veraenderung = a - v
+    veraenderung = veraenderung_berechnen(a, v, ziel.art)
+    if ziel.art == "relativ":
+        null = (v == 0) & ~np.isnan(a)
+        grund = grund.where(~null, f"Vorjahreswert {jahr - 1} ist 0; keine relative Veränderung")
     tabelle = pd.DataFrame(
         {
             "traeger_id": panel.traeger,

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from . import monate
-from .auswertung import Auswertung, auswerten_mit_grundlage
+from .auswertung import Auswertung, auswerten_mit_grundlage, veraenderung_berechnen
 from .datenbestand import Datenbestand
 from .kennzahlen import KENNZAHLEN, Panel, jahreswert, monatskennzahl
 from .mittel import Mittelausschoepfung, auswerten_mittel, mittel_lesen
@@ -72,17 +72,11 @@ def _verlauf(v: Zielvereinbarung, a: Auswertung) -> list[dict[str, Any]]:
     """Month by month: the year-to-date change of every target beside its threshold, from the
     same year-to-date values as the path (computed as the evaluation computes a change)."""
     zeilen = []
-    arten = {z.id: z.art for z in v.ziele}
     for m in range(a.bis_monat):
         zeile: dict[str, Any] = {"Monat": monate.als_text(monate.monat(a.jahr, m + 1))}
         for ziel, pfad in zip(v.ziele, a.pfade, strict=True):
-            akt, vj = pfad.ist[m], pfad.vorjahr[m]
-            if akt is None or vj is None or (arten[ziel.id] == "relativ" and vj == 0):
-                zeile[ziel.id] = None
-            elif arten[ziel.id] == "relativ":
-                zeile[ziel.id] = (akt / vj - 1) * 100
-            else:
-                zeile[ziel.id] = akt - vj
+            aenderung = veraenderung_berechnen(pfad.ist[m], pfad.vorjahr[m], ziel.art)
+            zeile[ziel.id] = _zahl(float(aenderung))
             zeile[f"{ziel.id}_Schwelle"] = ziel.schwelle
         zeilen.append(zeile)
     return zeilen

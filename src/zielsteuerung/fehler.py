@@ -47,6 +47,15 @@ class Problem:
         return f"{ort}: {self.meldung}"
 
 
+def sammelfehler(kopf: str, probleme: list[str], hoechstens: int = 12) -> EingabeFehler:
+    """One error naming up to ``hoechstens`` problems of a sheet or small file under ``kopf``;
+    the caller raises it before anything is changed."""
+    zeilen = probleme[:hoechstens]
+    if len(probleme) > hoechstens:
+        zeilen.append(f"… und {len(probleme) - hoechstens} weitere")
+    return EingabeFehler(f"{kopf}\n  " + "\n  ".join(zeilen) + "\nEs wurde nichts geändert.")
+
+
 class ImportFehler(EingabeFehler):
     """An import file with problems; nothing of it was stored."""
 

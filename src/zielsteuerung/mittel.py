@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .fehler import EingabeFehler
+from .fehler import EingabeFehler, sammelfehler
 from .steuerung import MONATE, zahl_lesen
 from .textdatei import text_lesen
 
@@ -81,12 +81,7 @@ def mittel_lesen(zeilen: list[dict[str, Any]], quelle: str = "Blatt „Mittel“
             probleme.append(f"{wo}: die zugeteilten Mittel sind negativ.")
         posten.append(Posten(name, jahr, werte["Mittel"], [w or 0.0 for w in monatswerte[:stand]]))
     if probleme:
-        raise EingabeFehler(
-            f"Die Mittelausschöpfung ({quelle}) enthält Fehler:\n  "
-            + "\n  ".join(probleme[:12])
-            + (f"\n  … und {len(probleme) - 12} weitere" if len(probleme) > 12 else "")
-            + "\nEs wurde nichts geändert."
-        )
+        raise sammelfehler(f"Die Mittelausschöpfung ({quelle}) enthält Fehler:", probleme)
     return posten
 
 

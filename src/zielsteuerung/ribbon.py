@@ -20,7 +20,7 @@ from .datenbestand import Datenbestand
 from .fehler import EingabeFehler, ZielsteuerungFehler
 from .importer import importiere
 from .steuerungsdialog import BLATT as DIALOG
-from .steuerungsdialog import DATEN_SPALTE, diagrammdaten, raster
+from .steuerungsdialog import DATEN_SPALTE, bloecke
 from .vergleich import hinweis, rangliste
 from .zielfunktionen import (
     jahr_aus,
@@ -136,10 +136,7 @@ def _dialog_schreiben(book: Any, bericht: Bericht, erlaeuterungen: dict[str, Any
     sheet = book.sheets[DIALOG]
     formate = dialog_formate(bericht.vereinbarung)
     sheet.range((1, 1), (200, DATEN_SPALTE + 7)).clear_contents()
-    for spalte, block in (
-        (1, raster(bericht, erlaeuterungen, formate)),
-        (DATEN_SPALTE, diagrammdaten(bericht)),
-    ):
+    for spalte, block in bloecke(bericht, erlaeuterungen, formate):
         breite = max(len(z) for z in block)
         werte = [[_text(z.wert) for z in zeile] + [None] * (breite - len(zeile)) for zeile in block]
         sheet.range((1, spalte), (len(block), spalte + breite - 1)).value = werte

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import monate
-from .fehler import EingabeFehler
+from .fehler import sammelfehler
 from .kennzahlen import JAHRESWERTE, Panel
 from .vereinbarung import Ziel, Zielvereinbarung
 
@@ -113,11 +113,8 @@ def planung_lesen(zeilen: list[dict[str, Any]], v: Zielvereinbarung) -> dict[str
         else:
             plaene[ziel_id] = [float(w) for w in werte if w is not None]
     if probleme:
-        raise EingabeFehler(
-            "Die Planung (Blatt „Planung“) ist unvollständig oder fehlerhaft:\n  "
-            + "\n  ".join(probleme[:12])
-            + (f"\n  … und {len(probleme) - 12} weitere" if len(probleme) > 12 else "")
-            + "\nEs wurde nichts geändert."
+        raise sammelfehler(
+            "Die Planung (Blatt „Planung“) ist unvollständig oder fehlerhaft:", probleme
         )
     return plaene
 
@@ -179,7 +176,11 @@ def zielpfad(
     plan: list[float] | None = None,
 ) -> Zielpfad:
     """Path, status against the path and projection of one target for one Träger."""
-    from .auswertung import erreicht, jahreswert_ziel  # (auswertung imports this module)
+    from .auswertung import (  # (auswertung imports this module)
+        erreicht,
+        jahreswert_ziel,
+        veraenderung_berechnen,
+    )
 
     vorjahr, ist, gruende = [], [], []
     for m in range(1, 13):
@@ -226,9 +227,7 @@ def zielpfad(
         grund = grund or f"Der Zielpfad ist im {MONATE[t]} 0; keine Hochrechnung möglich"
     else:
         prognose = a * p12 / p
-    veraenderung = (prognose / v0 - 1) * 100 if relativ and v0 else prognose - v0
-    if relativ and v0 == 0:
-        veraenderung = math.nan
+    veraenderung = float(veraenderung_berechnen(prognose, v0, ziel.art))
     if math.isnan(veraenderung) or ziel.vergleich is None:
         prognose_status = NICHT_BERECHENBAR
     else:

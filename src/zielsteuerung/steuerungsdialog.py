@@ -14,6 +14,7 @@ from .steuerung import MONATE
 
 BLATT = "Steuerungsdialog"
 BREITE = 10  # columns A..J
+DATEN_SPALTE = BREITE + 2  # the charts' data, right of the print area (column L)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,17 @@ def _kopf(*texte: str) -> Zeile:
 
 def _abschnitt(text: str) -> list[Zeile]:
     return [[], [Zelle(text, "abschnitt")]]
+
+
+def _vergleichszeile(e: dict[str, Any], formate: dict[str, str]) -> Zeile:
+    """Label, prior year, current value and change of a target or monitoring item."""
+    f = formate[e["id"]]
+    return [
+        Zelle(e["bezeichnung"], "umbruch"),
+        Zelle(e["vorjahr"], None, f),
+        Zelle(e["aktuell"], None, f),
+        Zelle(e["veraenderung"], None, formate[e["einheit"]]),
+    ]
 
 
 def raster(
@@ -58,10 +70,7 @@ def raster(
         f = formate[z["id"]]
         zeilen.append(
             [
-                Zelle(z["bezeichnung"], "umbruch"),
-                Zelle(z["vorjahr"], None, f),
-                Zelle(z["aktuell"], None, f),
-                Zelle(z["veraenderung"], None, formate[z["einheit"]]),
+                *_vergleichszeile(z, formate),
                 Zelle(z["schwelle"], None, formate[z["einheit"]]),
                 Zelle(z["status"], "status"),
                 Zelle(z["pfad_aktuell"], None, f),
@@ -93,16 +102,7 @@ def raster(
     if a.monitoring:
         zeilen += _abschnitt("Monitoring (ohne Zielwert)")
         zeilen.append(_kopf("Größe", "Vorjahr", "Aktuell", "Veränderung"))
-        for m in a.monitoring:
-            f = formate[m["id"]]
-            zeilen.append(
-                [
-                    Zelle(m["bezeichnung"], "umbruch"),
-                    Zelle(m["vorjahr"], None, f),
-                    Zelle(m["aktuell"], None, f),
-                    Zelle(m["veraenderung"], None, formate[m["einheit"]]),
-                ]
-            )
+        zeilen += [_vergleichszeile(m, formate) for m in a.monitoring]
 
     zeilen += _abschnitt("Mittelausschöpfung")
     mittel = bericht.mittel
@@ -149,15 +149,22 @@ def raster(
     return zeilen
 
 
+def bloecke(
+    bericht: Bericht, erlaeuterungen: dict[str, Any], formate: dict[str, str]
+) -> list[tuple[int, list[Zeile]]]:
+    """What the sheet holds, as (first column, rows): the summary, and the charts' data."""
+    return [
+        (1, raster(bericht, erlaeuterungen, formate)),
+        (DATEN_SPALTE, diagrammdaten(bericht)),
+    ]
+
+
 def ziel_fuer_diagramm(bericht: Bericht) -> str | None:
     """The target whose path is charted: the first one with a computable path."""
     for z in bericht.auswertung.ziele:
         if z["pfad_aktuell"] is not None:
             return str(z["id"])
     return bericht.auswertung.ziele[0]["id"] if bericht.auswertung.ziele else None
-
-
-DATEN_SPALTE = BREITE + 2  # the charts' data, right of the print area (column L)
 
 
 def diagrammdaten(bericht: Bericht) -> list[Zeile]:

@@ -29,7 +29,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .auswertung import Auswertung, auswerten_panel
 from .datenbestand import Datenbestand
-from .fehler import EingabeFehler
 from .kennzahlen import Panel
 from .traeger import name_von, nrw_zkt
 from .vereinbarung import Zielvereinbarung
@@ -192,25 +191,11 @@ def _heimat(wb: Workbook) -> Worksheet:
     return _blatt(wb)
 
 
-def _frei(ws: Worksheet, zeile: int, spalte: int, breite: int) -> bool:
-    return all(
-        ws.cell(r, c).value in (None, "")
-        for r in (zeile, zeile + 1)
-        for c in range(spalte, spalte + breite)
-    )
-
-
 def _anlegen(wb: Workbook, name: str, spalten: tuple[str, ...], spalte: int) -> None:
-    from .arbeitsmappe import Tabelle, _tabelle_anlegen
+    from .arbeitsmappe import Tabelle, tabelle_ergaenzen
 
     ws = _heimat(wb)
-    if not _frei(ws, _KOPFZEILE, spalte, len(spalten)):
-        raise EingabeFehler(
-            f"Die Tabelle „{name}“ fehlt, und auf dem Blatt „{ws.title}“ ist ihr Platz "
-            f"(Zeile {_KOPFZEILE}, ab Spalte {get_column_letter(spalte)}) belegt. Bitte das "
-            f"Blatt „{ws.title}“ umbenennen; es wird bei der nächsten Aktualisierung neu angelegt."
-        )
-    _tabelle_anlegen(ws, Tabelle(name, ws.title, _KOPFZEILE, spalten), spalte)
+    tabelle_ergaenzen(ws, Tabelle(name, ws.title, _KOPFZEILE, spalten, spalte))
 
 
 def _hinweis_setzen(wb: Workbook, text: str) -> None:
