@@ -2,7 +2,7 @@
 
 404 Jobcenters x 60 months (2020-01 .. 2024-12) x every base figure of fachkonzept 2.2 x
 gesamt/frauen/maenner x T3 and T0, in the canonical long format (fachkonzept 2.1), written by
-``zielsteuerung.beispieldaten.erzeuge_beispieldaten``: about 2.8 million rows. Every value is
+``zielsteuerung.daten.beispieldaten.erzeuge_beispieldaten``: about 2.8 million rows. Every value is
 invented ("Beispieldaten – keine amtlichen Werte", column ``hinweis`` on every row); the file
 name says "synthetisch" too.
 
@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from zielsteuerung.beispieldaten import DEMO_TRAEGER, erzeuge_beispieldaten
+from zielsteuerung.daten.beispieldaten import DEMO_TRAEGER, erzeuge_beispieldaten
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 FORMAT = 1  # bump when the generated file changes, so that a stale cache is regenerated

@@ -91,7 +91,7 @@ def kind(aufgabe: str, csv: Path, store: Path | None) -> None:
     """Run in a child process: one task, its seconds and baseline RSS as JSON on stdout."""
     import pandas as pd
 
-    from zielsteuerung.importer import importiere
+    from zielsteuerung.daten.importer import importiere
 
     basis = _rss_jetzt_mib()  # interpreter + pandas + zielsteuerung, before the task
     beginn = time.perf_counter()
@@ -192,10 +192,10 @@ def import_messen(csv: Path, n_pandas: int = 3) -> dict[str, Any]:
 
 
 def auswertung_messen(traeger_id: str, n_alle: int = 3, n_einer: int = 5) -> dict[str, Any]:
-    from zielsteuerung.auswertung import auswerten_panel
-    from zielsteuerung.datenbestand import Datenbestand
-    from zielsteuerung.kennzahlen import Panel
-    from zielsteuerung.vereinbarung import beispiel
+    from zielsteuerung.daten.datenbestand import Datenbestand
+    from zielsteuerung.daten.vereinbarungen import beispiel
+    from zielsteuerung.kern.auswertung import auswerten_panel
+    from zielsteuerung.kern.kennzahlen import Panel
 
     vereinbarung = beispiel()
 
@@ -295,8 +295,8 @@ def cli_messen(traeger_id: str, n: int = 3) -> dict[str, Any]:
 def _zellen(traeger_id: str) -> list[tuple[Callable[..., Any], tuple[Any, ...]]]:
     """1,000 cells as a controlling sheet would hold them: every target and status per month,
     then year-to-date values of every indicator, geschlecht and month (Excel passes floats)."""
-    from zielsteuerung import udfs
-    from zielsteuerung.kennzahlen import JAHRESWERTE
+    from zielsteuerung.excel import udfs
+    from zielsteuerung.kern.kennzahlen import JAHRESWERTE
 
     t, j, w = traeger_id, float(JAHR), WARTEZEIT
     ziele = [udfs.ZIEL_INTEGRATIONEN, udfs.ZIEL_K2, udfs.ZIEL_ABSTAND, udfs.ZIEL_K3,
@@ -315,8 +315,8 @@ def _zellen(traeger_id: str) -> list[tuple[Callable[..., Any], tuple[Any, ...]]]
 def udf_messen(traeger_id: str) -> dict[str, Any]:
     EINSTELLUNGEN.write_text(f"datenbestand = {json.dumps(str(STORE))}\n", encoding="utf-8")
     os.environ["ZIELSTEUERUNG_EINSTELLUNGEN"] = str(EINSTELLUNGEN)
-    from zielsteuerung import udfs
-    from zielsteuerung import zielfunktionen as zf
+    from zielsteuerung.excel import udfs
+    from zielsteuerung.excel import zielfunktionen as zf
 
     argumente = (float(JAHR), 6.0, traeger_id, WARTEZEIT)
     log("worksheet functions: cold and warm calls …")
@@ -412,10 +412,11 @@ def _basis_schreiben(inhalt: dict[str, list[list[Any]]]) -> None:
 
 
 def arbeitsmappe_messen(traeger_id: str, n: int = 3) -> dict[str, Any]:
-    from zielsteuerung.arbeitsmappe import arbeitsmappe, bericht_schreiben, laden, speichern
-    from zielsteuerung.bericht import erstelle_bericht
-    from zielsteuerung.datenbestand import Datenbestand
-    from zielsteuerung.vereinbarung import beispiel
+    from zielsteuerung.bericht.bericht import erstelle_bericht
+    from zielsteuerung.daten.datenbestand import Datenbestand
+    from zielsteuerung.daten.vereinbarungen import beispiel
+    from zielsteuerung.mappe.aktualisieren import arbeitsmappe, bericht_schreiben
+    from zielsteuerung.mappe.datei import laden, speichern
 
     MAPPE.unlink(missing_ok=True)
     log("controlling workbook: create, refresh once, then time the refreshes …")

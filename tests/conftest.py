@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from zielsteuerung.beispieldaten import erzeuge_beispieldaten
 from zielsteuerung.cli import main
+from zielsteuerung.daten.beispieldaten import erzeuge_beispieldaten
 
 KOPF = ["traeger_id", "berichtsmonat", "merkmal", "geschlecht", "wert", "wartezeit", "datenstand"]
 

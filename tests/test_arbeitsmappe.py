@@ -18,7 +18,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from zielsteuerung.arbeitsmappe import tabelle_lesen, vorlage_erzeugen
+from zielsteuerung.mappe.vorlage import vorlage_erzeugen
+from zielsteuerung.mappe.zellen import tabelle_lesen
 
 WURZEL = Path(__file__).resolve().parents[1]
 KLEVE = "05154"
@@ -78,7 +79,7 @@ def pruefe_tbl_ziele(zeilen: list[dict], erwartet: dict) -> None:
 
 def test_demo_workbook_recalculated_by_libreoffice_matches_json(tmp_path, cli):
     libreoffice_noetig()
-    from zielsteuerung.libreoffice import umwandeln
+    from zielsteuerung.mappe.libreoffice import umwandeln
 
     assert cli("demo", "--ordner", tmp_path).code == 0
     mappe = tmp_path / "controlling-beispiel.xlsx"
@@ -388,7 +389,7 @@ def test_text_from_data_stays_text(tmp_path, cli):
 
 KIND = """
 import sys, pathlib
-from zielsteuerung.arbeitsmappe import arbeitsmappe
+from zielsteuerung.mappe.aktualisieren import arbeitsmappe
 mappe = pathlib.Path(sys.argv[1])
 pathlib.Path(sys.argv[2]).touch()
 i = int(sys.argv[3])  # which month the first refresh writes

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from zielsteuerung.datenbestand import Datenbestand, standardpfad
+from zielsteuerung.daten.datenbestand import Datenbestand, standardpfad
 
 from conftest import schreibe_csv
 

@@ -27,8 +27,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
 import zielsteuerung
-from zielsteuerung import ribbon, udfs, zielfunktionen
-from zielsteuerung.arbeitsmappe import tabelle_lesen
+from zielsteuerung.excel import ribbon, udfs, zielfunktionen
+from zielsteuerung.mappe.zellen import tabelle_lesen
 
 WURZEL = Path(__file__).resolve().parents[1]
 
@@ -193,7 +193,7 @@ def test_vba_wrappers_generated_by_xlwings(xlwings_windows_teile):
     xl_udfs, modul = xlwings_windows_teile
     puffer = io.StringIO()
     addin = types.SimpleNamespace(Name="zielsteuerung.xlam")
-    xl_udfs.generate_vba_wrapper("zielsteuerung.udfs", modul, puffer, addin)
+    xl_udfs.generate_vba_wrapper("zielsteuerung.excel.udfs", modul, puffer, addin)
     vba = puffer.getvalue()
     signaturen = set(re.findall(r"^Function (.+)$", vba, flags=re.MULTILINE))
     standard = "Optional jahr, Optional bis_monat, Optional traeger, Optional wartezeit"
@@ -209,7 +209,7 @@ def test_vba_wrappers_generated_by_xlwings(xlwings_windows_teile):
         "ZIEL_KENNZAHL(code, monat, Optional traeger, Optional geschlecht, Optional wartezeit)",
         f"ZIEL_TABELLE({standard})",
     }
-    assert 'XLPy.CallUDF("zielsteuerung.udfs", "ZIEL_K2"' in vba
+    assert 'XLPy.CallUDF("zielsteuerung.excel.udfs", "ZIEL_K2"' in vba
     assert "ActiveWorkbook, Application.Caller" in vba  # an add-in works on the caller's book
     k2 = modul.ZIEL_K2.__xlfunc__
     assert k2["category"] == "Zielsteuerung"
@@ -508,7 +508,9 @@ def test_built_addin(tmp_path, cli):
         buch = archiv.read("xl/workbook.xml").decode()
         assert 'name="myaddin.conf"' in buch  # the sheet name the add-in's VBA reads
         konf = archiv.read("xl/worksheets/sheet1.xml").decode()
-        assert "<t>zielsteuerung.udfs</t>" in konf and r"<t>C:\Python312\pythonw.exe</t>" in konf
+        assert (
+            "<t>zielsteuerung.excel.udfs</t>" in konf and r"<t>C:\Python312\pythonw.exe</t>" in konf
+        )
         vba = archiv.read("xl/vbaProject.bin")
     from oletools.olevba import VBA_Parser
 
@@ -523,7 +525,7 @@ def test_built_addin(tmp_path, cli):
 
 
 def test_packaged_ribbon_equals_the_source():
-    paket = WURZEL / "src" / "zielsteuerung" / "daten" / "customUI.xml"
+    paket = WURZEL / "src" / "zielsteuerung" / "ressourcen" / "customUI.xml"
     assert paket.read_bytes() == (WURZEL / "addin" / "customUI.xml").read_bytes()
 
 
@@ -535,7 +537,7 @@ def test_install_and_uninstall_dry_run(cli, tmp_path, monkeypatch):
     assert lauf.out.startswith("Probelauf – es wird nichts verändert:")
     assert str(tmp_path / "AppData" / "Roaming" / "Microsoft" / "Excel" / "XLSTART"
                / "zielsteuerung.xlam") in lauf.out  # fmt: skip
-    assert "zielsteuerung.udfs" in lauf.out and str(tmp_path / "d.sqlite") in lauf.out
+    assert "zielsteuerung.excel.udfs" in lauf.out and str(tmp_path / "d.sqlite") in lauf.out
     assert not list(tmp_path.rglob("*.xlam")) and not (tmp_path / "einstellungen.toml").exists()
     lauf = cli("addin", "uninstall", "--dry-run")
     assert lauf.code == 0 and "zielsteuerung.xlam" in lauf.out
@@ -554,7 +556,7 @@ def test_cli_json_is_what_udfs_see(vorgaben, cli):
 def test_manual_fallback_writes_the_vba_module(xlwings_windows_teile, tmp_path):
     """Where Excel forbids access to the VBA project, install leaves this file to import by
     hand (Visual-Basic-Editor > Datei importieren)."""
-    from zielsteuerung import addin
+    from zielsteuerung.excel import addin
 
     bas = addin.vba_modul_schreiben(tmp_path / "zielsteuerung_udfs.bas")
     text = bas.read_bytes().decode("cp1252")

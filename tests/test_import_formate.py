@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from zielsteuerung.cli import main
-from zielsteuerung.datenbestand import Datenbestand
+from zielsteuerung.daten.datenbestand import Datenbestand
 
 KLEVE = "05154"
 

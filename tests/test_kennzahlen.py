@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zielsteuerung import monate
-from zielsteuerung.kennzahlen import Panel, jahreswert, monatskennzahl, monatskennzahlen
+from zielsteuerung.kern import monate
+from zielsteuerung.kern.kennzahlen import Panel, jahreswert, monatskennzahl, monatskennzahlen
 
 JAHR = 2023
 M = monate.monat(JAHR, 12)  # the month the monthly indicators are evaluated for

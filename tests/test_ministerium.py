@@ -20,10 +20,14 @@ from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from test_arbeitsmappe import libreoffice_noetig
 
-from zielsteuerung.arbeitsmappe import VORLAGENVERSION, arbeitsmappe, neue_mappe, tabelle_lesen
-from zielsteuerung.beispieldaten import DEMO_TRAEGER
 from zielsteuerung.cli import main
-from zielsteuerung.ministerium import (
+from zielsteuerung.daten.beispieldaten import DEMO_TRAEGER
+from zielsteuerung.daten.vereinbarungen import beispiel
+from zielsteuerung.mappe.aktualisieren import arbeitsmappe
+from zielsteuerung.mappe.vertrag import VORLAGENVERSION
+from zielsteuerung.mappe.vorlage import neue_mappe
+from zielsteuerung.mappe.zellen import tabelle_lesen
+from zielsteuerung.ministerium.ministerium import (
     HINWEISFORMEL,
     TITELFORMEL,
     Abgelehnt,
@@ -33,7 +37,6 @@ from zielsteuerung.ministerium import (
     pruefsumme_berechnen,
     pruefsumme_gespeichert,
 )
-from zielsteuerung.vereinbarung import beispiel
 
 KLEVE = "05154"
 BEARBEITET = "05358"  # Kreis Düren: a value is changed after the export
@@ -165,7 +168,7 @@ def gleich(a: object, b: object) -> bool:
 
 def test_export_recalculated_by_libreoffice_shows_identical_values(kopien, tmp_path):
     libreoffice_noetig()
-    from zielsteuerung.libreoffice import umwandeln
+    from zielsteuerung.mappe.libreoffice import umwandeln
 
     k = kopien[KLEVE]
     export = load_workbook(k.kopie, data_only=True)
@@ -758,7 +761,7 @@ def test_foreign_text_stays_text_in_the_overview(kopien, tmp_path):
             reihe[3].data_type = "s"
     wb.save(kopie)
     neu_versiegeln(kopie)
-    from zielsteuerung.ministerium import konsolidieren
+    from zielsteuerung.ministerium.ministerium import konsolidieren
 
     konsolidieren([kopie], tmp_path / "u.xlsx")
     with zipfile.ZipFile(tmp_path / "u.xlsx") as archiv:

@@ -369,8 +369,8 @@ def test_formula_text_is_neutralised_in_csv_and_workbook(tmp_path, cli):
 
     from openpyxl import load_workbook
 
-    from zielsteuerung.arbeitsmappe import tabelle_lesen
-    from zielsteuerung.vereinbarung import beispiel_text
+    from zielsteuerung.daten.vereinbarungen import beispiel_text
+    from zielsteuerung.mappe.zellen import tabelle_lesen
 
     boese = '=HYPERLINK("http://example.invalid","Klick")'
     vereinbarung = tmp_path / "zv.toml"

@@ -9,12 +9,13 @@ from __future__ import annotations
 import pytest
 from test_worked_example import beispiel_zeilen
 
-from zielsteuerung.auswertung import auswerten
-from zielsteuerung.datenbestand import Datenbestand
+from zielsteuerung.bericht.auswerten import auswerten
+from zielsteuerung.daten.datenbestand import Datenbestand
 from zielsteuerung.fehler import EingabeFehler
-from zielsteuerung.mittel import Posten, auswerten_mittel, mittel_lesen
-from zielsteuerung.steuerung import MONATE, planung_lesen
-from zielsteuerung.vereinbarung import laden_aus_text
+from zielsteuerung.kern.mittel import Posten, auswerten_mittel, mittel_lesen
+from zielsteuerung.kern.monate import MONATE
+from zielsteuerung.kern.vereinbarung import laden_aus_text
+from zielsteuerung.kern.zielpfad import planung_lesen
 
 from conftest import schreibe_csv
 
@@ -271,8 +272,8 @@ def test_no_spending_yet_is_said_not_computed():
 def test_monthly_changes_on_sheet_verlauf_are_the_evaluations_of_each_month(demo_store):
     """Verlauf is derived from the path's year-to-date values; it must equal evaluating each
     month on its own, to the last bit."""
-    from zielsteuerung.bericht import erstelle_bericht
-    from zielsteuerung.vereinbarung import beispiel
+    from zielsteuerung.bericht.bericht import erstelle_bericht
+    from zielsteuerung.daten.vereinbarungen import beispiel
 
     with Datenbestand(demo_store) as db:
         verlauf = erstelle_bericht(db, beispiel(), bis_monat=7).verlauf

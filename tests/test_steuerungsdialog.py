@@ -12,11 +12,11 @@ import subprocess
 import pytest
 from openpyxl import load_workbook
 
-from zielsteuerung.arbeitsmappe import tabelle_lesen
-from zielsteuerung.beispieldaten import BEISPIEL_PLANUNG
 from zielsteuerung.cli import main
-from zielsteuerung.steuerung import MONATE
-from zielsteuerung.vereinbarung import beispiel
+from zielsteuerung.daten.beispieldaten import BEISPIEL_PLANUNG
+from zielsteuerung.daten.vereinbarungen import beispiel
+from zielsteuerung.kern.monate import MONATE
+from zielsteuerung.mappe.zellen import tabelle_lesen
 
 NEUE_BLAETTER = ["Steuerungsdialog", "Planung", "Mittel", "Mittelausschöpfung", "Zielpfad"]
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from zielsteuerung.daten.vereinbarungen import beispiel, beispiel_text
 from zielsteuerung.fehler import VereinbarungFehler
-from zielsteuerung.vereinbarung import beispiel, beispiel_text, laden_aus_text
+from zielsteuerung.kern.vereinbarung import laden_aus_text
 
 
 def test_builtin_kleve_2023():

@@ -13,12 +13,13 @@ from openpyxl.styles import Font
 from openpyxl.utils import range_boundaries
 from test_arbeitsmappe import libreoffice_noetig
 
-from zielsteuerung.arbeitsmappe import arbeitsmappe, tabelle_lesen
-from zielsteuerung.auswertung import auswerten
-from zielsteuerung.datenbestand import Datenbestand
-from zielsteuerung.traeger import nrw_zkt
-from zielsteuerung.vereinbarung import beispiel
-from zielsteuerung.vergleich import vergleich_berechnen
+from zielsteuerung.bericht.auswerten import auswerten
+from zielsteuerung.bericht.vergleich import vergleich_berechnen
+from zielsteuerung.daten.datenbestand import Datenbestand
+from zielsteuerung.daten.traeger import nrw_zkt
+from zielsteuerung.daten.vereinbarungen import beispiel
+from zielsteuerung.mappe.aktualisieren import arbeitsmappe
+from zielsteuerung.mappe.zellen import tabelle_lesen
 
 KLEVE = "05154"
 
@@ -88,9 +89,9 @@ def test_no_comparison_with_fewer_than_two_traeger(demo_store, tmp_path, demo_da
 
 
 def diagramme(ws) -> dict[str, object]:
-    from zielsteuerung.arbeitsmappe import _diagrammtitel
+    from zielsteuerung.mappe.diagramme import diagrammtitel
 
-    return {_diagrammtitel(c): c for c in ws._charts}
+    return {diagrammtitel(c): c for c in ws._charts}
 
 
 def test_sheet_vergleich_is_written_and_survives_refreshes(demo_store, tmp_path):

@@ -8,6 +8,6 @@ def main() -> None:
 
     xlwings' stock ribbon callback runs ``import zielsteuerung; zielsteuerung.main()``.
     """
-    from .ribbon import ausfuehren
+    from .excel.ribbon import ausfuehren
 
     ausfuehren()

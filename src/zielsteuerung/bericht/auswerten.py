@@ -1,0 +1,103 @@
+"""Evaluating an agreement from the store: the newest vintage of the chosen Wartezeit, the
+months found in the data, the path and projection, and where every figure came from."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..daten.datenbestand import Datenbestand
+from ..daten.traeger import name_von
+from ..fehler import EingabeFehler
+from ..kern.auswertung import Auswertung, auswerten_panel, ergebnisse
+from ..kern.kennzahlen import Panel
+from ..kern.vereinbarung import Zielvereinbarung
+from ..kern.zielpfad import zielpfade
+
+
+def auswerten(
+    db: Datenbestand,
+    vereinbarung: Zielvereinbarung,
+    traeger_id: str | None = None,
+    jahr: int | None = None,
+    bis_monat: int | None = None,
+    wartezeit: str | None = None,
+    plaene: dict[str, list[float]] | None = None,
+) -> Auswertung:
+    """Evaluate one Träger; defaults come from the agreement, the month from the data.
+    ``plaene`` are the Jobcenter's own paths by target (sheet "Planung")."""
+    return auswerten_mit_grundlage(
+        db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit, plaene
+    )[0]
+
+
+def auswerten_mit_grundlage(
+    db: Datenbestand,
+    vereinbarung: Zielvereinbarung,
+    traeger_id: str | None = None,
+    jahr: int | None = None,
+    bis_monat: int | None = None,
+    wartezeit: str | None = None,
+    plaene: dict[str, list[float]] | None = None,
+) -> tuple[Auswertung, Panel, pd.DataFrame]:
+    """The evaluation, the panel it was computed on and the stored rows behind it."""
+    traeger_id = traeger_id or vereinbarung.traeger_id
+    jahr = jahr or vereinbarung.jahr
+    wartezeit = wartezeit or vereinbarung.wartezeit
+    werte = db.neueste_werte(wartezeit, [traeger_id])
+    panel = Panel(werte, wartezeit, [traeger_id])
+    if bis_monat is None:
+        bis_monat = panel.letzter_monat(traeger_id, vereinbarung.merkmale(), jahr)
+        if bis_monat is None:
+            raise EingabeFehler(
+                f"Für Träger {traeger_id} liegen im Jahr {jahr} keine Daten mit Wartezeit "
+                f"{wartezeit} vor (benötigt: {', '.join(vereinbarung.merkmale())}). "
+                "Bitte Daten importieren oder --bis-monat angeben."
+            )
+    if not 1 <= bis_monat <= 12:
+        raise EingabeFehler("--bis-monat muss zwischen 1 und 12 liegen.")
+    tabelle = auswerten_panel(panel, vereinbarung, jahr, bis_monat)
+    genutzt = werte[
+        werte["monat"].between((jahr - 2) * 100 + 12, (jahr - 1) * 100 + bis_monat)
+        | werte["monat"].between((jahr - 1) * 100 + 12, jahr * 100 + bis_monat)
+    ]
+    importe = {i.import_id: i for i in db.importe()}
+    quellen = [importe[int(i)] for i in sorted(genutzt["import_id"].unique())]
+    pfade = zielpfade(panel, vereinbarung, traeger_id, jahr, bis_monat, plaene)
+    ziele = ergebnisse(tabelle, "ziel")
+    for eintrag, pfad in zip(ziele, pfade, strict=True):
+        eintrag.update(pfad.als_json())
+    ergebnis = Auswertung(
+        traeger_id=traeger_id,
+        traeger_name=db.traeger_namen().get(traeger_id) or name_von(traeger_id) or "",
+        jahr=jahr,
+        bis_monat=bis_monat,
+        wartezeit=wartezeit,
+        ziele=ziele,
+        monitoring=ergebnisse(tabelle, "monitoring"),
+        datenstand=str(genutzt["datenstand"].max())[:10] if len(genutzt) else None,
+        beispieldaten=any(q.beispieldaten for q in quellen),
+        quellen=[{"datei": q.dateiname, "sha256": q.sha256} for q in quellen],
+        pfade=pfade,
+    )
+    _gleiche_wartezeit_hinweis(db, ergebnis)
+    return ergebnis, panel, genutzt
+
+
+def _gleiche_wartezeit_hinweis(db: Datenbestand, ergebnis: Auswertung) -> None:
+    """Say so where the prior year lacks the chosen Wartezeit but has the other one."""
+    offen = [z for z in ergebnis.ziele + ergebnis.monitoring if z["vorjahr"] is None]
+    if not offen:
+        return
+    vorjahr = ergebnis.jahr - 1
+    vorhanden = db.con.execute(
+        "SELECT DISTINCT wartezeit FROM grunddaten WHERE traeger_id = ? AND monat BETWEEN ? AND ?",
+        (ergebnis.traeger_id, vorjahr * 100 + 1, vorjahr * 100 + ergebnis.bis_monat),
+    ).fetchall()
+    andere = sorted({w for (w,) in vorhanden} - {ergebnis.wartezeit})
+    if andere and ergebnis.wartezeit not in {w for (w,) in vorhanden}:
+        zusatz = (
+            f"Für {vorjahr} liegen nur Daten mit Wartezeit {', '.join(andere)} vor; verglichen "
+            f"wird nur Gleiches mit Gleichem (Wartezeit {ergebnis.wartezeit})."
+        )
+        for z in offen:
+            z["grund"] = f"{z['grund']}. {zusatz}" if z["grund"] else zusatz

@@ -1,0 +1,172 @@
+"""Everything the controlling workbook shows, computed from the store in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..daten.datenbestand import Datenbestand
+from ..daten.traeger import nrw_zkt
+from ..kern import monate
+from ..kern.auswertung import Auswertung
+from ..kern.bewertung import veraenderung_berechnen
+from ..kern.kennzahlen import KENNZAHLEN, Panel, jahreswert, monatskennzahl
+from ..kern.mittel import Mittelausschoepfung, auswerten_mittel, mittel_lesen
+from ..kern.monate import MONATE
+from ..kern.vereinbarung import Zielvereinbarung
+from ..kern.zielpfad import planung_lesen
+from .auswerten import auswerten_mit_grundlage
+from .vergleich import Vergleich, vergleich_berechnen
+
+#: Monthly § 48a values shown on the sheet "Kennzahlen": (column, code, geschlecht)
+KENNZAHL_SPALTEN = [(code, code, "gesamt") for code in KENNZAHLEN] + [
+    ("K2_Frauen", "K2", "frauen"),
+    ("K2_Maenner", "K2", "maenner"),
+]
+
+
+@dataclass
+class Bericht:
+    auswertung: Auswertung
+    vereinbarung: Zielvereinbarung
+    gender: list[dict[str, Any]]
+    verlauf: list[dict[str, Any]]
+    kennzahlen: list[dict[str, Any]]
+    daten: list[dict[str, Any]]
+    quellen: list[dict[str, Any]]
+    vergleich: Vergleich | None = None
+    zielpfad: list[dict[str, Any]] = field(default_factory=list)
+    mittel: Mittelausschoepfung | None = None
+    planung: list[dict[str, Any]] = field(default_factory=list)  # the sheet's rows, as read
+
+
+def _zahl(wert: Any) -> float | None:
+    return None if pd.isna(wert) else float(wert)
+
+
+def _gender(panel: Panel, v: Zielvereinbarung, a: Auswertung) -> list[dict[str, Any]]:
+    """Gender-Datenblatt: the year-to-date quota of women and men through each month."""
+    abstand = next((z for z in v.ziele if z.art == "geschlechterabstand"), None)
+    kennzahl = abstand.kennzahl if abstand else "K2"
+    zeilen = []
+    for m in range(1, a.bis_monat + 1):
+        werte = {}
+        for jahr, zusatz in ((a.jahr - 1, "_Vorjahr"), (a.jahr, "")):
+            for g, name in (("frauen", "Frauen"), ("maenner", "Maenner")):
+                werte[f"{kennzahl}_{name}{zusatz}"] = _zahl(
+                    jahreswert(panel, kennzahl, g, jahr, m).wert[a.traeger_id]
+                )
+            f, mn = werte[f"{kennzahl}_Frauen{zusatz}"], werte[f"{kennzahl}_Maenner{zusatz}"]
+            werte[f"Abstand{zusatz}"] = None if f is None or mn is None else abs(mn - f)
+        vj, akt = werte["Abstand_Vorjahr"], werte["Abstand"]
+        zeilen.append(
+            {
+                "Monat": monate.als_text(monate.monat(a.jahr, m)),
+                **werte,
+                "Veraenderung_pp": None if vj is None or akt is None else akt - vj,
+            }
+        )
+    return zeilen
+
+
+def _verlauf(v: Zielvereinbarung, a: Auswertung) -> list[dict[str, Any]]:
+    """Month by month: the year-to-date change of every target beside its threshold, from the
+    same year-to-date values as the path (computed as the evaluation computes a change)."""
+    zeilen = []
+    for m in range(a.bis_monat):
+        zeile: dict[str, Any] = {"Monat": monate.als_text(monate.monat(a.jahr, m + 1))}
+        for ziel, pfad in zip(v.ziele, a.pfade, strict=True):
+            aenderung = veraenderung_berechnen(pfad.ist[m], pfad.vorjahr[m], ziel.art)
+            zeile[ziel.id] = _zahl(float(aenderung))
+            zeile[f"{ziel.id}_Schwelle"] = ziel.schwelle
+        zeilen.append(zeile)
+    return zeilen
+
+
+def _zielpfad(a: Auswertung) -> list[dict[str, Any]]:
+    """Month by month: every target's actual year-to-date value, its path and the prior year."""
+    zeilen = []
+    for m, name in enumerate(MONATE):
+        zeile: dict[str, Any] = {"Monat": f"{name} {a.jahr}"}
+        for p in a.pfade:
+            zeile[p.ziel_id] = p.ist[m]
+            zeile[f"{p.ziel_id}_Pfad"] = p.pfad[m]
+            zeile[f"{p.ziel_id}_Vorjahr"] = p.vorjahr[m]
+        zeilen.append(zeile)
+    return zeilen
+
+
+def _kennzahlen(panel: Panel, a: Auswertung) -> list[dict[str, Any]]:
+    """The official monthly § 48a values of the last 24 months."""
+    bis = monate.monat(a.jahr, a.bis_monat)
+    index = pd.RangeIndex(bis - 23, bis + 1)
+    spalten = {}
+    for name, code, geschlecht in KENNZAHL_SPALTEN:
+        werte, _ = monatskennzahl(panel, code, geschlecht)
+        spalten[name] = (
+            werte[a.traeger_id].reindex(index)
+            if a.traeger_id in werte
+            else pd.Series(float("nan"), index=index)
+        )
+    return [
+        {"Monat": monate.als_text(m), **{n: _zahl(s[m]) for n, s in spalten.items()}} for m in index
+    ]
+
+
+def erstelle_bericht(
+    db: Datenbestand,
+    vereinbarung: Zielvereinbarung,
+    traeger_id: str | None = None,
+    jahr: int | None = None,
+    bis_monat: int | None = None,
+    wartezeit: str | None = None,
+    vergleichsgruppe: list[str] | None = None,
+    planung: list[dict[str, Any]] | None = None,
+    mittel: list[dict[str, Any]] | None = None,
+) -> Bericht:
+    """The evaluation and everything around it; the peer group defaults to the NRW zkT.
+    ``planung`` and ``mittel`` are the rows of the sheets "Planung" and "Mittel", if any;
+    both are checked before anything is computed."""
+    plaene = planung_lesen(planung or [], vereinbarung)
+    posten = None if mittel is None else mittel_lesen(mittel)
+    a, panel, genutzt = auswerten_mit_grundlage(
+        db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit, plaene
+    )
+    importe = {i.import_id: i for i in db.importe()}
+    daten = [
+        {
+            "Merkmal": z.merkmal,
+            "Geschlecht": z.geschlecht,
+            "Monat": monate.als_text(monate.aus_yyyymm(int(z.monat))),
+            "Wert": _zahl(z.wert),
+            "Fehlkennzeichen": z.fehlkennzeichen or None,
+            "Wartezeit": a.wartezeit,
+            "Datenstand": str(z.datenstand),
+            "Quelle": importe[int(z.import_id)].dateiname,
+        }
+        for z in genutzt.sort_values(["merkmal", "geschlecht", "monat"]).itertuples()
+    ]
+    quellen = [
+        {
+            "Datei": importe[int(i)].dateiname,
+            "SHA256": importe[int(i)].sha256,
+            "Importiert_am": importe[int(i)].importiert_am,
+            "Beispieldaten": "ja" if importe[int(i)].beispieldaten else "nein",
+        }
+        for i in sorted(genutzt["import_id"].unique())
+    ]
+    return Bericht(
+        auswertung=a,
+        vereinbarung=vereinbarung,
+        gender=_gender(panel, vereinbarung, a),
+        verlauf=_verlauf(vereinbarung, a),
+        kennzahlen=_kennzahlen(panel, a),
+        daten=daten,
+        quellen=quellen,
+        vergleich=vergleich_berechnen(db, vereinbarung, a, vergleichsgruppe or nrw_zkt()),
+        zielpfad=_zielpfad(a),
+        mittel=None if posten is None else auswerten_mittel(posten, a.jahr),
+        planung=list(planung or []),
+    )

@@ -1,0 +1,189 @@
+"""Text output for people: German number formats, tables, CSV (formula-safe)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..kern.auswertung import HINWEIS_BEISPIELDATEN, Auswertung
+from ..kern.kennzahlen import JAHRESWERTE
+from ..kern.monate import monatsname
+from ..kern.zahlen import zahl
+
+_FORMEL_ANFANG = ("=", "+", "-", "@", "\t", "\r")
+
+
+def wert_mit_einheit(wert: float | None, einheit: str, vorzeichen: bool = False) -> str:
+    if einheit == "%":
+        return f"{zahl(wert, 1, vorzeichen)} %" if wert is not None else "–"
+    if einheit == "pp":
+        return f"{zahl(wert, 1, vorzeichen)} pp" if wert is not None else "–"
+    return zahl(wert, 0, vorzeichen)
+
+
+def stellen(kennzahl: str) -> int:
+    """Decimals shown for a year-to-date value: quotas and shares one, counts and euros none."""
+    return 1 if JAHRESWERTE[kennzahl][0] in ("jfw", "anteil") else 0
+
+
+def _kurz(text: str, laenge: int = 60) -> str:
+    return text if len(text) <= laenge else text[: laenge - 1] + "…"
+
+
+def tabelle(kopf: Sequence[str], zeilen: Iterable[Sequence[str]], rechts: set[int]) -> str:
+    zeilen = [list(z) for z in zeilen]
+    breiten = [max(len(str(x)) for x in spalte) for spalte in zip(kopf, *zeilen, strict=False)]
+
+    def zeile(werte: Sequence[str]) -> str:
+        return "  ".join(
+            str(w).rjust(b) if i in rechts else str(w).ljust(b)
+            for i, (w, b) in enumerate(zip(werte, breiten, strict=False))
+        ).rstrip()
+
+    return "\n".join([zeile(kopf), "  ".join("-" * b for b in breiten), *map(zeile, zeilen)])
+
+
+def auswertung_als_text(a: Auswertung) -> str:
+    teile = []
+    if a.beispieldaten:
+        teile.append(f"*** {HINWEIS_BEISPIELDATEN} ***")
+    json = a.als_json()
+    teile.append(
+        f"Zielvereinbarung {a.jahr} – {a.traeger_name or 'Träger'} ({a.traeger_id}), "
+        f"{json['zeitraum']}, Wartezeit {a.wartezeit}"
+        + (f", Datenstand {a.datenstand}" if a.datenstand else "")
+    )
+    teile.append("")
+    zeilen = []
+    fussnoten = []
+    for z in a.ziele:
+        status = z["status"] + (" (knapp)" if z["knapp"] else "")
+        noch = z.get("noch_benoetigt")
+        zeilen.append(
+            [
+                _kurz(z["bezeichnung"]),
+                zahl(z["vorjahr"], stellen(z["kennzahl"])),
+                zahl(z["aktuell"], stellen(z["kennzahl"])),
+                wert_mit_einheit(z["veraenderung"], z["einheit"], True),
+                f"{z['vergleich']} {wert_mit_einheit(z['schwelle'], z['einheit'], True)}",
+                zahl(z["zielwert"], stellen(z["kennzahl"])),
+                "" if noch is None else zahl(noch),
+                status,
+            ]
+        )
+        if z["grund"]:
+            fussnoten.append(f"{z['id']}: {z['grund']}")
+    teile.append(
+        tabelle(
+            [
+                "Ziel",
+                "Vorjahr",
+                "Aktuell",
+                "Veränderung",
+                "Schwelle",
+                "Zielwert",
+                "noch nötig",
+                "Status",
+            ],
+            zeilen,
+            {1, 2, 3, 4, 5, 6},
+        )
+    )
+    teile += ["", f"Zielpfad (bis {monatsname(a.bis_monat)}) und Prognose für Dezember:"]
+    teile.append(
+        tabelle(
+            [
+                "Ziel",
+                "Zielpfad",
+                "Stand zum Zielpfad",
+                "Jahreszielwert",
+                "Prognose Dez.",
+                "laut Prognose",
+            ],
+            [
+                [
+                    _kurz(z["bezeichnung"]),
+                    zahl(z["pfad_aktuell"], stellen(z["kennzahl"])),
+                    z["status_pfad"],
+                    zahl(z["zielwert_jahr"], stellen(z["kennzahl"])),
+                    zahl(z["prognose"], stellen(z["kennzahl"])),
+                    z["prognose_status"],
+                ]
+                for z in a.ziele
+            ],
+            {1, 3, 4},
+        )
+    )
+    fussnoten += [f"{z['id']}: {z['pfad_grund']}" for z in a.ziele if z["pfad_grund"]]
+    if a.monitoring:
+        teile += ["", "Monitoring (ohne Zielwert):"]
+        teile.append(
+            tabelle(
+                ["Größe", "Vorjahr", "Aktuell", "Veränderung"],
+                [
+                    [
+                        _kurz(m["bezeichnung"]),
+                        zahl(m["vorjahr"], stellen(m["kennzahl"])),
+                        zahl(m["aktuell"], stellen(m["kennzahl"])),
+                        wert_mit_einheit(m["veraenderung"], m["einheit"], True),
+                    ]
+                    for m in a.monitoring
+                ],
+                {1, 2, 3},
+            )
+        )
+        fussnoten += [f"{m['id']}: {m['grund']}" for m in a.monitoring if m["grund"]]
+    if fussnoten:
+        teile += ["", "Nicht berechenbar:", *(f"- {f}" for f in fussnoten)]
+    if a.beispieldaten:
+        teile += ["", f"*** {HINWEIS_BEISPIELDATEN} ***"]
+    return "\n".join(teile)
+
+
+def text_sicher(wert: Any) -> Any:
+    """Text that a spreadsheet would read as a formula gets a leading apostrophe."""
+    if isinstance(wert, str) and wert.startswith(_FORMEL_ANFANG):
+        return "'" + wert
+    return wert
+
+
+def csv_text(kopf: Sequence[str], zeilen: Iterable[Sequence[Any]]) -> str:
+    """CSV for German Excel: ';' separated, decimal comma, formula-safe text."""
+    puffer = io.StringIO()
+    schreiber = csv.writer(puffer, delimiter=";", lineterminator="\n")
+    schreiber.writerow(kopf)
+    for zeile in zeilen:
+        schreiber.writerow(
+            [
+                ""
+                if w is None or (isinstance(w, float) and math.isnan(w))
+                else ("ja" if w else "nein")
+                if isinstance(w, bool)
+                else repr(float(w)).replace(".", ",")
+                if isinstance(w, float)
+                else text_sicher(w)
+                for w in zeile
+            ]
+        )
+    return puffer.getvalue()
+
+
+def auswertung_als_csv(a: Auswertung) -> str:
+    kopf = [
+        "traeger_id", "jahr", "bis_monat", "wartezeit", "bereich", "id", "bezeichnung", "vorjahr",
+        "aktuell", "veraenderung", "einheit", "schwelle", "zielwert", "distanz", "noch_benoetigt",
+        "status", "knapp", "grund", "zielwert_jahr", "pfad_aktuell", "status_pfad", "prognose",
+        "prognose_veraenderung", "prognose_status", "hinweis",
+    ]  # fmt: skip
+    zeilen = []
+    for bereich, eintraege in (("ziel", a.ziele), ("monitoring", a.monitoring)):
+        for e in eintraege:
+            zeilen.append(
+                [a.traeger_id, a.jahr, a.bis_monat, a.wartezeit, bereich]
+                + [e.get(k) for k in kopf[5:-1]]
+                + [HINWEIS_BEISPIELDATEN if a.beispieldaten else ""]
+            )
+    return csv_text(kopf, zeilen)

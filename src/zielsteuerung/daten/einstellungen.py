@@ -1,0 +1,68 @@
+"""Defaults outside a controlling workbook: a small TOML file per user.
+
+Used by the worksheet functions when they are called outside a controlling workbook, and
+written by ``zielsteuerung addin install``. Keys: datenbestand, vereinbarung, traeger_id,
+jahr, wartezeit (all optional).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from ..fehler import EingabeFehler
+from ..textdatei import text_lesen, toml_fehler
+
+SCHLUESSEL = ("datenbestand", "vereinbarung", "traeger_id", "jahr", "wartezeit")
+
+
+def pfad() -> Path:
+    if env := os.environ.get("ZIELSTEUERUNG_EINSTELLUNGEN"):
+        return Path(env)
+    if os.name == "nt" and (basis := os.environ.get("APPDATA")):
+        return Path(basis) / "zielsteuerung" / "einstellungen.toml"
+    basis = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(basis) / "zielsteuerung" / "einstellungen.toml"
+
+
+def lesen() -> dict[str, Any]:
+    datei = pfad()
+    if not datei.exists():
+        return {}
+    try:
+        daten = tomllib.loads(text_lesen(datei.read_bytes()))
+    except tomllib.TOMLDecodeError as exc:
+        raise EingabeFehler(
+            f"Einstellungen {datei}: kein gültiges TOML ({toml_fehler(exc)})."
+        ) from None
+    return {k: v for k, v in daten.items() if k in SCHLUESSEL}
+
+
+def schreiben(werte: dict[str, Any], datei: Path | None = None) -> Path:
+    datei = datei or pfad()
+    datei.parent.mkdir(parents=True, exist_ok=True)
+    zeilen = ["# Voreinstellungen von zielsteuerung (außerhalb einer Controlling-Arbeitsmappe)"]
+    for k in SCHLUESSEL:
+        if werte.get(k) not in (None, ""):
+            wert = werte[k]
+            zeilen.append(
+                f"{k} = {wert}" if isinstance(wert, int) else f'{k} = "{_toml(str(wert))}"'
+            )
+    datei.write_text("\n".join(zeilen) + "\n", encoding="utf-8")
+    return datei
+
+
+def _toml(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def datenbestand(eingestellt: object = None) -> Path:
+    """The store: the workbook's setting, else the user's defaults, else the standard place."""
+    from .datenbestand import standardpfad
+
+    if eingestellt not in (None, ""):
+        return Path(str(eingestellt))
+    vorgabe = lesen().get("datenbestand")
+    return Path(str(vorgabe)) if vorgabe else standardpfad()

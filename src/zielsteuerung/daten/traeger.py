@@ -1,0 +1,70 @@
+"""The directory of Träger: one id (5-digit Regionalschlüssel) for every name of a Jobcenter."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+from ..kern.merkmale import normalisiere
+
+_RS = re.compile(r"^\d{5}$")
+
+
+@dataclass(frozen=True)
+class Traeger:
+    traeger_id: str
+    ba_jobcenter_nr: str
+    name: str
+    land: str
+    art: str
+    vergleichstyp: str
+
+
+@functools.cache
+def _verzeichnis() -> tuple[Traeger, ...]:
+    text = resources.files("zielsteuerung").joinpath("ressourcen/traeger.csv").read_text("utf-8")
+    return tuple(Traeger(**zeile) for zeile in csv.DictReader(io.StringIO(text), delimiter=";"))
+
+
+def verzeichnis() -> list[Traeger]:
+    """The built-in directory (the zugelassene kommunale Träger in NRW)."""
+    return list(_verzeichnis())
+
+
+def nrw_zkt() -> list[str]:
+    return [t.traeger_id for t in verzeichnis() if t.land == "NW" and t.art == "zkT"]
+
+
+def name_von(traeger_id: str) -> str | None:
+    return next((t.name for t in verzeichnis() if t.traeger_id == traeger_id), None)
+
+
+class TraegerAufloesung:
+    """Resolves the text a file uses for a Träger to its id; extra aliases come from a mapping."""
+
+    def __init__(self, aliase: dict[str, str] | None = None) -> None:
+        self._aliase: dict[str, str] = {}
+        for t in verzeichnis():
+            self._aliase[normalisiere(t.name)] = t.traeger_id
+            if t.ba_jobcenter_nr:
+                self._aliase[normalisiere(t.ba_jobcenter_nr)] = t.traeger_id
+        for quelle, ziel in (aliase or {}).items():
+            self._aliase[normalisiere(quelle)] = ziel
+
+    def aufloesen(self, text: str) -> tuple[str | None, bool]:
+        """(id, repaired): repaired is True where a lost leading zero was put back."""
+        roh = text.strip()
+        if roh.endswith(".0") and roh[:-2].isdigit():  # a number cell of a spreadsheet
+            roh = roh[:-2]
+        bekannt = self._aliase.get(normalisiere(roh))
+        if bekannt:
+            return bekannt, False
+        if _RS.match(roh):
+            return roh, False
+        if re.fullmatch(r"[1-9]\d{3}", roh):
+            return "0" + roh, True
+        return None, False

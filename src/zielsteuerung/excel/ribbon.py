@@ -1,0 +1,266 @@
+"""The ribbon button "Auswertung aktualisieren" (``zielsteuerung.main()``), through xlwings.
+
+The workbook is open in Excel, so it is refreshed through Excel (xlwings' Book, Sheet, Range
+and Table objects), not by rewriting the file. What is written comes from the same
+``arbeitsmappe.inhalte`` as the command line refresh; formatting, conditional formats and
+charts of the workbook stay as they are and follow the tables as Excel resizes them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ..bericht.bericht import Bericht, erstelle_bericht
+from ..bericht.vergleich import hinweis, rangliste
+from ..daten import einstellungen
+from ..daten.datenbestand import Datenbestand
+from ..daten.importer import importiere
+from ..fehler import EingabeFehler, ZielsteuerungFehler
+from ..kern.auswertung import HINWEIS_BEISPIELDATEN
+from ..mappe.dialog import BLATT as DIALOG
+from ..mappe.dialog import DATEN_SPALTE, bloecke
+from ..mappe.inhalte import Inhalt, dialog_formate, inhalte
+from ..mappe.zellen import FORMELZEICHEN
+from .zielfunktionen import (
+    jahr_aus,
+    monat_aus,
+    traeger_aus,
+    vereinbarung_aus_bereich,
+    wartezeit_aus,
+)
+
+_TITEL = "Zielsteuerung"
+
+
+def aufrufende_mappe() -> Any:  # pragma: no cover - needs Excel on Windows
+    import xlwings as xw
+
+    return xw.Book.caller()
+
+
+def _name(book: Any, name: str) -> Any:
+    try:
+        return book.names[name].refers_to_range
+    except Exception:
+        raise EingabeFehler(
+            f"Diese Arbeitsmappe ist keine Controlling-Arbeitsmappe von zielsteuerung (der Name "
+            f"„{name}“ fehlt). Eine neue Mappe entsteht mit: zielsteuerung arbeitsmappe -o DATEI"
+        ) from None
+
+
+def _tabelle(book: Any, name: str) -> tuple[Any, Any]:
+    for sheet in book.sheets:
+        for table in sheet.tables:
+            if table.name == name:
+                return sheet, table
+    raise EingabeFehler(f"Die Tabelle „{name}“ fehlt in der Arbeitsmappe.")
+
+
+def _hat_tabelle(book: Any, name: str) -> bool:
+    try:
+        _tabelle(book, name)
+    except EingabeFehler:
+        return False
+    return True
+
+
+def _als_zeilen(wert: Any) -> list[list[Any]]:
+    """xlwings gives a scalar for one cell and a flat list for one row or column."""
+    if not isinstance(wert, list):
+        return [[wert]]
+    return wert if wert and isinstance(wert[0], list) else [wert]
+
+
+def _text(wert: Any) -> Any:
+    """Excel would read text starting with = + - @ as a formula; an apostrophe keeps it text."""
+    return "'" + wert if isinstance(wert, str) and wert.startswith(FORMELZEICHEN) else wert
+
+
+def tabelle_schreiben(book: Any, inhalt: Inhalt) -> None:
+    """Resize one of our tables through Excel and write its columns, like the file refresh."""
+    sheet, table = _tabelle(book, inhalt.tabelle)
+    r0, c0 = table.range.row, table.range.column
+    zeilen_alt, spalten_anzahl = table.range.shape
+    kopf = _als_zeilen(sheet.range((r0, c0), (r0, c0 + spalten_anzahl - 1)).value)[0]
+    if inhalt.spalten is not None and kopf != inhalt.spalten:
+        if len(inhalt.spalten) < spalten_anzahl:
+            sheet.range((r0, c0), (r0 + zeilen_alt - 1, c0 + spalten_anzahl - 1)).clear_contents()
+        sheet.range((r0, c0), (r0, c0 + len(inhalt.spalten) - 1)).value = inhalt.spalten
+        kopf, spalten_anzahl = list(inhalt.spalten), len(inhalt.spalten)
+    n = max(1, len(inhalt.zeilen))
+    if n + 1 > zeilen_alt:  # growing must not overwrite anything below the table
+        unten = _als_zeilen(
+            sheet.range((r0 + zeilen_alt, c0), (r0 + n, c0 + spalten_anzahl - 1)).value
+        )
+        if any(w not in (None, "") for zeile in unten for w in zeile):
+            raise EingabeFehler(
+                f"Unter der Tabelle „{inhalt.tabelle}“ auf dem Blatt „{sheet.name}“ stehen eigene "
+                "Inhalte; die Tabelle braucht mehr Zeilen. Bitte diese Inhalte verschieben."
+            )
+    table.resize(sheet.range((r0, c0), (r0 + n, c0 + spalten_anzahl - 1)))
+    for j, spalte in enumerate(kopf):
+        if inhalt.zeilen and spalte not in inhalt.zeilen[0]:
+            continue  # a column the user added: not ours
+        c = c0 + j
+        if zeilen_alt - 1 > n:
+            sheet.range((r0 + n + 1, c), (r0 + zeilen_alt - 1, c)).clear_contents()
+        werte = [[_text(z.get(spalte))] for z in inhalt.zeilen] or [[None]]
+        bereich = sheet.range((r0 + 1, c), (r0 + n, c))
+        bereich.value = werte
+        formate = [inhalt.format_(z, spalte) for z in inhalt.zeilen]
+        if formate and len(set(formate)) == 1 and formate[0]:
+            bereich.number_format = formate[0]
+        else:
+            for i, format_ in enumerate(formate):
+                if format_:
+                    sheet.range((r0 + 1 + i, c)).number_format = format_
+
+
+def _tabelle_lesen(book: Any, name: str) -> list[dict[str, Any]] | None:
+    """The rows of one of our tables (None where the workbook lacks it), empty rows left out."""
+    if not _hat_tabelle(book, name):
+        return None
+    _, table = _tabelle(book, name)
+    kopf, *zeilen = _als_zeilen(table.range.value)
+    return [
+        dict(zip(kopf, zeile, strict=False))
+        for zeile in zeilen
+        if any(w not in (None, "") for w in zeile)
+    ]
+
+
+def _dialog_schreiben(book: Any, bericht: Bericht, erlaeuterungen: dict[str, Any]) -> None:
+    """Values of the sheet "Steuerungsdialog"; its layout and charts come from the last
+    command-line refresh."""
+    sheet = book.sheets[DIALOG]
+    formate = dialog_formate(bericht.vereinbarung)
+    sheet.range((1, 1), (200, DATEN_SPALTE + 7)).clear_contents()
+    for spalte, block in bloecke(bericht, erlaeuterungen, formate):
+        breite = max(len(z) for z in block)
+        werte = [[_text(z.wert) for z in zeile] + [None] * (breite - len(zeile)) for zeile in block]
+        sheet.range((1, spalte), (len(block), spalte + breite - 1)).value = werte
+        for r, zeile in enumerate(block, start=1):
+            for c, z in enumerate(zeile, start=spalte):
+                if z.format_:
+                    sheet.range((r, c)).number_format = z.format_
+
+
+def aktualisieren(book: Any) -> str:
+    """Import new files, evaluate and refresh the open workbook; returns a German summary."""
+    app = book.app
+    app.status_bar = "Zielsteuerung: Einstellungen lesen …"
+    traeger_id = traeger_aus(_name(book, "Traeger_ID").value)
+    jahr = jahr_aus(_name(book, "Jahr").value)
+    wartezeit = wartezeit_aus(_name(book, "Wartezeit").value)
+    bis_monat = monat_aus(_name(book, "Bis_Monat_Vorgabe").value)
+    store = einstellungen.datenbestand(_name(book, "Datenbestand").value)
+    ordner_text = _name(book, "Datenordner").value
+    meldungen = []
+    if ordner_text:
+        ordner = Path(str(ordner_text))
+        if not ordner.is_dir():
+            raise EingabeFehler(f"Der Datenordner {ordner} (Blatt Einstellungen) existiert nicht.")
+        dateien = sorted(p for p in ordner.iterdir() if p.suffix.lower() in (".csv", ".xlsx"))
+        if dateien:
+            app.status_bar = f"Zielsteuerung: {len(dateien)} Dateien im Datenordner prüfen …"
+            ergebnisse = importiere(dateien, store)
+            neu = [e for e in ergebnisse if not e.bereits_importiert]
+            if neu:
+                meldungen.append(
+                    "1 neue Datei importiert"
+                    if len(neu) == 1
+                    else f"{len(neu)} neue Dateien importiert"
+                )
+    app.status_bar = "Zielsteuerung: Zielvereinbarung auswerten …"
+    _, table = _tabelle(book, "tbl_Vereinbarung")
+    vereinbarung = vereinbarung_aus_bereich(
+        _als_zeilen(table.range.value), traeger_id or "", jahr or 0, wartezeit or "T3"
+    )
+    gruppe = re.findall(r"\d{5}", str(_name(book, "Vergleichsgruppe").value or ""))
+    with Datenbestand(store) as db:
+        bericht = erstelle_bericht(
+            db,
+            vereinbarung,
+            traeger_id,
+            jahr,
+            bis_monat,
+            wartezeit,
+            gruppe or None,
+            _tabelle_lesen(book, "tbl_Planung"),
+            _tabelle_lesen(book, "tbl_Mittel"),
+        )
+    erlaeuterungen = {
+        str(z.get("Ziel_ID")): z.get("Erläuterung")
+        for z in _tabelle_lesen(book, "tbl_Erlaeuterungen") or []
+    }
+    tabellen, namen = inhalte(bericht, erlaeuterungen)
+    fehlend = [i.tabelle for i in tabellen if not _hat_tabelle(book, i.tabelle)]
+    if fehlend:  # a workbook of an older template: the command line adds these once
+        tabellen = [i for i in tabellen if i.tabelle not in fehlend]
+        meldungen.append(
+            f"Tabellen {', '.join(fehlend)} fehlen (ältere Vorlage): bitte einmal „zielsteuerung "
+            "arbeitsmappe -o DATEI“ ausführen, dann legt sie die Aktualisierung an"
+        )
+    if bericht.vergleich is not None and _hat_tabelle(book, "tbl_Vergleich"):
+        kopf, zeilen = rangliste(bericht.vergleich)
+        tabellen += [
+            Inhalt("tbl_Vergleich", bericht.vergleich.ziele),
+            Inhalt("tbl_Vergleich_Rangliste", zeilen, spalten=kopf),
+        ]
+        namen["Vergleich_Hinweis"] = (hinweis(bericht.vergleich), None)
+    for i, inhalt in enumerate(tabellen, start=1):
+        app.status_bar = f"Zielsteuerung: Tabellen schreiben ({i} von {len(tabellen)}) …"
+        tabelle_schreiben(book, inhalt)
+    if DIALOG in [s.name for s in book.sheets]:
+        _dialog_schreiben(book, bericht, erlaeuterungen)
+    for name, (wert, format_) in namen.items():
+        zelle = _name(book, name)
+        zelle.value = _text(wert)
+        if format_:
+            zelle.number_format = format_
+    app.status_bar = "Zielsteuerung: neu berechnen …"
+    try:  # a full recalculation: the ZIEL_* functions depend on the store, not on cells
+        app.api.CalculateFull()
+    except AttributeError:
+        app.calculate()
+    if _name(book, "Ministeriumskopie").value:
+        from ..ministerium.ministerium import exportieren, zielpfad_aus_mappe
+
+        app.status_bar = "Zielsteuerung: Kopie für das Ministerium schreiben …"
+        book.save()
+        mappe = Path(str(book.fullname))
+        kopie = zielpfad_aus_mappe(mappe)
+        if kopie is not None:
+            exportieren(mappe, kopie)
+            meldungen.append(f"Kopie für das Ministerium: {kopie}")
+    a = bericht.auswertung
+    meldungen.insert(
+        0,
+        f"Aktualisiert: {a.traeger_name} ({a.traeger_id}), {a.als_json()['zeitraum']}, "
+        f"Wartezeit {a.wartezeit}, Datenstand {a.datenstand or '–'}"
+        + (f" ({HINWEIS_BEISPIELDATEN})" if a.beispieldaten else ""),
+    )
+    return " – ".join(meldungen)
+
+
+def ausfuehren(book: Any | None = None) -> bool:
+    """The button: refresh, report in a German message box, never show a trace."""
+    book = book if book is not None else aufrufende_mappe()
+    app = book.app
+    try:
+        app.status_bar = aktualisieren(book)
+        return True
+    except ZielsteuerungFehler as exc:
+        app.alert(str(exc), title=_TITEL, mode="critical")
+    except Exception as exc:
+        app.alert(
+            f"Interner Fehler ({type(exc).__name__}: {exc}). Bitte über die Kommandozeile "
+            "„zielsteuerung --debug arbeitsmappe -o DATEI“ aktualisieren und die Ausgabe an "
+            "den Support senden.",
+            title=_TITEL,
+            mode="critical",
+        )
+    app.status_bar = False  # Excel's own status bar again
+    return False

@@ -1,0 +1,156 @@
+"""Evaluation of a Zielvereinbarung (fachkonzept 4 and 5), vectorised over all Träger of a panel;
+``Auswertung`` is one Träger's result as the JSON contract states it."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..version import __version__
+from . import monate
+from .bewertung import erreicht, jahreswert_ziel, veraenderung_berechnen, verbinden
+from .kennzahlen import JAHRESWERTE, Panel
+from .merkmale import MERKMALE
+from .vereinbarung import Ziel, Zielvereinbarung
+from .zahlen import runden, wert_oder_none
+from .zielpfad import Zielpfad
+
+HINWEIS_BEISPIELDATEN = "Beispieldaten – keine amtlichen Werte"
+
+_SPALTEN = [
+    "traeger_id", "bereich", "id", "bezeichnung", "kennzahl", "vorjahr", "aktuell",
+    "veraenderung", "einheit", "schwelle", "vergleich", "zielwert", "distanz",
+    "noch_benoetigt", "status", "knapp", "grund",
+]  # fmt: skip
+
+
+def _mit_jahr(grund: pd.Series, jahr: int) -> pd.Series:
+    return grund.map(lambda g: f"{jahr}: {g}" if isinstance(g, str) else None)
+
+
+def _ziel_auswerten(panel: Panel, ziel: Ziel, bereich: str, jahr: int, t: int) -> pd.DataFrame:
+    vj, akt = jahreswert_ziel(panel, ziel, jahr - 1, t), jahreswert_ziel(panel, ziel, jahr, t)
+    v, a = vj.wert.to_numpy(float), akt.wert.to_numpy(float)
+    grund = verbinden(_mit_jahr(vj.grund, jahr - 1), _mit_jahr(akt.grund, jahr))
+    veraenderung = veraenderung_berechnen(a, v, ziel.art)
+    if ziel.art == "relativ":
+        null = (v == 0) & ~np.isnan(a)
+        grund = grund.where(~null, f"Vorjahreswert {jahr - 1} ist 0; keine relative Veränderung")
+    tabelle = pd.DataFrame(
+        {
+            "traeger_id": panel.traeger,
+            "bereich": bereich,
+            "id": ziel.id,
+            "bezeichnung": ziel.bezeichnung,
+            "kennzahl": ziel.kennzahl,
+            "vorjahr": v,
+            "aktuell": a,
+            "veraenderung": veraenderung,
+            "einheit": ziel.einheit,
+            "schwelle": ziel.schwelle,
+            "vergleich": ziel.vergleich,
+            "grund": grund.to_numpy(),
+        }
+    )
+    if ziel.schwelle is None or ziel.vergleich is None:
+        return tabelle
+    s = ziel.schwelle
+    zielwert = v * (1 + s / 100) if ziel.art == "relativ" else v + s
+    tabelle["zielwert"] = zielwert
+    tabelle["distanz"] = a - zielwert
+    stellen = 0 if ziel.einheit == "abs" else 1
+    status, knapp = [], []
+    for wert in veraenderung:
+        if math.isnan(wert):
+            status.append("nicht berechenbar")
+            knapp.append(False)
+            continue
+        ja = erreicht(wert, ziel.vergleich, s)
+        if t == 12:
+            status.append("erreicht" if ja else "nicht erreicht")
+        else:
+            status.append("auf Kurs" if ja else "gefährdet")
+        knapp.append(erreicht(runden(wert, stellen), ziel.vergleich, s) != ja)
+    tabelle["status"] = status
+    tabelle["knapp"] = knapp
+    art, zaehler, _ = JAHRESWERTE[ziel.kennzahl]
+    if art == "summe" and MERKMALE[zaehler][1] == "Anzahl" and ziel.art != "geschlechterabstand":
+        fehlt = zielwert - a if ziel.vergleich == ">=" else a - zielwert
+        tabelle["noch_benoetigt"] = [
+            None if math.isnan(f) else max(0, math.ceil(f - 1e-9)) for f in fehlt
+        ]
+    return tabelle
+
+
+def auswerten_panel(
+    panel: Panel, vereinbarung: Zielvereinbarung, jahr: int, bis_monat: int
+) -> pd.DataFrame:
+    """All targets and monitoring items for every Träger of the panel: one row each."""
+    teile = [_ziel_auswerten(panel, z, "ziel", jahr, bis_monat) for z in vereinbarung.ziele]
+    teile += [
+        _ziel_auswerten(panel, z, "monitoring", jahr, bis_monat) for z in vereinbarung.monitoring
+    ]
+    return pd.concat(teile, ignore_index=True).reindex(columns=_SPALTEN)
+
+
+@dataclass
+class Auswertung:
+    """The evaluation of one agreement for one Träger, as in fachkonzept 5 (plus extras)."""
+
+    traeger_id: str
+    traeger_name: str
+    jahr: int
+    bis_monat: int
+    wartezeit: str
+    ziele: list[dict[str, Any]]
+    monitoring: list[dict[str, Any]]
+    datenstand: str | None = None
+    beispieldaten: bool = False
+    quellen: list[dict[str, str]] = field(default_factory=list)
+    #: path and projection per target (also merged into ``ziele``); not a JSON field itself
+    pfade: list[Zielpfad] = field(default_factory=list)
+
+    def als_json(self) -> dict[str, Any]:
+        daten = asdict(self)
+        del daten["pfade"]
+        daten["zeitraum"] = (
+            f"Januar bis {monate.monatsname(self.bis_monat)} {self.jahr}"
+            if self.bis_monat > 1
+            else f"Januar {self.jahr}"
+        )
+        daten["programmversion"] = __version__
+        if self.beispieldaten:
+            daten["hinweis"] = HINWEIS_BEISPIELDATEN
+        return daten
+
+
+def ergebnisse(tabelle: pd.DataFrame, bereich: str) -> list[dict[str, Any]]:
+    ergebnis = []
+    for zeile in tabelle[tabelle["bereich"] == bereich].to_dict("records"):
+        eintrag: dict[str, Any] = {
+            "id": zeile["id"],
+            "bezeichnung": zeile["bezeichnung"],
+            "kennzahl": zeile["kennzahl"],
+            "vorjahr": wert_oder_none(zeile["vorjahr"]),
+            "aktuell": wert_oder_none(zeile["aktuell"]),
+            "veraenderung": wert_oder_none(zeile["veraenderung"]),
+            "einheit": zeile["einheit"],
+        }
+        if bereich == "ziel":
+            noch = zeile["noch_benoetigt"]
+            eintrag.update(
+                schwelle=wert_oder_none(zeile["schwelle"]),
+                vergleich=zeile["vergleich"],
+                zielwert=wert_oder_none(zeile["zielwert"]),
+                distanz=wert_oder_none(zeile["distanz"]),
+                noch_benoetigt=None if noch is None or pd.isna(noch) else int(noch),
+                status=zeile["status"],
+                knapp=bool(zeile["knapp"]),
+            )
+        eintrag["grund"] = zeile["grund"] if isinstance(zeile["grund"], str) else None
+        ergebnis.append(eintrag)
+    return ergebnis

@@ -1,0 +1,101 @@
+"""Months as integers (year * 12 + month - 1) and the many ways files write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+MONATSNAMEN = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+]
+MONATE = tuple(MONATSNAMEN)
+_NAMEN = {n.lower()[:3]: i + 1 for i, n in enumerate(MONATSNAMEN)}
+_NAMEN.update({"mae": 3, "mrz": 3, "mar": 3, "may": 5, "oct": 10, "dec": 12})
+
+_MUSTER = (
+    (re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?:[ T]00:00(?::00)?)?$"), "jmt"),
+    (re.compile(r"^(\d{4})(\d{2})$"), "jm"),
+    (re.compile(r"^(\d{1,2})[./](\d{4})$"), "mj"),
+    (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"), "tmj"),
+    (re.compile(r"^(\d{4})/(\d{1,2})$"), "jm"),
+)
+
+
+def monat(jahr: int, m: int) -> int:
+    return jahr * 12 + m - 1
+
+
+def jahr_und_monat(index: int) -> tuple[int, int]:
+    return index // 12, index % 12 + 1
+
+
+def als_text(index: int) -> str:
+    j, m = jahr_und_monat(index)
+    return f"{j:04d}-{m:02d}"
+
+
+def als_yyyymm(index: int) -> int:
+    j, m = jahr_und_monat(index)
+    return j * 100 + m
+
+
+def aus_yyyymm(wert: int) -> int:
+    return monat(wert // 100, wert % 100)
+
+
+def monatsname(m: int) -> str:
+    return MONATSNAMEN[m - 1]
+
+
+def parse_monat(wert: object) -> int | None:
+    """Parse a reporting month, or None. A day is dropped: a Stichtag names its month."""
+    if isinstance(wert, dt.datetime | dt.date):
+        return monat(wert.year, wert.month)
+    text = str(wert).strip()
+    for muster, ordnung in _MUSTER:
+        treffer = muster.match(text)
+        if treffer:
+            teile = [int(g) for g in treffer.groups() if g is not None]
+            if ordnung in ("jmt", "jm"):
+                j, m = teile[0], teile[1]
+            elif ordnung == "mj":
+                m, j = teile
+            else:
+                m, j = teile[1], teile[2]
+            if 1900 <= j <= 2200 and 1 <= m <= 12:
+                return monat(j, m)
+            return None
+    treffer = re.match(r"^([A-Za-zÄÖÜäöü]+)\.?[\s\-/]*(\d{2}|\d{4})$", text)
+    if treffer:
+        name = treffer.group(1).lower().replace("ä", "ae")[:3]
+        m_nr = _NAMEN.get(name) or _NAMEN.get(treffer.group(1).lower()[:3])
+        j = int(treffer.group(2))
+        j = j + 2000 if j < 100 else j
+        if m_nr:
+            return monat(j, m_nr)
+    return None
+
+
+def parse_datum(wert: object) -> str | None:
+    """Parse a Datenstand to ISO 'YYYY-MM-DD'; None if it is not a date."""
+    if isinstance(wert, dt.datetime | dt.date):
+        return f"{wert.year:04d}-{wert.month:02d}-{wert.day:02d}"
+    text = str(wert).strip()
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
+        try:
+            d = dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
+    return None

@@ -1,0 +1,56 @@
+"""Numbers as people write and read them: German notation, rounding as Excel displays."""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+
+def runden(wert: float, stellen: int) -> float:
+    """Round half away from zero, as Excel displays a number."""
+    quantum = Decimal(1).scaleb(-stellen)
+    return float(Decimal(repr(float(wert))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def zahl(wert: float | None, stellen: int = 0, vorzeichen: bool = False) -> str:
+    """German number: 1.234; 23,5; with vorzeichen +2,7. None -> '–'."""
+    if wert is None or (isinstance(wert, float) and math.isnan(wert)):
+        return "–"
+    gerundet = runden(wert, stellen)
+    if gerundet == 0:
+        gerundet = 0.0  # no "-0,0"
+    text = f"{abs(gerundet):,.{stellen}f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    zeichen = "-" if gerundet < 0 else ("+" if vorzeichen and gerundet > 0 else "")
+    return zeichen + text
+
+
+def zahl_lesen(wert: Any) -> float | None:
+    """A number from a cell: numbers as they are, text in German notation (1.234,5; 1.200.000)
+    or with a decimal point (2.5).
+    None for an empty cell; ValueError for text that is no number."""
+    if wert is None or (isinstance(wert, str) and not wert.strip()):
+        return None
+    if isinstance(wert, bool):
+        raise ValueError(wert)
+    if isinstance(wert, (int, float)):
+        if math.isnan(wert) or math.isinf(wert):
+            raise ValueError(wert)
+        return float(wert)
+    text = str(wert).strip().replace("\u00a0", "").replace(" ", "")
+    if "," in text or re.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+", text):  # 1.234,5 or 1.200.000
+        text = text.replace(".", "").replace(",", ".")
+    zahl_ = float(text)
+    if math.isnan(zahl_) or math.isinf(zahl_):
+        raise ValueError(wert)
+    return zahl_
+
+
+def wert_oder_none(wert: Any) -> float | None:
+    """A float, or None where the value is missing (None or NaN)."""
+    try:
+        zahl_ = float(wert)
+    except TypeError:  # None, pandas' NA
+        return None
+    return None if math.isnan(zahl_) else zahl_

@@ -1,0 +1,185 @@
+"""The standard controlling workbook: create it, or refresh it in place without losing anything.
+
+A user may restyle, move and add; the refresh finds our tables and named cells wherever they
+are, rewrites their contents, and leaves everything else alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment
+
+from ..bericht.bericht import Bericht, erstelle_bericht
+from ..daten import einstellungen
+from ..daten.datenbestand import Datenbestand
+from ..daten.traeger import TraegerAufloesung
+from ..daten.vereinbarungen import beispiel
+from ..fehler import EingabeFehler
+from ..kern.vereinbarung import Zielvereinbarung
+from .datei import laden, pruefe_schreibbar, speichern
+from .diagramme import steuerungsdiagramme, verlauf_und_gender
+from .dialog import dialog_schreiben
+from .inhalte import inhalte, mittel_format
+from .stil import ampel, druckbereich
+from .vereinbarungsblatt import vereinbarung_aus_mappe, vereinbarung_schreiben
+from .vergleich import vergleich_schreiben
+from .vorlage import ergaenzen, neue_mappe
+from .zellen import name_lesen, name_setzen, tabelle_lesen, tabelle_schreiben
+
+
+def bericht_schreiben(wb: Workbook, bericht: Bericht) -> None:
+    """Write one evaluation into the workbook's tables and named cells, with its layout."""
+    alt = {
+        str(z.get("Ziel_ID")): z.get("Erläuterung") for z in tabelle_lesen(wb, "tbl_Erlaeuterungen")
+    }
+    tabellen, namen = inhalte(bericht, alt)
+    orte = {
+        i.tabelle: tabelle_schreiben(wb, i.tabelle, i.zeilen, i.format_, i.spalten)
+        for i in tabellen
+    }
+    anzahl = {i.tabelle: len(i.zeilen) for i in tabellen}
+    for name, (wert, format_) in namen.items():
+        name_setzen(wb, name, wert, format_)
+
+    ws, kopf, erste, letzte = orte["tbl_Ziele"]
+    spalten = {ws.cell(kopf, c).value: c for c in range(erste, letzte + 1)}
+    n = anzahl["tbl_Ziele"]
+    ampel(ws, kopf, kopf + n, spalten["Status"], [spalten["Status"], spalten["Ampel"]])
+    for r in range(kopf + 1, kopf + n + 1):
+        ws.row_dimensions[r].height = 30  # two lines of the wrapped target label
+    druckbereich(ws, kopf, letzte, kopf + n + 1)
+
+    ws, kopf, erste, letzte = orte["tbl_Erlaeuterungen"]
+    spalten = {ws.cell(kopf, c).value: c for c in range(erste, letzte + 1)}
+    n = anzahl["tbl_Erlaeuterungen"]
+    for r in range(kopf + 1, kopf + n + 1):
+        ws.cell(r, spalten["Erläuterung"]).alignment = Alignment(wrap_text=True, vertical="top")
+    ampel(ws, kopf, kopf + n, spalten["Status"], [spalten["Status"]])
+
+    for tabelle in ("tbl_Monitoring", "tbl_Kennzahlen", "tbl_Daten", "tbl_Erlaeuterungen"):
+        ws, kopf, _, letzte = orte[tabelle]
+        druckbereich(ws, kopf, letzte, kopf + anzahl[tabelle])
+    ws, kopf, _, letzte = orte["tbl_Quellen"]
+    druckbereich(ws, 1, letzte, kopf + anzahl["tbl_Quellen"])
+    verlauf_und_gender(wb, bericht, orte["tbl_Verlauf"], orte["tbl_Gender"])
+    for tabelle, status in (("tbl_Ziele", ("Status_Pfad", "Prognose_Status")),
+                            ("tbl_Prognose", ("Status_Pfad", "Prognose_Status"))):  # fmt: skip
+        ws, kopf, erste, letzte = orte[tabelle]
+        spalten = {ws.cell(kopf, c).value: c for c in range(erste, letzte + 1)}
+        for name in status:
+            ampel(ws, kopf, kopf + anzahl[tabelle], spalten[name], [spalten[name]])
+    ws, kopf, _, letzte = orte["tbl_Planung"]
+    druckbereich(ws, kopf, letzte, kopf + anzahl["tbl_Planung"])
+    for r in range(kopf + 1, kopf + anzahl["tbl_Planung"] + 1):
+        ws.row_dimensions[r].height = 30
+    steuerungsdiagramme(
+        bericht, orte["tbl_Zielpfad"], orte["tbl_Prognose"], orte["tbl_Mittel_Verlauf"]
+    )
+    dialog_schreiben(wb, bericht, alt)
+    vergleich_schreiben(wb, bericht.vergleich)
+    wb.calculation.fullCalcOnLoad = True
+
+
+@dataclass
+class Ergebnis:
+    pfad: Path
+    neu: bool
+    bericht: Bericht
+
+
+def arbeitsmappe(
+    pfad: Path,
+    store: Path | None = None,
+    vereinbarung: Zielvereinbarung | None = None,
+    traeger_id: str | None = None,
+    jahr: int | None = None,
+    bis_monat: int | None = None,
+    wartezeit: str | None = None,
+    mittel: list[dict[str, Any]] | None = None,
+    planung: list[dict[str, Any]] | None = None,
+) -> Ergebnis:
+    """Create the controlling workbook at ``pfad``, or refresh it in place.
+
+    On a refresh the settings and the agreement come from the workbook itself unless given.
+    ``mittel`` and ``planung`` (rows as on the sheets "Mittel" and "Planung", e.g. from a CSV
+    file) replace those sheets' tables.
+    """
+    neu = not pfad.exists()
+    if neu:
+        wb = neue_mappe(vereinbarung or beispiel())
+    else:
+        pruefe_schreibbar(pfad)
+        wb = laden(pfad)
+        ergaenzen(wb)
+    if mittel is not None:  # checked with the sheet's rows below, before anything is saved
+        tabelle_schreiben(wb, "tbl_Mittel", mittel, mittel_format)
+    if vereinbarung is None:
+        vereinbarung = vereinbarung_aus_mappe(
+            wb,
+            traeger_id or _traeger(name_lesen(wb, "Traeger_ID")),
+            jahr or _jahr(name_lesen(wb, "Jahr")),
+            wartezeit or str(name_lesen(wb, "Wartezeit") or "T3"),
+        )
+    else:
+        vereinbarung_schreiben(wb, vereinbarung)
+    if bis_monat is not None:
+        name_setzen(wb, "Bis_Monat_Vorgabe", bis_monat, "0")
+    else:
+        bis_monat = _monat(name_lesen(wb, "Bis_Monat_Vorgabe"))
+    if store is not None:  # remembered for the next refresh (and the ribbon button)
+        name_setzen(wb, "Datenbestand", str(store.resolve()))
+    else:
+        store = einstellungen.datenbestand(name_lesen(wb, "Datenbestand"))
+    gruppe = re.findall(r"\d{5}", str(name_lesen(wb, "Vergleichsgruppe") or ""))
+    with Datenbestand(store) as db:
+        bericht = erstelle_bericht(
+            db,
+            vereinbarung,
+            traeger_id,
+            jahr,
+            bis_monat,
+            wartezeit,
+            gruppe or None,
+            tabelle_lesen(wb, "tbl_Planung") if planung is None else planung,
+            tabelle_lesen(wb, "tbl_Mittel"),
+        )
+    bericht_schreiben(wb, bericht)
+    speichern(wb, pfad)
+    return Ergebnis(pfad, neu, bericht)
+
+
+def _traeger(wert: Any) -> str:
+    text = "" if wert is None else str(wert)
+    traeger_id, _ = TraegerAufloesung().aufloesen(text)
+    if traeger_id is None:
+        raise EingabeFehler(
+            f"Einstellungen: Träger „{text}“ ist kein Regionalschlüssel (z. B. 05154)."
+        )
+    return traeger_id
+
+
+def _jahr(wert: Any) -> int:
+    try:
+        jahr = int(wert)
+    except (TypeError, ValueError):
+        raise EingabeFehler(f"Einstellungen: Jahr „{wert}“ ist keine Jahreszahl.") from None
+    return jahr
+
+
+def _monat(wert: Any) -> int | None:
+    if wert in (None, ""):
+        return None
+    try:
+        monat = int(wert)
+    except (TypeError, ValueError):
+        raise EingabeFehler(
+            f"Einstellungen: „Auswerten bis Monat“ = „{wert}“ ist kein Monat (1–12)."
+        ) from None
+    if not 1 <= monat <= 12:
+        raise EingabeFehler("Einstellungen: „Auswerten bis Monat“ muss zwischen 1 und 12 liegen.")
+    return monat

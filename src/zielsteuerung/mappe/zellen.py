@@ -1,0 +1,193 @@
+"""Cells, named cells and tables of a workbook, found by name wherever the user moved them.
+
+Text always stays text (never a formula); a table grows only where nothing of the user's
+stands, and columns the user added to our tables are left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from copy import copy
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..fehler import EingabeFehler
+from .stil import BLAU, TITEL, UNTERTITEL, spaltenbreite
+from .vertrag import TABELLEN, Tabelle
+
+FORMELZEICHEN = ("=", "+", "-", "@")  # text a spreadsheet would read as a formula
+
+
+_UMBRUCH = {"Ziel", "Groesse", "Grund", "Erläuterung", "Hinweis"}
+
+
+def setze(zelle: Cell, wert: Any, format_: str | None = None) -> None:
+    """Write a value; text always stays text, even when it starts with =, +, - or @."""
+    zelle.value = wert
+    if isinstance(wert, str):
+        zelle.data_type = "s"
+        if wert.startswith(FORMELZEICHEN):
+            zelle.quotePrefix = True
+    if format_:
+        zelle.number_format = format_
+
+
+def zelle_des_namens(wb: Workbook, name: str) -> Cell | None:
+    definiert = wb.defined_names.get(name)
+    if definiert is None:
+        return None
+    for blatt, bereich in definiert.destinations:
+        if blatt in wb.sheetnames:
+            return wb[blatt][bereich.replace("$", "").split(":")[0]]
+    return None
+
+
+def name_lesen(wb: Workbook, name: str) -> Any:
+    zelle = zelle_des_namens(wb, name)
+    wert = zelle.value if zelle is not None else None
+    return wert.strip() if isinstance(wert, str) else wert
+
+
+def name_setzen(wb: Workbook, name: str, wert: Any, format_: str | None = None) -> None:
+    zelle = zelle_des_namens(wb, name)
+    if zelle is None:
+        raise EingabeFehler(
+            f"Der Name „{name}“ fehlt in der Arbeitsmappe (Formeln > Namens-Manager). Er gehört "
+            "zur Vorlage; bitte aus einer neuen Mappe übernehmen."
+        )
+    setze(zelle, wert, format_)
+
+
+def tabelle_finden(wb: Workbook, name: str) -> tuple[Worksheet, Table]:
+    for ws in wb.worksheets:
+        if name in ws.tables:
+            return ws, ws.tables[name]
+    raise EingabeFehler(f"Die Tabelle „{name}“ fehlt in der Arbeitsmappe.")
+
+
+def tabelle_schreiben(
+    wb: Workbook,
+    name: str,
+    zeilen: list[dict[str, Any]],
+    format_: Callable[[dict[str, Any], str], str | None] = lambda _z, _s: None,
+    spalten: list[str] | None = None,
+) -> tuple[Worksheet, int, int, int]:
+    """Replace the body of a table by ``zeilen`` (dicts by column name); resize the table.
+
+    Columns are found by their header, wherever the user moved them; columns the user added
+    to our table are left alone. With ``spalten`` the header itself is rewritten (tables whose
+    columns follow the agreement). Returns (sheet, header row, first column, last column).
+    """
+    ws, tabelle = tabelle_finden(wb, name)
+    erste_spalte, kopfzeile, letzte_spalte, letzte_zeile = range_boundaries(tabelle.ref)
+    if spalten is not None:
+        alt = [ws.cell(kopfzeile, c).value for c in range(erste_spalte, letzte_spalte + 1)]
+        if alt != spalten:
+            stil = copy(ws.cell(kopfzeile, erste_spalte)._style)
+            for c in range(erste_spalte, max(letzte_spalte, erste_spalte + len(spalten) - 1) + 1):
+                for r in range(kopfzeile, letzte_zeile + 1):
+                    ws.cell(r, c).value = None
+            for i, titel in enumerate(spalten):
+                zelle = ws.cell(kopfzeile, erste_spalte + i)
+                setze(zelle, titel)
+                zelle._style = copy(stil)
+                ws.column_dimensions[get_column_letter(erste_spalte + i)].width = spaltenbreite(
+                    titel
+                )
+            letzte_spalte = erste_spalte + len(spalten) - 1
+            tabelle.tableColumns = []  # rebuilt from the header when saved
+    kopf = {ws.cell(kopfzeile, c).value: c for c in range(erste_spalte, letzte_spalte + 1)}
+    neue_letzte = kopfzeile + max(1, len(zeilen))
+    for r in range(letzte_zeile + 1, neue_letzte + 1):  # growing must not overwrite anything
+        for c in range(erste_spalte, letzte_spalte + 1):
+            if ws.cell(r, c).value not in (None, ""):
+                raise EingabeFehler(
+                    f"Unter der Tabelle „{name}“ auf dem Blatt „{ws.title}“ stehen eigene Inhalte "
+                    f"(Zelle {get_column_letter(c)}{r}); die Tabelle braucht {len(zeilen)} Zeilen. "
+                    "Bitte diese Inhalte an eine andere Stelle verschieben."
+                )
+    stile = {c: copy(ws.cell(kopfzeile + 1, c)._style) for c in kopf.values()}
+    for r in range(neue_letzte + 1, letzte_zeile + 1):
+        for spalte, c in kopf.items():
+            if name not in TABELLEN or spalte in TABELLEN[name].namen or spalten:
+                ws.cell(r, c).value = None
+                ws.cell(r, c).style = "Normal"
+    for i in range(max(1, len(zeilen))):
+        zeile = zeilen[i] if i < len(zeilen) else {}
+        for spalte, c in kopf.items():
+            if zeilen and spalte not in zeile:
+                continue  # a column the user added: not ours
+            zelle = ws.cell(kopfzeile + 1 + i, c)
+            zelle._style = copy(stile[c])
+            setze(zelle, zeile.get(spalte), format_(zeile, spalte) if zeile else None)
+    tabelle.ref = (
+        f"{get_column_letter(erste_spalte)}{kopfzeile}:{get_column_letter(letzte_spalte)}"
+        f"{neue_letzte}"
+    )
+    if tabelle.autoFilter is not None:
+        tabelle.autoFilter.ref = tabelle.ref
+    return ws, kopfzeile, erste_spalte, letzte_spalte
+
+
+def tabelle_lesen(wb: Workbook, name: str) -> list[dict[str, Any]]:
+    ws, tabelle = tabelle_finden(wb, name)
+    erste_spalte, kopfzeile, letzte_spalte, letzte_zeile = range_boundaries(tabelle.ref)
+    kopf = [ws.cell(kopfzeile, c).value for c in range(erste_spalte, letzte_spalte + 1)]
+    zeilen = []
+    for r in range(kopfzeile + 1, letzte_zeile + 1):
+        werte = [ws.cell(r, c).value for c in range(erste_spalte, letzte_spalte + 1)]
+        if any(w not in (None, "") for w in werte):
+            zeilen.append(dict(zip(kopf, werte, strict=True)))
+    return zeilen
+
+
+def tabelle_anlegen(ws: Worksheet, t: Tabelle, spalte: int = 1) -> None:
+    for i, name in enumerate(t.namen):
+        zelle = ws.cell(t.kopfzeile, spalte + i)
+        setze(zelle, name)
+        zelle.font = Font(bold=True, color="FFFFFF")
+        zelle.fill = PatternFill("solid", fgColor=BLAU)  # explicit: not every program draws
+        zelle.alignment = Alignment(wrap_text=True, vertical="center")  # table styles
+        ws.cell(t.kopfzeile + 1, spalte + i).alignment = Alignment(
+            wrap_text=name in _UMBRUCH, vertical="center"
+        )
+        ws.column_dimensions[get_column_letter(spalte + i)].width = spaltenbreite(name)
+    ws.row_dimensions[t.kopfzeile].height = 30
+    ende = get_column_letter(spalte + len(t.namen) - 1)
+    tabelle = Table(
+        displayName=t.name, ref=f"{get_column_letter(spalte)}{t.kopfzeile}:{ende}{t.kopfzeile + 1}"
+    )
+    tabelle.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    ws.add_table(tabelle)
+    ws.freeze_panes = ws.cell(t.kopfzeile + 1, 1)
+
+
+def tabelle_ergaenzen(ws: Worksheet, t: Tabelle) -> None:
+    """Add a missing table of the contract at its place on ``ws``, if that place is free."""
+    belegt = [
+        ws.cell(r, c).coordinate
+        for r in (t.kopfzeile, t.kopfzeile + 1)
+        for c in range(t.spalte, t.spalte + len(t.namen))
+        if ws.cell(r, c).value not in (None, "")
+    ]
+    if belegt:
+        raise EingabeFehler(
+            f"Die Tabelle „{t.name}“ fehlt, und auf dem Blatt „{ws.title}“ ist ihr Platz belegt "
+            f"(Zelle {belegt[0]}). Bitte das Blatt „{ws.title}“ umbenennen; es wird bei der "
+            "nächsten Aktualisierung neu angelegt. Die Datei wurde nicht verändert."
+        )
+    tabelle_anlegen(ws, t, t.spalte)
+
+
+def titel_setzen(ws: Worksheet, text: str, erklaerung: str = "") -> None:
+    setze(ws["A1"], text)
+    ws["A1"].font = TITEL
+    if erklaerung:
+        setze(ws["A2"], erklaerung)
+        ws["A2"].font = UNTERTITEL
