@@ -27,16 +27,9 @@ from zielsteuerung.mappe.aktualisieren import arbeitsmappe
 from zielsteuerung.mappe.vertrag import VORLAGENVERSION
 from zielsteuerung.mappe.vorlage import neue_mappe
 from zielsteuerung.mappe.zellen import tabelle_lesen
-from zielsteuerung.ministerium.ministerium import (
-    HINWEISFORMEL,
-    TITELFORMEL,
-    Abgelehnt,
-    Grenzen,
-    datei_pruefen,
-    exportieren,
-    pruefsumme_berechnen,
-    pruefsumme_gespeichert,
-)
+from zielsteuerung.ministerium.export import HINWEISFORMEL, TITELFORMEL, exportieren
+from zielsteuerung.ministerium.pruefsumme import pruefsumme_berechnen, pruefsumme_gespeichert
+from zielsteuerung.ministerium.pruefung import Abgelehnt, Grenzen, datei_pruefen
 
 KLEVE = "05154"
 BEARBEITET = "05358"  # Kreis Düren: a value is changed after the export
@@ -761,7 +754,7 @@ def test_foreign_text_stays_text_in_the_overview(kopien, tmp_path):
             reihe[3].data_type = "s"
     wb.save(kopie)
     neu_versiegeln(kopie)
-    from zielsteuerung.ministerium.ministerium import konsolidieren
+    from zielsteuerung.ministerium.konsolidierung import konsolidieren
 
     konsolidieren([kopie], tmp_path / "u.xlsx")
     with zipfile.ZipFile(tmp_path / "u.xlsx") as archiv:

@@ -4,73 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 from ..fehler import EingabeFehler
-from ..kern.merkmale import WARTEZEITEN
 
 
-def registrieren(sub: Any, auswahl: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Add the ministry's subcommands; each sets ``funktion`` (args -> exit code)."""
-    export = sub.add_parser(
-        "export-ministerium",
-        help="Wertekopie der Controlling-Arbeitsmappe für das Ministerium schreiben",
-        description="Schreibt eine Kopie der Controlling-Arbeitsmappe, die ohne Python und "
-        "ohne Add-in richtig öffnet: jede Formel durch ihren Wert ersetzt, keine Makros, keine "
-        "externen Verknüpfungen, mit Prüfsumme über alle Werte (siehe docs/ministerium.md). "
-        "Die Arbeitsmappe selbst bleibt unverändert.",
-    )
-    export.add_argument("mappe", type=Path, metavar="MAPPE", help="die Controlling-Arbeitsmappe")
-    export.add_argument(
-        "-o",
-        "--ausgabe",
-        type=Path,
-        metavar="DATEI",
-        help="die Kopie (.xlsx); Standard: der Pfad in Einstellungen > „Pfad der Kopie für das "
-        "Ministerium“",
-    )
-    export.set_defaults(funktion=_export)
-
-    kons = sub.add_parser(
-        "konsolidieren",
-        help="Ministeriumskopien aller Träger prüfen und zu einer Übersicht zusammenführen",
-        description="Prüft die Ministeriumskopien (Vorlagenversion, Jahr, Wartezeit, "
-        "Datenstand, Prüfsumme; Dateien mit Makros, externen Verknüpfungen, Übergröße oder "
-        "XML-Bomben werden abgelehnt) und schreibt eine Übersicht: Ampelmatrix Träger × Ziel, "
-        "Zusammenfassung, alle Ergebnisse mit Erläuterungen und die abgelehnten Dateien mit "
-        "Grund. Eine abgelehnte Datei hält die Zusammenführung nicht auf.",
-    )
-    kons.add_argument(
-        "eingaben",
-        nargs="+",
-        type=Path,
-        metavar="DATEI_ODER_ORDNER",
-        help="Ministeriumskopien oder Ordner (alle .xlsx/.xlsm/.xlam darin, ohne Unterordner)",
-    )
-    kons.add_argument(
-        "-o", "--ausgabe", type=Path, required=True, metavar="DATEI", help="die Übersicht (.xlsx)"
-    )
-    kons.add_argument(
-        "--jahr", type=int, metavar="JJJJ", help="nur dieses Jahr; Standard: das häufigste"
-    )
-    kons.add_argument(
-        "--wartezeit", choices=WARTEZEITEN, help="nur diese Wartezeit; Standard: die häufigste"
-    )
-    kons.add_argument(
-        "--max-mb",
-        type=float,
-        default=20.0,
-        metavar="MB",
-        help="größte angenommene Datei in MB (Standard: 20)",
-    )
-    kons.set_defaults(funktion=_konsolidieren)
-
-
-def _export(args: argparse.Namespace) -> int:
+def befehl_export(args: argparse.Namespace) -> int:
     from ..mappe.datei import nicht_tragbare_inhalte
-    from ..ministerium.ministerium import export_erstellen, zielpfad_aus_mappe
+    from ..ministerium.export import export_erstellen, zielpfad_aus_mappe
 
     ziel = args.ausgabe or (zielpfad_aus_mappe(args.mappe) if args.mappe.is_file() else None)
     if ziel is None:
@@ -99,8 +39,9 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _konsolidieren(args: argparse.Namespace) -> int:
-    from ..ministerium.ministerium import Grenzen, konsolidieren
+def befehl_konsolidieren(args: argparse.Namespace) -> int:
+    from ..ministerium.konsolidierung import konsolidieren
+    from ..ministerium.pruefung import Grenzen
 
     if not args.max_mb > 0:
         raise EingabeFehler("--max-mb muss größer als 0 sein.")

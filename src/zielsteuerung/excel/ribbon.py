@@ -226,7 +226,7 @@ def aktualisieren(book: Any) -> str:
     except AttributeError:
         app.calculate()
     if _name(book, "Ministeriumskopie").value:
-        from ..ministerium.ministerium import exportieren, zielpfad_aus_mappe
+        from ..ministerium.export import exportieren, zielpfad_aus_mappe
 
         app.status_bar = "Zielsteuerung: Kopie für das Ministerium schreiben …"
         book.save()

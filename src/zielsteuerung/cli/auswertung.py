@@ -1,0 +1,153 @@
+"""Commands that evaluate: ``auswerten``, ``kennzahlen`` and ``demo``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from ..bericht.auswerten import auswerten
+from ..daten.datenbestand import Datenbestand
+from ..daten.vereinbarungen import beispiel
+from ..fehler import EingabeFehler
+from ..kern import monate
+from ..kern.auswertung import HINWEIS_BEISPIELDATEN, Auswertung
+from ..kern.kennzahlen import Panel, monatskennzahlen
+from ..kern.merkmale import GESCHLECHTER
+from ..kern.zahlen import zahl
+from .ausgabe import auswertung_als_csv, auswertung_als_text, csv_text, tabelle
+from .hilfen import Fortschritt, monat_argument, store_pfad, traeger_aus_text, vereinbarung_aus_args
+
+
+def _ausgeben(a_format: str, auswertung: Auswertung) -> None:
+    if a_format == "json":
+        print(json.dumps(auswertung.als_json(), ensure_ascii=False, indent=2))
+    elif a_format == "csv":
+        sys.stdout.write(auswertung_als_csv(auswertung))
+    else:
+        print(auswertung_als_text(auswertung))
+
+
+def befehl_auswerten(args: argparse.Namespace) -> int:
+    vereinbarung = vereinbarung_aus_args(args)
+    with Datenbestand(store_pfad(args)) as db:
+        ergebnis = auswerten(
+            db,
+            vereinbarung,
+            traeger_aus_text(args.traeger),
+            args.jahr,
+            args.bis_monat,
+            args.wartezeit,
+        )
+    _ausgeben(args.format, ergebnis)
+    return 0
+
+
+def befehl_kennzahlen(args: argparse.Namespace) -> int:
+    args.traeger = traeger_aus_text(args.traeger)
+    with Datenbestand(store_pfad(args)) as db:
+        werte = db.neueste_werte(args.wartezeit, [args.traeger])
+        beispiel = any(
+            i.beispieldaten for i in db.importe() if i.import_id in set(werte["import_id"])
+        )
+    if werte.empty:
+        raise EingabeFehler(
+            f"Für Träger {args.traeger} liegen keine Daten mit Wartezeit {args.wartezeit} vor."
+        )
+    panel = Panel(werte, args.wartezeit, [args.traeger])
+    bis = monat_argument(args.bis, "--bis") or panel.letzter
+    von = monat_argument(args.von, "--von") or bis - 23
+    if von > bis:
+        raise EingabeFehler("--von liegt nach --bis.")
+    geschlechter = (args.geschlecht,) if args.geschlecht else GESCHLECHTER
+    lang = monatskennzahlen(panel, args.traeger, von, bis, args.kennzahl, geschlechter)
+    lang["monat"] = lang["monat"].map(monate.als_text)
+    if args.format == "json":
+        eintraege = [
+            {
+                "traeger_id": args.traeger,
+                "monat": z["monat"],
+                "kennzahl": z["code"],
+                "geschlecht": z["geschlecht"],
+                "wert": None if z["wert"] != z["wert"] else z["wert"],
+                "grund": z["grund"] if isinstance(z["grund"], str) else None,
+            }
+            for z in lang.to_dict("records")
+        ]
+        print(
+            json.dumps(
+                {"wartezeit": args.wartezeit, "kennzahlen": eintraege}, ensure_ascii=False, indent=2
+            )
+        )
+    elif args.format == "csv":
+        hinweis = [HINWEIS_BEISPIELDATEN if beispiel else ""]
+        sys.stdout.write(
+            csv_text(
+                ["traeger_id", "monat", "kennzahl", "geschlecht", "wert", "grund", "hinweis"],
+                ([args.traeger, *z, *hinweis] for z in lang.itertuples(index=False, name=None)),
+            )
+        )
+    else:
+        breit = lang.pivot_table(
+            index=["code", "geschlecht"],
+            columns="monat",
+            values="wert",
+            aggfunc="first",
+            dropna=False,
+            sort=False,
+        )
+        if beispiel:
+            print(f"*** {HINWEIS_BEISPIELDATEN} ***")
+        print(
+            f"Kennzahlen nach § 48a SGB II (in %), Träger {args.traeger}, Wartezeit "
+            f"{args.wartezeit}; – = nicht berechenbar (Gründe mit --format csv)"
+        )
+        print(
+            tabelle(
+                ["Kennzahl", "Geschlecht", *breit.columns],
+                (
+                    [code, g, *(zahl(v, 1) for v in zeile)]
+                    for (code, g), zeile in zip(breit.index, breit.to_numpy(), strict=True)
+                ),
+                set(range(2, len(breit.columns) + 2)),
+            )
+        )
+    return 0
+
+
+def befehl_demo(args: argparse.Namespace) -> int:
+    from ..daten.beispieldaten import BEISPIEL_PLANUNG as PLAN
+    from ..daten.beispieldaten import beispiel_mittel, erzeuge_beispieldaten
+    from ..daten.importer import importiere
+    from ..kern.monate import MONATE
+    from ..mappe.aktualisieren import arbeitsmappe
+
+    ordner: Path = args.ordner
+    ordner.mkdir(parents=True, exist_ok=True)
+    csv_pfad = ordner / "beispieldaten-keine-amtlichen-werte.csv"
+    store: Path = args.store or ordner / "beispiel-datenbestand.sqlite"
+    print(f"{HINWEIS_BEISPIELDATEN}: erzeuge synthetische Grunddaten …", file=sys.stderr)
+    erzeuge_beispieldaten().to_csv(csv_pfad, sep=";", index=False, encoding="utf-8")
+    store.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=store.parent) as tmp:  # a fresh store, swapped in whole
+        neu = Path(tmp) / store.name
+        importiere([csv_pfad], neu, None, Fortschritt())
+        for rest in (store.with_name(store.name + "-wal"), store.with_name(store.name + "-shm")):
+            rest.unlink(missing_ok=True)
+        os.replace(neu, store)
+    with Datenbestand(store) as db:
+        ergebnis = auswerten(db, beispiel(), plaene=PLAN)
+    _ausgeben(args.format, ergebnis)
+    mappe = ordner / "controlling-beispiel.xlsx"
+    mappe.unlink(missing_ok=True)  # the demo workbook is always built fresh
+    planung = [{"Ziel_ID": i, **dict(zip(MONATE, w, strict=True))} for i, w in PLAN.items()]
+    arbeitsmappe(mappe, store, beispiel(), mittel=beispiel_mittel(2023), planung=planung)
+    print(
+        f"\nBeispieldaten: {csv_pfad}\nDatenbestand: {store}\nArbeitsmappe: {mappe}\n"
+        f"Weiter z. B. mit: zielsteuerung auswerten --store {store} --bis-monat 6",
+        file=sys.stderr,
+    )
+    return 0

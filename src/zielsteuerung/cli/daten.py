@@ -1,0 +1,75 @@
+"""Commands on the store: ``import``, ``bestand``, and ``vereinbarung`` (the built-in agreement)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..daten.datenbestand import Datenbestand
+from ..daten.vereinbarungen import beispiel_text
+from ..daten.vereinbarungen import lade as lade_vereinbarung
+from ..kern.auswertung import HINWEIS_BEISPIELDATEN
+from ..kern.zahlen import zahl
+from .ausgabe import tabelle
+from .hilfen import Fortschritt, store_pfad
+
+
+def befehl_import(args: argparse.Namespace) -> int:
+    from ..daten.importer import importiere
+    from ..daten.zuordnung import lade
+
+    zuordnung = lade(args.mapping) if args.mapping else None
+    ergebnisse = importiere(args.dateien, store_pfad(args), zuordnung, Fortschritt())
+    for e in ergebnisse:
+        for w in e.warnungen:
+            print(f"Warnung: {w}", file=sys.stderr)
+        if e.bereits_importiert:
+            print(f"{e.datei}: bereits importiert (gleicher Inhalt), nichts hinzugefügt.")
+        else:
+            print(
+                f"{e.datei}: {zahl(e.zeilen)} Werte geprüft, {zahl(e.neu)} neu gespeichert"
+                + (f" ({HINWEIS_BEISPIELDATEN})" if e.beispieldaten else "")
+                + "."
+            )
+    print(f"Datenbestand: {store_pfad(args)}")
+    return 0
+
+
+def befehl_vereinbarung(args: argparse.Namespace) -> int:
+    if args.datei is None:
+        if args.ausgabe:
+            args.ausgabe.write_text(beispiel_text(), encoding="utf-8")
+            print(f"Vorlage geschrieben: {args.ausgabe}")
+        else:
+            print(beispiel_text(), end="")
+        return 0
+    v = lade_vereinbarung(args.datei)
+    print(
+        f"{args.datei}: gültig – Träger {v.traeger_id}, Jahr {v.jahr}, Wartezeit {v.wartezeit}, "
+        f"{len(v.ziele)} Ziele, {len(v.monitoring)} Monitoring-Größen."
+    )
+    return 0
+
+
+def befehl_bestand(args: argparse.Namespace) -> int:
+    with Datenbestand(store_pfad(args)) as db:
+        importe = db.importe()
+    print(f"Datenbestand: {store_pfad(args)}")
+    print(
+        tabelle(
+            ["Nr.", "Datei", "importiert am", "Werte", "SHA-256", "Hinweis"],
+            (
+                [
+                    str(i.import_id),
+                    i.dateiname,
+                    i.importiert_am,
+                    zahl(i.zeilen),
+                    i.sha256[:16] + "…",
+                    HINWEIS_BEISPIELDATEN if i.beispieldaten else "",
+                ]
+                for i in importe
+            ),
+            {0, 3},
+        )
+    )
+    return 0

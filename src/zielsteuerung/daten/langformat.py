@@ -1,0 +1,147 @@
+"""A file's columns mapped to the canonical long format (fachkonzept 2.1): one row per Träger,
+month, merkmal, geschlecht, Wartezeit and Datenstand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..kern import monate
+from .sammler import Sammler, anzahl
+from .zuordnung import DIMENSIONEN, Spaltenzuordnung, Wertspalte
+
+
+def abbilden(werte: pd.Series, funktion: Callable[[Any], object]) -> pd.Series:
+    """Apply a parser to each distinct value once (files repeat few distinct texts); a missing
+    value is parsed as ''."""
+    codes, eindeutig = pd.factorize(werte, use_na_sentinel=True)
+    ergebnisse = np.empty(len(eindeutig) + 1, dtype=object)
+    ergebnisse[:-1] = [funktion(u) for u in eindeutig]
+    ergebnisse[-1] = funktion("")
+    return pd.Series(ergebnisse[codes], index=werte.index)
+
+
+def als_kategorie(spalte: pd.Series) -> Any:
+    """A column as text; categories stay categories (no copy of every cell)."""
+    if isinstance(spalte.dtype, pd.CategoricalDtype):
+        return spalte.array
+    # each distinct text once: an object array would hold one str per cell (about 1 GB for
+    # the national file with pyarrow-backed strings)
+    return pd.Categorical(spalte.astype(str))
+
+
+@dataclass
+class Lang:
+    """A file melted to one row per value, before validation."""
+
+    daten: pd.DataFrame
+    kopf: dict[str, str]  # dimension -> header it came from
+    beispieldaten: bool
+
+
+def in_langformat(
+    kopf: list[str], roh: pd.DataFrame, erste_zeile: int, s: Sammler, z: Spaltenzuordnung
+) -> Lang:
+    """Melt any supported layout to rows of raw dimension texts plus raw value."""
+    dimensionen: dict[str, int] = {}
+    wertspalten: list[tuple[int, Wertspalte]] = []
+    hinweise: list[int] = []
+    for i, name in enumerate(kopf):
+        if not name.strip() or name.startswith("Unnamed:"):
+            if roh.shape[0] and (roh[i].astype(str).str.strip() != "").any():
+                s.fehler("Spalte ohne Überschrift enthält Werte.", erste_zeile, f"Nr. {i + 1}")
+            continue
+        rolle = z.rolle(name)
+        if rolle is None:
+            if z.unbekannte_spalten == "fehler":
+                s.fehler(
+                    "Unbekannte Spalte. Eine Spaltenzuordnung (--mapping) ordnet sie zu oder "
+                    "setzt sie auf „ignorieren“.",
+                    erste_zeile,
+                    name,
+                )
+        elif isinstance(rolle, Wertspalte):
+            wertspalten.append((i, rolle))
+        elif rolle == "wert":
+            wertspalten.append((i, Wertspalte()))
+        elif rolle == "hinweis":
+            hinweise.append(i)
+        elif rolle != "ignorieren":
+            if rolle in dimensionen:
+                s.fehler(
+                    f"Zwei Spalten für „{rolle}“: „{kopf[dimensionen[rolle]]}“ und „{name}“.",
+                    erste_zeile,
+                    name,
+                )
+            dimensionen[rolle] = i
+    if not wertspalten:
+        s.fehler(
+            "Keine Spalte mit Werten gefunden (erwartet z. B. „wert“, „Anzahl“, „Frauen“/"
+            "„Männer“, eine Spalte je Merkmal oder je Monat). Spalten der Datei: "
+            + ", ".join(f"„{k}“" for k in kopf if k.strip()),
+            erste_zeile,
+        )
+    if any(w == Wertspalte() for _, w in wertspalten) and len(wertspalten) > 1:
+        s.fehler(
+            "Neben der Spalte „wert“ gibt es weitere Wertspalten; bitte zuordnen.", erste_zeile
+        )
+    for dim in ("traeger_id", "berichtsmonat", "merkmal"):
+        feld = {"traeger_id": None, "berichtsmonat": "berichtsmonat", "merkmal": "merkmal"}[dim]
+        hat = dim in dimensionen or dim in z.feste_werte
+        if not hat and not (feld and all(getattr(w, feld) is not None for _, w in wertspalten)):
+            beispiele = {
+                "traeger_id": "„traeger_id“, „Regionalschlüssel“, „Jobcenter“",
+                "berichtsmonat": "„berichtsmonat“, „Monat“, „Stichtag“",
+                "merkmal": "„merkmal“, „Kennzahl“ oder eine Spalte je Merkmal",
+            }[dim]
+            s.fehler(
+                f"Keine Angabe für {dim} gefunden (erwartet z. B. {beispiele}). "
+                "Eine Spaltenzuordnung (--mapping) kann Spalten zuordnen oder feste Werte setzen.",
+                erste_zeile,
+            )
+    s.abbrechen_falls_noetig()
+
+    gefuellt = sum(
+        (abbilden(roh[c], lambda t: str(t).strip() != "").to_numpy(bool) for c in roh.columns),
+        np.zeros(len(roh), dtype=int),
+    )
+    gefuellt = pd.Series(gefuellt, index=roh.index)
+    roh = roh.loc[gefuellt > 0]
+    fussnoten = 0
+    while fussnoten < len(roh) and gefuellt[roh.index[len(roh) - 1 - fussnoten]] == 1:
+        fussnoten += 1  # "Quelle: Statistik der BA" and similar lines under the table
+    if 0 < fussnoten < len(roh):
+        s.warnung(
+            f"{anzahl(fussnoten, 'Zeile', 'Zeilen')} unter der Tabelle mit nur einem Eintrag "
+            "(Fußnoten, Quellenangaben) übersprungen.",
+            int(roh.index[len(roh) - fussnoten]) + erste_zeile + 1,
+        )
+        roh = roh.iloc[: len(roh) - fussnoten]
+    zeilennummern = roh.index.to_numpy() + erste_zeile + 1
+    teile = []
+    for spalte, wertspalte in wertspalten:
+        teil = pd.DataFrame({"zeile_nr": zeilennummern, "quelle_spalte": kopf[spalte]})
+        for dim in DIMENSIONEN:
+            fest = getattr(wertspalte, dim, None)
+            if dim in dimensionen:
+                teil[dim] = als_kategorie(roh[dimensionen[dim]])
+            elif fest is not None:
+                teil[dim] = monate.als_text(fest) if dim == "berichtsmonat" else fest
+            else:
+                teil[dim] = z.feste_werte.get(dim)
+        teil["rolle"] = wertspalte.rolle
+        teil["wert"] = roh[spalte].array
+        teile.append(teil)
+    beispieldaten = bool(hinweise) and any(
+        "Beispieldaten" in str(t) for t in pd.unique(roh[hinweise[0]])
+    )
+    return Lang(
+        pd.concat(teile, ignore_index=True),
+        {d: kopf[i] for d, i in dimensionen.items()},
+        beispieldaten,
+    )
