@@ -412,6 +412,7 @@ def _basis_schreiben(inhalt: dict[str, list[list[Any]]]) -> None:
 
 
 def arbeitsmappe_messen(traeger_id: str, n: int = 3) -> dict[str, Any]:
+    from zielsteuerung.bericht.auswerten import Ausschnitt
     from zielsteuerung.bericht.bericht import erstelle_bericht
     from zielsteuerung.daten.datenbestand import Datenbestand
     from zielsteuerung.daten.vereinbarungen import beispiel
@@ -436,7 +437,7 @@ def arbeitsmappe_messen(traeger_id: str, n: int = 3) -> dict[str, Any]:
     v = beispiel()
     beginn = time.perf_counter()
     with Datenbestand(STORE) as db:
-        bericht = erstelle_bericht(db, v, traeger_id, JAHR, None, WARTEZEIT)
+        bericht = erstelle_bericht(db, v, Ausschnitt(traeger_id, JAHR, None, WARTEZEIT))
     teile["erstelle_bericht_s"] = time.perf_counter() - beginn
     beginn = time.perf_counter()
     bericht_schreiben(wb, bericht)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from test_worked_example import beispiel_zeilen
 
-from zielsteuerung.bericht.auswerten import auswerten
+from zielsteuerung.bericht.auswerten import Ausschnitt, auswerten
 from zielsteuerung.daten.datenbestand import Datenbestand
 from zielsteuerung.fehler import EingabeFehler
 from zielsteuerung.kern.mittel import Posten, auswerten_mittel, mittel_lesen
@@ -81,7 +81,9 @@ def _auswerten(tmp_path, cli, plaene=None, ohne=None) -> dict[str, dict]:
     store = tmp_path / "s.sqlite"
     assert cli("import", datei, "--store", store).code == 0
     with Datenbestand(store) as db:
-        a = auswerten(db, laden_aus_text(VEREINBARUNG, "test"), bis_monat=3, plaene=plaene)
+        a = auswerten(
+            db, laden_aus_text(VEREINBARUNG, "test"), Ausschnitt(bis_monat=3), plaene=plaene
+        )
     return {z["id"]: z for z in a.ziele}
 
 
@@ -276,7 +278,7 @@ def test_monthly_changes_on_sheet_verlauf_are_the_evaluations_of_each_month(demo
     from zielsteuerung.daten.vereinbarungen import beispiel
 
     with Datenbestand(demo_store) as db:
-        verlauf = erstelle_bericht(db, beispiel(), bis_monat=7).verlauf
+        verlauf = erstelle_bericht(db, beispiel(), Ausschnitt(bis_monat=7)).verlauf
         for m, zeile in enumerate(verlauf, start=1):
-            for z in auswerten(db, beispiel(), bis_monat=m).ziele:
+            for z in auswerten(db, beispiel(), Ausschnitt(bis_monat=m)).ziele:
                 assert zeile[z["id"]] == z["veraenderung"], (m, z["id"])

@@ -13,7 +13,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import range_boundaries
 from test_arbeitsmappe import libreoffice_noetig
 
-from zielsteuerung.bericht.auswerten import auswerten
+from zielsteuerung.bericht.auswerten import Ausschnitt, auswerten
 from zielsteuerung.bericht.vergleich import vergleich_berechnen
 from zielsteuerung.daten.datenbestand import Datenbestand
 from zielsteuerung.daten.traeger import nrw_zkt
@@ -28,7 +28,10 @@ def einzeln(store: Path, bis_monat: int, gruppe: list[str]) -> dict[str, dict]:
     """Each Träger evaluated on its own (the single-Träger path of the engine)."""
     with Datenbestand(store) as db:
         return {
-            t: {z["id"]: z for z in auswerten(db, beispiel(), t, bis_monat=bis_monat).ziele}
+            t: {
+                z["id"]: z
+                for z in auswerten(db, beispiel(), Ausschnitt(t, bis_monat=bis_monat)).ziele
+            }
             for t in gruppe
         }
 
@@ -36,7 +39,7 @@ def einzeln(store: Path, bis_monat: int, gruppe: list[str]) -> dict[str, dict]:
 @pytest.mark.parametrize("bis_monat", [6, 12])
 def test_rank_median_and_quartiles_match_single_evaluations(demo_store, bis_monat):
     with Datenbestand(demo_store) as db:
-        a = auswerten(db, beispiel(), KLEVE, bis_monat=bis_monat)
+        a = auswerten(db, beispiel(), Ausschnitt(KLEVE, bis_monat=bis_monat))
         v = vergleich_berechnen(db, beispiel(), a, nrw_zkt())
     assert v is not None
     assert v.anzahl == 18 and v.gruppe == "zugelassene kommunale Träger in NRW"
@@ -70,7 +73,7 @@ def test_rank_median_and_quartiles_match_single_evaluations(demo_store, bis_mona
 
 def test_no_comparison_with_fewer_than_two_traeger(demo_store, tmp_path, demo_daten, cli):
     with Datenbestand(demo_store) as db:
-        a = auswerten(db, beispiel(), KLEVE, bis_monat=6)
+        a = auswerten(db, beispiel(), Ausschnitt(KLEVE, bis_monat=6))
         assert vergleich_berechnen(db, beispiel(), a, [KLEVE]) is None
         assert vergleich_berechnen(db, beispiel(), a, ["09999"]) is None  # none in the store
         zwei = vergleich_berechnen(db, beispiel(), a, ["05113"])  # the Träger always belongs
@@ -81,7 +84,7 @@ def test_no_comparison_with_fewer_than_two_traeger(demo_store, tmp_path, demo_da
     store = tmp_path / "kleve.sqlite"
     assert cli("import", kleve, "--store", store).code == 0
     with Datenbestand(store) as db:
-        a = auswerten(db, beispiel(), KLEVE, bis_monat=6)
+        a = auswerten(db, beispiel(), Ausschnitt(KLEVE, bis_monat=6))
         assert vergleich_berechnen(db, beispiel(), a, nrw_zkt()) is None
     mappe = tmp_path / "m.xlsx"
     arbeitsmappe(mappe, store, None, bis_monat=6)
@@ -101,7 +104,7 @@ def test_sheet_vergleich_is_written_and_survives_refreshes(demo_store, tmp_path)
     namen = wb.sheetnames
     assert namen[namen.index("Verlauf") + 1] == "Vergleich"
     with Datenbestand(demo_store) as db:
-        a = auswerten(db, beispiel(), KLEVE, bis_monat=6)
+        a = auswerten(db, beispiel(), Ausschnitt(KLEVE, bis_monat=6))
         v = vergleich_berechnen(db, beispiel(), a, nrw_zkt())
     assert v is not None
     zeilen = tabelle_lesen(wb, "tbl_Vergleich")

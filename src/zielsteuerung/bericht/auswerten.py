@@ -3,6 +3,8 @@ months found in the data, the path and projection, and where every figure came f
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from ..daten.datenbestand import Datenbestand
@@ -14,35 +16,40 @@ from ..kern.vereinbarung import Zielvereinbarung
 from ..kern.zielpfad import zielpfade
 
 
+@dataclass(frozen=True)
+class Ausschnitt:
+    """Which evaluation: Träger, year, last month evaluated and Wartezeit. Where None, the
+    agreement names the Träger, year and Wartezeit, and the data the month."""
+
+    traeger_id: str | None = None
+    jahr: int | None = None
+    bis_monat: int | None = None
+    wartezeit: str | None = None
+
+
 def auswerten(
     db: Datenbestand,
     vereinbarung: Zielvereinbarung,
-    traeger_id: str | None = None,
-    jahr: int | None = None,
-    bis_monat: int | None = None,
-    wartezeit: str | None = None,
+    ausschnitt: Ausschnitt | None = None,
     plaene: dict[str, list[float]] | None = None,
 ) -> Auswertung:
-    """Evaluate one Träger; defaults come from the agreement, the month from the data.
-    ``plaene`` are the Jobcenter's own paths by target (sheet "Planung")."""
-    return auswerten_mit_grundlage(
-        db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit, plaene
-    )[0]
+    """Evaluate one Träger. ``plaene`` are the Jobcenter's own paths by target (sheet
+    "Planung")."""
+    return auswerten_mit_grundlage(db, vereinbarung, ausschnitt, plaene)[0]
 
 
 def auswerten_mit_grundlage(
     db: Datenbestand,
     vereinbarung: Zielvereinbarung,
-    traeger_id: str | None = None,
-    jahr: int | None = None,
-    bis_monat: int | None = None,
-    wartezeit: str | None = None,
+    ausschnitt: Ausschnitt | None = None,
     plaene: dict[str, list[float]] | None = None,
 ) -> tuple[Auswertung, Panel, pd.DataFrame]:
     """The evaluation, the panel it was computed on and the stored rows behind it."""
-    traeger_id = traeger_id or vereinbarung.traeger_id
-    jahr = jahr or vereinbarung.jahr
-    wartezeit = wartezeit or vereinbarung.wartezeit
+    ausschnitt = ausschnitt or Ausschnitt()
+    traeger_id = ausschnitt.traeger_id or vereinbarung.traeger_id
+    jahr = ausschnitt.jahr or vereinbarung.jahr
+    wartezeit = ausschnitt.wartezeit or vereinbarung.wartezeit
+    bis_monat = ausschnitt.bis_monat
     werte = db.neueste_werte(wartezeit, [traeger_id])
     panel = Panel(werte, wartezeit, [traeger_id])
     if bis_monat is None:

@@ -17,7 +17,7 @@ from ..kern.mittel import Mittelausschoepfung, auswerten_mittel, mittel_lesen
 from ..kern.monate import MONATE
 from ..kern.vereinbarung import Zielvereinbarung
 from ..kern.zielpfad import planung_lesen
-from .auswerten import auswerten_mit_grundlage
+from .auswerten import Ausschnitt, auswerten_mit_grundlage
 from .vergleich import Vergleich, vergleich_berechnen
 
 #: Monthly § 48a values shown on the sheet "Kennzahlen": (column, code, geschlecht)
@@ -118,10 +118,8 @@ def _kennzahlen(panel: Panel, a: Auswertung) -> list[dict[str, Any]]:
 def erstelle_bericht(
     db: Datenbestand,
     vereinbarung: Zielvereinbarung,
-    traeger_id: str | None = None,
-    jahr: int | None = None,
-    bis_monat: int | None = None,
-    wartezeit: str | None = None,
+    ausschnitt: Ausschnitt | None = None,
+    *,
     vergleichsgruppe: list[str] | None = None,
     planung: list[dict[str, Any]] | None = None,
     mittel: list[dict[str, Any]] | None = None,
@@ -131,9 +129,7 @@ def erstelle_bericht(
     both are checked before anything is computed."""
     plaene = planung_lesen(planung or [], vereinbarung)
     posten = None if mittel is None else mittel_lesen(mittel)
-    a, panel, genutzt = auswerten_mit_grundlage(
-        db, vereinbarung, traeger_id, jahr, bis_monat, wartezeit, plaene
-    )
+    a, panel, genutzt = auswerten_mit_grundlage(db, vereinbarung, ausschnitt, plaene)
     importe = {i.import_id: i for i in db.importe()}
     daten = [
         {

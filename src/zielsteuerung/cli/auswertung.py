@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..bericht.auswerten import auswerten
+from ..bericht.auswerten import Ausschnitt, auswerten
 from ..daten.datenbestand import Datenbestand
 from ..daten.vereinbarungen import beispiel
 from ..fehler import EingabeFehler
@@ -34,14 +34,10 @@ def _ausgeben(a_format: str, auswertung: Auswertung) -> None:
 def befehl_auswerten(args: argparse.Namespace) -> int:
     vereinbarung = vereinbarung_aus_args(args)
     with Datenbestand(store_pfad(args)) as db:
-        ergebnis = auswerten(
-            db,
-            vereinbarung,
-            traeger_aus_text(args.traeger),
-            args.jahr,
-            args.bis_monat,
-            args.wartezeit,
+        ausschnitt = Ausschnitt(
+            traeger_aus_text(args.traeger), args.jahr, args.bis_monat, args.wartezeit
         )
+        ergebnis = auswerten(db, vereinbarung, ausschnitt)
     _ausgeben(args.format, ergebnis)
     return 0
 

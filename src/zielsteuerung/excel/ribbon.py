@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..bericht.auswerten import Ausschnitt
 from ..bericht.bericht import Bericht, erstelle_bericht
 from ..bericht.vergleich import hinweis, rangliste
 from ..daten import einstellungen
@@ -183,13 +184,10 @@ def aktualisieren(book: Any) -> str:
         bericht = erstelle_bericht(
             db,
             vereinbarung,
-            traeger_id,
-            jahr,
-            bis_monat,
-            wartezeit,
-            gruppe or None,
-            _tabelle_lesen(book, "tbl_Planung"),
-            _tabelle_lesen(book, "tbl_Mittel"),
+            Ausschnitt(traeger_id, jahr, bis_monat, wartezeit),
+            vergleichsgruppe=gruppe or None,
+            planung=_tabelle_lesen(book, "tbl_Planung"),
+            mittel=_tabelle_lesen(book, "tbl_Mittel"),
         )
     erlaeuterungen = {
         str(z.get("Ziel_ID")): z.get("Erläuterung")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..bericht.auswerten import auswerten_mit_grundlage
+from ..bericht.auswerten import Ausschnitt, auswerten
 from ..daten import einstellungen
 from ..daten.datenbestand import Datenbestand, standardpfad
 from ..daten.traeger import TraegerAufloesung
@@ -280,9 +280,9 @@ def auswertung(a: Auswahl) -> Auswertung:
 
     def berechnen() -> Auswertung:
         with _datenbestand(a.store) as db:
-            return auswerten_mit_grundlage(
-                db, a.vereinbarung, a.traeger_id, a.jahr, a.bis_monat, a.wartezeit
-            )[0]
+            return auswerten(
+                db, a.vereinbarung, Ausschnitt(a.traeger_id, a.jahr, a.bis_monat, a.wartezeit)
+            )
 
     schluessel = ("auswertung", fingerabdruck(a.store), a)
     return _CACHE.holen(schluessel, berechnen)

@@ -14,6 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
+from ..bericht.auswerten import Ausschnitt
 from ..bericht.bericht import Bericht, erstelle_bericht
 from ..daten import einstellungen
 from ..daten.datenbestand import Datenbestand
@@ -140,13 +141,10 @@ def arbeitsmappe(
         bericht = erstelle_bericht(
             db,
             vereinbarung,
-            traeger_id,
-            jahr,
-            bis_monat,
-            wartezeit,
-            gruppe or None,
-            tabelle_lesen(wb, "tbl_Planung") if planung is None else planung,
-            tabelle_lesen(wb, "tbl_Mittel"),
+            Ausschnitt(traeger_id, jahr, bis_monat, wartezeit),
+            vergleichsgruppe=gruppe or None,
+            planung=tabelle_lesen(wb, "tbl_Planung") if planung is None else planung,
+            mittel=tabelle_lesen(wb, "tbl_Mittel"),
         )
     bericht_schreiben(wb, bericht)
     speichern(wb, pfad)
