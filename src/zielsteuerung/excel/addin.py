@@ -39,7 +39,7 @@ def xlwings_vorlage() -> Path:
 
 
 def ribbon_xml() -> bytes:
-    quelle = Path(__file__).resolve().parents[2] / "addin" / "customUI.xml"
+    quelle = Path(__file__).resolve().parents[3] / "addin" / "customUI.xml"
     if quelle.exists():  # a source checkout: addin/customUI.xml is the source of truth
         return quelle.read_bytes()
     return resources.files("zielsteuerung").joinpath("ressourcen/customUI.xml").read_bytes()
