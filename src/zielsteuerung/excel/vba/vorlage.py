@@ -36,6 +36,12 @@ class Aenderung:
     neu: str
     anzahl: int = 1
 
+    def fuer(self, quelle: str) -> tuple[str, str]:
+        """``alt`` and ``neu`` with the line ends of ``quelle`` (the template's xlwings module
+        has LF, the others CRLF)."""
+        ende = "\r\n" if "\r\n" in quelle else "\n"
+        return self.alt.replace("\n", ende), self.neu.replace("\n", ende)
+
 
 _AKTIVE_MAPPE = """\
             'Workbook Sheet Config
@@ -153,8 +159,7 @@ def anpassen(projekt: Projekt) -> Projekt:
         )
     for a in AENDERUNGEN:
         modul = projekt.modul(a.modul)
-        ende = "\r\n" if "\r\n" in modul.quelle else "\n"
-        alt, neu = a.alt.replace("\n", ende), a.neu.replace("\n", ende)
+        alt, neu = a.fuer(modul.quelle)
         if (n := modul.quelle.count(alt)) != a.anzahl:
             raise EingabeFehler(
                 f"Die Add-in-Vorlage von xlwings {XLWINGS_VERSION} hat sich geändert: Im Modul "
