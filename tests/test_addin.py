@@ -376,6 +376,16 @@ def test_install_copies_the_add_in_and_writes_the_settings(cli, windows_ordner, 
     falsch.write_bytes(eigenes.read_bytes())
     lauf = cli("addin", "install", "--addin", falsch)
     assert lauf.code == 2 and "muss zielsteuerung.xlam heißen" in lauf.err
+    leer = windows_ordner / "leer" / "zielsteuerung.xlam"
+    leer.parent.mkdir()
+    with zipfile.ZipFile(leer, "w") as archiv:
+        archiv.writestr("xl/workbook.xml", "<workbook/>")
+    lauf = cli("addin", "install", "--addin", leer)
+    assert lauf.code == 2 and "kein lesbares Add-in mit den Makros von xlwings" in lauf.err
+    monkeypatch.setattr(xlwings, "__version__", "0.99.0")  # another xlwings installed later
+    lauf = cli("addin", "install", "--addin", eigenes)
+    assert lauf.code == 2 and f"für xlwings {vorlage.XLWINGS_VERSION} gebaut" in lauf.err
+    assert p.addin.read_bytes() == eigenes.read_bytes()  # nothing changed
 
 
 def test_install_needs_windows_and_uninstall_keeps_the_settings(cli, windows_ordner, monkeypatch):

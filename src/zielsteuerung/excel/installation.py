@@ -20,7 +20,7 @@ from pathlib import Path
 from ..daten import einstellungen
 from ..fehler import EingabeFehler
 from .addin import ADDIN_NAME, bauen
-from .vba.vorlage import KONFIGURATION
+from .vba import projekt, vorlage
 
 INTERPRETER_SCHLUESSEL = "INTERPRETER_WIN"
 _ZEILE = re.compile(r'^"([^"]*)","([^"]*)"$')
@@ -48,7 +48,7 @@ def plan(store: str | None = None) -> Plan:
     python = Path(sys.executable)
     return Plan(
         addin=appdata / "Microsoft" / "Excel" / "XLSTART" / ADDIN_NAME,
-        konfiguration=profil / f".{KONFIGURATION}" / f"{KONFIGURATION}.conf",
+        konfiguration=profil / f".{vorlage.KONFIGURATION}" / f"{vorlage.KONFIGURATION}.conf",
         einstellungen=einstellungen.pfad(),
         interpreter=str(python.with_name("pythonw.exe") if auf_windows() else python),
         store=store or str(standardpfad()),
@@ -81,6 +81,9 @@ def konfiguration_schreiben(datei: Path, schluessel: str, wert: str) -> None:
 
 
 def _addin_pruefen(quelle: Path) -> None:
+    """A given add-in must be named like the package and load the installed xlwings' DLL."""
+    import xlwings
+
     if quelle.name != ADDIN_NAME:
         raise EingabeFehler(
             f"{quelle}: Das Add-in muss {ADDIN_NAME} heißen (die Schaltfläche startet das "
@@ -88,10 +91,16 @@ def _addin_pruefen(quelle: Path) -> None:
         )
     try:
         with zipfile.ZipFile(quelle) as archiv:
-            if "xl/vbaProject.bin" not in archiv.namelist():
-                raise EingabeFehler(f"{quelle}: kein Add-in mit Makros (xl/vbaProject.bin fehlt).")
-    except (OSError, zipfile.BadZipFile):
-        raise EingabeFehler(f"{quelle}: keine lesbare Add-in-Datei.") from None
+            vba = archiv.read("xl/vbaProject.bin")
+        versionen = vorlage.dll_versionen(projekt.lesen(vba).modul(vorlage.XLWINGS_MODUL).quelle)
+    except (OSError, KeyError, ValueError, StopIteration, zipfile.BadZipFile):
+        raise EingabeFehler(f"{quelle}: kein lesbares Add-in mit den Makros von xlwings.") from None
+    if versionen != {xlwings.__version__}:
+        raise EingabeFehler(
+            f"{quelle} wurde für xlwings {', '.join(sorted(versionen))} gebaut, installiert ist "
+            f"xlwings {xlwings.__version__}: Excel fände die Programmbibliothek von xlwings "
+            "nicht. Bitte ein passendes Add-in verwenden oder ohne --addin installieren."
+        )
 
 
 def _kopieren(quelle: Path, ziel: Path) -> None:
