@@ -145,7 +145,7 @@ Nur nötig, wenn im Add-in die Funktionen ZIEL_* fehlen (sie sind eingebaut): in
 (Visual-Basic-Editor), links im Projekt „Zielsteuerung (zielsteuerung.xlam)“ ein vorhandenes
 Modul „xlwings_udfs“ entfernen (Rechtsklick > Entfernen > Nein), dann Datei > Datei
 importieren… und die Datei {bas} wählen, speichern (Strg+S). Der Weg braucht keine
-Einstellung im Trust Center; die Beschreibungen im Funktions-Assistenten fehlen danach."""
+Einstellung im Trust Center; die Beschreibungen im Funktionsassistenten fehlen danach."""
 
 
 def vba_modul_schreiben(ziel: Path) -> Path:

@@ -111,7 +111,7 @@ def wrapper_modul(vba: str) -> Modul:
 
 def _vba_text(text: str, wo: str) -> str:
     if "\n" in text or "\r" in text:
-        raise EingabeFehler(f"{wo}: Beschreibung mit Zeilenumbruch, im Funktions-Assistenten "
+        raise EingabeFehler(f"{wo}: Beschreibung mit Zeilenumbruch, im Funktionsassistenten "
                             "nicht möglich")  # fmt: skip
     return '"' + text.replace('"', '""') + '"'
 
