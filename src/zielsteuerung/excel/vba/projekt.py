@@ -189,6 +189,8 @@ def lesen(inhalt: bytes) -> Projekt:
         z for z in projektzeilen[: projektzeilen.index("")]
         if z.partition("=")[0] not in (*_ARTEN, "Name")
     ]  # fmt: skip
+    if not eigenschaften or not eigenschaften[0].startswith("ID="):
+        raise ValueError("PROJECT-Strom beginnt nicht mit der Projektkennung (ID=)")
     host_start = projektzeilen.index("[Host Extender Info]")
     host = projektzeilen[host_start : projektzeilen.index("", host_start)]
     return Projekt(
