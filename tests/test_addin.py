@@ -388,6 +388,15 @@ def test_install_copies_the_add_in_and_writes_the_settings(cli, windows_ordner, 
     assert p.addin.read_bytes() == eigenes.read_bytes()  # nothing changed
 
 
+def test_settings_file_takes_only_what_excel_can_read_back(tmp_path):
+    datei = tmp_path / "zielsteuerung.conf"
+    with pytest.raises(EingabeFehler, match="Codepage 1252"):
+        installation.konfiguration_schreiben(datei, "INTERPRETER_WIN", "C:\\Łukasz\\pythonw.exe")
+    with pytest.raises(EingabeFehler, match="Anführungszeichen"):
+        installation.konfiguration_schreiben(datei, "INTERPRETER_WIN", 'C:\\"x"\\pythonw.exe')
+    assert not datei.exists()
+
+
 def test_install_needs_windows_and_uninstall_keeps_the_settings(cli, windows_ordner, monkeypatch):
     lauf = cli("addin", "install")
     assert lauf.code == 2 and "nur unter Windows" in lauf.err
