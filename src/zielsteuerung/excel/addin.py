@@ -130,6 +130,7 @@ def bauen(ziel: Path, interpreter: str = "") -> Path:
             kopie = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             kopie.compress_type, kopie.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
             archiv.writestr(kopie, neu.get(info.filename, inhalt))
+    os.chmod(tmp, 0o644)  # readable like any other file, not only by its builder (mkstemp: 0600)
     try:
         os.replace(tmp, ziel)
     except PermissionError:
