@@ -21,7 +21,7 @@ from .druck import (
     einrichten,
     kopf_und_fuss,
     platz_schaffen,
-    spalte_bei,
+    rechts_von,
     ueber_breite,
     zeilen_anpassen,
 )
@@ -53,6 +53,9 @@ def gestalten(wb: Workbook, bericht: Bericht, orte: dict[str, Ort], anzahl: dict
         name: tabelle_gestalten(ort, anzahl[name], name != EINGABE_MIT_KENNUNG)
         for name, ort in orte.items()
     }
+    for ws in wb.worksheets:  # titles (16 pt) and notes above the tables: rows high enough
+        if ws.title in BLAETTER:
+            zeilen_anpassen(ws, [1, 3])
     for name, ort in orte.items():
         ws, kopf, _, letzte = ort
         if ws.title in _EIGENE or name in _BESONDERS:
@@ -120,7 +123,7 @@ def _gender(bericht: Bericht, ort: Ort, unten: int) -> None:
     diagramm.height, diagramm.width = 8.5, 13.0
     links = (breite(ws, 1, letzte) + 1) * PT_JE_EINHEIT * CM_JE_PT
     _, ende = dg.platzieren(ws, diagramm, kopf, links)
-    rechts, _ = spalte_bei(ws, (links + diagramm.width) / CM_JE_PT / PT_JE_EINHEIT)
+    rechts = rechts_von(ws, links + diagramm.width)
     einrichten(ws, rechts, max(unten, ende), [(1, max(unten, ende))], kopf)
 
 
@@ -146,7 +149,7 @@ def _verlauf(bericht: Bericht, ort: Ort, unten: int) -> None:
         diagramm.set_categories(kategorien)
         diagramme.append(diagramm)
     bloecke = dg.anordnen(ws, diagramme, unten + 2)
-    rechts, _ = spalte_bei(ws, 27.6 / CM_JE_PT / PT_JE_EINHEIT)
+    rechts = rechts_von(ws, 27.6)
     ende = bloecke[-1][1] if bloecke else unten
     einrichten(ws, max(letzte, rechts), ende, [(1, unten), *bloecke], None)
 
@@ -217,7 +220,7 @@ def _zielpfad(bericht: Bericht, prognose: Ort, pfad: Ort, unten: dict[str, int])
     oben = unten["tbl_Prognose"] if daneben else max(unten["tbl_Prognose"], unten["tbl_Zielpfad"])
     bloecke = dg.anordnen(ws, diagramme, oben + 2)
     ende = bloecke[-1][1] if bloecke else oben
-    breit, _ = spalte_bei(ws, 27.6 / CM_JE_PT / PT_JE_EINHEIT)
+    breit = rechts_von(ws, 27.6)
     if daneben:  # the monthly values beside are the charts' numbers: on screen, not in print
         einrichten(ws, min(max(letzte, breit), pfad[2] - 2), ende, [(1, kopf + 1), *bloecke])
     else:

@@ -57,6 +57,12 @@ def spalte_bei(ws: Worksheet, einheiten: float) -> tuple[int, float]:
     return c, einheiten
 
 
+def rechts_von(ws: Worksheet, cm: float) -> int:
+    """The last column a print area needs to hold everything up to ``cm`` right of column A's
+    left edge (with a unit to spare for the programs' rounding of column widths)."""
+    return spalte_bei(ws, cm / CM_JE_PT / PT_JE_EINHEIT + 1)[0]
+
+
 def hoehe(ws: Worksheet, zeile: int) -> float:
     d = ws.row_dimensions.get(zeile)
     if d is not None and d.hidden:

@@ -48,10 +48,11 @@ def _gender_pruefung(a: Auswertung) -> str:
         return "Die Zielvereinbarung enthält kein Ziel zum Geschlechterabstand."
     if abstand["veraenderung"] is None:
         return f"Ziel zum Geschlechterabstand nicht berechenbar: {abstand['grund']}"
+    grenze = "höchstens" if abstand["vergleich"] == "<=" else "mindestens"
     return (
-        f"Ziel: Abstand {abstand['vergleich']} {zahl(abstand['schwelle'], 1, True)} pp gegenüber "
-        f"dem Vorjahr – Veränderung {zahl(abstand['veraenderung'], 1, True)} pp – "
-        f"{abstand['status']}"
+        f"Ziel: Abstand gegenüber dem Vorjahr um {grenze} "
+        f"{zahl(abstand['schwelle'], 1, True)} pp verändert – bisher "
+        f"{zahl(abstand['veraenderung'], 1, True)} pp ({abstand['status']})"
     )
 
 

@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..bericht.vergleich import Vergleich, hinweis, rangliste, ranglisten_spalten
 from .blaetter import tabelle_gestalten
 from .diagramme import achsenformat, achsentitel, anordnen, diagrammtitel, text_eigenschaften
-from .druck import CM_JE_PT, PT_JE_EINHEIT, einrichten, spalte_bei, ueber_breite
+from .druck import einrichten, rechts_von, ueber_breite
 from .stil import ABSCHNITT, FETT, FORMATE, NORMAL, SCHRIFT, ampel, seite_einrichten
 from .vertrag import Tabelle
 from .zellen import setze, tabelle_ergaenzen, tabelle_schreiben, titel_setzen, zelle_des_namens
@@ -158,7 +158,7 @@ def vergleich_schreiben(wb: Workbook, vergleich: Vergleich | None) -> None:
         ueber_breite(ws, zeile, letzte)
     bloecke = _diagramme(ws, unten + 2, vergleich, rangliste)
     ende = bloecke[-1][1] if bloecke else unten
-    rechts, _ = spalte_bei(ws, 27.6 / CM_JE_PT / PT_JE_EINHEIT)  # two charts side by side
+    rechts = rechts_von(ws, 27.6)  # two charts side by side
     einrichten(ws, max(letzte, rechts), ende, [(1, unten), *bloecke])
 
 
