@@ -545,6 +545,23 @@ def test_overview_rendered_by_the_documented_command(uebersicht, tmp_path, cli):
     assert bilder[0].stat().st_size > 30_000
 
 
+def test_overview_prints_readably_with_the_banner_on_every_page(uebersicht, tmp_path):
+    libreoffice_noetig()
+    from druckbild import BANNER, seiten
+
+    from zielsteuerung.mappe.libreoffice import umwandeln
+
+    ausgabe, _ = uebersicht
+    gedruckt = seiten(umwandeln(ausgabe, "pdf", tmp_path))
+    assert {s.blatt for s in gedruckt} == {"Übersicht", "Ergebnisse", "Abgelehnt", "Info"}
+    for seite in gedruckt:
+        wo = f"{seite.blatt}, Seite {seite.nummer}"
+        assert "###" not in seite.text and seite.kopfzeile() == BANNER, wo
+        hoehen = [w.hoehe for w in seite.woerter]
+        assert sum(h >= 9.5 for h in hoehen) >= 0.98 * len(hoehen), wo  # 8 pt and more
+        assert not [w.text for w in seite.woerter if "_" in w.text], wo
+
+
 def test_year_wartezeit_and_duplicates(kopien, demo_store, tmp_path, cli):
     eingang = tmp_path / "eingang"
     eingang.mkdir()

@@ -180,6 +180,7 @@ def test_workbook_of_the_first_template_gains_the_new_sheets_and_keeps_the_users
     notizen["A1"] = "Notiz für den Steuerungsdialog"
     notizen["A2"] = "=SUM(tbl_Ziele[Veraenderung])"
     notizen["A3"] = "=tbl_Ziele[@Noch_benoetigt]"
+    notizen["A4"] = "=MAX(tbl_Gender[Abstand])-MAX(tbl_Ziele[Abstand])"
     wb.save(mappe)
     lauf = cli("arbeitsmappe", "-o", mappe, "--store", demo_store, "--bis-monat", 6)
     assert lauf.code == 0, lauf.err
@@ -190,6 +191,10 @@ def test_workbook_of_the_first_template_gains_the_new_sheets_and_keeps_the_users
     # the columns got the names of template 2.0, and the user's formulas followed them
     assert wb["Meine Notizen"]["A2"].value == "=SUM(tbl_Ziele[Veränderung])"
     assert wb["Meine Notizen"]["A3"].value == "=tbl_Ziele[@[Noch benötigt]]"
+    assert (  # another table's column of the same name stays
+        wb["Meine Notizen"]["A4"].value
+        == "=MAX(tbl_Gender[Abstand])-MAX(tbl_Ziele[Abstand zum Zielwert])"
+    )
     assert tabelle_lesen(wb, "tbl_Monitoring")[0]["Größe"]
     ws = wb["Übersicht"]
     kopf = {c.value: c for c in ws[6]}

@@ -67,7 +67,7 @@ def gestalten(wb: Workbook, bericht: Bericht, orte: dict[str, Ort], anzahl: dict
     einrichten(ws, letzte, unten["tbl_Ziele"], [(1, kopf + 1)], kopf)
     ws = orte["tbl_Quellen"][0]
     einrichten(ws, orte["tbl_Quellen"][3], unten["tbl_Quellen"], [(1, 12)])
-    _einstellungen(orte["tbl_Vereinbarung"][0].parent)
+    _einstellungen(wb)
     _gender(bericht, orte["tbl_Gender"], unten["tbl_Gender"])
     _verlauf(bericht, orte["tbl_Verlauf"], unten["tbl_Verlauf"])
     _kennzahlen(orte["tbl_Kennzahlen"], unten["tbl_Kennzahlen"])
@@ -95,11 +95,9 @@ def kopfzeilen(wb: Workbook, bericht: Bericht) -> None:
 
 
 def _einstellungen(wb: Workbook) -> None:
-    ws = wb["Einstellungen"] if "Einstellungen" in wb.sheetnames else None
-    if ws is None:
-        return
-    zeilen_anpassen(ws, range(4, 13))
-    einrichten(ws, 2, 12)
+    if "Einstellungen" in wb.sheetnames:  # labels wrap: they never run into the input cells
+        zeilen_anpassen(wb["Einstellungen"], range(4, 13))
+        einrichten(wb["Einstellungen"], 2, 12)
 
 
 def _gender(bericht: Bericht, ort: Ort, unten: int) -> None:

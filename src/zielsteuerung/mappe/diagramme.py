@@ -36,7 +36,7 @@ from .zellen import setze
 DIAGRAMM_PRAEFIX = ("Verlauf – ", "Gender – ", "Zielpfad – ", "Mittelausschöpfung – ")
 
 
-#: The rows of a chart's data block: its header, then values (first column: the month).
+#: The first cell of a block of chart data we write (and rewrite) beside the tables.
 HILFSDATEN = "Daten der Diagramme (bei jeder Aktualisierung neu geschrieben)"
 
 
@@ -171,10 +171,9 @@ def hilfsdaten(
     """Write a block of chart data at (``oben``, ``spalte``): a marker, the header, the rows.
     Our old block (found by its marker) is cleared first; a cell of the user's in the way is
     an error, nothing is overwritten. Returns (header row, first column)."""
-    for r in range(1, ws.max_row + 1):  # our blocks of the last refresh
-        for c in range(1, ws.max_column + 1):
-            if ws.cell(r, c).value == HILFSDATEN:
-                _block_leeren(ws, r, c)
+    for (r, c), zelle in list(ws._cells.items()):  # our blocks of the last refresh
+        if zelle.value == HILFSDATEN:
+            _block_leeren(ws, r, c)
     for r in range(oben, oben + len(zeilen) + 2):
         for c in range(spalte, spalte + len(kopf)):
             if ws.cell(r, c).value not in (None, ""):

@@ -94,14 +94,12 @@ def einrichten(
     letzte_zeile: int,
     bloecke: Iterable[tuple[int, int]] = (),
     kopfzeile: int | None = None,
-    weitere: Iterable[str] = (),
 ) -> int:
     """Print area A1 to (``letzte_zeile``, ``letzte_spalte``) at a readable scale; page breaks
     only between ``bloecke`` (first row, last row: a chart, a table, a group of rows that
     belong together) and between rows outside them. A table header row ``kopfzeile`` repeats
-    on every page. ``weitere`` ranges (e.g. "P4:AE16") print on pages of their own after it.
-    Returns the scale."""
-    ws.print_area = [f"A1:{get_column_letter(letzte_spalte)}{letzte_zeile}", *weitere]
+    on every page. Returns the scale."""
+    ws.print_area = f"A1:{get_column_letter(letzte_spalte)}{letzte_zeile}"
     skala = massstab(ws, letzte_spalte)
     ws.sheet_properties.pageSetUpPr.fitToPage = False
     ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = None

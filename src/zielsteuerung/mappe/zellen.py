@@ -6,6 +6,7 @@ stands, and columns the user added to our tables are left alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from copy import copy
 from typing import Any
@@ -244,17 +245,22 @@ def spalten_umbenennen(wb: Workbook) -> None:
             continue
         tabelle.tableColumns = []  # rebuilt from the header when saved
         for blatt in wb.worksheets:
-            for zeile in blatt.iter_rows():
-                for zelle in zeile:
-                    if zelle.data_type == "f" and name in str(zelle.value):
-                        zelle.value = _bezuege_umbenennen(str(zelle.value), namen)
+            for zelle in list(blatt._cells.values()):
+                if zelle.data_type == "f" and name in str(zelle.value):
+                    zelle.value = bezuege_umbenennen(str(zelle.value), name, namen)
 
 
-def _bezuege_umbenennen(formel: str, namen: dict[str, str]) -> str:
-    """tbl[Alt], tbl[@Alt], tbl[[#This Row],[Alt]] -> the new column name."""
-    for alt, neu in namen.items():
-        formel = formel.replace(f"[@{alt}]", f"[@[{neu}]]").replace(f"[{alt}]", f"[{neu}]")
-    return formel
+def bezuege_umbenennen(formel: str, tabelle: str, namen: dict[str, str]) -> str:
+    """Structured references to ``tabelle`` with the new column names: tbl[Alt], tbl[@Alt],
+    tbl[[#This Row],[Alt]]; references to other tables stay as they are."""
+
+    def umbenennen(treffer: re.Match[str]) -> str:
+        bezug = treffer.group(0)
+        for alt, neu in namen.items():
+            bezug = bezug.replace(f"[@{alt}]", f"[@[{neu}]]").replace(f"[{alt}]", f"[{neu}]")
+        return bezug
+
+    return re.sub(rf"\b{re.escape(tabelle)}\[(?:[^\[\]]|\[[^\]]*\])*\]", umbenennen, formel)
 
 
 def titel_setzen(ws: Worksheet, text: str, erklaerung: str = "") -> None:
