@@ -38,7 +38,6 @@ def dialog_formate(v: Zielvereinbarung) -> dict[str, str]:
     """Number formats of the sheet "Steuerungsdialog": by target id, and by unit."""
     formate = {z.id: wertformat(z.kennzahl, z.art) for z in v.ziele}
     formate.update({m.id: wertformat(m.kennzahl) for m in v.monitoring})
-    formate.update({f"{z.id} Abstand": abstandsformat(z.kennzahl, z.art) for z in v.ziele})
     return {**formate, **FORMATE}
 
 
