@@ -61,10 +61,10 @@ def pruefe_tbl_ziele(zeilen: list[dict], erwartet: dict) -> None:
     paare = [
         ("Vorjahr", "vorjahr"),
         ("Aktuell", "aktuell"),
-        ("Veraenderung", "veraenderung"),
+        ("Veränderung", "veraenderung"),
         ("Schwelle", "schwelle"),
         ("Zielwert", "zielwert"),
-        ("Abstand", "distanz"),
+        ("Abstand zum Zielwert", "distanz"),
     ]
     for zeile, ziel in zip(zeilen, erwartet["ziele"], strict=True):
         for spalte, feld in paare:
@@ -215,12 +215,12 @@ def test_committed_template_is_what_the_command_generates(tmp_path, cli):
         "Ziel",
         "Vorjahr",
         "Aktuell",
-        "Veraenderung",
+        "Veränderung",
         "Einheit",
         "Schwelle",
         "Zielwert",
-        "Abstand",
-        "Noch_benoetigt",
+        "Abstand zum Zielwert",
+        "Noch benötigt",
     ]
     vorlage_erzeugen(tmp_path / "direkt.xlsx")
     teile_vergleichen(tmp_path / "neu.xlsx", tmp_path / "direkt.xlsx")

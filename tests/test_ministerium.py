@@ -3,6 +3,7 @@ Träger (also of hostile files from outside), and the overview as a person sees 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 import os
@@ -112,7 +113,8 @@ def test_export_is_values_only_and_carries_what_the_ministry_needs(kopien):
     assert werte["Jahr"] == 2023 and werte["Bis_Monat"] == k.bis_monat
     assert werte["Zeitraum"] == "Januar bis Dezember 2023"
     assert werte["Wartezeit_ausgewertet"] == "T0"
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", werte["Datenstand"])
+    assert isinstance(werte["Datenstand"], dt.datetime)  # a date, shown as TT.MM.JJJJ
+    assert datei_pruefen(k.kopie).datenstand == f"{werte['Datenstand']:%Y-%m-%d}"
     assert werte["Vorlagenversion"] == VORLAGENVERSION and werte["Programmversion"] == "0.1.0"
     assert werte["Hinweis"] == "Beispieldaten – keine amtlichen Werte"
     assert werte["Datenbestand"] is None  # a local path of the Träger's PC is not passed on
@@ -438,7 +440,7 @@ def uebersicht(kopien, tmp_path_factory) -> tuple[Path, Path]:
     return ausgabe, eingang
 
 
-PAARE = [("Vorjahr", "vorjahr"), ("Aktuell", "aktuell"), ("Veraenderung", "veraenderung"),
+PAARE = [("Vorjahr", "vorjahr"), ("Aktuell", "aktuell"), ("Veränderung", "veraenderung"),
          ("Schwelle", "schwelle")]  # fmt: skip
 
 
@@ -446,59 +448,80 @@ def status_ohne_zusatz(text: str) -> str:
     return text.removesuffix(" (knapp)")
 
 
-def test_consolidation_holds_17_traeger_with_the_statuses_of_the_evaluation(
-    uebersicht, kopien, demo_store, cli
-):
-    ausgabe, _ = uebersicht
-    wb = load_workbook(ausgabe)
+KURZ = {"integrationen": "Integrationen", "k2": "K2", "k2_abstand": "K2 Abstand", "k3": "K3",
+        "integrationen_lzb": "Integrationen LZB"}  # fmt: skip
+
+
+def pruefe_uebersicht(pfad: Path, kopien, monat: int, demo_store, cli) -> None:
+    """The overview holds exactly the valid copies of one report month, with the statuses of
+    the evaluation; "erreicht" and "auf Kurs" are counted apart."""
+    wb = load_workbook(pfad)
     assert wb.sheetnames == ["Übersicht", "Ergebnisse", "Abgelehnt", "Info"]
     matrix = tabelle_lesen(wb, "tbl_Matrix")
     ergebnisse = tabelle_lesen(wb, "tbl_Ergebnisse")
-    gueltig = sorted(t for t in kopien if t != BEARBEITET)
-    assert [z["Regionalschlüssel"] for z in matrix] == gueltig
-    assert len(ergebnisse) == 17 * 5
-    kurz = {"integrationen": "Integrationen", "k2": "K2", "k2_abstand": "K2 Abstand",
-            "k3": "K3", "integrationen_lzb": "Integrationen LZB"}  # fmt: skip
+    erwartet_traeger = sorted(
+        t for t, k in kopien.items() if k.bis_monat == monat and t != BEARBEITET
+    )
+    assert [z["Regionalschlüssel"] for z in matrix] == erwartet_traeger
+    assert len(ergebnisse) == len(erwartet_traeger) * 5
+    stand = "Januar bis Dezember 2023" if monat == 12 else "Januar bis Juni 2023"
+    assert wb["Übersicht"]["A1"].value.endswith(f"Stand {stand}")
     for zeile in matrix:
         traeger_id = zeile["Regionalschlüssel"]
         lauf = cli(
             "auswerten", "--store", demo_store, "--traeger", traeger_id,
-            "--bis-monat", kopien[traeger_id].bis_monat, "--format", "json",
+            "--bis-monat", monat, "--format", "json",
         )  # fmt: skip
         assert lauf.code == 0, lauf.err
         erwartet = lauf.json()
         assert zeile["Träger"] == erwartet["traeger_name"]
-        eigene = [e for e in ergebnisse if e["Traeger_ID"] == traeger_id]
+        eigene = [e for e in ergebnisse if e["Regionalschlüssel"] == traeger_id]
         assert [e["Ziel_ID"] for e in eigene] == [z["id"] for z in erwartet["ziele"]]
-        erreicht = 0
         for ziel, e in zip(erwartet["ziele"], eigene, strict=True):
-            assert status_ohne_zusatz(zeile[kurz[ziel["id"]]]) == ziel["status"]
-            assert zeile[kurz[ziel["id"]]].endswith(" (knapp)") == ziel["knapp"]
+            assert status_ohne_zusatz(zeile[KURZ[ziel["id"]]]) == ziel["status"]
+            assert zeile[KURZ[ziel["id"]]].endswith(" (knapp)") == ziel["knapp"]
             assert e["Status"] == ziel["status"]
             for spalte, feld in PAARE:
                 assert e[spalte] == pytest.approx(ziel[feld], rel=1e-12), (traeger_id, spalte)
-            erreicht += ziel["status"] in ("erreicht", "auf Kurs")
-        assert zeile["Erreicht"] == f"{erreicht} von 5"
-    # the summary counts the matrix
+        status = [z["status"] for z in erwartet["ziele"]]
+        assert zeile["Erreicht"] == f"{status.count('erreicht')} von 5"
+        assert zeile["Auf Kurs"] == f"{status.count('auf Kurs')} von 5"
+    # the summary counts the matrix, every status on its own
     zusammen = {z["Ziel"]: z for z in tabelle_lesen(wb, "tbl_Zusammenfassung")}
-    for titel in kurz.values():
+    for titel in KURZ.values():
         spalte = [status_ohne_zusatz(z[titel]) for z in matrix]
-        gut = sum(s in ("erreicht", "auf Kurs") for s in spalte)
-        assert zusammen[titel]["Erreicht / auf Kurs"] == gut
-        assert zusammen[titel]["Nicht erreicht / gefährdet"] == 17 - gut
-        assert zusammen[titel]["Anteil erreicht"] == pytest.approx(gut / 17)
+        for zaehler in ("erreicht", "auf Kurs", "gefährdet", "nicht erreicht"):
+            assert zusammen[titel][zaehler[:1].upper() + zaehler[1:]] == spalte.count(zaehler)
     assert zusammen["K2"]["Schwelle"] == "≥ +2,7 %"
     assert wb["Übersicht"]["A3"].value == "Beispieldaten – keine amtlichen Werte"
+    # the copies of the other month are not mixed in, and the sheet says so at the top
+    abgelehnt = {z["Datei"]: z["Grund"] for z in tabelle_lesen(wb, "tbl_Abgelehnt")}
+    andere = [t for t, k in kopien.items() if k.bis_monat != monat and t != BEARBEITET]
+    for traeger_id in andere:
+        assert f"zusammengeführt wird {stand}" in abgelehnt[f"{traeger_id}.xlsx"]
+    assert f"{len(andere)} Kopie(n) mit anderem Stand" in wb["Übersicht"]["A4"].value
 
 
-def test_consolidation_lists_the_three_bad_files_with_their_reasons(uebersicht):
+def test_consolidation_never_mixes_report_months(uebersicht, kopien, demo_store, cli):
+    ausgabe, eingang = uebersicht
+    # by default the most frequent month: 9 June copies against 8 valid December ones
+    pruefe_uebersicht(ausgabe, kopien, 6, demo_store, cli)
+    dezember = ausgabe.with_name("uebersicht-dezember.xlsx")
+    lauf = cli("konsolidieren", eingang, "-o", dezember, "--bis-monat", 12)
+    assert lauf.code == 0, lauf.err
+    assert "Stand Januar bis Dezember 2023" in lauf.out
+    pruefe_uebersicht(dezember, kopien, 12, demo_store, cli)
+
+
+def test_consolidation_lists_the_bad_files_with_their_reasons(uebersicht):
     ausgabe, _ = uebersicht
     zeilen = tabelle_lesen(load_workbook(ausgabe), "tbl_Abgelehnt")
     abgelehnt = {z["Datei"]: z["Grund"] for z in zeilen}
     traeger = {z["Datei"]: z["Träger"] for z in zeilen}
     assert traeger[f"{BEARBEITET}.xlsx"] == "Kreis Düren (05358)"
     assert traeger["alte-vorlage.xlsx"] == "Kreis Kleve (05154)"
-    assert set(abgelehnt) == {
+    schlecht = {n: g for n, g in abgelehnt.items() if "weicht ab" not in g}
+    assert set(schlecht) == {
         f"{BEARBEITET}.xlsx",
         "kreis-kleve-mit-makro.xlsm",
         "alte-vorlage.xlsx",
@@ -516,18 +539,36 @@ def test_overview_rendered_by_the_documented_command(uebersicht, tmp_path, cli):
     lauf = cli("bilder", ausgabe, "-o", tmp_path / "bilder", "--blatt", "Übersicht")
     assert lauf.code == 0, lauf.err
     bilder = [Path(z) for z in lauf.out.split()]
-    assert [b.name for b in bilder] == ["Uebersicht-1.png"]  # one page for the dialogue
+    # the matrix, then the summary per target: readable, not squeezed onto one page
+    assert [b.name for b in bilder] == ["Uebersicht-1.png", "Uebersicht-2.png"]
     assert bilder[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert bilder[0].stat().st_size > 30_000
+
+
+def test_overview_prints_readably_with_the_banner_on_every_page(uebersicht, tmp_path):
+    libreoffice_noetig()
+    from druckbild import BANNER, seiten
+
+    from zielsteuerung.mappe.libreoffice import umwandeln
+
+    ausgabe, _ = uebersicht
+    gedruckt = seiten(umwandeln(ausgabe, "pdf", tmp_path))
+    assert {s.blatt for s in gedruckt} == {"Übersicht", "Ergebnisse", "Abgelehnt", "Info"}
+    for seite in gedruckt:
+        wo = f"{seite.blatt}, Seite {seite.nummer}"
+        assert "###" not in seite.text and seite.kopfzeile() == BANNER, wo
+        hoehen = [w.hoehe for w in seite.woerter]
+        assert sum(h >= 9.5 for h in hoehen) >= 0.98 * len(hoehen), wo  # 8 pt and more
+        assert not [w.text for w in seite.woerter if "_" in w.text], wo
 
 
 def test_year_wartezeit_and_duplicates(kopien, demo_store, tmp_path, cli):
     eingang = tmp_path / "eingang"
     eingang.mkdir()
-    for traeger_id in ("05113", "05117", KLEVE):
+    for traeger_id in ("05113", "05754", KLEVE):  # all three through December
         shutil.copy(kopien[traeger_id].kopie, eingang / f"{traeger_id}.xlsx")
     t3 = tmp_path / "t3.xlsx"
-    arbeitsmappe(t3, demo_store, None, traeger_id="05122", bis_monat=6, wartezeit="T3")
+    arbeitsmappe(t3, demo_store, None, traeger_id="05122", bis_monat=12, wartezeit="T3")
     exportieren(t3, eingang / "solingen-t3.xlsx")
     vorjahr = tmp_path / "vorjahr.xlsx"
     arbeitsmappe(vorjahr, demo_store, None, traeger_id="05358", jahr=2022, bis_monat=12)
@@ -538,7 +579,7 @@ def test_year_wartezeit_and_duplicates(kopien, demo_store, tmp_path, cli):
     assert lauf.code == 0, lauf.err
     wb = load_workbook(tmp_path / "u.xlsx")
     matrix = tabelle_lesen(wb, "tbl_Matrix")
-    assert [z["Regionalschlüssel"] for z in matrix] == ["05113", "05117", KLEVE]
+    assert [z["Regionalschlüssel"] for z in matrix] == ["05113", KLEVE, "05754"]
     abgelehnt = {z["Datei"]: z["Grund"] for z in tabelle_lesen(wb, "tbl_Abgelehnt")}
     assert "Wartezeit T3 weicht ab (zusammengeführt wird T0)" in abgelehnt["solingen-t3.xlsx"]
     assert "Jahr 2022 weicht ab (zusammengeführt wird 2023)" in abgelehnt["dueren-2022.xlsx"]
@@ -546,7 +587,7 @@ def test_year_wartezeit_and_duplicates(kopien, demo_store, tmp_path, cli):
         "Träger doppelt; übernommen wird die neuere Kopie kleve-neu.xlsx"
         in abgelehnt[f"{KLEVE}.xlsx"]
     )
-    dateien = {z["Traeger_ID"]: z["Datei"] for z in tabelle_lesen(wb, "tbl_Dateien")}
+    dateien = {z["Regionalschlüssel"]: z["Datei"] for z in tabelle_lesen(wb, "tbl_Dateien")}
     assert dateien[KLEVE] == "kleve-neu.xlsx"
 
     lauf = cli("konsolidieren", eingang, "-o", tmp_path / "u2022.xlsx", "--jahr", 2022)

@@ -230,24 +230,40 @@ def test_utilisation_against_linear_and_prior_year_path():
             _mittel("B", 2022, 600, [60] * 9),  # only through September
         ]
     )
-    m = auswerten_mittel(posten, 2023)
+    m = auswerten_mittel(posten, 2023, 4)
     a, b, gesamt = m.zeilen
-    assert a["Stand"] == "März" and a["Ausgaben"] == 300
-    assert a["Ausschoepfung"] == pytest.approx(25.0)  # 300 / 1,200
-    assert a["Pfad_linear"] == pytest.approx(25.0)  # 3 / 12
-    assert a["Pfad_Vorjahr"] == pytest.approx(12.5)  # 150 / 1,200
-    assert a["Prognose_Dezember"] == pytest.approx(2400)  # 300 / 0.125
-    assert a["Prognose_Ausschoepfung"] == pytest.approx(200.0)
-    assert a["Prognose_linear"] == pytest.approx(1200)  # 300 * 12 / 3
+    assert a["Stand"] == "März 2023" and a["Ausgaben"] == 300
+    assert a["Ausschöpfung"] == pytest.approx(25.0)  # 300 / 1,200
+    assert a["Pfad linear"] == pytest.approx(25.0)  # 3 / 12
+    assert a["Pfad Vorjahr"] == pytest.approx(12.5)  # 150 / 1,200
+    assert a["Prognose Dezember"] == pytest.approx(2400)  # 300 / 0.125
+    assert a["Prognose Ausschöpfung"] == pytest.approx(200.0)
+    assert a["Prognose linear"] == pytest.approx(1200)  # 300 * 12 / 3
     assert a["Rest"] == pytest.approx(-1200)
-    assert b["Stand"] == "April" and b["Ausschoepfung"] == pytest.approx(200 / 6)
-    assert b["Pfad_Vorjahr"] is None and b["Prognose_Dezember"] is None
+    # the report runs to April: A's spending stops in March, and the sheet says so
+    assert "Ausgaben nur bis März 2023 erfasst (Bericht bis April 2023)" in a["Grund"]
+    assert b["Stand"] == "April 2023" and b["Ausschöpfung"] == pytest.approx(200 / 6)
+    assert b["Pfad Vorjahr"] is None and b["Prognose Dezember"] is None
     assert "Ausgaben 2022 fehlen für Oktober, November, Dezember" in b["Grund"]
     # all lines together through the earlier Stand (March): 450 of 1,800
-    assert gesamt["Posten"] == "Gesamt" and gesamt["Stand"] == "März"
-    assert gesamt["Ausschoepfung"] == pytest.approx(25.0)
-    assert gesamt["Pfad_Vorjahr"] is None
+    assert gesamt["Posten"] == "Gesamt" and gesamt["Stand"] == "März 2023"
+    assert gesamt["Ausschöpfung"] == pytest.approx(25.0)
+    assert gesamt["Pfad Vorjahr"] is None
     assert [v["Ist"] for v in m.verlauf[:4]] == pytest.approx([150 / 18, 300 / 18, 25.0, None])
+
+
+def test_utilisation_stands_at_the_report_month_whatever_is_entered_later():
+    """A June report counts January to June, even when the sheet holds the whole year."""
+    posten = mittel_lesen(
+        [_mittel("A", 2023, 1200, [100] * 12), _mittel("A", 2022, 1200, [100] * 12)]
+    )
+    (juni,) = auswerten_mittel(posten, 2023, 6).zeilen
+    assert juni["Stand"] == "Juni 2023" and juni["Ausgaben"] == 600
+    assert juni["Ausschöpfung"] == pytest.approx(50.0) and juni["Grund"] is None
+    verlauf = auswerten_mittel(posten, 2023, 6).verlauf
+    assert [v["Ist"] is None for v in verlauf] == [False] * 6 + [True] * 6
+    (dezember,) = auswerten_mittel(posten, 2023, 12).zeilen
+    assert dezember["Stand"] == "Dezember 2023" and dezember["Ausgaben"] == 1200
 
 
 def test_utilisation_input_errors_are_named_and_nothing_is_taken():

@@ -44,15 +44,15 @@ def test_demo_workbook_shows_path_projection_plan_and_funds(demo):
     ziele = {z["Ziel_ID"]: z for z in tabelle_lesen(wb, "tbl_Ziele")}
     for z in daten["ziele"]:  # Übersicht carries path and projection, as auswerten does
         zeile = ziele[z["id"]]
-        assert zeile["Pfad"] == pytest.approx(z["pfad_aktuell"])
-        assert zeile["Prognose"] == pytest.approx(z["prognose"])
-        assert (zeile["Status_Pfad"], zeile["Prognose_Status"]) == (
+        assert zeile["Zielpfad"] == pytest.approx(z["pfad_aktuell"])
+        assert zeile["Prognose Dezember"] == pytest.approx(z["prognose"])
+        assert (zeile["Status Zielpfad"], zeile["Status Prognose"]) == (
             z["status_pfad"],
             z["prognose_status"],
         )
     prognose = {z["Ziel_ID"]: z for z in tabelle_lesen(wb, "tbl_Prognose")}
-    assert prognose["integrationen"]["Quelle"] == "Planung"  # the demo's synthetic plan
-    assert prognose["k2"]["Quelle"] == "Vorjahresverlauf"
+    assert prognose["integrationen"]["Zielpfad aus"] == "Planung"  # the demo's synthetic plan
+    assert prognose["k2"]["Zielpfad aus"] == "Vorjahresverlauf"
     plan = next(z for z in tabelle_lesen(wb, "tbl_Planung") if z["Ziel_ID"] == "integrationen")
     assert [plan[m] for m in MONATE] == BEISPIEL_PLANUNG["integrationen"]
     pfad = tabelle_lesen(wb, "tbl_Zielpfad")
@@ -60,11 +60,11 @@ def test_demo_workbook_shows_path_projection_plan_and_funds(demo):
     kumuliert = 0.0
     for zeile, geplant in zip(pfad, BEISPIEL_PLANUNG["integrationen"], strict=True):
         kumuliert += geplant
-        assert zeile["integrationen_Pfad"] == pytest.approx(kumuliert)
+        assert zeile["Zielpfad Integrationen"] == pytest.approx(kumuliert)
     mittel = {z["Posten"]: z for z in tabelle_lesen(wb, "tbl_Mittel_Auswertung")}
     assert set(mittel) == {"Eingliederungsleistungen", "Verwaltungskosten", "Gesamt"}
     gesamt = mittel["Gesamt"]
-    assert gesamt["Ausschoepfung"] == pytest.approx(100 * gesamt["Ausgaben"] / gesamt["Mittel"])
+    assert gesamt["Ausschöpfung"] == pytest.approx(100 * gesamt["Ausgaben"] / gesamt["Mittel"])
     assert len(tabelle_lesen(wb, "tbl_Mittel_Verlauf")) == 12
 
 
@@ -116,8 +116,8 @@ def test_plan_entered_on_the_sheet_survives_refresh_and_bad_plans_are_refused(
     assert cli("arbeitsmappe", "-o", mappe, "--store", demo_store, "--bis-monat", 6).code == 0
     wb = load_workbook(mappe)
     prognose = {z["Ziel_ID"]: z for z in tabelle_lesen(wb, "tbl_Prognose")}
-    assert prognose["k3"]["Quelle"] == "Planung"
-    assert prognose["k3"]["Pfad"] == pytest.approx(sum(6500 - 10 * i for i in range(6)) / 6)
+    assert prognose["k3"]["Zielpfad aus"] == "Planung"
+    assert prognose["k3"]["Zielpfad"] == pytest.approx(sum(6500 - 10 * i for i in range(6)) / 6)
     plan = next(z for z in tabelle_lesen(wb, "tbl_Planung") if z["Ziel_ID"] == "k3")
     assert plan["Dezember"] == 6390 and plan["Eingabe"].startswith("Bestand im Monat")
     dialog = [[z.value for z in r] for r in wb["Steuerungsdialog"].iter_rows(max_col=2)]
@@ -155,8 +155,8 @@ def test_funds_imported_from_csv(demo, demo_store, tmp_path, cli):
     ]  # fmt: skip
     mittel = {z["Posten"]: z for z in tabelle_lesen(wb, "tbl_Mittel_Auswertung")}
     e = mittel["Eingliederungsleistungen"]
-    assert e["Ausschoepfung"] == pytest.approx(25.0) and e["Pfad_Vorjahr"] == pytest.approx(25.0)
-    assert e["Prognose_Dezember"] == pytest.approx(1_200_000)
+    assert e["Ausschöpfung"] == pytest.approx(25.0) and e["Pfad Vorjahr"] == pytest.approx(25.0)
+    assert e["Prognose Dezember"] == pytest.approx(1_200_000)
     assert "keine Ausgaben 2022 erfasst" in mittel["Sprachkurse"]["Grund"]
     assert mittel["Gesamt"]["Mittel"] == 1_260_000
 
@@ -176,7 +176,11 @@ def test_workbook_of_the_first_template_gains_the_new_sheets_and_keeps_the_users
     shutil.copy(Path(__file__).parent / "daten" / "vorlage-1.0.xlsx", mappe)
     wb = load_workbook(mappe)
     assert "Steuerungsdialog" not in wb.sheetnames
-    wb.create_sheet("Meine Notizen")["A1"] = "Notiz für den Steuerungsdialog"
+    notizen = wb.create_sheet("Meine Notizen")
+    notizen["A1"] = "Notiz für den Steuerungsdialog"
+    notizen["A2"] = "=SUM(tbl_Ziele[Veraenderung])"
+    notizen["A3"] = "=tbl_Ziele[@Noch_benoetigt]"
+    notizen["A4"] = "=MAX(tbl_Gender[Abstand])-MAX(tbl_Ziele[Abstand])"
     wb.save(mappe)
     lauf = cli("arbeitsmappe", "-o", mappe, "--store", demo_store, "--bis-monat", 6)
     assert lauf.code == 0, lauf.err
@@ -184,6 +188,18 @@ def test_workbook_of_the_first_template_gains_the_new_sheets_and_keeps_the_users
     assert all(b in wb.sheetnames for b in NEUE_BLAETTER)
     assert wb.sheetnames.index("Steuerungsdialog") == 1
     assert wb["Meine Notizen"]["A1"].value == "Notiz für den Steuerungsdialog"
+    # the columns got the names of template 2.0, and the user's formulas followed them
+    assert wb["Meine Notizen"]["A2"].value == "=SUM(tbl_Ziele[Veränderung])"
+    assert wb["Meine Notizen"]["A3"].value == "=tbl_Ziele[@[Noch benötigt]]"
+    assert (  # another table's column of the same name stays
+        wb["Meine Notizen"]["A4"].value
+        == "=MAX(tbl_Gender[Abstand])-MAX(tbl_Ziele[Abstand zum Zielwert])"
+    )
+    assert tabelle_lesen(wb, "tbl_Monitoring")[0]["Größe"]
+    ws = wb["Übersicht"]
+    kopf = {c.value: c for c in ws[6]}
+    assert ws.column_dimensions[kopf["Einheit"].column_letter].hidden
+    assert kopf["Ziel_ID"].number_format == ";;;"  # kept for formulas, shown as nothing
     zeile = tabelle_lesen(wb, "tbl_Ziele")[0]
-    assert zeile["Status_Pfad"] in ("auf dem Zielpfad", "hinter dem Zielpfad")
-    assert zeile["Prognose"] is not None
+    assert zeile["Status Zielpfad"] in ("auf dem Zielpfad", "hinter dem Zielpfad")
+    assert zeile["Prognose Dezember"] is not None

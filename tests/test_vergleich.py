@@ -50,18 +50,18 @@ def test_rank_median_and_quartiles_match_single_evaluations(demo_store, bis_mona
         eigen = werte[KLEVE]
         besser = [w for w in gueltig if (w > eigen if ziel.vergleich == ">=" else w < eigen)]
         assert zeile["Ziel_ID"] == ziel.id
-        assert zeile["Veraenderung"] == pytest.approx(eigen, rel=1e-12)
+        assert zeile["Veränderung"] == pytest.approx(eigen, rel=1e-12)
         assert zeile["Status"] == alle[KLEVE][ziel.id]["status"]
         assert zeile["Rang"] == 1 + len(besser)
-        assert zeile["Anzahl"] == len(gueltig) == 18
+        assert zeile["Träger mit Wert"] == len(gueltig) == 18
         q1, median, q3 = statistics.quantiles(gueltig, n=4, method="inclusive")
         assert zeile["Median"] == pytest.approx(statistics.median(gueltig), rel=1e-12)
-        assert [zeile["Quartil_1"], zeile["Median"], zeile["Quartil_3"]] == pytest.approx(
+        assert [zeile["1. Quartil"], zeile["Median"], zeile["3. Quartil"]] == pytest.approx(
             [q1, median, q3], rel=1e-12
         )
         assert zeile["Minimum"] == pytest.approx(min(gueltig))
         assert zeile["Maximum"] == pytest.approx(max(gueltig))
-        assert zeile["Erreicht_in_Gruppe"] == sum(
+        assert zeile["Erreicht oder auf Kurs"] == sum(
             alle[t][ziel.id]["status"] in ("erreicht", "auf Kurs") for t in alle
         )
         rangliste = v.ranglisten[ziel.id]
@@ -117,19 +117,29 @@ def test_sheet_vergleich_is_written_and_survives_refreshes(demo_store, tmp_path)
                 assert zeile[spalte] == wert, spalte
     rangliste = tabelle_lesen(wb, "tbl_Vergleich_Rangliste")
     assert len(rangliste) == 18
-    assert [z["k2_Traeger"] for z in rangliste] == [n for _, n, _ in v.ranglisten["k2"]]
+    assert [z["Träger K2"] for z in rangliste] == [n for _, n, _ in v.ranglisten["k2"]]
+    schwellen = {z.id: z.schwelle for z in beispiel().ziele}
+    assert {z["Schwelle Integrationen"] for z in rangliste} == {schwellen["integrationen"]}
     ws = wb["Vergleich"]
     assert "Kreis Kleve (05154) in einer Gruppe von 18 Trägern" in ws["A3"].value
     bilder = diagramme(ws)
     assert sorted(bilder) == sorted(f"Vergleich – {z.bezeichnung}" for z in beispiel().ziele)
+    farbe = {"auf Kurs": "2E8B3D", "gefährdet": "C00000"}
+    status = {z["Ziel_ID"]: z["Status"] for z in zeilen}
     for ziel in beispiel().ziele:
-        reihe = bilder[f"Vergleich – {ziel.bezeichnung}"].series[0]
+        diagramm = bilder[f"Vergleich – {ziel.bezeichnung}"]
+        reihe = diagramm.series[0]
         platz = next(i for i, (t, _, _) in enumerate(v.ranglisten[ziel.id]) if t == KLEVE)
         assert [p.idx for p in reihe.dPt] == [platz]  # Kleve's bar, and only that, highlighted
+        # in the colour of its status, and the threshold drawn as a line over the bars
+        assert reihe.dPt[0].graphicalProperties.solidFill.srgbClr == farbe[status[ziel.id]]
+        (linie,) = diagramm._charts[1:]
+        assert linie.series[0].tx.v == "Schwelle"
+    assert {status["integrationen"], status["k2"]} == {"auf Kurs", "gefährdet"}
     # the Träger's row of the ranking is highlighted, the others are not
     erste, kopf, _, _ = range_boundaries(ws.tables["tbl_Vergleich_Rangliste"].ref)
-    spalte = erste + 1  # integrationen_Traeger
-    assert ws.cell(kopf, spalte).value == "integrationen_Traeger"
+    spalte = erste + 1
+    assert ws.cell(kopf, spalte).value == "Träger Integrationen"
     fett = [ws.cell(kopf + 1 + i, spalte).font.bold for i in range(18)]
     platz = next(i for i, (t, _, _) in enumerate(v.ranglisten["integrationen"]) if t == KLEVE)
     assert fett == [i == platz for i in range(18)]
@@ -150,10 +160,10 @@ def test_sheet_vergleich_is_written_and_survives_refreshes(demo_store, tmp_path)
         "in einer Gruppe von 3 Trägern (Vergleichsgruppe aus den Einstellungen)" in ws["A3"].value
     )
     assert "Januar bis Juli 2023" in ws["A3"].value
-    assert {z["Anzahl"] for z in tabelle_lesen(wb, "tbl_Vergleich")} == {3}
+    assert {z["Träger mit Wert"] for z in tabelle_lesen(wb, "tbl_Vergleich")} == {3}
     rangliste = tabelle_lesen(wb, "tbl_Vergleich_Rangliste")
     assert len(rangliste) == 3
-    assert sorted(z["k3_Traeger"] for z in rangliste) == [
+    assert sorted(z["Träger K3"] for z in rangliste) == [
         "Kreis Kleve", "Stadt Essen", "Stadt Mülheim an der Ruhr",
     ]  # fmt: skip
     assert len(diagramme(ws)) == 5  # replaced, not added
@@ -185,6 +195,7 @@ def test_sheet_vergleich_rendered(demo_store, tmp_path, cli):
     lauf = cli("bilder", mappe, "-o", tmp_path / "bilder", "--blatt", "Vergleich")
     assert lauf.code == 0, lauf.err
     bilder = [Path(z) for z in lauf.out.split()]
-    assert [b.name for b in bilder] == ["Vergleich-1.png", "Vergleich-2.png"]
+    # the table, then two charts side by side, two rows to a page
+    assert [b.name for b in bilder] == [f"Vergleich-{n}.png" for n in (1, 2, 3)]
     for bild in bilder:
         assert bild.stat().st_size > 30_000

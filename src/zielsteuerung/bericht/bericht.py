@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +23,37 @@ from .vergleich import Vergleich, vergleich_berechnen
 
 #: Monthly § 48a values shown on the sheet "Kennzahlen": (column, code, geschlecht)
 KENNZAHL_SPALTEN = [(code, code, "gesamt") for code in KENNZAHLEN] + [
-    ("K2_Frauen", "K2", "frauen"),
-    ("K2_Maenner", "K2", "maenner"),
+    ("K2 Frauen", "K2", "frauen"),
+    ("K2 Männer", "K2", "maenner"),
 ]
+
+#: What each column of the sheet "Kennzahlen" means (shown below its table).
+KENNZAHL_TEXTE = {
+    "K1": "Veränderung der Summe der Leistungen zum Lebensunterhalt gegenüber dem Vorjahresmonat",
+    "K1E1": "Veränderung der Leistungen für Unterkunft und Heizung gegenüber dem Vorjahresmonat",
+    "K1E2": "Veränderung der Zahl der erwerbsfähigen Leistungsberechtigten (eLb) gegenüber dem "
+    "Vorjahresmonat",
+    "K1E3": "Zugangsrate der eLb: Zugänge im Verhältnis zum Bestand, Mittel über zwölf Monate",
+    "K1E4": "Abgangsrate der eLb: Abgänge im Verhältnis zum Bestand des Vormonats, Mittel über "
+    "zwölf Monate",
+    "K2": "Integrationsquote: Integrationen in zwölf Monaten über den durchschnittlichen "
+    "Bestand an eLb der zwölf Monate davor",
+    "K2E1": "Quote der Eintritte in geringfügige Beschäftigung (gerechnet wie K2)",
+    "K2E2": "Quote der Eintritte in öffentlich geförderte Beschäftigung (gerechnet wie K2)",
+    "K2E3": "Anteil der Integrationen mit kontinuierlicher Beschäftigung danach (zwölf Monate)",
+    "K2E4": "Integrationsquote der Alleinerziehenden (gerechnet wie K2)",
+    "K3": "Veränderung des Bestands an Langzeitleistungsbeziehenden (LZB) gegenüber dem "
+    "Vorjahresmonat",
+    "K3E1": "Integrationsquote der LZB (gerechnet wie K2)",
+    "K3E2": "Aktivierungsquote der LZB: Anteil in Maßnahmen der aktiven Arbeitsförderung",
+    "K3E3": "Zugangsrate der LZB (gerechnet wie K1E3)",
+    "K3E4": "Abgangsrate der LZB (gerechnet wie K1E4)",
+    "K2 Frauen": "Integrationsquote K2 der Frauen",
+    "K2 Männer": "Integrationsquote K2 der Männer",
+}
+
+#: How the sheets write a geschlecht code.
+GESCHLECHT_TEXT = {"gesamt": "gesamt", "frauen": "Frauen", "maenner": "Männer"}
 
 
 @dataclass
@@ -46,26 +75,42 @@ def _zahl(wert: Any) -> float | None:
     return None if pd.isna(wert) else float(wert)
 
 
+def _datum(wert: Any) -> dt.date | str:
+    """A Datenstand as a date (the cell shows TT.MM.JJJJ); text that is no date stays text."""
+    try:
+        return dt.date.fromisoformat(str(wert)[:10])
+    except ValueError:
+        return str(wert)
+
+
+def _zeitpunkt(wert: str) -> dt.datetime | str:
+    try:
+        return dt.datetime.fromisoformat(wert).replace(microsecond=0, tzinfo=None)
+    except ValueError:
+        return wert
+
+
 def _gender(panel: Panel, v: Zielvereinbarung, a: Auswertung) -> list[dict[str, Any]]:
-    """Gender-Datenblatt: the year-to-date quota of women and men through each month."""
+    """Gender-Datenblatt: the year-to-date quota of women and men through each month (the
+    columns of tbl_Gender: "K2 Frauen Vorjahr", ..., "Abstand", "Veränderung Abstand")."""
     abstand = next((z for z in v.ziele if z.art == "geschlechterabstand"), None)
     kennzahl = abstand.kennzahl if abstand else "K2"
     zeilen = []
     for m in range(1, a.bis_monat + 1):
         werte = {}
-        for jahr, zusatz in ((a.jahr - 1, "_Vorjahr"), (a.jahr, "")):
-            for g, name in (("frauen", "Frauen"), ("maenner", "Maenner")):
-                werte[f"{kennzahl}_{name}{zusatz}"] = _zahl(
+        for jahr, zusatz in ((a.jahr - 1, " Vorjahr"), (a.jahr, "")):
+            for g in ("frauen", "maenner"):
+                werte[f"{kennzahl} {GESCHLECHT_TEXT[g]}{zusatz}"] = _zahl(
                     jahreswert(panel, kennzahl, g, jahr, m).wert[a.traeger_id]
                 )
-            f, mn = werte[f"{kennzahl}_Frauen{zusatz}"], werte[f"{kennzahl}_Maenner{zusatz}"]
+            f, mn = werte[f"{kennzahl} Frauen{zusatz}"], werte[f"{kennzahl} Männer{zusatz}"]
             werte[f"Abstand{zusatz}"] = None if f is None or mn is None else abs(mn - f)
-        vj, akt = werte["Abstand_Vorjahr"], werte["Abstand"]
+        vj, akt = werte["Abstand Vorjahr"], werte["Abstand"]
         zeilen.append(
             {
-                "Monat": monate.als_text(monate.monat(a.jahr, m)),
+                "Monat": monate.als_name(monate.monat(a.jahr, m)),
                 **werte,
-                "Veraenderung_pp": None if vj is None or akt is None else akt - vj,
+                "Veränderung Abstand": None if vj is None or akt is None else akt - vj,
             }
         )
     return zeilen
@@ -76,7 +121,7 @@ def _verlauf(v: Zielvereinbarung, a: Auswertung) -> list[dict[str, Any]]:
     same year-to-date values as the path (computed as the evaluation computes a change)."""
     zeilen = []
     for m in range(a.bis_monat):
-        zeile: dict[str, Any] = {"Monat": monate.als_text(monate.monat(a.jahr, m + 1))}
+        zeile: dict[str, Any] = {"Monat": monate.als_name(monate.monat(a.jahr, m + 1))}
         for ziel, pfad in zip(v.ziele, a.pfade, strict=True):
             aenderung = veraenderung_berechnen(pfad.ist[m], pfad.vorjahr[m], ziel.art)
             zeile[ziel.id] = _zahl(float(aenderung))
@@ -111,7 +156,7 @@ def _kennzahlen(panel: Panel, a: Auswertung) -> list[dict[str, Any]]:
             else pd.Series(float("nan"), index=index)
         )
     return [
-        {"Monat": monate.als_text(m), **{n: _zahl(s[m]) for n, s in spalten.items()}} for m in index
+        {"Monat": monate.als_name(m), **{n: _zahl(s[m]) for n, s in spalten.items()}} for m in index
     ]
 
 
@@ -134,12 +179,12 @@ def erstelle_bericht(
     daten = [
         {
             "Merkmal": z.merkmal,
-            "Geschlecht": z.geschlecht,
-            "Monat": monate.als_text(monate.aus_yyyymm(int(z.monat))),
+            "Geschlecht": GESCHLECHT_TEXT.get(str(z.geschlecht), z.geschlecht),
+            "Monat": monate.als_name(monate.aus_yyyymm(int(z.monat))),
             "Wert": _zahl(z.wert),
             "Fehlkennzeichen": z.fehlkennzeichen or None,
             "Wartezeit": a.wartezeit,
-            "Datenstand": str(z.datenstand),
+            "Datenstand": _datum(z.datenstand),
             "Quelle": importe[int(z.import_id)].dateiname,
         }
         for z in genutzt.sort_values(["merkmal", "geschlecht", "monat"]).itertuples()
@@ -147,8 +192,8 @@ def erstelle_bericht(
     quellen = [
         {
             "Datei": importe[int(i)].dateiname,
-            "SHA256": importe[int(i)].sha256,
-            "Importiert_am": importe[int(i)].importiert_am,
+            "SHA-256": importe[int(i)].sha256,
+            "Importiert am": _zeitpunkt(importe[int(i)].importiert_am),
             "Beispieldaten": "ja" if importe[int(i)].beispieldaten else "nein",
         }
         for i in sorted(genutzt["import_id"].unique())
@@ -163,6 +208,6 @@ def erstelle_bericht(
         quellen=quellen,
         vergleich=vergleich_berechnen(db, vereinbarung, a, vergleichsgruppe or nrw_zkt()),
         zielpfad=_zielpfad(a),
-        mittel=None if posten is None else auswerten_mittel(posten, a.jahr),
+        mittel=None if posten is None else auswerten_mittel(posten, a.jahr, a.bis_monat),
         planung=list(planung or []),
     )

@@ -18,7 +18,7 @@ from ..daten.datenbestand import Datenbestand
 from ..daten.traeger import name_von, nrw_zkt
 from ..kern.auswertung import Auswertung, auswerten_panel
 from ..kern.kennzahlen import Panel
-from ..kern.vereinbarung import Zielvereinbarung
+from ..kern.vereinbarung import Zielvereinbarung, kurznamen
 
 _ERREICHT = ("erreicht", "auf Kurs")
 
@@ -116,17 +116,17 @@ def vergleich_berechnen(
                 "Ziel_ID": ziel.id,
                 "Ziel": ziel.bezeichnung,
                 "Einheit": ziel.einheit,
-                "Veraenderung": wert,
+                "Veränderung": wert,
                 "Status": eigen.get("status"),
                 "Rang": rang,
-                "Anzahl": len(gueltig),
+                "Träger mit Wert": len(gueltig),
                 "Minimum": statistik[0],
-                "Quartil_1": statistik[1],
+                "1. Quartil": statistik[1],
                 "Median": statistik[2],
-                "Quartil_3": statistik[3],
+                "3. Quartil": statistik[3],
                 "Maximum": statistik[4],
                 "Schwelle": ziel.schwelle,
-                "Erreicht_in_Gruppe": sum(s in _ERREICHT for s in status.values()),
+                "Erreicht oder auf Kurs": sum(s in _ERREICHT for s in status.values()),
             }
         )
     return ergebnis
@@ -141,19 +141,29 @@ def hinweis(vergleich: Vergleich) -> str:
     )
 
 
+def ranglisten_spalten(vergleich: Vergleich) -> dict[str, tuple[str, str, str]]:
+    """Per target the columns of tbl_Vergleich_Rangliste: Träger, change, threshold."""
+    return {
+        i: (f"Träger {k}", f"Veränderung {k}", f"Schwelle {k}")
+        for i, k in kurznamen(vergleich.ranglisten).items()
+    }
+
+
 def rangliste(vergleich: Vergleich) -> tuple[list[str], list[dict[str, Any]]]:
-    """Header and rows of tbl_Vergleich_Rangliste: Platz, then per target Träger and change.
+    """Header and rows of tbl_Vergleich_Rangliste: Platz, then per target Träger, change and
+    the threshold (beside every ranked value, for the chart's line).
     (tbl_Vergleich's rows are ``vergleich.ziele``; both also serve the ribbon's writer.)"""
-    ids = list(vergleich.ranglisten)
-    spalten = ["Platz"] + [s for i in ids for s in (f"{i}_Traeger", i)]
+    spalten = ranglisten_spalten(vergleich)
+    schwellen = {z["Ziel_ID"]: z["Schwelle"] for z in vergleich.ziele}
     n = max((len(r) for r in vergleich.ranglisten.values()), default=0)
     zeilen: list[dict[str, Any]] = []
     for platz in range(n):
         zeile: dict[str, Any] = {"Platz": platz + 1}
-        for i in ids:
+        for i, (traeger, wert_spalte, schwelle) in spalten.items():
             eintrag = vergleich.ranglisten[i]
             _, name, wert = eintrag[platz] if platz < len(eintrag) else ("", None, None)
-            zeile[f"{i}_Traeger"] = name
-            zeile[i] = wert
+            zeile[traeger] = name
+            zeile[wert_spalte] = wert
+            zeile[schwelle] = None if wert is None else schwellen.get(i)
         zeilen.append(zeile)
-    return spalten, zeilen
+    return ["Platz", *(s for drei in spalten.values() for s in drei)], zeilen

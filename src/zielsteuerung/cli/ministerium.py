@@ -42,18 +42,23 @@ def befehl_export(args: argparse.Namespace) -> int:
 def befehl_konsolidieren(args: argparse.Namespace) -> int:
     from ..ministerium.konsolidierung import konsolidieren
     from ..ministerium.pruefung import Grenzen
+    from ..ministerium.uebersicht import stand
 
     if not args.max_mb > 0:
         raise EingabeFehler("--max-mb muss größer als 0 sein.")
     max_bytes = int(args.max_mb * 1024 * 1024)
     grenzen = Grenzen(max_bytes=max_bytes, max_entpackt=max(10 * max_bytes, Grenzen().max_entpackt))
-    ergebnis = konsolidieren(args.eingaben, args.ausgabe, args.jahr, args.wartezeit, grenzen)
+    if args.bis_monat is not None and not 1 <= args.bis_monat <= 12:
+        raise EingabeFehler("--bis-monat muss zwischen 1 und 12 liegen.")
+    ergebnis = konsolidieren(
+        args.eingaben, args.ausgabe, args.jahr, args.wartezeit, grenzen, args.bis_monat
+    )
     for a in ergebnis.abgelehnt:
         print(f"Abgelehnt: {a.datei.name}: {a.grund}", file=sys.stderr)
     print(
         f"Übersicht geschrieben: {ergebnis.pfad} – {len(ergebnis.kopien)} Träger übernommen, "
         f"{len(ergebnis.abgelehnt)} Datei(en) abgelehnt; Jahr {ergebnis.jahr or '–'}, "
-        f"Wartezeit {ergebnis.wartezeit or '–'}."
+        f"Stand {stand(ergebnis)}, Wartezeit {ergebnis.wartezeit or '–'}."
     )
     if not ergebnis.kopien:
         raise EingabeFehler(

@@ -272,7 +272,7 @@ def _ministerium(sub: Any, auswahl: Callable[[argparse.ArgumentParser], None]) -
     kons = sub.add_parser(
         "konsolidieren",
         help="Ministeriumskopien aller Träger prüfen und zu einer Übersicht zusammenführen",
-        description="Prüft die Ministeriumskopien (Vorlagenversion, Jahr, Wartezeit, "
+        description="Prüft die Ministeriumskopien (Vorlagenversion, Jahr, Wartezeit, Stand, "
         "Datenstand, Prüfsumme; Dateien mit Makros, externen Verknüpfungen, Übergröße oder "
         "XML-Bomben werden abgelehnt) und schreibt eine Übersicht: Ampelmatrix Träger × Ziel, "
         "Zusammenfassung, alle Ergebnisse mit Erläuterungen und die abgelehnten Dateien mit "
@@ -293,6 +293,13 @@ def _ministerium(sub: Any, auswahl: Callable[[argparse.ArgumentParser], None]) -
     )
     kons.add_argument(
         "--wartezeit", choices=WARTEZEITEN, help="nur diese Wartezeit; Standard: die häufigste"
+    )
+    kons.add_argument(
+        "--bis-monat",
+        type=int,
+        metavar="M",
+        help="nur Kopien, die bis zu diesem Monat auswerten (1–12); Standard: der häufigste "
+        "Stand. Kopien mit anderem Stand werden nie gemischt, sondern als abgelehnt aufgeführt.",
     )
     kons.add_argument(
         "--max-mb",

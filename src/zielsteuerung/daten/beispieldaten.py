@@ -563,7 +563,9 @@ def beispiel_mittel(jahr: int, bis_monat: int = 12) -> list[dict[str, object]]:
     return zeilen
 
 
-#: A synthetic Lokales Planungsdokument (Beispieldaten): planned integrations per month in Kleve.
+#: A synthetic Lokales Planungsdokument (Beispieldaten): planned integrations per month in Kleve,
+#: the prior year's monthly pattern (preliminary figures, T0) raised by about 2.6 %, a little
+#: above the agreed +2.5 %, and rounded to fives as a planner would.
 BEISPIEL_PLANUNG: dict[str, list[float]] = {
-    "integrationen": [150, 165, 190, 185, 180, 175, 170, 160, 205, 200, 195, 225],
+    "integrationen": [155, 175, 215, 215, 190, 180, 165, 205, 205, 180, 170, 130],
 }

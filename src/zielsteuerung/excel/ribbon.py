@@ -23,6 +23,7 @@ from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from ..mappe.dialog import BLATT as DIALOG
 from ..mappe.dialog import DATEN_SPALTE, bloecke
 from ..mappe.inhalte import Inhalt, dialog_formate, inhalte
+from ..mappe.vertrag import UMBENANNT
 from ..mappe.zellen import FORMELZEICHEN
 from .zielfunktionen import (
     jahr_aus,
@@ -132,6 +133,21 @@ def _tabelle_lesen(book: Any, name: str) -> list[dict[str, Any]] | None:
     ]
 
 
+def spalten_umbenennen(book: Any) -> None:
+    """Tables of an older template get this template's column names, written through Excel
+    (which follows the renaming in the workbook's own formulas)."""
+    for name, namen in UMBENANNT.items():
+        if not _hat_tabelle(book, name):
+            continue
+        sheet, table = _tabelle(book, name)
+        r0, c0 = table.range.row, table.range.column
+        breite = table.range.shape[1]
+        kopf = _als_zeilen(sheet.range((r0, c0), (r0, c0 + breite - 1)).value)[0]
+        for j, alt in enumerate(kopf):
+            if alt in namen and namen[alt] not in kopf:
+                sheet.range((r0, c0 + j)).value = namen[alt]
+
+
 def _dialog_schreiben(book: Any, bericht: Bericht, erlaeuterungen: dict[str, Any]) -> None:
     """Values of the sheet "Steuerungsdialog"; its layout and charts come from the last
     command-line refresh."""
@@ -194,6 +210,7 @@ def aktualisieren(book: Any) -> str:
         for z in _tabelle_lesen(book, "tbl_Erlaeuterungen") or []
     }
     tabellen, namen = inhalte(bericht, erlaeuterungen)
+    spalten_umbenennen(book)
     fehlend = [i.tabelle for i in tabellen if not _hat_tabelle(book, i.tabelle)]
     if fehlend:  # a workbook of an older template: the command line adds these once
         tabellen = [i for i in tabellen if i.tabelle not in fehlend]

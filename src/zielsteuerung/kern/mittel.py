@@ -86,9 +86,15 @@ def _prozent(teil: float, ganzes: float | None) -> float | None:
     return None if not ganzes else 100 * teil / ganzes
 
 
-def _zeile(p: Posten, vorjahr: Posten | None, stand: int, jahr: int) -> dict[str, Any]:
+def _zeile(p: Posten, vorjahr: Posten | None, stand: int, jahr: int, bis: int) -> dict[str, Any]:
+    """One row of tbl_Mittel_Auswertung: spending January..``stand`` of ``jahr``."""
     ausgaben = sum(p.ausgaben[:stand])
     gruende = []
+    if stand < bis:
+        gruende.append(
+            f"Ausgaben nur bis {MONATE[stand - 1]} {jahr} erfasst (Bericht bis "
+            f"{MONATE[bis - 1]} {jahr})"
+        )
     if not p.mittel:
         gruende.append("keine Mittel eingetragen")
     pfad_vj = prognose_vj = None
@@ -108,14 +114,14 @@ def _zeile(p: Posten, vorjahr: Posten | None, stand: int, jahr: int) -> dict[str
     return {
         "Posten": p.name,
         "Mittel": p.mittel,
-        "Stand": MONATE[stand - 1],
+        "Stand": f"{MONATE[stand - 1]} {jahr}",
         "Ausgaben": ausgaben,
-        "Ausschoepfung": _prozent(ausgaben, p.mittel),
-        "Pfad_linear": 100 * stand / 12,
-        "Pfad_Vorjahr": pfad_vj,
-        "Prognose_Dezember": prognose_vj,
-        "Prognose_Ausschoepfung": None if prognose_vj is None else _prozent(prognose_vj, p.mittel),
-        "Prognose_linear": prognose_linear,
+        "Ausschöpfung": _prozent(ausgaben, p.mittel),
+        "Pfad linear": 100 * stand / 12,
+        "Pfad Vorjahr": pfad_vj,
+        "Prognose Dezember": prognose_vj,
+        "Prognose Ausschöpfung": None if prognose_vj is None else _prozent(prognose_vj, p.mittel),
+        "Prognose linear": prognose_linear,
         "Rest": None if prognose_vj is None or p.mittel is None else p.mittel - prognose_vj,
         "Grund": "; ".join(gruende) or None,
     }
@@ -124,15 +130,20 @@ def _zeile(p: Posten, vorjahr: Posten | None, stand: int, jahr: int) -> dict[str
 @dataclass
 class Mittelausschoepfung:
     zeilen: list[dict[str, Any]]  # one per budget line of the year, then "Gesamt"
-    verlauf: list[dict[str, Any]]  # Monat, Ist, Linear, Vorjahr (all lines together, in %)
+    verlauf: list[dict[str, Any]]  # Monat, Ist, Pfad linear, Pfad Vorjahr (all lines, in %)
     hinweis: str  # why there is nothing to show, if so
 
 
-def auswerten_mittel(posten: list[Posten], jahr: int) -> Mittelausschoepfung:
-    """Utilisation of every budget line of ``jahr`` (and of all together)."""
-    aktuell = [p for p in posten if p.jahr == jahr and p.ausgaben]
+def auswerten_mittel(posten: list[Posten], jahr: int, bis_monat: int = 12) -> Mittelausschoepfung:
+    """Utilisation of every budget line of ``jahr`` (and of all together) at the report month
+    ``bis_monat``: spending entered for later months is not counted."""
+    aktuell = [
+        Posten(p.name, p.jahr, p.mittel, p.ausgaben[:bis_monat])
+        for p in posten
+        if p.jahr == jahr and p.ausgaben
+    ]
     vorjahre = {p.name: p for p in posten if p.jahr == jahr - 1}
-    zeilen = [_zeile(p, vorjahre.get(p.name), len(p.ausgaben), jahr) for p in aktuell]
+    zeilen = [_zeile(p, vorjahre.get(p.name), len(p.ausgaben), jahr, bis_monat) for p in aktuell]
     verlauf: list[dict[str, Any]] = []
     if not aktuell:
         return Mittelausschoepfung(
@@ -154,7 +165,7 @@ def auswerten_mittel(posten: list[Posten], jahr: int) -> Mittelausschoepfung:
             GESAMT, jahr - 1, None, [sum(v.ausgaben[m] for v in vj if v) for m in range(laenge)]
         )
     if len(aktuell) > 1:
-        zeilen.append(_zeile(gesamt, vorjahr_gesamt, stand, jahr))
+        zeilen.append(_zeile(gesamt, vorjahr_gesamt, stand, jahr, bis_monat))
     voll = vorjahr_gesamt is not None and len(vorjahr_gesamt.ausgaben) == 12
     for m in range(12):
         ist = sum(gesamt.ausgaben[: m + 1]) if m < stand else None
@@ -163,10 +174,10 @@ def auswerten_mittel(posten: list[Posten], jahr: int) -> Mittelausschoepfung:
             vj_anteil = 100 * sum(vorjahr_gesamt.ausgaben[: m + 1]) / sum(vorjahr_gesamt.ausgaben)
         verlauf.append(
             {
-                "Monat": MONATE[m],
+                "Monat": f"{MONATE[m]} {jahr}",
                 "Ist": None if ist is None else _prozent(ist, gesamt.mittel),
-                "Linear": 100 * (m + 1) / 12,
-                "Vorjahr": vj_anteil,
+                "Pfad linear": 100 * (m + 1) / 12,
+                "Pfad Vorjahr": vj_anteil,
             }
         )
     return Mittelausschoepfung(zeilen, verlauf, "")

@@ -45,6 +45,12 @@ def als_text(index: int) -> str:
     return f"{j:04d}-{m:02d}"
 
 
+def als_name(index: int) -> str:
+    """A month as a reader writes it: "Juni 2023"."""
+    j, m = jahr_und_monat(index)
+    return f"{MONATSNAMEN[m - 1]} {j}"
+
+
 def als_yyyymm(index: int) -> int:
     j, m = jahr_und_monat(index)
     return j * 100 + m

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,20 @@ class Ziel:
         if self.art == "absolut" and JAHRESWERTE[self.kennzahl][0] in ("jfw", "anteil"):
             return "pp"
         return ARTEN[self.art]
+
+
+def kurzname(ziel_id: str) -> str:
+    """A short label for column headers from a target id: k2_abstand -> K2 Abstand,
+    integrationen_lzb -> Integrationen LZB."""
+    return " ".join(
+        t.upper() if len(t) <= 3 else t[:1].upper() + t[1:] for t in ziel_id.split("_") if t
+    )
+
+
+def kurznamen(ids: Iterable[str]) -> dict[str, str]:
+    """Short labels of several targets, unique (the ids themselves where two would coincide)."""
+    kurz = {i: kurzname(i) for i in ids}
+    return kurz if len(set(kurz.values())) == len(kurz) else {i: i for i in kurz}
 
 
 @dataclass(frozen=True)

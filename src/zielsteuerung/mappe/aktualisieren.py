@@ -13,6 +13,8 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
+from openpyxl.utils import range_boundaries
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ..bericht.auswerten import Ausschnitt
 from ..bericht.bericht import Bericht, erstelle_bericht
@@ -22,15 +24,15 @@ from ..daten.traeger import TraegerAufloesung
 from ..daten.vereinbarungen import beispiel
 from ..fehler import EingabeFehler
 from ..kern.vereinbarung import Zielvereinbarung
+from .blaetter import gestalten, kopfzeilen
 from .datei import laden, pruefe_schreibbar, speichern
-from .diagramme import steuerungsdiagramme, verlauf_und_gender
 from .dialog import dialog_schreiben
 from .inhalte import inhalte, mittel_format
-from .stil import ampel, druckbereich
+from .stil import ampel
 from .vereinbarungsblatt import vereinbarung_aus_mappe, vereinbarung_schreiben
 from .vergleich import vergleich_schreiben
 from .vorlage import ergaenzen, neue_mappe
-from .zellen import name_lesen, name_setzen, tabelle_lesen, tabelle_schreiben
+from .zellen import name_lesen, name_setzen, tabelle_finden, tabelle_lesen, tabelle_schreiben
 
 
 def bericht_schreiben(wb: Workbook, bericht: Bericht) -> None:
@@ -46,44 +48,37 @@ def bericht_schreiben(wb: Workbook, bericht: Bericht) -> None:
     anzahl = {i.tabelle: len(i.zeilen) for i in tabellen}
     for name, (wert, format_) in namen.items():
         name_setzen(wb, name, wert, format_)
-
-    ws, kopf, erste, letzte = orte["tbl_Ziele"]
-    spalten = {ws.cell(kopf, c).value: c for c in range(erste, letzte + 1)}
-    n = anzahl["tbl_Ziele"]
-    ampel(ws, kopf, kopf + n, spalten["Status"], [spalten["Status"], spalten["Ampel"]])
-    for r in range(kopf + 1, kopf + n + 1):
-        ws.row_dimensions[r].height = 30  # two lines of the wrapped target label
-    druckbereich(ws, kopf, letzte, kopf + n + 1)
-
-    ws, kopf, erste, letzte = orte["tbl_Erlaeuterungen"]
-    spalten = {ws.cell(kopf, c).value: c for c in range(erste, letzte + 1)}
-    n = anzahl["tbl_Erlaeuterungen"]
-    for r in range(kopf + 1, kopf + n + 1):
-        ws.cell(r, spalten["Erläuterung"]).alignment = Alignment(wrap_text=True, vertical="top")
-    ampel(ws, kopf, kopf + n, spalten["Status"], [spalten["Status"]])
-
-    for tabelle in ("tbl_Monitoring", "tbl_Kennzahlen", "tbl_Daten", "tbl_Erlaeuterungen"):
-        ws, kopf, _, letzte = orte[tabelle]
-        druckbereich(ws, kopf, letzte, kopf + anzahl[tabelle])
-    ws, kopf, _, letzte = orte["tbl_Quellen"]
-    druckbereich(ws, 1, letzte, kopf + anzahl["tbl_Quellen"])
-    verlauf_und_gender(wb, bericht, orte["tbl_Verlauf"], orte["tbl_Gender"])
-    for tabelle, status in (("tbl_Ziele", ("Status_Pfad", "Prognose_Status")),
-                            ("tbl_Prognose", ("Status_Pfad", "Prognose_Status"))):  # fmt: skip
+    for gelesen in ("tbl_Vereinbarung", "tbl_Mittel"):  # the user's tables: only laid out
+        orte.setdefault(gelesen, _ort(wb, gelesen))
+        anzahl.setdefault(gelesen, len(tabelle_lesen(wb, gelesen)))
+    for tabelle, status in (
+        ("tbl_Ziele", ("Status", "Status Zielpfad", "Status Prognose")),
+        ("tbl_Prognose", ("Status Zielpfad", "Status Prognose")),
+        ("tbl_Erlaeuterungen", ("Status",)),
+    ):
         ws, kopf, erste, letzte = orte[tabelle]
         spalten = {ws.cell(kopf, c).value: c for c in range(erste, letzte + 1)}
         for name in status:
-            ampel(ws, kopf, kopf + anzahl[tabelle], spalten[name], [spalten[name]])
-    ws, kopf, _, letzte = orte["tbl_Planung"]
-    druckbereich(ws, kopf, letzte, kopf + anzahl["tbl_Planung"])
-    for r in range(kopf + 1, kopf + anzahl["tbl_Planung"] + 1):
-        ws.row_dimensions[r].height = 30
-    steuerungsdiagramme(
-        bericht, orte["tbl_Zielpfad"], orte["tbl_Prognose"], orte["tbl_Mittel_Verlauf"]
-    )
+            if name in spalten:
+                bereiche = [spalten[name]]
+                if name == "Status" and "Ampel" in spalten:
+                    bereiche.append(spalten["Ampel"])
+                ampel(ws, kopf, kopf + anzahl[tabelle], spalten[name], bereiche)
+    ws, kopf, erste, letzte = orte["tbl_Erlaeuterungen"]
+    spalte = next(c for c in range(erste, letzte + 1) if ws.cell(kopf, c).value == "Erläuterung")
+    for r in range(kopf + 1, kopf + anzahl["tbl_Erlaeuterungen"] + 1):
+        ws.cell(r, spalte).alignment = Alignment(wrap_text=True, vertical="top")
+    gestalten(wb, bericht, orte, anzahl)
     dialog_schreiben(wb, bericht, alt)
     vergleich_schreiben(wb, bericht.vergleich)
+    kopfzeilen(wb, bericht)
     wb.calculation.fullCalcOnLoad = True
+
+
+def _ort(wb: Workbook, name: str) -> tuple[Worksheet, int, int, int]:
+    ws, tabelle = tabelle_finden(wb, name)
+    erste, kopf, letzte, _ = range_boundaries(tabelle.ref)
+    return ws, kopf, erste, letzte
 
 
 @dataclass

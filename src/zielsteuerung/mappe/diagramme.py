@@ -1,163 +1,235 @@
 """Line charts of the controlling workbook: Verlauf, Gender, Zielpfad and Mittelausschöpfung.
 
 Our charts are recognised by their title prefix and replaced on every refresh; charts the
-user added stay.
+user added stay. Every chart states its unit on the value axis (with thousands separators),
+and a path after the evaluated month is dotted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.axis import ChartLines
+from openpyxl.chart.legend import LegendEntry
 from openpyxl.chart.series import SeriesLabel
-from openpyxl.drawing.text import CharacterProperties, ParagraphProperties
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
+from openpyxl.drawing.text import (
+    CharacterProperties,
+    Font,
+    Paragraph,
+    ParagraphProperties,
+    RichTextProperties,
+)
+from openpyxl.drawing.xdr import XDRPositiveSize2D
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.units import cm_to_EMU
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..bericht.bericht import Bericht
-from .stil import druckbereich, spaltenbreite
+from ..fehler import EingabeFehler
+from .druck import CM_JE_PT, PT_JE_EINHEIT, STANDARDBREITE, diagramm_zeilen, spalte_bei
+from .stil import SCHRIFT
+from .zellen import setze
 
 DIAGRAMM_PRAEFIX = ("Verlauf – ", "Gender – ", "Zielpfad – ", "Mittelausschöpfung – ")
 
 
+#: The first cell of a block of chart data we write (and rewrite) beside the tables.
+HILFSDATEN = "Daten der Diagramme (bei jeder Aktualisierung neu geschrieben)"
+
+
 _FARBEN = {
     "Frauen": "7030A0", "Männer": "2E75B6", "Veränderung": "1F3864", "Schwelle": "C00000",
-    "Ist": "1F3864", "Zielpfad": "C00000", "Vorjahr": "7F7F7F", "Linear": "ED7D31",
+    "Ist": "1F3864", "Zielpfad": "C00000", "Vorjahr": "7F7F7F", "Pfad linear": "ED7D31",
+    "Pfad Vorjahr": "7F7F7F",
 }  # fmt: skip
 
 
-def verlauf_und_gender(
-    wb: Workbook,
-    bericht: Bericht,
-    verlauf: tuple[Worksheet, int, int, int],
-    gender: tuple[Worksheet, int, int, int],
-) -> None:
-    """Line charts below the tables: every target's change against its threshold (two per row)
-    and the quota of women and men. Ours are replaced on every refresh; others stay."""
-    for ws in (verlauf[0], gender[0]):
-        ws._charts = [c for c in ws._charts if not diagrammtitel(c).startswith(DIAGRAMM_PRAEFIX)]
-    ws, kopf, erste, _ = verlauf
-    n = len(bericht.verlauf)
-    unten = kopf + max(n, 1) + 3
-    kategorien = Reference(ws, min_col=erste, min_row=kopf + 1, max_row=kopf + n)
-    for i, ziel in enumerate(bericht.vereinbarung.ziele):
-        spalte = erste + 1 + 2 * i
-        diagramm = liniendiagramm(f"Verlauf – {ziel.bezeichnung}", f"Veränderung ({ziel.einheit})")
-        diagramm.add_data(
-            Reference(ws, min_col=spalte, max_col=spalte + 1, min_row=kopf + 1, max_row=kopf + n)
-        )
-        reihen(diagramm, [("Veränderung", False), ("Schwelle", True)])
-        diagramm.set_categories(kategorien)
-        ws.add_chart(diagramm, f"{get_column_letter(1 + 8 * (i % 2))}{unten + 17 * (i // 2)}")
-    zeilen = 17 * ((len(bericht.vereinbarung.ziele) + 1) // 2)
-    druckbereich(ws, kopf, max(verlauf[3], 16), unten + zeilen)
+#: Month names on the axis of a chart over the whole year (the year stands in the legend).
+MONATE_KURZ = ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
 
-    ws, kopf, erste, letzte = gender
-    n = len(bericht.gender)
-    diagramm = liniendiagramm("Gender – Integrationsquote (JFW) von Frauen und Männern", "in %")
-    for c in (erste + 1, erste + 2, erste + 4, erste + 5):
-        diagramm.add_data(Reference(ws, min_col=c, min_row=kopf + 1, max_row=kopf + n))
-    j = bericht.auswertung.jahr
-    reihen(
-        diagramm,
-        [
-            (f"Frauen {j - 1}", True),
-            (f"Männer {j - 1}", True),
-            (f"Frauen {j}", False),
-            (f"Männer {j}", False),
-        ],
+
+#: Line styles: a solid line, a dashed comparison line, a dotted remainder of a path.
+DURCHGEZOGEN, GESTRICHELT, GEPUNKTET = "solid", "dash", "sysDot"
+
+
+def achsentitel(format_: str) -> str:
+    """How a value axis names the unit of numbers shown in ``format_`` (words, not signs: the
+    title is printed turned, where a lone sign would be hard to read)."""
+    if "pp" in format_:
+        return "Prozentpunkte"
+    if "%" in format_:
+        return "Prozent"
+    return "Euro" if "€" in format_ else "Anzahl"
+
+
+def achsenformat(format_: str) -> str:
+    """The number format of a value axis: the unit is in the axis title, so only numbers with
+    thousands separators (and a sign where the values are changes)."""
+    stellen = "#,##0.0" if "0.0" in format_ else "#,##0"
+    return f"+{stellen};-{stellen};0" if format_.startswith("+") else stellen
+
+
+def text_eigenschaften(groesse: float, fett: bool = False, senkrecht: bool = False) -> RichText:
+    """Font of a chart's axis or legend; ``senkrecht`` turns the labels by 90 degrees."""
+    zeichen = CharacterProperties(sz=int(groesse * 100), b=fett, latin=Font(typeface=SCHRIFT))
+    return RichText(
+        bodyPr=RichTextProperties(rot=-5400000, vert="horz") if senkrecht else None,
+        p=[Paragraph(pPr=ParagraphProperties(defRPr=zeichen), endParaRPr=zeichen)],
     )
-    diagramm.set_categories(Reference(ws, min_col=erste, min_row=kopf + 1, max_row=kopf + n))
-    diagramm.height, diagramm.width = 9, 17
-    ws.add_chart(diagramm, f"{get_column_letter(letzte + 2)}{kopf}")
-    druckbereich(ws, kopf, letzte + 11, max(kopf + n, kopf + 18))
 
 
-def dreierdiagramm(
-    titel: str, achse: str, ws: Worksheet, kopf: int, spalte: int, namen: list[str]
-) -> LineChart:
-    """Three adjacent monthly columns (12 rows below ``kopf``): the first solid, two dashed.
-    The caller sets the categories (month names)."""
-    diagramm = liniendiagramm(titel, achse)
-    diagramm.add_data(
-        Reference(ws, min_col=spalte, max_col=spalte + 2, min_row=kopf + 1, max_row=kopf + 12)
-    )
-    reihen(diagramm, [(namen[0], False), (namen[1], True), (namen[2], True)])
-    return diagramm
-
-
-def steuerungsdiagramme(
-    bericht: Bericht,
-    pfad: tuple[Worksheet, int, int, int],
-    prognose: tuple[Worksheet, int, int, int],
-    mittel: tuple[Worksheet, int, int, int],
-) -> None:
-    """Path charts below tbl_Prognose, and the utilisation chart below tbl_Mittel_Verlauf."""
-    for ws in (pfad[0], mittel[0]):
-        ws._charts = [c for c in ws._charts if not diagrammtitel(c).startswith(DIAGRAMM_PRAEFIX)]
-    ws, kopf, erste, letzte = pfad
-    j = bericht.auswertung.jahr
-    n = len(bericht.auswertung.ziele)
-    unten = prognose[1] + n + 3 if prognose[0] is ws else kopf + 15
-    kopfzeile = [ws.cell(kopf, c).value for c in range(erste, letzte + 1)]
-    monate_ = Reference(ws, min_col=erste, min_row=kopf + 1, max_row=kopf + 12)
-    for i, ziel in enumerate(bericht.vereinbarung.ziele):
-        diagramm = dreierdiagramm(
-            f"Zielpfad – {ziel.bezeichnung}", "Januar bis Monat", ws, kopf,
-            erste + kopfzeile.index(ziel.id), [f"Ist {j}", "Zielpfad", f"Vorjahr {j - 1}"],
-        )  # fmt: skip
-        diagramm.set_categories(monate_)
-        ws.add_chart(diagramm, f"{get_column_letter(1 + 8 * (i % 2))}{unten + 17 * (i // 2)}")
-    breiten: dict[int, float] = {}  # the two tables may share columns: wide enough for both
-    for blatt, t_kopf, t_erste, t_letzte in (pfad, prognose):
-        for c in range(t_erste, t_letzte + 1) if blatt is ws else ():
-            name = str(ws.cell(t_kopf, c).value)
-            breiten[c] = max(breiten.get(c, 0), 30 if name == "Ziel" else spaltenbreite(name))
-    for c, breite in breiten.items():
-        ws.column_dimensions[get_column_letter(c)].width = breite
-    for r in range(prognose[1] + 1, prognose[1] + n + 1):
-        prognose[0].row_dimensions[r].height = 30  # two lines of the wrapped target label
-    zeilen = 17 * ((len(bericht.vereinbarung.ziele) + 1) // 2)
-    ws.print_area = f"A1:{get_column_letter(max(letzte, 16))}{unten + zeilen}"
-    ws, kopf, erste, letzte = mittel
-    if bericht.mittel is not None and bericht.mittel.verlauf:
-        diagramm = dreierdiagramm(
-            "Mittelausschöpfung – alle Posten", "in % der Mittel", ws, kopf, erste + 1,
-            [f"Ist {j}", "Linear", f"Vorjahr {j - 1}"],
-        )  # fmt: skip
-        diagramm.set_categories(Reference(ws, min_col=erste, min_row=kopf + 1, max_row=kopf + 12))
-        diagramm.width = 14
-        ws.add_chart(diagramm, f"{get_column_letter(erste)}{kopf + 15}")
-    druckbereich(ws, 1, letzte + 4, kopf + 32)
-
-
-def reihen(diagramm: LineChart, namen: list[tuple[str, bool]]) -> None:
-    """Name the series, colour them by meaning, dash the prior year and thresholds."""
-    for reihe, (name, gestrichelt) in zip(diagramm.series, namen, strict=True):
-        reihe.tx = SeriesLabel(v=name)
-        reihe.smooth = False
-        reihe.marker.symbol = "none"
-        linie = reihe.graphicalProperties.line
-        linie.solidFill = _FARBEN[name.split()[0]]
-        linie.width = 22000
-        if gestrichelt:
-            linie.dashStyle = "dash"
-
-
-def liniendiagramm(titel: str, achse: str) -> LineChart:
+def liniendiagramm(titel: str, achse: str, format_: str) -> LineChart:
+    """A line chart with our fonts (11 pt title, 10 pt axes and legend), the unit named on the
+    value axis and its numbers formatted like the cells."""
     diagramm = LineChart()
     diagramm.title = titel
-    text = CharacterProperties(sz=1100, b=True)
-    diagramm.title.tx.rich.p[0].pPr = ParagraphProperties(defRPr=text)
+    diagramm.title.tx.rich.p[0].pPr = ParagraphProperties(
+        defRPr=CharacterProperties(sz=1100, b=True, latin=Font(typeface=SCHRIFT))
+    )
     diagramm.y_axis.title = achse
+    diagramm.y_axis.title.tx.rich.p[0].pPr = ParagraphProperties(
+        defRPr=CharacterProperties(sz=1000, b=False, latin=Font(typeface=SCHRIFT))
+    )
+    diagramm.y_axis.number_format = achsenformat(format_)
     diagramm.y_axis.majorGridlines = ChartLines()
     diagramm.x_axis.tickLblPos = "low"
     diagramm.x_axis.delete = False
     diagramm.y_axis.delete = False
-    diagramm.height, diagramm.width = 8, 15
+    for teil in (diagramm.x_axis, diagramm.y_axis, diagramm.legend):
+        teil.txPr = text_eigenschaften(10)
+    diagramm.height, diagramm.width = 6.8, 13.5
     diagramm.legend.position = "b"
+    return diagramm
+
+
+def reihen(diagramm: LineChart, namen: Sequence[tuple[str, str]]) -> None:
+    """Name the series, colour them by meaning (first word), set the line style; a series
+    whose name ends in "(weiter)" continues the one before it and has no legend entry."""
+    for nr, (reihe, (name, strich)) in enumerate(zip(diagramm.series, namen, strict=True)):
+        reihe.tx = SeriesLabel(v=name)
+        reihe.smooth = False
+        reihe.marker.symbol = "none"
+        linie = reihe.graphicalProperties.line
+        farbe = next((f for k, f in _FARBEN.items() if name.startswith(k)), "1F3864")
+        linie.solidFill = farbe
+        linie.width = 22000
+        if strich != DURCHGEZOGEN:
+            linie.dashStyle = strich
+        if name.endswith("(weiter)"):
+            diagramm.legend.legendEntry.append(LegendEntry(idx=nr, delete=True))
+
+
+def entfernen(ws: Worksheet, praefix: str | tuple[str, ...] = DIAGRAMM_PRAEFIX) -> None:
+    """Remove our charts (by title) from a sheet; the user's stay."""
+    ws._charts = [c for c in ws._charts if not diagrammtitel(c).startswith(praefix)]
+
+
+def platzieren(ws: Worksheet, diagramm: Any, zeile: int, links_cm: float = 0.0) -> tuple[int, int]:
+    """Anchor a chart at row ``zeile``, ``links_cm`` right of column A's left edge; returns
+    the rows it covers (first, last)."""
+    einheiten = (links_cm + diagramm.width) / CM_JE_PT / PT_JE_EINHEIT
+    for c in range(1, spalte_bei(ws, einheiten)[0] + 1):  # the same widths in every program
+        if ws.column_dimensions.get(get_column_letter(c)) is None:
+            ws.column_dimensions[get_column_letter(c)].width = STANDARDBREITE
+    spalte, rest = spalte_bei(ws, links_cm / CM_JE_PT / PT_JE_EINHEIT)
+    diagramm.anchor = OneCellAnchor(
+        _from=AnchorMarker(
+            col=spalte - 1, colOff=cm_to_EMU(rest * PT_JE_EINHEIT * CM_JE_PT), row=zeile - 1
+        ),
+        ext=XDRPositiveSize2D(cm_to_EMU(diagramm.width), cm_to_EMU(diagramm.height)),
+    )
+    ws.add_chart(diagramm)
+    return diagramm_zeilen(ws, zeile, diagramm.height)
+
+
+def anordnen(
+    ws: Worksheet, diagramme: list[Any], oben: int, abstand_cm: float = 0.6
+) -> list[tuple[int, int]]:
+    """Charts two by two from row ``oben``, one empty row between the rows of charts; returns
+    the rows every row of charts covers with the empty row above it (blocks no page break
+    may cut; a chart starting right at a page break would leave its frame on the page before)."""
+    bloecke: list[tuple[int, int]] = []
+    zeile = oben
+    for i in range(0, len(diagramme), 2):
+        paar = diagramme[i : i + 2]
+        unten = zeile
+        links = 0.0
+        for d in paar:
+            unten = max(unten, platzieren(ws, d, zeile, links)[1])
+            links += d.width + abstand_cm
+        bloecke.append((zeile - 1, unten))
+        zeile = unten + 2
+    return bloecke
+
+
+def hilfsdaten(
+    ws: Worksheet, oben: int, spalte: int, kopf: Sequence[str], zeilen: Sequence[Sequence[Any]]
+) -> tuple[int, int]:
+    """Write a block of chart data at (``oben``, ``spalte``): a marker, the header, the rows.
+    Our old block (found by its marker) is cleared first; a cell of the user's in the way is
+    an error, nothing is overwritten. Returns (header row, first column)."""
+    for (r, c), zelle in list(ws._cells.items()):  # our blocks of the last refresh
+        if zelle.value == HILFSDATEN:
+            _block_leeren(ws, r, c)
+    for r in range(oben, oben + len(zeilen) + 2):
+        for c in range(spalte, spalte + len(kopf)):
+            if ws.cell(r, c).value not in (None, ""):
+                raise EingabeFehler(
+                    f"Auf dem Blatt „{ws.title}“ braucht das Programm die Zellen rechts der "
+                    f"Tabellen für die Daten der Diagramme, doch dort stehen eigene Inhalte "
+                    f"(Zelle {ws.cell(r, c).coordinate}). Bitte verschieben; die Datei wurde "
+                    "nicht verändert."
+                )
+    setze(ws.cell(oben, spalte), HILFSDATEN)
+    for c, titel in enumerate(kopf, start=spalte):
+        setze(ws.cell(oben + 1, c), titel)
+    for r, zeile in enumerate(zeilen, start=oben + 2):
+        for c, wert in enumerate(zeile, start=spalte):
+            setze(ws.cell(r, c), wert)
+    return oben + 1, spalte
+
+
+def _block_leeren(ws: Worksheet, oben: int, spalte: int) -> None:
+    ende = spalte
+    while ws.cell(oben + 1, ende).value not in (None, ""):
+        ende += 1
+    for r in range(oben, oben + 15):
+        for c in range(spalte, max(ende, spalte + 1)):
+            ws.cell(r, c).value = None
+
+
+def pfad_geteilt(werte: Sequence[float | None], bis: int) -> tuple[list[Any], list[Any]]:
+    """A path as two series: through month ``bis`` and (dotted) from there to December."""
+    return (
+        [w if m < bis else None for m, w in enumerate(werte)],
+        [w if m >= bis - 1 else None for m, w in enumerate(werte)],
+    )
+
+
+def pfaddiagramm(
+    titel: str,
+    format_: str,
+    ws: Worksheet,
+    kopf: int,
+    spalte: int,
+    namen: Sequence[tuple[str, str]],
+    monate: int,
+    achse: str = "",
+) -> LineChart:
+    """Adjacent monthly columns right of column ``spalte`` (12 rows below ``kopf``), the
+    month names in column ``monate``."""
+    achse = achse or f"{achsentitel(format_)}, Januar bis Monat"
+    diagramm = liniendiagramm(titel, achse, format_)
+    diagramm.add_data(
+        Reference(
+            ws, min_col=spalte + 1, max_col=spalte + len(namen), min_row=kopf + 1, max_row=kopf + 12
+        )
+    )
+    reihen(diagramm, namen)
+    diagramm.set_categories(Reference(ws, min_col=monate, min_row=kopf + 1, max_row=kopf + 12))
     return diagramm
 
 

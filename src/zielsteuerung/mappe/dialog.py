@@ -5,21 +5,42 @@ other sheets; ``raster`` is what both the file refresh and the ribbon button wri
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.chart import Reference
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..bericht.bericht import Bericht
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
-from ..kern.monate import MONATE
-from .diagramme import dreierdiagramm
-from .inhalte import dialog_formate
-from .stil import BLAU, HINWEIS, TITEL, UNTERTITEL, ampel_regeln, seite_einrichten
+from ..kern.vereinbarung import kurznamen
+from .diagramme import (
+    DURCHGEZOGEN,
+    GEPUNKTET,
+    GESTRICHELT,
+    HILFSDATEN,
+    MONATE_KURZ,
+    anordnen,
+    pfad_geteilt,
+    pfaddiagramm,
+)
+from .druck import einrichten, ueber_breite, zeilen_anpassen
+from .inhalte import dialog_formate, untertitel
+from .stil import (
+    ABSCHNITT,
+    BLAU,
+    FORMATE,
+    HINWEIS,
+    KOPF,
+    NORMAL,
+    TITEL,
+    UNTERTITEL,
+    ampel_regeln,
+    seite_einrichten,
+)
 from .vorlage import blatt_anlegen
 from .zellen import setze
 
@@ -64,18 +85,18 @@ def raster(
     "%", "pp", "abs", "euro", "quote") to a number format."""
     a = bericht.auswertung
     zeitraum = a.als_json()["zeitraum"]
+    kurz = kurznamen(z["id"] for z in a.ziele)
     zeilen: list[Zeile] = [
         [Zelle(f"Steuerungsdialog – Zielvereinbarung {a.jahr} – {a.traeger_name} "
                f"({a.traeger_id})", "titel")],
-        [Zelle(f"{zeitraum}, Wartezeit {a.wartezeit}, Datenstand {a.datenstand or '–'}; "
-               "Werte Januar bis Monat gegenüber denselben Monaten des Vorjahres", "untertitel")],
+        [Zelle(untertitel(a), "untertitel")],
         [Zelle(HINWEIS_BEISPIELDATEN if a.beispieldaten else None, "hinweis")],
     ]  # fmt: skip
 
-    zeilen += _abschnitt("Ziele: Stand, Zielpfad und Prognose für Dezember")
+    zeilen += _abschnitt(f"Ziele: Stand {zeitraum}, Zielpfad und Prognose für Dezember")
     zeilen.append(
         _kopf("Ziel", "Vorjahr", "Aktuell", "Veränderung", "Schwelle", "Status", "Zielpfad",
-              "Stand zum Zielpfad", "Prognose Dezember", "Prognose")
+              "Status Zielpfad", "Prognose Dezember", "Status Prognose")
     )  # fmt: skip
     for z in a.ziele:
         f = formate[z["id"]]
@@ -90,37 +111,42 @@ def raster(
                 Zelle(z["prognose_status"], "status"),
             ]
         )
-    gruende = [f"{z['id']}: {g}" for z in a.ziele for g in (z["grund"], z["pfad_grund"]) if g]
+    gruende = [f"{kurz[z['id']]}: {g}" for z in a.ziele for g in (z["grund"], z["pfad_grund"]) if g]
     zeilen += [[Zelle(g, "untertitel")] for g in gruende]
 
     if bericht.gender:
         letzte = bericht.gender[-1]
-        kennzahl = next(k for k in letzte if k.endswith("_Frauen")).removesuffix("_Frauen")
-        zeilen += _abschnitt(f"Gender-Datenblatt: {kennzahl} Jahresfortschrittswert, {zeitraum}")
+        kennzahl = next(k for k in letzte if k.endswith(" Frauen")).removesuffix(" Frauen")
+        zeilen += _abschnitt(
+            f"Gender-Datenblatt: {kennzahl} Jahresfortschrittswert (Januar bis Monat), {zeitraum}"
+        )
         zeilen.append(_kopf("", "Frauen", "Männer", "Abstand"))
-        for jahr, zusatz in ((a.jahr - 1, "_Vorjahr"), (a.jahr, "")):
+        for jahr, zusatz in ((a.jahr - 1, " Vorjahr"), (a.jahr, "")):
             zeilen.append(
                 [
                     Zelle(str(jahr)),
-                    Zelle(letzte[f"{kennzahl}_Frauen{zusatz}"], None, formate["quote"]),
-                    Zelle(letzte[f"{kennzahl}_Maenner{zusatz}"], None, formate["quote"]),
+                    Zelle(letzte[f"{kennzahl} Frauen{zusatz}"], None, formate["quote"]),
+                    Zelle(letzte[f"{kennzahl} Männer{zusatz}"], None, formate["quote"]),
                     Zelle(letzte[f"Abstand{zusatz}"], None, formate["pp_wert"]),
                 ]
             )
         zeilen.append([Zelle("Veränderung"), Zelle(None), Zelle(None),
-                       Zelle(letzte["Veraenderung_pp"], None, formate["pp"])])  # fmt: skip
+                       Zelle(letzte["Veränderung Abstand"], None, formate["pp"])])  # fmt: skip
 
     if a.monitoring:
-        zeilen += _abschnitt("Monitoring (ohne Zielwert)")
+        zeilen += _abschnitt(f"Monitoring (ohne Zielwert), {zeitraum}")
         zeilen.append(_kopf("Größe", "Vorjahr", "Aktuell", "Veränderung"))
         zeilen += [_vergleichszeile(m, formate) for m in a.monitoring]
 
-    zeilen += _abschnitt("Mittelausschöpfung")
     mittel = bericht.mittel
     if mittel is None or not mittel.zeilen:
+        zeilen += _abschnitt("Mittelausschöpfung")
         text = mittel.hinweis if mittel else "Keine Mittel erfasst (Blatt „Mittel“)."
         zeilen.append([Zelle(text, "untertitel")])
     else:
+        zeilen += _abschnitt(
+            f"Mittelausschöpfung: Ausgaben Januar bis {mittel.zeilen[-1]['Stand']}"
+        )
         zeilen.append(
             _kopf("Posten", "Mittel", "Stand", "Ausgaben", "Ausschöpfung", "Pfad linear",
                   "Pfad Vorjahr", "Prognose Dezember", "Prognose Ausschöpfung", "Rest")
@@ -133,11 +159,11 @@ def raster(
                     Zelle(m["Mittel"], None, euro),
                     Zelle(m["Stand"]),
                     Zelle(m["Ausgaben"], None, euro),
-                    Zelle(m["Ausschoepfung"], None, quote),
-                    Zelle(m["Pfad_linear"], None, quote),
-                    Zelle(m["Pfad_Vorjahr"], None, quote),
-                    Zelle(m["Prognose_Dezember"], None, euro),
-                    Zelle(m["Prognose_Ausschoepfung"], None, quote),
+                    Zelle(m["Ausschöpfung"], None, quote),
+                    Zelle(m["Pfad linear"], None, quote),
+                    Zelle(m["Pfad Vorjahr"], None, quote),
+                    Zelle(m["Prognose Dezember"], None, euro),
+                    Zelle(m["Prognose Ausschöpfung"], None, quote),
                     Zelle(m["Rest"], None, euro),
                 ]
             )
@@ -178,30 +204,36 @@ def ziel_fuer_diagramm(bericht: Bericht) -> str | None:
     return bericht.auswertung.ziele[0]["id"] if bericht.auswertung.ziele else None
 
 
+#: The charts' data columns after the month: the target's path, then the funds.
+_PFAD_REIHEN = 4
+
+
 def diagrammdaten(bericht: Bericht) -> list[Zeile]:
-    """The two charts' data: the charted target's path, and the utilisation of all lines."""
+    """The two charts' data: the charted target's path and the utilisation of all lines; a
+    path after the evaluated month in a column of its own (drawn dotted)."""
     a = bericht.auswertung
+    j, bis = a.jahr, a.bis_monat
     ziel = ziel_fuer_diagramm(bericht)
     pfad = next((p for p in a.pfade if p.ziel_id == ziel), None)
     verlauf = bericht.mittel.verlauf if bericht.mittel else []
+    leer: list[float | None] = [None] * 12
+    bisher, weiter = pfad_geteilt(pfad.pfad if pfad else leer, bis)
+    ist_bis = max((m + 1 for m, z in enumerate(verlauf) if z["Ist"] is not None), default=bis)
+    linear = pfad_geteilt([z["Pfad linear"] for z in verlauf] or leer, ist_bis)
+    vorjahr = pfad_geteilt([z["Pfad Vorjahr"] for z in verlauf] or leer, ist_bis)
     zeilen: list[Zeile] = [
-        [Zelle("Daten der Diagramme", "abschnitt")],
-        _kopf("Monat", f"Ist {a.jahr}", "Zielpfad", f"Vorjahr {a.jahr - 1}",
-              f"Mittel Ist {a.jahr}", "Mittel linear", f"Mittel Vorjahr {a.jahr - 1}"),
+        [Zelle(HILFSDATEN, "abschnitt")],
+        _kopf("Monat", f"Ist {j}", "Zielpfad", "Zielpfad (weiter)", f"Vorjahr {j - 1}",
+              f"Ist {j}", "Pfad linear", "Pfad linear (weiter)", f"Pfad Vorjahr {j - 1}",
+              "Pfad Vorjahr (weiter)"),
     ]  # fmt: skip
-    for m, name in enumerate(MONATE):
-        mittel = verlauf[m] if verlauf else {}
-        zeilen.append(
-            [
-                Zelle(name),
-                Zelle(pfad.ist[m] if pfad else None),
-                Zelle(pfad.pfad[m] if pfad else None),
-                Zelle(pfad.vorjahr[m] if pfad else None),
-                Zelle(mittel.get("Ist")),
-                Zelle(mittel.get("Linear")),
-                Zelle(mittel.get("Vorjahr")),
-            ]
-        )
+    for m, name in enumerate(MONATE_KURZ):
+        werte = [
+            pfad.ist[m] if pfad else None, bisher[m], weiter[m], pfad.vorjahr[m] if pfad else None,
+            verlauf[m]["Ist"] if verlauf else None, linear[0][m], linear[1][m], vorjahr[0][m],
+            vorjahr[1][m],
+        ]  # fmt: skip
+        zeilen.append([Zelle(name), *(Zelle(w) for w in werte)])
     return zeilen
 
 
@@ -214,23 +246,24 @@ def dialog_schreiben(wb: Workbook, bericht: Bericht, erlaeuterungen: dict[str, A
         seite_einrichten(ws)
     else:
         ws = blatt_anlegen(wb, BLATT)
-    ws.page_setup.fitToHeight = 2
     ws.sheet_properties.tabColor = BLAU
     formate = dialog_formate(bericht.vereinbarung)
     stile = {
         "titel": (TITEL, None), "untertitel": (UNTERTITEL, None), "hinweis": (HINWEIS, None),
-        "abschnitt": (Font(size=12, bold=True, color=BLAU), None),
-        "kopf": (Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor=BLAU)),
+        "abschnitt": (ABSCHNITT, None),
+        "kopf": (KOPF, PatternFill("solid", fgColor=BLAU)),
     }  # fmt: skip
+    ws.column_dimensions["A"].width = 46
+    for c in range(2, DATEN_SPALTE + 11):
+        ws.column_dimensions[get_column_letter(c)].width = _BREITEN.get(c, 12.5)
     inhalt = bloecke(bericht, erlaeuterungen, formate)
     for spalte, block in inhalt:
         for r, zeile in enumerate(block, start=1):
             for c, z in enumerate(zeile, start=spalte):
                 zelle = ws.cell(r, c)
                 setze(zelle, z.wert, z.format_)
-                schrift, fuellung = stile.get(z.stil or "", (None, None))
-                if schrift is not None:
-                    zelle.font = schrift
+                schrift, fuellung = stile.get(z.stil or "", (NORMAL, None))
+                zelle.font = schrift
                 if fuellung is not None:
                     zelle.fill = fuellung
                 zelle.alignment = Alignment(
@@ -244,24 +277,40 @@ def dialog_schreiben(wb: Workbook, bericht: Bericht, erlaeuterungen: dict[str, A
                     )
                 if z.stil == "erlaeuterung":
                     ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=BREITE)
-                    ws.row_dimensions[r].height = 15 * (len(str(z.wert)) // 130 + 1)
-            if zeile and (zeile[0].stil == "kopf" or len(str(zeile[0].wert)) > 50):
-                ws.row_dimensions[r].height = 30
-    ws.column_dimensions["A"].width = 48
-    for c in range(2, DATEN_SPALTE + 8):
-        ws.column_dimensions[get_column_letter(c)].width = {8: 19, 10: 27}.get(c, 15)
-    j, unten = bericht.auswertung.jahr, len(inhalt[0][1]) + 2
-    monate_ = Reference(ws, min_col=DATEN_SPALTE, min_row=3, max_row=14)
+    zeilen = inhalt[0][1]
+    zeilen_anpassen(ws, range(1, len(zeilen) + 1))
+    for r, zeile in enumerate(zeilen, start=1):
+        if zeile and zeile[0].stil == "untertitel":  # long notes wrap over the sheet's width
+            ueber_breite(ws, r, BREITE)
+    j, unten = bericht.auswertung.jahr, len(zeilen) + 2
     ziel = ziel_fuer_diagramm(bericht)
     bezeichnung = next((z.bezeichnung for z in bericht.vereinbarung.ziele if z.id == ziel), "")
-    diagramme = [
-        dreierdiagramm(f"Zielpfad – {bezeichnung}", "Januar bis Monat", ws, 2, DATEN_SPALTE + 1,
-                        [f"Ist {j}", "Zielpfad", f"Vorjahr {j - 1}"]),
-        dreierdiagramm("Mittelausschöpfung – alle Posten", "in % der Mittel", ws, 2,
-                        DATEN_SPALTE + 4, [f"Ist {j}", "Linear", f"Vorjahr {j - 1}"]),
-    ]  # fmt: skip
-    for i, diagramm in enumerate(diagramme):
-        diagramm.set_categories(monate_)
-        diagramm.width, diagramm.height = 16.5, 8
-        ws.add_chart(diagramm, f"{'A' if i == 0 else 'E'}{unten}")
-    ws.print_area = f"A1:{get_column_letter(BREITE)}{unten + 17}"
+    diagramme = []
+    for titel, format_, achse, spalte, namen in (
+        (f"Zielpfad – {bezeichnung}", formate.get(ziel or "", FORMATE["anzahl"]), "",
+         DATEN_SPALTE, [f"Ist {j}", "Zielpfad", "Zielpfad (weiter)", f"Vorjahr {j - 1}"]),
+        ("Mittelausschöpfung – alle Posten", FORMATE["anzahl"],
+         "Prozent der Mittel, Januar bis Monat", DATEN_SPALTE + _PFAD_REIHEN,
+         [f"Ist {j}", "Pfad linear", "Pfad linear (weiter)", f"Pfad Vorjahr {j - 1}",
+          "Pfad Vorjahr (weiter)"]),
+    ):  # fmt: skip
+        striche = [DURCHGEZOGEN] + [
+            GEPUNKTET if n.endswith("(weiter)") else GESTRICHELT for n in namen[1:]
+        ]
+        diagramm = pfaddiagramm(titel, format_, ws, 2, spalte, list(zip(namen, striche,
+                                strict=True)), DATEN_SPALTE, achse)  # fmt: skip
+        diagramm.height = 6.2
+        diagramme.append(diagramm)
+    karten = anordnen(ws, diagramme, unten)
+    einrichten(ws, BREITE, karten[-1][1], [*_abschnitte(zeilen), *karten])
+
+
+#: Column widths B..J (the numbers of the targets and of the funds need the room).
+_BREITEN = {2: 13, 3: 13, 4: 13, 5: 12, 6: 12.5, 7: 12, 8: 13, 9: 13, 10: 14}
+
+
+def _abschnitte(zeilen: list[Zeile]) -> list[tuple[int, int]]:
+    """Title with the first section, then every section: blocks a page break may not cut."""
+    anfaenge = [r for r, z in enumerate(zeilen, start=1) if z and z[0].stil == "abschnitt"]
+    grenzen = [1, *anfaenge[1:], len(zeilen) + 1]
+    return [(von, bis - 1) for von, bis in itertools.pairwise(grenzen)]

@@ -14,20 +14,22 @@ from ..bericht.bericht import Bericht
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN, Auswertung
 from ..kern.mittel import SPALTEN as MITTEL_SPALTEN
 from ..kern.monate import MONATE
-from ..kern.vereinbarung import Zielvereinbarung
+from ..kern.vereinbarung import Zielvereinbarung, kurznamen
 from ..kern.zahlen import zahl
 from ..kern.zielpfad import eingabeart
 from ..version import __version__
-from .stil import FORMATE, wertformat
+from .stil import FORMATE, abstandsformat, datum_text, wertformat
 from .vertrag import VORLAGENVERSION
 
 
 def _ziel_format(z: dict[str, Any], spalte: str) -> str | None:
-    if spalte in ("Vorjahr", "Aktuell", "Zielwert", "Abstand", "Pfad", "Prognose"):
+    if spalte in ("Vorjahr", "Aktuell", "Zielwert", "Zielpfad", "Prognose Dezember"):
         return wertformat(z["_kennzahl"], z["_art"])
-    if spalte in ("Veraenderung", "Schwelle"):
+    if spalte in ("Veränderung", "Schwelle"):
         return FORMATE[z["Einheit"]]
-    if spalte == "Noch_benoetigt":
+    if spalte == "Abstand zum Zielwert":
+        return abstandsformat(z["_kennzahl"], z["_art"])
+    if spalte == "Noch benötigt":
         return FORMATE["anzahl"]
     return FORMATE["janein"] if spalte == "Knapp" else None
 
@@ -45,10 +47,11 @@ def _gender_pruefung(a: Auswertung) -> str:
         return "Die Zielvereinbarung enthält kein Ziel zum Geschlechterabstand."
     if abstand["veraenderung"] is None:
         return f"Ziel zum Geschlechterabstand nicht berechenbar: {abstand['grund']}"
+    grenze = "höchstens" if abstand["vergleich"] == "<=" else "mindestens"
     return (
-        f"Ziel: Abstand {abstand['vergleich']} {zahl(abstand['schwelle'], 1, True)} pp gegenüber "
-        f"dem Vorjahr – Veränderung {zahl(abstand['veraenderung'], 1, True)} pp – "
-        f"{abstand['status']}"
+        f"Ziel: Abstand gegenüber dem Vorjahr um {grenze} "
+        f"{zahl(abstand['schwelle'], 1, True)} pp verändert – bisher "
+        f"{zahl(abstand['veraenderung'], 1, True)} pp ({abstand['status']})"
     )
 
 
@@ -62,25 +65,33 @@ class Inhalt:
     spalten: list[str] | None = None  # the header, where it follows the agreement
 
 
+def untertitel(a: Auswertung) -> str:
+    """Period, Wartezeit and Datenstand of an evaluation, as the sheets' subtitles say it."""
+    return (
+        f"{a.als_json()['zeitraum']} (Werte Januar bis Monat gegenüber denselben Monaten des "
+        f"Vorjahres), Wartezeit {a.wartezeit}, Datenstand {datum_text(a.datenstand)}"
+    )
+
+
+def _datum(text: str | None) -> dt.date | str | None:
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return text
+
+
 def _wie(formate: dict[str, str]) -> Callable[[dict[str, Any], str], str | None]:
     return lambda _z, s: formate.get(s)
 
 
-_PROGNOSE_WERTE = (
-    "Zielwert_Jahr",
-    "Pfad",
-    "Aktuell",
-    "Abstand_Pfad",
-    "Prognose",
-    "Prognose_Abstand",
-)
+_PROGNOSE_WERTE = ("Zielwert Jahr", "Zielpfad", "Aktuell", "Prognose Dezember")
 
 
 _MITTEL_FORMATE = {
-    **dict.fromkeys(("Mittel", "Ausgaben", "Prognose_Dezember", "Prognose_linear", "Rest"),
+    **dict.fromkeys(("Mittel", "Ausgaben", "Prognose Dezember", "Prognose linear", "Rest"),
                     FORMATE["euro"]),
-    **dict.fromkeys(("Ausschoepfung", "Pfad_linear", "Pfad_Vorjahr", "Prognose_Ausschoepfung",
-                     "Ist", "Linear", "Vorjahr"), FORMATE["quote"]),
+    **dict.fromkeys(("Ausschöpfung", "Pfad linear", "Pfad Vorjahr", "Prognose Ausschöpfung",
+                     "Ist"), FORMATE["quote"]),
     "Monat": FORMATE["monat"],
 }  # fmt: skip
 
@@ -101,14 +112,16 @@ def inhalte(
     """
     a, v = bericht.auswertung, bericht.vereinbarung
     arten = {z.id: z.art for z in v.ziele}
+    kurz = kurznamen(z.id for z in v.ziele)
     ziele = [
         {
             "Ziel_ID": z["id"], "Ziel": z["bezeichnung"], "Vorjahr": z["vorjahr"],
-            "Aktuell": z["aktuell"], "Veraenderung": z["veraenderung"], "Einheit": z["einheit"],
-            "Schwelle": z["schwelle"], "Zielwert": z["zielwert"], "Abstand": z["distanz"],
-            "Noch_benoetigt": z["noch_benoetigt"], "Status": z["status"], "Ampel": "●",
-            "Knapp": z["knapp"], "Pfad": z["pfad_aktuell"], "Status_Pfad": z["status_pfad"],
-            "Prognose": z["prognose"], "Prognose_Status": z["prognose_status"],
+            "Aktuell": z["aktuell"], "Veränderung": z["veraenderung"], "Einheit": z["einheit"],
+            "Schwelle": z["schwelle"], "Zielwert": z["zielwert"],
+            "Abstand zum Zielwert": z["distanz"], "Noch benötigt": z["noch_benoetigt"],
+            "Status": z["status"], "Ampel": "●", "Knapp": z["knapp"],
+            "Zielpfad": z["pfad_aktuell"], "Status Zielpfad": z["status_pfad"],
+            "Prognose Dezember": z["prognose"], "Status Prognose": z["prognose_status"],
             "Grund": "; ".join(g for g in (z["grund"], z["pfad_grund"]) if g) or None,
             "_kennzahl": z["kennzahl"], "_art": arten[z["id"]],
         }
@@ -116,8 +129,8 @@ def inhalte(
     ]  # fmt: skip
     monitoring = [
         {
-            "Monitoring_ID": m["id"], "Groesse": m["bezeichnung"], "Vorjahr": m["vorjahr"],
-            "Aktuell": m["aktuell"], "Veraenderung": m["veraenderung"], "Einheit": m["einheit"],
+            "Monitoring_ID": m["id"], "Größe": m["bezeichnung"], "Vorjahr": m["vorjahr"],
+            "Aktuell": m["aktuell"], "Veränderung": m["veraenderung"], "Einheit": m["einheit"],
             "Grund": m["grund"], "_kennzahl": m["kennzahl"],
         }
         for m in a.monitoring
@@ -126,19 +139,27 @@ def inhalte(
     def monitoring_format(z: dict[str, Any], s: str) -> str | None:
         if s in ("Vorjahr", "Aktuell"):
             return wertformat(z["_kennzahl"])
-        return FORMATE[z["Einheit"]] if s == "Veraenderung" else None
+        return FORMATE[z["Einheit"]] if s == "Veränderung" else None
 
     def gender_format(_z: dict[str, Any], s: str) -> str | None:
         if s == "Monat":
             return FORMATE["monat"]
-        if s == "Veraenderung_pp":
+        if s == "Veränderung Abstand":
             return FORMATE["pp"]
         return FORMATE["pp_wert"] if s.startswith("Abstand") else FORMATE["quote"]
 
-    einheiten = {z.id: z.einheit for z in v.ziele}
-
-    def verlauf_format(_z: dict[str, Any], s: str) -> str:
-        return FORMATE["monat"] if s == "Monat" else FORMATE[einheiten[s.removesuffix("_Schwelle")]]
+    verlauf_spalten = {
+        i: (f"Veränderung {k}", f"Schwelle {k}") for i, k in kurz.items()
+    }  # fmt: skip
+    verlauf = [
+        {"Monat": z["Monat"],
+         **{t: z[i] for i, (t, _) in verlauf_spalten.items()},
+         **{s: z[f"{i}_Schwelle"] for i, (_, s) in verlauf_spalten.items()}}
+        for z in bericht.verlauf
+    ]  # fmt: skip
+    verlauf_formate = {"Monat": FORMATE["monat"]}
+    for ziel in v.ziele:
+        verlauf_formate.update(dict.fromkeys(verlauf_spalten[ziel.id], FORMATE[ziel.einheit]))
 
     offen = dict(erlaeuterungen)
     erlaeuterungen_neu = [
@@ -152,26 +173,36 @@ def inhalte(
     ]  # fmt: skip
     ziele_nach_id = {z.id: z for z in v.ziele}
     wertformate = {z.id: wertformat(z.kennzahl, z.art) for z in v.ziele}
+    abstandsformate = {z.id: abstandsformat(z.kennzahl, z.art) for z in v.ziele}
 
-    def zielpfad_format(_z: dict[str, Any], s: str) -> str:
-        if s == "Monat":
-            return FORMATE["monat"]
-        return wertformate[s.removesuffix("_Pfad").removesuffix("_Vorjahr")]
+    pfad_spalten = {i: (f"Ist {k}", f"Zielpfad {k}", f"Vorjahr {k}") for i, k in kurz.items()}
+    zielpfad = [
+        {"Monat": z["Monat"],
+         **{t: z[s] for i, titel in pfad_spalten.items()
+            for t, s in zip(titel, (i, f"{i}_Pfad", f"{i}_Vorjahr"), strict=True)}}
+        for z in bericht.zielpfad
+    ]  # fmt: skip
+    zielpfad_formate = {"Monat": FORMATE["monat"]}
+    for i, titel in pfad_spalten.items():
+        zielpfad_formate.update(dict.fromkeys(titel, wertformate[i]))
 
     def prognose_format(z: dict[str, Any], s: str) -> str | None:
         if s in _PROGNOSE_WERTE:
             return wertformate[z["Ziel_ID"]]
-        return FORMATE[z["Einheit"]] if s == "Prognose_Veraenderung" else None
+        if s in ("Abstand zum Zielpfad", "Prognose Abstand zum Zielwert"):
+            return abstandsformate[z["Ziel_ID"]]
+        return FORMATE[z["Einheit"]] if s == "Prognose Veränderung" else None
 
     prognose = [
         {
-            "Ziel_ID": z["id"], "Ziel": z["bezeichnung"], "Quelle": z["pfad_quelle"],
-            "Zielwert_Jahr": z["zielwert_jahr"], "Pfad": z["pfad_aktuell"],
-            "Aktuell": z["aktuell"], "Abstand_Pfad": z["abstand_pfad"],
-            "Status_Pfad": z["status_pfad"], "Prognose": z["prognose"],
-            "Prognose_Veraenderung": z["prognose_veraenderung"], "Einheit": z["einheit"],
-            "Prognose_Abstand": z["prognose_abstand"], "Prognose_Status": z["prognose_status"],
-            "Grund": z["pfad_grund"],
+            "Ziel_ID": z["id"], "Ziel": z["bezeichnung"], "Zielpfad aus": z["pfad_quelle"],
+            "Zielwert Jahr": z["zielwert_jahr"], "Zielpfad": z["pfad_aktuell"],
+            "Aktuell": z["aktuell"], "Abstand zum Zielpfad": z["abstand_pfad"],
+            "Status Zielpfad": z["status_pfad"], "Prognose Dezember": z["prognose"],
+            "Prognose Veränderung": z["prognose_veraenderung"],
+            "Prognose Abstand zum Zielwert": z["prognose_abstand"],
+            "Status Prognose": z["prognose_status"], "Grund": z["pfad_grund"],
+            "Einheit": z["einheit"],
         }
         for z in a.ziele
     ]  # fmt: skip
@@ -199,17 +230,17 @@ def inhalte(
         Inhalt("tbl_Monitoring", monitoring, monitoring_format),
         Inhalt("tbl_Gender", bericht.gender, gender_format,
                list(bericht.gender[0]) if bericht.gender else None),
-        Inhalt("tbl_Verlauf", bericht.verlauf, verlauf_format,
-               ["Monat", *(s for z in v.ziele for s in (z.id, f"{z.id}_Schwelle"))]),
+        Inhalt("tbl_Verlauf", verlauf, _wie(verlauf_formate),
+               ["Monat", *(t for paar in verlauf_spalten.values() for t in paar)]),
         Inhalt("tbl_Kennzahlen", bericht.kennzahlen,
                lambda _z, s: FORMATE["monat"] if s == "Monat" else FORMATE["prozentwert"]),
-        Inhalt("tbl_Daten", bericht.daten,
-               _wie({"Monat": FORMATE["monat"], "Wert": FORMATE["anzahl"]})),
+        Inhalt("tbl_Daten", bericht.daten, _wie({"Monat": FORMATE["monat"],
+               "Wert": FORMATE["anzahl"], "Datenstand": FORMATE["datum"]})),
         Inhalt("tbl_Erlaeuterungen", erlaeuterungen_neu),
-        Inhalt("tbl_Quellen", bericht.quellen),
+        Inhalt("tbl_Quellen", bericht.quellen, _wie({"Importiert am": FORMATE["zeitpunkt"]})),
         Inhalt("tbl_Planung", planung, planung_format),
-        Inhalt("tbl_Zielpfad", bericht.zielpfad, zielpfad_format,
-               ["Monat", *(s for z in v.ziele for s in (z.id, f"{z.id}_Pfad", f"{z.id}_Vorjahr"))]),
+        Inhalt("tbl_Zielpfad", zielpfad, _wie(zielpfad_formate),
+               ["Monat", *(t for titel in pfad_spalten.values() for t in titel)]),
         Inhalt("tbl_Prognose", prognose, prognose_format),
         Inhalt("tbl_Mittel_Auswertung", mittel.zeilen if mittel else [], _wie(_MITTEL_FORMATE)),
         Inhalt("tbl_Mittel_Verlauf", mittel.verlauf if mittel else [], _wie(_MITTEL_FORMATE)),
@@ -224,16 +255,12 @@ def inhalte(
         "Gender_Pruefung": (_gender_pruefung(a), None),
         "Programmversion": (__version__, None),
         "Vorlagenversion": (VORLAGENVERSION, None),
-        "Aktualisiert_am": (dt.datetime.now().replace(microsecond=0), "DD.MM.YYYY HH:MM"),
+        "Aktualisiert_am": (dt.datetime.now().replace(microsecond=0), FORMATE["zeitpunkt"]),
         "Bis_Monat": (a.bis_monat, "0"),
         "Zeitraum": (zeitraum, None),
-        "Datenstand": (a.datenstand, None),
+        "Datenstand": (_datum(a.datenstand), FORMATE["datum"]),
         "Wartezeit_ausgewertet": (a.wartezeit, None),
         "Hinweis": (hinweis, None),
-        "Untertitel": (
-            f"{zeitraum}, Wartezeit {a.wartezeit}, Datenstand {a.datenstand or '–'}"
-            + (f" – {hinweis}" if hinweis else ""),
-            None,
-        ),
+        "Untertitel": (untertitel(a), None),
     }
     return tabellen, namen

@@ -4,6 +4,7 @@ number formats, column widths, traffic lights and page setup.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from openpyxl.formatting.rule import FormulaRule
@@ -11,10 +12,11 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..kern.kennzahlen import JAHRESWERTE
+from ..kern.kennzahlen import JAHRESWERTE, KENNZAHLEN
 from ..kern.merkmale import MERKMALE
 from ..kern.monate import MONATE
 from ..kern.zielpfad import AUF_DEM_PFAD, HINTER_DEM_PFAD
+from .druck import RAND_ZOLL, kopf_und_fuss
 
 FORMATE = {
     "anzahl": "#,##0",
@@ -24,25 +26,49 @@ FORMATE = {
     "%": '+0.0" %";-0.0" %";0.0" %"',
     "pp": '+0.0" pp";-0.0" pp";0.0" pp"',
     "abs": "+#,##0;-#,##0;0",
+    "euro_abs": '+#,##0" €";-#,##0" €";0" €"',
     "prozentwert": "0.0",
     "monat": "@",
     "janein": '"ja";"ja";"nein"',
+    "datum": "DD.MM.YYYY",
+    "zeitpunkt": "DD.MM.YYYY HH:MM",
+    "kennung": ";;;",  # a machine key: in the cell, not on screen or paper
 }
+
+
+SCHRIFT = "Calibri"
+
+
+def schrift(size: float = 11, **art: object) -> Font:
+    """A font of our workbooks; always named, so that every program draws the same."""
+    return Font(name=SCHRIFT, size=size, **art)
 
 
 BLAU = "1F3864"
 
 
-TITEL = Font(size=16, bold=True, color=BLAU)
+GRAU_TEXT = "595959"
 
 
-UNTERTITEL = Font(size=11, italic=True, color="595959")
+TITEL = schrift(16, bold=True, color=BLAU)
 
 
-HINWEIS = Font(size=12, bold=True, color="C00000")
+UNTERTITEL = schrift(11, italic=True, color=GRAU_TEXT)
 
 
-FETT = Font(bold=True)
+HINWEIS = schrift(12, bold=True, color="C00000")
+
+
+ABSCHNITT = schrift(12, bold=True, color=BLAU)
+
+
+FETT = schrift(bold=True)
+
+
+NORMAL = schrift()
+
+
+KOPF = schrift(bold=True, color="FFFFFF")
 
 
 GRUEN = PatternFill("solid", fgColor="C6EFCE")
@@ -57,20 +83,29 @@ GRAU = PatternFill("solid", fgColor="E7E6E6")
 GELB = PatternFill("solid", fgColor="FFEB9C")
 
 
-#: Column widths where the header's length is not a good guide.
+#: Column widths by header (units of Excel's column width); others get ``_STANDARD``.
 _BREITEN = {
-    "Ziel_ID": 18, "Status": 17, "Monitoring_ID": 15, "Ziel": 46, "Groesse": 52, "Grund": 32,
-    "Hinweis": 40, "Erläuterung": 90, "Quelle": 40, "Datei": 44, "SHA256": 68,
-    "Datenstand": 20, "Art": 20, "Eingabe": 44, "Posten": 28, "Status_Pfad": 19,
-    "Prognose_Status": 27, "Prognose_Dezember": 19, "Rest": 14, **dict.fromkeys(MONATE, 14),
+    **dict.fromkeys(("Ziel_ID", "Monitoring_ID"), 1.5), "Einheit": 6, "Ziel": 27, "Größe": 40,
+    "Grund": 16, "Hinweis": 40, "Erläuterung": 90, "Quelle": 36, "Datei": 40, "SHA-256": 70,
+    "Importiert am": 17, "Datenstand": 11, "Art": 19, "Eingabe": 24, "Posten": 24,
+    "Status": 11, "Status Zielpfad": 11, "Status Prognose": 14.5, "Ampel": 6.5, "Knapp": 6.5,
+    "Monat": 15, "Merkmal": 12, "Geschlecht": 11, "Fehlkennzeichen": 16, "Bereich": 12,
+    "Mittel": 12, "Ausgaben": 12, "Prognose Dezember": 11, "Prognose linear": 12, "Rest": 12,
+    "Zielpfad aus": 16, "Beispieldaten": 13.5, "Platz": 6, "Rang": 6, "Jahr": 7,
+    "Veränderung": 12.5, "Abstand Vorjahr": 9.5, **dict.fromkeys(MONATE, 10.5),
+    **dict.fromkeys(KENNZAHLEN, 8),
 }  # fmt: skip
 
 
+_STANDARD = 9.5
+
+
 def spaltenbreite(spalte: str) -> float:
-    return _BREITEN.get(spalte, max(9, len(spalte) + 5))
+    return _BREITEN.get(spalte, _STANDARD)
 
 
 def wertformat(kennzahl: str, art: str = "") -> str:
+    """The format of a value of ``kennzahl`` (a count, an amount, a quota, a gender gap)."""
     if art == "geschlechterabstand":
         return FORMATE["pp_wert"]
     jahresart, zaehler, _ = JAHRESWERTE[kennzahl]
@@ -79,16 +114,34 @@ def wertformat(kennzahl: str, art: str = "") -> str:
     return FORMATE["euro"] if MERKMALE[zaehler][1] == "EUR" else FORMATE["anzahl"]
 
 
+def abstandsformat(kennzahl: str, art: str = "") -> str:
+    """The format of a difference of two values of ``kennzahl``: percentage points for
+    quotas and gaps, signed counts or amounts otherwise."""
+    wert = wertformat(kennzahl, art)
+    if wert in (FORMATE["quote"], FORMATE["pp_wert"]):
+        return FORMATE["pp"]
+    return FORMATE["euro_abs"] if wert == FORMATE["euro"] else FORMATE["abs"]
+
+
+def datum_text(wert: object) -> str:
+    """A date as TT.MM.JJJJ (ISO text or a date); anything else as it is, empty as –."""
+    if isinstance(wert, dt.date):
+        return f"{wert:%d.%m.%Y}"
+    text = str(wert or "")
+    try:
+        return f"{dt.date.fromisoformat(text[:10]):%d.%m.%Y}" if text else "–"
+    except ValueError:
+        return text
+
+
 def seite_einrichten(ws: Worksheet) -> None:
+    """A4 landscape, margins, footer; the scale and page breaks follow the content
+    (``druck.einrichten``)."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.oddFooter.center.text = "&A – Seite &P von &N"
-    ws.oddFooter.right.text = "zielsteuerung"
+    ws.page_margins.left = ws.page_margins.right = RAND_ZOLL
+    kopf_und_fuss(ws, None)
 
 
 _AMPEL = (
@@ -130,10 +183,3 @@ def ampel(ws: Worksheet, kopfzeile: int, letzte: int, status: int, bereiche: lis
             if str(cf.sqref).startswith(f"{buchstabe_c}{kopfzeile + 1}:"):
                 del ws.conditional_formatting._cf_rules[cf]  # our rule of the last refresh
         ampel_regeln(ws, bereich, status_gleich)
-
-
-def druckbereich(ws: Worksheet, kopfzeile: int, letzte_spalte: int, letzte_zeile: int) -> None:
-    """Print area over the table (and charts); a long table repeats its header on every page."""
-    ws.print_area = f"A1:{get_column_letter(letzte_spalte)}{letzte_zeile}"
-    if letzte_zeile - kopfzeile > 30:
-        ws.print_title_rows = f"{kopfzeile}:{kopfzeile}"

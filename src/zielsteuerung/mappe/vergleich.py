@@ -6,23 +6,25 @@ so it survives refreshes and the user's restyling.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.axis import ChartLines
 from openpyxl.chart.marker import DataPoint
+from openpyxl.chart.series import SeriesLabel
 from openpyxl.drawing.text import CharacterProperties, ParagraphProperties
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.drawing.text import Font as DFont
+from openpyxl.styles import PatternFill
+from openpyxl.utils import quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..bericht.vergleich import Vergleich, hinweis, rangliste
-from .diagramme import diagrammtitel
-from .stil import FORMATE, ampel, seite_einrichten
+from ..bericht.vergleich import Vergleich, hinweis, rangliste, ranglisten_spalten
+from .blaetter import tabelle_gestalten
+from .diagramme import achsenformat, achsentitel, anordnen, diagrammtitel, text_eigenschaften
+from .druck import einrichten, rechts_von, ueber_breite
+from .stil import ABSCHNITT, FETT, FORMATE, NORMAL, SCHRIFT, ampel, seite_einrichten
 from .vertrag import Tabelle
 from .zellen import setze, tabelle_ergaenzen, tabelle_schreiben, titel_setzen, zelle_des_namens
 
@@ -39,8 +41,8 @@ HINWEIS_NAME = "Vergleich_Hinweis"
 
 
 SPALTEN = (
-    "Ziel_ID", "Ziel", "Einheit", "Veraenderung", "Status", "Rang", "Anzahl", "Minimum",
-    "Quartil_1", "Median", "Quartil_3", "Maximum", "Schwelle", "Erreicht_in_Gruppe",
+    "Ziel_ID", "Ziel", "Einheit", "Veränderung", "Status", "Rang", "Träger mit Wert", "Minimum",
+    "1. Quartil", "Median", "3. Quartil", "Maximum", "Schwelle", "Erreicht oder auf Kurs",
 )  # fmt: skip
 
 
@@ -50,10 +52,22 @@ DIAGRAMM_PRAEFIX = "Vergleich – "
 _KOPFZEILE = 5
 
 
-_HERVORGEHOBEN = "C00000"
+#: The Träger's own bar by its status; the others light blue.
+_EIGENE_FARBE = {
+    "erreicht": "2E8B3D", "auf Kurs": "2E8B3D", "nicht erreicht": "C00000", "gefährdet": "C00000",
+}  # fmt: skip
 
 
 _ANDERE = "9DC3E6"
+
+
+UNTERTITEL_TEXT = (
+    "Veränderung gegenüber dem Vorjahr je Ziel in der Vergleichsgruppe (gleiche Monate, gleiche "
+    "Wartezeit, Schwellen dieser Zielvereinbarung). Rang 1 = bester Wert im Sinne des Ziels; "
+    "Quartile wie QUARTILE.INC (QUARTIL.INKL). In den Diagrammen ist der eigene Balken grün "
+    "(erreicht, auf Kurs) oder rot (nicht erreicht, gefährdet); die rote gestrichelte Linie "
+    "ist die Schwelle."
+)
 
 
 def _tabelle_vorhanden(wb: Workbook, name: str) -> bool:
@@ -71,9 +85,7 @@ def _blatt(wb: Workbook) -> Worksheet:
     titel_setzen(
         ws,
         "Vergleich mit anderen Trägern",
-        "Veränderung gegenüber dem Vorjahr je Ziel in der Vergleichsgruppe (gleiche Monate, "
-        "gleiche Wartezeit, Schwellen dieser Zielvereinbarung). Rang 1 = bester Wert im Sinne "
-        "des Ziels; Quartile wie QUARTILE.INC (QUARTIL.INKL).",
+        UNTERTITEL_TEXT,
     )
     return ws
 
@@ -101,7 +113,7 @@ def _hinweis_setzen(wb: Workbook, text: str) -> None:
             HINWEIS_NAME, attr_text=f"{quote_sheetname(ws.title)}!$A$3"
         )
         zelle = ws["A3"]
-        zelle.font = Font(bold=True, color="1F3864")
+        zelle.font = ABSCHNITT
     setze(zelle, text)
 
 
@@ -133,14 +145,21 @@ def vergleich_schreiben(wb: Workbook, vergleich: Vergleich | None) -> None:
 
     if not _tabelle_vorhanden(wb, TABELLE):
         _anlegen(wb, TABELLE, SPALTEN, 1)
-    ws, kopf, _, letzte = _tabelle_schreiben_vergleich(wb, vergleich)
+    ws, kopf, erste, letzte = _tabelle_schreiben_vergleich(wb, vergleich)
     if not _tabelle_vorhanden(wb, RANGLISTE):
         _anlegen(wb, RANGLISTE, ("Platz",), letzte + 2)
     rangliste = _rangliste_schreiben(wb, vergleich)
     _hinweis_setzen(wb, hinweis(vergleich))
     _diagramme_entfernen(wb)
-    unten = _diagramme(ws, kopf + max(len(vergleich.ziele), 1) + 3, vergleich, rangliste)
-    ws.print_area = f"A1:{get_column_letter(letzte)}{unten}"
+    unten = tabelle_gestalten((ws, kopf, erste, letzte), len(vergleich.ziele))
+    if ws["A2"].value and str(ws["A2"].value).startswith("Veränderung gegenüber dem Vorjahr je"):
+        setze(ws["A2"], UNTERTITEL_TEXT)  # the text of an older version
+    for zeile in (2, 3):
+        ueber_breite(ws, zeile, letzte)
+    bloecke = _diagramme(ws, unten + 2, vergleich, rangliste)
+    ende = bloecke[-1][1] if bloecke else unten
+    rechts = rechts_von(ws, 27.6)  # two charts side by side
+    einrichten(ws, max(letzte, rechts), ende, [(1, unten), *bloecke])
 
 
 def _tabelle_schreiben_vergleich(
@@ -148,18 +167,16 @@ def _tabelle_schreiben_vergleich(
 ) -> tuple[Worksheet, int, int, int]:
 
     def format_(z: dict[str, Any], s: str) -> str | None:
-        if s in ("Veraenderung", "Minimum", "Quartil_1", "Median", "Quartil_3", "Maximum",
+        if s in ("Veränderung", "Minimum", "1. Quartil", "Median", "3. Quartil", "Maximum",
                  "Schwelle"):  # fmt: skip
             return FORMATE[z["Einheit"]]
-        return "0" if s in ("Rang", "Anzahl", "Erreicht_in_Gruppe") else None
+        return "0" if s in ("Rang", "Träger mit Wert", "Erreicht oder auf Kurs") else None
 
     ws, kopf, erste, letzte = tabelle_schreiben(wb, TABELLE, vergleich.ziele, format_)
     spalten = {ws.cell(kopf, c).value: c for c in range(erste, letzte + 1)}
     if "Status" in spalten:
         n = len(vergleich.ziele)
         ampel(ws, kopf, kopf + n, spalten["Status"], [spalten["Status"]])
-    for r in range(kopf + 1, kopf + len(vergleich.ziele) + 1):
-        ws.row_dimensions[r].height = 30  # two lines of the wrapped target label
     return ws, kopf, erste, letzte
 
 
@@ -168,92 +185,95 @@ def _rangliste_schreiben(
 ) -> tuple[Worksheet, int, int, dict[str, int]]:
     """The ranking of every target side by side, the Träger highlighted."""
 
-    ids = list(vergleich.ranglisten)
+    namen = ranglisten_spalten(vergleich)
     spalten, zeilen = rangliste(vergleich)
     n = len(zeilen)
-    einheiten = {i: e for i, (_, e) in vergleich.bezeichnungen.items()}
+    einheiten = {
+        s: FORMATE[vergleich.bezeichnungen[i][1]] for i, drei in namen.items() for s in drei[1:]
+    }
 
     def format_(_z: dict[str, Any], s: str) -> str | None:
-        return FORMATE[einheiten[s]] if s in einheiten else ("0" if s == "Platz" else None)
+        return einheiten.get(s, "0" if s == "Platz" else None)
 
     ws, kopf, erste, letzte = tabelle_schreiben(wb, RANGLISTE, zeilen, format_, spalten=spalten)
     kopfzeile = {ws.cell(kopf, c).value: c for c in range(erste, letzte + 1)}
     # the previous refresh's highlight was copied to every row: set every row explicitly
-    for i in ids:
+    for i, (traeger, wert, _) in namen.items():
         eigen = next(
             (p for p, (t, _, _) in enumerate(vergleich.ranglisten[i]) if t == vergleich.traeger_id),
             None,
         )
         for platz in range(n):
-            for c in (kopfzeile[f"{i}_Traeger"], kopfzeile[i]):
+            for c in (kopfzeile[traeger], kopfzeile[wert]):
                 zelle = ws.cell(kopf + 1 + platz, c)
                 if platz == eigen:
                     zelle.fill = PatternFill("solid", fgColor="FFE699")
-                    zelle.font = Font(bold=True)
+                    zelle.font = FETT
                 else:
                     zelle.fill = PatternFill(fill_type=None)
-                    zelle.font = Font()
+                    zelle.font = NORMAL
     return ws, kopf, erste, kopfzeile
 
 
 def _diagramme(
     ws: Worksheet,
-    unten: int,
+    oben: int,
     vergleich: Vergleich,
     rangliste: tuple[Worksheet, int, int, dict[str, int]],
-) -> int:
-    """One horizontal bar chart per target: the group ranked, the Träger highlighted; two
-    charts side by side, a page break before every second row of charts. Returns the last
-    row the charts cover."""
+) -> list[tuple[int, int]]:
+    """One column chart per target: the group ranked (Platz 1 left), the Träger's own bar in
+    the colour of its status, the threshold as a dashed red line; two charts side by side.
+    Returns the rows every row of charts covers."""
     blatt, kopf, _, spalten = rangliste
-    hoehe_cm = 3.5 + 0.45 * max(len(r) for r in vergleich.ranglisten.values())
-    zeilen = math.ceil(hoehe_cm / 0.53) + 1
-    ws.row_breaks = RowBreak()
-    for reihe_nr in range(1, (len(vergleich.ranglisten) + 1) // 2, 2):
-        ws.row_breaks.append(Break(id=unten + zeilen * reihe_nr - 1))
-    for nr, (ziel_id, eintraege) in enumerate(vergleich.ranglisten.items()):
-        gueltig = [e for e in eintraege if e[2] is not None]
+    status = {z["Ziel_ID"]: z["Status"] for z in vergleich.ziele}
+    diagramme = []
+    for ziel_id, (traeger, wert, schwelle) in ranglisten_spalten(vergleich).items():
+        gueltig = [e for e in vergleich.ranglisten[ziel_id] if e[2] is not None]
         if not gueltig:
             continue
         bezeichnung, einheit = vergleich.bezeichnungen[ziel_id]
+        format_ = FORMATE[einheit]
         diagramm = BarChart()
-        diagramm.type = "bar"
-        diagramm.style = 10
+        diagramm.type = "col"
         diagramm.title = f"{DIAGRAMM_PRAEFIX}{bezeichnung}"
         diagramm.title.tx.rich.p[0].pPr = ParagraphProperties(
-            defRPr=CharacterProperties(sz=1100, b=True)
+            defRPr=CharacterProperties(sz=1100, b=True, latin=DFont(typeface=SCHRIFT))
         )
-        diagramm.y_axis.title = f"Veränderung ({einheit})"
+        diagramm.y_axis.title = f"Veränderung, {achsentitel(format_)}"
+        diagramm.y_axis.title.tx.rich.p[0].pPr = ParagraphProperties(
+            defRPr=CharacterProperties(sz=1000, b=False, latin=DFont(typeface=SCHRIFT))
+        )
+        diagramm.y_axis.number_format = achsenformat(format_)
         diagramm.y_axis.majorGridlines = ChartLines()
         diagramm.y_axis.delete = False
         diagramm.x_axis.delete = False
-        diagramm.x_axis.scaling.orientation = "maxMin"  # Platz 1 at the top
-        diagramm.y_axis.crosses = "max"  # and the value axis at the bottom
-        diagramm.x_axis.tickLblPos = "low"
+        diagramm.x_axis.tickLblPos = "low"  # the names below the bars, also under negatives
+        diagramm.x_axis.txPr = text_eigenschaften(9, senkrecht=True)
+        diagramm.y_axis.txPr = text_eigenschaften(10)
         diagramm.legend = None
         diagramm.gapWidth = 40
-        spalte = spalten[ziel_id]
-        diagramm.add_data(
-            Reference(blatt, min_col=spalte, min_row=kopf + 1, max_row=kopf + len(gueltig))
-        )
-        diagramm.set_categories(
-            Reference(
-                blatt,
-                min_col=spalten[f"{ziel_id}_Traeger"],
-                min_row=kopf + 1,
-                max_row=kopf + len(gueltig),
-            )
-        )
+        zeilen = {"min_row": kopf + 1, "max_row": kopf + len(gueltig)}
+        diagramm.add_data(Reference(blatt, min_col=spalten[wert], **zeilen))
+        diagramm.set_categories(Reference(blatt, min_col=spalten[traeger], **zeilen))
         reihe = diagramm.series[0]
         reihe.graphicalProperties.solidFill = _ANDERE
         reihe.graphicalProperties.line.noFill = True
         for platz, (traeger_id, _, _) in enumerate(gueltig):
             if traeger_id == vergleich.traeger_id:
                 punkt = DataPoint(idx=platz)
-                punkt.graphicalProperties.solidFill = _HERVORGEHOBEN
+                punkt.graphicalProperties.solidFill = _EIGENE_FARBE.get(status[ziel_id], "7F7F7F")
                 punkt.graphicalProperties.line.noFill = True
                 reihe.dPt.append(punkt)
-        diagramm.height, diagramm.width = hoehe_cm, 15
-        anker = f"{get_column_letter(1 if nr % 2 == 0 else 4)}{unten + zeilen * (nr // 2)}"
-        ws.add_chart(diagramm, anker)
-    return unten + zeilen * ((len(vergleich.ranglisten) + 1) // 2)
+        linie = LineChart()
+        linie.add_data(Reference(blatt, min_col=spalten[schwelle], **zeilen))
+        strich = linie.series[0]
+        strich.tx = SeriesLabel(v="Schwelle")
+        strich.marker.symbol = "none"
+        strich.smooth = False
+        strich.graphicalProperties.line.solidFill = "C00000"
+        strich.graphicalProperties.line.dashStyle = "dash"
+        strich.graphicalProperties.line.width = 22000
+        diagramm += linie
+        diagramm.height, diagramm.width = 7.4, 13.5
+        diagramme.append(diagramm)
+    return anordnen(ws, diagramme, oben)

@@ -12,7 +12,7 @@ from ..bericht.bericht import KENNZAHL_SPALTEN
 from ..kern.mittel import SPALTEN as MITTEL_SPALTEN
 from ..kern.monate import MONATE
 
-VORLAGENVERSION = "1.1"
+VORLAGENVERSION = "2.0"
 
 
 BLAETTER = (
@@ -49,17 +49,17 @@ TABELLEN = {
     t.name: t
     for t in (
         Tabelle("tbl_Ziele", "Übersicht", 6, (
-            "Ziel_ID", "Ziel", "Vorjahr", "Aktuell", "Veraenderung", "Einheit", "Schwelle",
-            "Zielwert", "Abstand", "Noch_benoetigt", "Status", "Ampel", "Knapp", "Pfad",
-            "Status_Pfad", "Prognose", "Prognose_Status", "Grund")),
+            "Ziel_ID", "Ziel", "Vorjahr", "Aktuell", "Veränderung", "Einheit", "Schwelle",
+            "Zielwert", "Abstand zum Zielwert", "Noch benötigt", "Status", "Ampel", "Knapp",
+            "Zielpfad", "Status Zielpfad", "Prognose Dezember", "Status Prognose", "Grund")),
         Tabelle("tbl_Monitoring", "Monitoring", 4, (
-            "Monitoring_ID", "Groesse", "Vorjahr", "Aktuell", "Veraenderung", "Einheit", "Grund")),
+            "Monitoring_ID", "Größe", "Vorjahr", "Aktuell", "Veränderung", "Einheit", "Grund")),
         Tabelle("tbl_Vereinbarung", "Zielvereinbarung", 5, (
             "Bereich", "Ziel_ID", "Ziel", "Kennzahl", "Art", "Vergleich", "Schwelle",
             "Geschlecht", "Hinweis")),
         Tabelle("tbl_Gender", "Gender", 5, (
-            "Monat", "K2_Frauen_Vorjahr", "K2_Maenner_Vorjahr", "Abstand_Vorjahr", "K2_Frauen",
-            "K2_Maenner", "Abstand", "Veraenderung_pp")),
+            "Monat", "K2 Frauen Vorjahr", "K2 Männer Vorjahr", "Abstand Vorjahr", "K2 Frauen",
+            "K2 Männer", "Abstand", "Veränderung Abstand")),
         Tabelle("tbl_Verlauf", "Verlauf", 4, ("Monat",)),
         Tabelle("tbl_Kennzahlen", "Kennzahlen", 4,
                 ("Monat", *(name for name, _, _ in KENNZAHL_SPALTEN))),
@@ -68,22 +68,60 @@ TABELLEN = {
             "Datenstand", "Quelle")),
         Tabelle("tbl_Erlaeuterungen", "Erläuterungen", 4,
                 ("Ziel_ID", "Ziel", "Status", "Erläuterung")),
-        Tabelle("tbl_Quellen", "Info", 14, ("Datei", "SHA256", "Importiert_am", "Beispieldaten")),
+        Tabelle("tbl_Quellen", "Info", 14, ("Datei", "SHA-256", "Importiert am", "Beispieldaten")),
         Tabelle("tbl_Planung", "Planung", 5, ("Ziel_ID", "Ziel", "Eingabe", *MONATE)),
         Tabelle("tbl_Mittel", "Mittel", 5, MITTEL_SPALTEN),
         Tabelle("tbl_Mittel_Auswertung", "Mittelausschöpfung", 4, (
-            "Posten", "Mittel", "Stand", "Ausgaben", "Ausschoepfung", "Pfad_linear",
-            "Pfad_Vorjahr", "Prognose_Dezember", "Prognose_Ausschoepfung", "Prognose_linear",
+            "Posten", "Mittel", "Stand", "Ausgaben", "Ausschöpfung", "Pfad linear",
+            "Pfad Vorjahr", "Prognose Dezember", "Prognose Ausschöpfung", "Prognose linear",
             "Rest", "Grund")),
         Tabelle("tbl_Mittel_Verlauf", "Mittelausschöpfung", 4,
-                ("Monat", "Ist", "Linear", "Vorjahr"), spalte=14),
-        Tabelle("tbl_Zielpfad", "Zielpfad", 4, ("Monat",)),
-        Tabelle("tbl_Prognose", "Zielpfad", 19, (
-            "Ziel_ID", "Ziel", "Quelle", "Zielwert_Jahr", "Pfad", "Aktuell", "Abstand_Pfad",
-            "Status_Pfad", "Prognose", "Prognose_Veraenderung", "Einheit", "Prognose_Abstand",
-            "Prognose_Status", "Grund")),
+                ("Monat", "Ist", "Pfad linear", "Pfad Vorjahr"), spalte=14),
+        Tabelle("tbl_Prognose", "Zielpfad", 4, (
+            "Ziel_ID", "Ziel", "Zielpfad aus", "Zielwert Jahr", "Zielpfad", "Aktuell",
+            "Abstand zum Zielpfad", "Status Zielpfad", "Prognose Dezember",
+            "Prognose Veränderung", "Prognose Abstand zum Zielwert", "Status Prognose", "Grund",
+            "Einheit")),
+        Tabelle("tbl_Zielpfad", "Zielpfad", 4, ("Monat",), spalte=16),
     )
 }  # fmt: skip
+
+
+#: Columns renamed with template 2.0 (headers a person reads): table -> {old: new}. A
+#: workbook of an older template gets the new names on its next refresh.
+UMBENANNT: dict[str, dict[str, str]] = {
+    "tbl_Ziele": {
+        "Veraenderung": "Veränderung", "Abstand": "Abstand zum Zielwert",
+        "Noch_benoetigt": "Noch benötigt", "Pfad": "Zielpfad", "Status_Pfad": "Status Zielpfad",
+        "Prognose": "Prognose Dezember", "Prognose_Status": "Status Prognose",
+    },
+    "tbl_Monitoring": {"Groesse": "Größe", "Veraenderung": "Veränderung"},
+    "tbl_Kennzahlen": {"K2_Frauen": "K2 Frauen", "K2_Maenner": "K2 Männer"},
+    "tbl_Quellen": {"SHA256": "SHA-256", "Importiert_am": "Importiert am"},
+    "tbl_Mittel_Auswertung": {
+        "Ausschoepfung": "Ausschöpfung", "Pfad_linear": "Pfad linear",
+        "Pfad_Vorjahr": "Pfad Vorjahr", "Prognose_Dezember": "Prognose Dezember",
+        "Prognose_Ausschoepfung": "Prognose Ausschöpfung", "Prognose_linear": "Prognose linear",
+    },
+    "tbl_Mittel_Verlauf": {"Linear": "Pfad linear", "Vorjahr": "Pfad Vorjahr"},
+    "tbl_Prognose": {
+        "Quelle": "Zielpfad aus", "Zielwert_Jahr": "Zielwert Jahr", "Pfad": "Zielpfad",
+        "Abstand_Pfad": "Abstand zum Zielpfad", "Status_Pfad": "Status Zielpfad",
+        "Prognose": "Prognose Dezember", "Prognose_Veraenderung": "Prognose Veränderung",
+        "Prognose_Abstand": "Prognose Abstand zum Zielwert", "Prognose_Status": "Status Prognose",
+    },
+    "tbl_Vergleich": {
+        "Veraenderung": "Veränderung", "Anzahl": "Träger mit Wert", "Quartil_1": "1. Quartil",
+        "Quartil_3": "3. Quartil", "Erreicht_in_Gruppe": "Erreicht oder auf Kurs",
+    },
+}  # fmt: skip
+
+
+#: Columns that hold a machine key (kept for formulas and the ministry's consolidation, not
+#: printed) and the unit code of a row (the number formats show the unit).
+KENNUNGEN = frozenset({"Ziel_ID", "Monitoring_ID"})
+EINGABE_MIT_KENNUNG = "tbl_Vereinbarung"  # where the user writes the keys: they stay visible
+EINHEIT = "Einheit"
 
 
 #: Named cells: name -> (sheet, cell in the template, label, kind). "eingabe" cells are the

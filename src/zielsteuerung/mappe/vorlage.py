@@ -28,6 +28,7 @@ from .vertrag import BLAETTER, NAMEN, TABELLEN, VORLAGENVERSION
 from .zellen import (
     name_setzen,
     setze,
+    spalten_umbenennen,
     tabelle_anlegen,
     tabelle_ergaenzen,
     tabelle_finden,
@@ -55,8 +56,9 @@ BLATTTITEL = {
     ),
     "Gender": (
         "Gender-Datenblatt",
-        "Jahresfortschrittswert der Integrationsquote (K2) von Frauen und Männern, Januar "
-        "bis zum jeweiligen Monat, und der Abstand in Prozentpunkten.",
+        "Jahresfortschrittswert der Integrationsquote (K2) von Frauen und Männern: "
+        "Integrationen Januar bis Monat über den durchschnittlichen Bestand; der Abstand "
+        "in Prozentpunkten. Das Blatt „Kennzahlen“ zeigt dagegen die K2 über zwölf Monate.",
     ),
     "Monitoring": (
         "Monitoring",
@@ -71,9 +73,10 @@ BLATTTITEL = {
     ),
     "Mittelausschöpfung": (
         "Mittelausschöpfung",
-        "Ausgegebener Anteil der zugeteilten Mittel bis zum letzten erfassten Monat, neben dem "
+        "Ausgegebener Anteil der zugeteilten Mittel bis zum ausgewerteten Monat, neben dem "
         "linearen Pfad (gleichmäßig über das Jahr) und dem Vorjahresverlauf (Anteil der "
-        "Vorjahresausgaben bis zum selben Monat); Hochrechnung auf Dezember.",
+        "Vorjahresausgaben bis zum selben Monat); Prognose für Dezember nach dem "
+        "Vorjahresverlauf und linear.",
     ),
     "Verlauf": (
         "Verlauf",
@@ -82,13 +85,16 @@ BLATTTITEL = {
     ),
     "Zielpfad": (
         "Zielpfad und Prognose",
-        "Je Ziel der Wert Januar bis Monat: Ist, Zielpfad (Jahresziel im Verlauf des Vorjahres "
-        "oder eigene Planung) und Vorjahr; darunter Stand zum Pfad und Hochrechnung auf "
-        "Dezember.",
+        "Je Ziel der Stand zum Zielpfad (Jahresziel im Verlauf des Vorjahres oder nach der "
+        "eigenen Planung) und die Prognose für Dezember; die Diagramme zeigen Januar bis Monat "
+        "Ist, Zielpfad (nach dem ausgewerteten Monat gepunktet) und Vorjahr. Die Monatswerte "
+        "stehen rechts daneben.",
     ),
     "Kennzahlen": (
         "Kennzahlen nach § 48a SGB II",
-        "Monatliche Werte der letzten 24 Monate in % (leer = nicht berechenbar).",
+        "Monatliche Werte der letzten 24 Monate in %, je Monat über die zwölf Monate bis "
+        "dahin bzw. gegenüber dem Vorjahresmonat (leer = nicht berechenbar); Erklärung der "
+        "Kennzahlen unter der Tabelle. Die Zielvereinbarung rechnet dagegen Januar bis Monat.",
     ),
     "Daten": (
         "Grunddaten",
@@ -120,7 +126,9 @@ def blatt_anlegen(wb: Workbook, name: str) -> Worksheet:
 
 
 def ergaenzen(wb: Workbook) -> None:
-    """Add what a workbook of an older template lacks: tables (with their sheets) and columns."""
+    """Bring a workbook of an older template to this one: column names, and the tables (with
+    their sheets) and columns it lacks."""
+    spalten_umbenennen(wb)
     for t in TABELLEN.values():
         if any(t.name in ws.tables for ws in wb.worksheets):
             continue
@@ -169,7 +177,7 @@ def neue_mappe(vereinbarung: Zielvereinbarung) -> Workbook:
         u["A4"],
         "Ampel: grün = erreicht / auf Kurs, rot = nicht erreicht / gefährdet, "
         "grau = nicht berechenbar. „Knapp“: die gerundete Anzeige läge auf der "
-        "anderen Seite der Schwelle. Pfad und Prognose: siehe Blatt „Zielpfad“.",
+        "anderen Seite der Schwelle. Zielpfad und Prognose: siehe Blatt „Zielpfad“.",
     )
     u["A4"].font = UNTERTITEL
     wb["Gender"]["A3"].font = FETT
@@ -179,15 +187,16 @@ def neue_mappe(vereinbarung: Zielvereinbarung) -> Workbook:
             spalte, zeile = re.match(r"([A-Z]+)(\d+)", zelle).groups()  # type: ignore[union-attr]
             setze(ws[f"A{zeile}"], beschriftung)
             ws[f"A{zeile}"].font = FETT
-            ws[zelle].alignment = Alignment(horizontal="left")
+            ws[f"A{zeile}"].alignment = Alignment(wrap_text=True, vertical="top")
+            ws[zelle].alignment = Alignment(horizontal="left", vertical="top")
             if art == "eingabe":
                 ws[zelle].fill = GELB
         wb.defined_names[name] = DefinedName(
             name, attr_text=f"{quote_sheetname(blatt)}!${zelle[0]}${zelle[1:]}"
         )
-    for blatt in ("Einstellungen", "Info"):
-        wb[blatt].column_dimensions["A"].width = 52
-        wb[blatt].column_dimensions["B"].width = 60
+    for blatt, links, rechts in (("Einstellungen", 58, 60), ("Info", 45, 68)):
+        wb[blatt].column_dimensions["A"].width = links
+        wb[blatt].column_dimensions["B"].width = rechts
     wb["Info"]["B11"].font = HINWEIS
     setze(wb["Info"]["A13"], "Quellen der verwendeten Grunddaten")
     wb["Info"]["A13"].font = FETT

@@ -6,25 +6,35 @@ stands, and columns the user added to our tables are left alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from copy import copy
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..fehler import EingabeFehler
-from .stil import BLAU, TITEL, UNTERTITEL, spaltenbreite
-from .vertrag import TABELLEN, Tabelle
+from .stil import BLAU, FORMATE, KOPF, TITEL, UNTERTITEL, spaltenbreite
+from .vertrag import EINGABE_MIT_KENNUNG, EINHEIT, KENNUNGEN, TABELLEN, UMBENANNT, Tabelle
 
 FORMELZEICHEN = ("=", "+", "-", "@")  # text a spreadsheet would read as a formula
 
 
-_UMBRUCH = {"Ziel", "Groesse", "Grund", "Erläuterung", "Hinweis"}
+_MITTIG = {
+    "Status", "Status Zielpfad", "Status Prognose", "Stand", "Ampel", "Knapp", "Beispieldaten",
+    "Wartezeit", "Rang", "Platz",
+}  # fmt: skip
+
+
+_UMBRUCH = {
+    "Ziel", "Größe", "Grund", "Erläuterung", "Hinweis", "Eingabe", "Status", "Status Zielpfad",
+    "Status Prognose",
+}  # fmt: skip
 
 
 def setze(zelle: Cell, wert: Any, format_: str | None = None) -> None:
@@ -126,6 +136,8 @@ def tabelle_schreiben(
             zelle = ws.cell(kopfzeile + 1 + i, c)
             zelle._style = copy(stile[c])
             setze(zelle, zeile.get(spalte), format_(zeile, spalte) if zeile else None)
+            if spalte in KENNUNGEN and name != EINGABE_MIT_KENNUNG:
+                zelle.number_format = FORMATE["kennung"]
     tabelle.ref = (
         f"{get_column_letter(erste_spalte)}{kopfzeile}:{get_column_letter(letzte_spalte)}"
         f"{neue_letzte}"
@@ -151,14 +163,18 @@ def tabelle_anlegen(ws: Worksheet, t: Tabelle, spalte: int = 1) -> None:
     for i, name in enumerate(t.namen):
         zelle = ws.cell(t.kopfzeile, spalte + i)
         setze(zelle, name)
-        zelle.font = Font(bold=True, color="FFFFFF")
+        zelle.font = KOPF
         zelle.fill = PatternFill("solid", fgColor=BLAU)  # explicit: not every program draws
         zelle.alignment = Alignment(wrap_text=True, vertical="center")  # table styles
         ws.cell(t.kopfzeile + 1, spalte + i).alignment = Alignment(
-            wrap_text=name in _UMBRUCH, vertical="center"
+            wrap_text=name in _UMBRUCH,
+            vertical="center",
+            horizontal="center" if name in _MITTIG else None,
         )
         ws.column_dimensions[get_column_letter(spalte + i)].width = spaltenbreite(name)
     ws.row_dimensions[t.kopfzeile].height = 30
+    if t.name != EINGABE_MIT_KENNUNG:
+        kennungen_verbergen(ws, t.kopfzeile, spalte, spalte + len(t.namen) - 1)
     ende = get_column_letter(spalte + len(t.namen) - 1)
     tabelle = Table(
         displayName=t.name, ref=f"{get_column_letter(spalte)}{t.kopfzeile}:{ende}{t.kopfzeile + 1}"
@@ -185,9 +201,72 @@ def tabelle_ergaenzen(ws: Worksheet, t: Tabelle) -> None:
     tabelle_anlegen(ws, t, t.spalte)
 
 
+def kennungen_verbergen(ws: Worksheet, kopfzeile: int, erste: int, letzte: int) -> None:
+    """Machine keys and unit codes of a table are kept but not shown: a unit column is hidden
+    (the number formats show the unit), a key column narrow and its cells blank on screen
+    and paper (format ;;;). A column another table on the sheet shares is only blanked."""
+    eigene = next(
+        (t for t in ws.tables.values() if range_boundaries(t.ref)[:2] == (erste, kopfzeile)), None
+    )
+    andere = [range_boundaries(t.ref) for t in ws.tables.values() if t is not eigene]
+    unten = range_boundaries(eigene.ref)[3] if eigene is not None else kopfzeile + 1
+    for c in range(erste, letzte + 1):
+        name = ws.cell(kopfzeile, c).value
+        if name not in KENNUNGEN and name != EINHEIT:
+            continue
+        geteilt = any(a[0] <= c <= a[2] for a in andere)
+        if name == EINHEIT and not geteilt:
+            ws.column_dimensions[get_column_letter(c)].hidden = True
+            continue
+        ws.cell(kopfzeile, c).number_format = FORMATE["kennung"]
+        if not geteilt:
+            ws.column_dimensions[get_column_letter(c)].width = spaltenbreite(str(name))
+        for r in range(kopfzeile + 1, unten + 1):
+            ws.cell(r, c).number_format = FORMATE["kennung"]
+
+
+def spalten_umbenennen(wb: Workbook) -> None:
+    """Give the tables of an older template the column names of this one (``UMBENANNT``), and
+    follow the renaming in the workbook's formulas (structured references)."""
+    for name, namen in UMBENANNT.items():
+        try:
+            ws, tabelle = tabelle_finden(wb, name)
+        except EingabeFehler:
+            continue
+        erste, kopf, letzte, _ = range_boundaries(tabelle.ref)
+        vorhanden = {ws.cell(kopf, c).value for c in range(erste, letzte + 1)}
+        geaendert = False
+        for c in range(erste, letzte + 1):
+            alt = ws.cell(kopf, c).value
+            if alt in namen and namen[alt] not in vorhanden:
+                setze(ws.cell(kopf, c), namen[alt])
+                geaendert = True
+        if not geaendert:
+            continue
+        tabelle.tableColumns = []  # rebuilt from the header when saved
+        for blatt in wb.worksheets:
+            for zelle in list(blatt._cells.values()):
+                if zelle.data_type == "f" and name in str(zelle.value):
+                    zelle.value = bezuege_umbenennen(str(zelle.value), name, namen)
+
+
+def bezuege_umbenennen(formel: str, tabelle: str, namen: dict[str, str]) -> str:
+    """Structured references to ``tabelle`` with the new column names: tbl[Alt], tbl[@Alt],
+    tbl[[#This Row],[Alt]]; references to other tables stay as they are."""
+
+    def umbenennen(treffer: re.Match[str]) -> str:
+        bezug = treffer.group(0)
+        for alt, neu in namen.items():
+            bezug = bezug.replace(f"[@{alt}]", f"[@[{neu}]]").replace(f"[{alt}]", f"[{neu}]")
+        return bezug
+
+    return re.sub(rf"\b{re.escape(tabelle)}\[(?:[^\[\]]|\[[^\]]*\])*\]", umbenennen, formel)
+
+
 def titel_setzen(ws: Worksheet, text: str, erklaerung: str = "") -> None:
     setze(ws["A1"], text)
     ws["A1"].font = TITEL
+    ws.row_dimensions[1].height = 24  # the 16 pt title
     if erklaerung:
         setze(ws["A2"], erklaerung)
         ws["A2"].font = UNTERTITEL

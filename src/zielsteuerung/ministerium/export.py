@@ -26,7 +26,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ERROR_CODES, Cell
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
@@ -34,9 +34,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..fehler import EingabeFehler
 from ..mappe.datei import pruefe_schreibbar, speichern
-from ..mappe.stil import (
-    FETT,
-)
+from ..mappe.druck import ueber_breite
+from ..mappe.stil import FETT, UNTERTITEL
 from ..mappe.zellen import (
     setze,
     zelle_des_namens,
@@ -280,7 +279,8 @@ def _vermerk(wb: Workbook) -> tuple[Cell, Cell]:
         "Jede spätere Änderung eines Wertes macht die Prüfsumme ungültig; die Zusammenführung "
         "im Ministerium lehnt die Datei dann ab.",
     )
-    ws.cell(zeile + 2, 1).font = Font(italic=True, color="595959")
+    ws.cell(zeile + 2, 1).font = UNTERTITEL
+    ueber_breite(ws, zeile + 2, max(ws.max_column, 2))
     ws.print_area = f"A1:{get_column_letter(max(ws.max_column, 2))}{zeile + 2}"
     return ws.cell(zeile, 2), ws.cell(zeile + 1, 2)
 

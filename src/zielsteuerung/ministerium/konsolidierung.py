@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..fehler import EingabeFehler
+from ..kern.monate import MONATSNAMEN
 from ..mappe.datei import pruefe_schreibbar, speichern
 from .pruefung import Abgelehnt, Ablehnung, Grenzen, Konsolidierung, Kopie, datei_pruefen
 from .uebersicht import uebersicht_erstellen
@@ -36,14 +37,23 @@ def dateien_sammeln(eingaben: list[Path], ausgabe: Path | None = None) -> list[P
     return list(dict.fromkeys(p for p in dateien if p.resolve() != ziel))
 
 
+def _monatsname(monat: int | None) -> str:
+    return MONATSNAMEN[monat - 1] if monat else "?"
+
+
 def konsolidieren(
     eingaben: list[Path],
     ziel: Path,
     jahr: int | None = None,
     wartezeit: str | None = None,
     grenzen: Grenzen | None = None,
+    bis_monat: int | None = None,
 ) -> Konsolidierung:
-    """Check every export and write the overview workbook ``ziel``; bad files are listed."""
+    """Check every export and write the overview workbook ``ziel``; bad files are listed.
+
+    One overview holds one year, one Wartezeit and one report month (by default the most
+    frequent; the later month where two are as frequent): copies of other months are listed
+    as rejected, never mixed in."""
     if ziel.suffix.lower() != ".xlsx":
         raise EingabeFehler(f"{ziel.name}: Die Übersicht wird als .xlsx-Datei geschrieben.")
     dateien = dateien_sammeln(eingaben, ziel)
@@ -68,6 +78,10 @@ def konsolidieren(
         jahr = Counter(k.jahr for k in kopien).most_common(1)[0][0]
     if wartezeit is None and kopien:
         wartezeit = Counter(k.wartezeit for k in kopien).most_common(1)[0][0]
+    passend = [k for k in kopien if k.jahr == jahr and k.wartezeit == wartezeit]
+    if bis_monat is None and passend:
+        haeufig = Counter(k.bis_monat for k in passend)
+        bis_monat = max(haeufig, key=lambda m: (haeufig[m], m or 0))
     gueltig: dict[str, Kopie] = {}
     for k in kopien:
         traeger = f"{k.traeger_name} ({k.traeger_id})"
@@ -83,6 +97,17 @@ def konsolidieren(
                     k.datei,
                     f"Wartezeit {k.wartezeit} weicht ab (zusammengeführt wird {wartezeit}).",
                     traeger,
+                )
+            )
+        elif k.bis_monat != bis_monat:
+            abgelehnt.append(
+                Ablehnung(
+                    k.datei,
+                    f"Stand {k.zeitraum} weicht ab (zusammengeführt wird Januar bis "
+                    f"{_monatsname(bis_monat)} {jahr}); für diesen Stand eine eigene Übersicht "
+                    f"erstellen (--bis-monat {k.bis_monat}).",
+                    traeger,
+                    anderer_stand=True,
                 )
             )
         elif k.traeger_id in gueltig:
@@ -101,6 +126,6 @@ def konsolidieren(
             gueltig[k.traeger_id] = k
     angenommen = [gueltig[t] for t in sorted(gueltig)]
     abgelehnt.sort(key=lambda a: a.datei.name)
-    ergebnis = Konsolidierung(ziel, jahr, wartezeit, angenommen, abgelehnt)
+    ergebnis = Konsolidierung(ziel, jahr, wartezeit, angenommen, abgelehnt, bis_monat)
     speichern(uebersicht_erstellen(ergebnis), ziel)
     return ergebnis

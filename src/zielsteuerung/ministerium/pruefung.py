@@ -226,7 +226,7 @@ def _text(wert: Any) -> str:
     if wert is None:
         return ""
     if isinstance(wert, dt.datetime):
-        return wert.strftime("%Y-%m-%d %H:%M:%S")
+        return wert.strftime("%Y-%m-%d" if wert.time() == dt.time() else "%Y-%m-%d %H:%M:%S")
     if isinstance(wert, dt.date):
         return wert.isoformat()
     return als_excel_text(wert).strip()
@@ -324,6 +324,7 @@ class Ablehnung:
     datei: Path
     grund: str
     traeger: str = ""
+    anderer_stand: bool = False  # a valid copy of other months than the overview's
 
 
 @dataclass
@@ -333,3 +334,4 @@ class Konsolidierung:
     wartezeit: str | None
     kopien: list[Kopie]
     abgelehnt: list[Ablehnung]
+    bis_monat: int | None = None  # the last month every accepted copy evaluates

@@ -5,29 +5,36 @@ and target, the rejected files, and where the figures came from.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from ..kern.kennzahlen import JAHRESWERTE
+from ..kern.monate import MONATSNAMEN
+from ..kern.vereinbarung import kurznamen
+from ..mappe.druck import einrichten, kopf_und_fuss, platz_schaffen, ueber_breite, zeilen_anpassen
 from ..mappe.stil import (
+    ABSCHNITT,
     FETT,
     FORMATE,
     GRUEN,
     HINWEIS,
     ROT,
+    UNTERTITEL,
     ampel,
     ampel_regeln,
+    datum_text,
+    schrift,
     seite_einrichten,
     wertformat,
 )
 from ..mappe.vertrag import VORLAGENVERSION, Tabelle
 from ..mappe.zellen import (
+    kennungen_verbergen,
     setze,
     tabelle_anlegen,
     tabelle_schreiben,
@@ -39,15 +46,15 @@ from .pruefung import Konsolidierung, Kopie
 _BLAETTER = ("Übersicht", "Ergebnisse", "Abgelehnt", "Info")
 
 
-_BREITE_STATUS = 17
+_BREITE_STATUS = 13
 
 
-def _kurzname(ziel_id: str) -> str:
-    """A column header from a target id: k2_abstand -> K2 Abstand, integrationen_lzb ->
-    Integrationen LZB."""
-    return " ".join(
-        t.upper() if len(t) <= 3 else t[:1].upper() + t[1:] for t in ziel_id.split("_") if t
-    )
+#: The statuses counted in the summary, each on its own (never "erreicht" and "auf Kurs"
+#: together: a December and a June figure are different statements).
+_ZAEHLUNG = (
+    ("Erreicht", "erreicht"), ("Auf Kurs", "auf Kurs"), ("Gefährdet", "gefährdet"),
+    ("Nicht erreicht", "nicht erreicht"), ("Nicht berechenbar", "nicht berechenbar"),
+)  # fmt: skip
 
 
 def _matrix_ampel(ws: Worksheet, bereich: str, erste: str) -> None:
@@ -59,7 +66,9 @@ def _schwelle_text(vergleich: Any, schwelle: Any, einheit: str) -> str:
     if not isinstance(schwelle, int | float) or isinstance(schwelle, bool):
         return ""
     zeichen = "≥" if vergleich == ">=" else "≤"
-    if einheit == "abs":
+    if schwelle == 0:
+        zahl = "0"
+    elif einheit == "abs":
         zahl = f"{schwelle:+,.0f}".replace(",", ".")
     else:
         zahl = f"{schwelle:+.1f}".replace(".", ",")
@@ -75,17 +84,28 @@ def _ziele_der_kopien(kopien: list[Kopie]) -> dict[str, str]:
     return ziele
 
 
+def stand(k: Konsolidierung) -> str:
+    """The months the overview covers, e.g. "Januar bis Juni 2023"."""
+    if k.bis_monat is None:
+        return next((kopie.zeitraum for kopie in k.kopien), "–")
+    return f"Januar bis {MONATSNAMEN[k.bis_monat - 1]} {k.jahr or ''}".strip()
+
+
 def uebersicht_erstellen(k: Konsolidierung) -> Workbook:
     """The overview workbook: matrix with summary, long table, rejected files, info."""
     wb = Workbook()
     wb.remove(wb.active)
+    beispiel = any(kopie.hinweis == HINWEIS_BEISPIELDATEN for kopie in k.kopien)
     for name in _BLAETTER:
         ws = wb.create_sheet(name)
         seite_einrichten(ws)
-        ws.row_dimensions[1].height = 24  # the 16 pt title
+        kopf_und_fuss(
+            ws,
+            HINWEIS_BEISPIELDATEN if beispiel else None,
+            f"Zielvereinbarungen {k.jahr or ''} · {stand(k)} · Wartezeit {k.wartezeit or '–'}",
+        )
     wb["Übersicht"].sheet_properties.tabColor = "1F3864"
     ziele = _ziele_der_kopien(k.kopien)
-    beispiel = any(kopie.hinweis == HINWEIS_BEISPIELDATEN for kopie in k.kopien)
     _matrix_schreiben(wb["Übersicht"], k, ziele, beispiel)
     _ergebnisse_schreiben(wb, k)
     _abgelehnt_schreiben(wb, k)
@@ -94,10 +114,11 @@ def uebersicht_erstellen(k: Konsolidierung) -> Workbook:
 
 
 def _untertitel(k: Konsolidierung) -> str:
-    stand = max((kopie.datenstand for kopie in k.kopien), default="–")
+    neuester = max((kopie.datenstand for kopie in k.kopien), default="")
     return (
+        f"Stand {stand(k)} (Werte Januar bis Monat gegenüber denselben Monaten des Vorjahres) · "
         f"Wartezeit {k.wartezeit or '–'} · {len(k.kopien)} Träger · neuester Datenstand "
-        f"{stand} · {len(k.abgelehnt)} Datei(en) abgelehnt (Blatt „Abgelehnt“) · "
+        f"{datum_text(neuester)} · {len(k.abgelehnt)} Datei(en) abgelehnt (Blatt „Abgelehnt“) · "
         f"zusammengeführt am {dt.datetime.now():%d.%m.%Y %H:%M}"
     )
 
@@ -106,18 +127,30 @@ def _matrix_schreiben(
     ws: Worksheet, k: Konsolidierung, ziele: dict[str, str], beispiel: bool
 ) -> None:
     titel_setzen(
-        ws, f"Zielvereinbarungen {k.jahr or ''} – Übersicht aller Träger".replace("  ", " ")
+        ws,
+        f"Zielvereinbarungen {k.jahr or ''} – Übersicht aller Träger – Stand {stand(k)}".replace(
+            "  ", " "
+        ),
     )
     setze(ws["A2"], _untertitel(k))
-    ws["A2"].font = Font(size=11, italic=True, color="595959")
+    ws["A2"].font = UNTERTITEL
     if beispiel:
         setze(ws["A3"], HINWEIS_BEISPIELDATEN)
         ws["A3"].font = HINWEIS
-    kurz = {i: _kurzname(i) for i in ziele}
-    if len(set(kurz.values())) < len(kurz):  # headers of a table must be unique
-        kurz = {i: i for i in ziele}
-    spalten = ("Regionalschlüssel", "Träger", "Zeitraum", "Datenstand", *kurz.values(), "Erreicht")
-    kopf = 5
+    andere = [a for a in k.abgelehnt if a.anderer_stand]
+    if andere:
+        setze(
+            ws["A4"],
+            f"Nur Kopien mit Stand {stand(k)} sind zusammengeführt; {len(andere)} Kopie(n) mit "
+            "anderem Stand stehen auf dem Blatt „Abgelehnt“ (eigene Übersicht: zielsteuerung "
+            "konsolidieren … --bis-monat M).",
+        )
+        ws["A4"].font = HINWEIS
+    kurz = kurznamen(ziele)
+    spalten = (
+        "Regionalschlüssel", "Träger", "Datenstand", *kurz.values(), "Erreicht", "Auf Kurs",
+    )  # fmt: skip
+    kopf = 6
     tabelle_anlegen(ws, Tabelle("tbl_Matrix", ws.title, kopf, spalten))
     zeilen = []
     for kopie in k.kopien:
@@ -125,62 +158,77 @@ def _matrix_schreiben(
         zeile: dict[str, Any] = {
             "Regionalschlüssel": kopie.traeger_id,
             "Träger": kopie.traeger_name,
-            "Zeitraum": kopie.zeitraum,
-            "Datenstand": kopie.datenstand,
+            "Datenstand": _datum(kopie.datenstand),
         }
-        erreicht = 0
+        texte = []
         for i, titel in kurz.items():
             z = status.get(i)
             text = str(z.get("Status") or "") if z else "–"
             if z and z.get("Knapp") is True:
                 text += " (knapp)"
-            erreicht += text.startswith(("erreicht", "auf Kurs"))
+            texte.append(text)
             zeile[titel] = text
-        zeile["Erreicht"] = f"{erreicht} von {sum(i in status for i in kurz)}"
+        vereinbart = sum(i in status for i in kurz)
+        for titel, wert in (("Erreicht", "erreicht"), ("Auf Kurs", "auf Kurs")):
+            zeile[titel] = f"{sum(t.startswith(wert) for t in texte)} von {vereinbart}"
         zeilen.append(zeile)
     _, kopf, erste, letzte = tabelle_schreiben(
         wb=ws.parent,
         name="tbl_Matrix",
         zeilen=zeilen,
-        format_=lambda _z, s: "@" if s == "Regionalschlüssel" else None,
+        format_=lambda _z, s: {"Regionalschlüssel": "@", "Datenstand": FORMATE["datum"]}.get(s),
     )
     ende = kopf + max(len(zeilen), 1)
     if kurz:
-        von, bis = get_column_letter(erste + 4), get_column_letter(erste + 3 + len(kurz))
+        von, bis = get_column_letter(erste + 3), get_column_letter(erste + 2 + len(kurz))
         _matrix_ampel(ws, f"{von}{kopf + 1}:{bis}{ende}", f"{von}{kopf + 1}")
     for c in range(erste, letzte + 1):
         ws.cell(kopf, c).alignment = Alignment(wrap_text=True, vertical="center")
         for r in range(kopf + 1, ende + 1):
-            ws.cell(r, c).alignment = Alignment(vertical="center")
-
+            ws.cell(r, c).alignment = Alignment(
+                vertical="center", wrap_text=c != erste + 2,
+                horizontal="center" if c > erste + 2 else None,
+            )  # fmt: skip
     ws.freeze_panes = ws.cell(kopf + 1, 1)
-    zletzte, legende = _zusammenfassung_schreiben(ws, k, ziele, kurz, ende + 3)
+    oben = ende + 3
+    zletzte = _zusammenfassung_schreiben(ws, k, ziele, kurz, oben)
     # both tables share the columns: widths for both at once
     for c in range(1, max(letzte, zletzte) + 1):
-        breite = {1: 21, 2: 36, 3: 25, 4: 14}.get(c, _BREITE_STATUS)
-        ws.column_dimensions[get_column_letter(c)].width = 10 if c == letzte else breite
-    if len(k.kopien) <= 40:  # one page for the Steuerungsdialog of a Land
-        ws.page_setup.fitToHeight = 1
-    ws.print_area = f"A1:{get_column_letter(max(letzte, zletzte))}{legende}"
+        breite = {1: 17, 2: 30, 3: 14}.get(c, _BREITE_STATUS)
+        ws.column_dimensions[get_column_letter(c)].width = breite
+    zunten = oben + max(len(ziele), 1)
+    platz_schaffen(ws, kopf, erste, letzte, ende)
+    platz_schaffen(ws, oben, 1, zletzte, zunten)
+    zeilen_anpassen(ws, range(kopf, zunten + 1))
+    legende = _legende(ws, zunten + 2, max(letzte, zletzte))
+    for nr in (2, 4):
+        ueber_breite(ws, nr, max(letzte, zletzte))
+    einrichten(
+        ws, max(letzte, zletzte), legende, [(1, kopf + 1), (oben - 1, legende)],
+        kopf if len(zeilen) > 25 else None,
+    )  # fmt: skip
+
+
+def _datum(text: str) -> dt.date | str:
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return text
 
 
 def _zusammenfassung_schreiben(
     ws: Worksheet, k: Konsolidierung, ziele: dict[str, str], kurz: dict[str, str], oben: int
-) -> tuple[int, int]:
-    """How many Träger reach each target, below the matrix; returns (last column, last row)."""
-    setze(ws.cell(oben - 1, 1), "Zusammenfassung je Ziel")
-    ws.cell(oben - 1, 1).font = Font(size=12, bold=True, color="1F3864")
-    spalten = (
-        "Ziel", "Bezeichnung", "Schwelle", "Erreicht / auf Kurs", "Nicht erreicht / gefährdet",
-        "Nicht berechenbar", "Anteil erreicht",
-    )  # fmt: skip
+) -> int:
+    """How many Träger have each status per target, below the matrix; returns the last
+    column."""
+    setze(ws.cell(oben - 1, 1), "Zusammenfassung je Ziel: Zahl der Träger je Status")
+    ws.cell(oben - 1, 1).font = ABSCHNITT
+    spalten = ("Ziel", "Bezeichnung", "Schwelle", *(titel for titel, _ in _ZAEHLUNG))
     tabelle_anlegen(ws, Tabelle("tbl_Zusammenfassung", ws.title, oben, spalten))
     zeilen: list[dict[str, Any]] = []
     for i, bezeichnung in ziele.items():
         paare = [(kopie, z) for kopie in k.kopien for z in kopie.ziele if z.get("Ziel_ID") == i]
         status = [str(z.get("Status") or "") for _, z in paare]
-        gut = sum(s in ("erreicht", "auf Kurs") for s in status)
-        schlecht = sum(s in ("nicht erreicht", "gefährdet") for s in status)
         schwellen = {
             _schwelle_text(
                 (kopie.vereinbarung.get(i) or {}).get("Vergleich"),
@@ -194,41 +242,46 @@ def _zusammenfassung_schreiben(
                 "Ziel": kurz[i],
                 "Bezeichnung": bezeichnung,
                 "Schwelle": schwellen.pop() if len(schwellen) == 1 else "unterschiedlich",
-                "Erreicht / auf Kurs": gut,
-                "Nicht erreicht / gefährdet": schlecht,
-                "Nicht berechenbar": sum(s == "nicht berechenbar" for s in status),
-                "Anteil erreicht": gut / len(status) if status else None,
+                **{titel: sum(s == wert for s in status) for titel, wert in _ZAEHLUNG},
             }
         )
 
-    def format_(_z: dict[str, Any], s: str) -> str | None:
-        if s == "Anteil erreicht":
-            return "0%"
-        return "0" if s in spalten[3:6] else None
-
-    _, kopf, erste, letzte = tabelle_schreiben(ws.parent, "tbl_Zusammenfassung", zeilen, format_)
-    ws.row_dimensions[kopf].height = 45
-    for r, zeile in enumerate(zeilen, start=kopf + 1):
-        ws.row_dimensions[r].height = 15 * max(2, math.ceil(len(zeile["Bezeichnung"]) / 38))
+    _, kopf, erste, letzte = tabelle_schreiben(
+        ws.parent, "tbl_Zusammenfassung", zeilen, lambda _z, s: "0" if s in spalten[3:] else None
+    )
+    for r in range(kopf + 1, kopf + len(zeilen) + 1):
         for c in range(erste, letzte + 1):
-            ws.cell(r, c).alignment = Alignment(vertical="center", wrap_text=c == erste + 1)
-        for c, fuellung, farbe in ((erste + 3, GRUEN, "006100"), (erste + 4, ROT, "9C0006")):
+            ws.cell(r, c).alignment = Alignment(
+                vertical="center", wrap_text=c == erste + 1,
+                horizontal="center" if c > erste + 1 else None,
+            )  # fmt: skip
+        for c, fuellung, farbe in (
+            (erste + 3, GRUEN, "006100"), (erste + 4, GRUEN, "006100"),
+            (erste + 5, ROT, "9C0006"), (erste + 6, ROT, "9C0006"),
+        ):  # fmt: skip
             ws.cell(r, c).fill = fuellung
-            ws.cell(r, c).font = Font(bold=True, color=farbe)
+            ws.cell(r, c).font = schrift(bold=True, color=farbe)
     for c in range(erste, letzte + 1):
         ws.cell(kopf, c).alignment = Alignment(wrap_text=True, vertical="center")
-    legende = kopf + len(zeilen) + 2
+    return letzte
+
+
+def _legende(ws: Worksheet, legende: int, breite: int) -> int:
+    """How to read the two tables, below them; returns the last row."""
     for nr, text in enumerate(
         (
             "Ampel: grün = erreicht / auf Kurs, rot = nicht erreicht / gefährdet, grau = nicht "
-            "berechenbar; „knapp“: die gerundete Anzeige läge auf der anderen Seite der Schwelle.",
+            "berechenbar; „knapp“: die gerundete Anzeige läge auf der anderen Seite der Schwelle. "
+            "„Erreicht“ und „nicht erreicht“ gibt es erst für Dezember, davor „auf Kurs“ und "
+            "„gefährdet“.",
             "Zahlen je Träger und Ziel mit den Erläuterungen der Träger: Blatt „Ergebnisse“; "
             "geprüfte Dateien mit Prüfsummen: Blatt „Info“.",
         )
     ):
         setze(ws.cell(legende + nr, 1), text)
-        ws.cell(legende + nr, 1).font = Font(italic=True, color="595959")
-    return letzte, legende + 1
+        ws.cell(legende + nr, 1).font = UNTERTITEL
+        ueber_breite(ws, legende + nr, breite)
+    return legende + 1
 
 
 def _ergebnisse_schreiben(wb: Workbook, k: Konsolidierung) -> None:
@@ -236,11 +289,11 @@ def _ergebnisse_schreiben(wb: Workbook, k: Konsolidierung) -> None:
     titel_setzen(
         ws,
         "Ergebnisse je Träger und Ziel",
-        "Jahreswerte (Januar bis zum ausgewerteten Monat), Veränderung gegenüber dem Vorjahr, "
-        "vereinbarte Schwelle, Status und die Erläuterung des Trägers.",
+        f"Stand {stand(k)}: Jahreswerte (Januar bis zum ausgewerteten Monat), Veränderung "
+        "gegenüber dem Vorjahr, vereinbarte Schwelle, Status und die Erläuterung des Trägers.",
     )
     spalten = (
-        "Traeger_ID", "Träger", "Ziel_ID", "Ziel", "Vorjahr", "Aktuell", "Veraenderung",
+        "Regionalschlüssel", "Träger", "Ziel_ID", "Ziel", "Vorjahr", "Aktuell", "Veränderung",
         "Einheit", "Schwelle", "Status", "Knapp", "Erläuterung",
     )  # fmt: skip
     tabelle_anlegen(ws, Tabelle("tbl_Ergebnisse", ws.title, 4, spalten))
@@ -251,13 +304,13 @@ def _ergebnisse_schreiben(wb: Workbook, k: Konsolidierung) -> None:
             vereinbart = kopie.vereinbarung.get(ziel_id) or {}
             zeilen.append(
                 {
-                    "Traeger_ID": kopie.traeger_id,
+                    "Regionalschlüssel": kopie.traeger_id,
                     "Träger": kopie.traeger_name,
                     "Ziel_ID": ziel_id,
                     "Ziel": z.get("Ziel"),
                     "Vorjahr": z.get("Vorjahr"),
                     "Aktuell": z.get("Aktuell"),
-                    "Veraenderung": z.get("Veraenderung"),
+                    "Veränderung": z.get("Veränderung"),
                     "Einheit": z.get("Einheit"),
                     "Schwelle": z.get("Schwelle"),
                     "Status": z.get("Status"),
@@ -271,22 +324,26 @@ def _ergebnisse_schreiben(wb: Workbook, k: Konsolidierung) -> None:
     def format_(z: dict[str, Any], s: str) -> str | None:
         if s in ("Vorjahr", "Aktuell") and z["_kennzahl"] in JAHRESWERTE:
             return wertformat(str(z["_kennzahl"]), str(z["_art"] or ""))
-        if s in ("Veraenderung", "Schwelle") and z["Einheit"] in FORMATE:
+        if s in ("Veränderung", "Schwelle") and z["Einheit"] in FORMATE:
             return FORMATE[str(z["Einheit"])]
-        return {"Knapp": FORMATE["janein"], "Traeger_ID": "@"}.get(s)
+        return {"Knapp": FORMATE["janein"], "Regionalschlüssel": "@"}.get(s)
 
     _, kopf, erste, letzte = tabelle_schreiben(wb, "tbl_Ergebnisse", zeilen, format_)
     spalte = {ws.cell(kopf, c).value: c for c in range(erste, letzte + 1)}
     ampel(ws, kopf, kopf + len(zeilen), spalte["Status"], [spalte["Status"]])
-    for titel, breite in (("Träger", 26), ("Ziel", 50), ("Erläuterung", 60)):
+    for titel, breite in (("Regionalschlüssel", 10), ("Träger", 22), ("Ziel", 32),
+                          ("Erläuterung", 40), ("Status", 12), ("Knapp", 7)):  # fmt: skip
         ws.column_dimensions[get_column_letter(spalte[titel])].width = breite
-    for r, zeile in enumerate(zeilen, start=kopf + 1):
-        for titel in ("Ziel", "Erläuterung"):
-            ws.cell(r, spalte[titel]).alignment = Alignment(wrap_text=True, vertical="top")
-        laenge = max(len(str(zeile["Ziel"] or "")) / 52, len(str(zeile["Erläuterung"] or "")) / 62)
-        ws.row_dimensions[r].height = 15 * max(1, math.ceil(laenge))
-    ws.print_area = f"A1:{get_column_letter(letzte)}{kopf + max(len(zeilen), 1)}"
-    ws.print_title_rows = f"{kopf}:{kopf}"
+    umbruch = {spalte[t] for t in ("Träger", "Ziel", "Erläuterung", "Status")}
+    for r in range(kopf + 1, kopf + len(zeilen) + 1):
+        for c in range(erste, letzte + 1):
+            ws.cell(r, c).alignment = Alignment(wrap_text=c in umbruch, vertical="top")
+    unten = kopf + max(len(zeilen), 1)
+    kennungen_verbergen(ws, kopf, erste, letzte)
+    platz_schaffen(ws, kopf, erste, letzte, unten)
+    zeilen_anpassen(ws, range(kopf, unten + 1))
+    ueber_breite(ws, 2, letzte)
+    einrichten(ws, letzte, unten, [(1, kopf + 1)], kopf)
 
 
 def _abgelehnt_schreiben(wb: Workbook, k: Konsolidierung) -> None:
@@ -295,7 +352,8 @@ def _abgelehnt_schreiben(wb: Workbook, k: Konsolidierung) -> None:
         ws,
         "Abgelehnte Dateien",
         "Diese Dateien wurden nicht übernommen. Bitte beim Träger eine neue Ministeriumskopie "
-        "(zielsteuerung export-ministerium) anfordern.",
+        "(zielsteuerung export-ministerium) anfordern; eine Kopie mit anderem Stand gehört in "
+        "eine eigene Übersicht (zielsteuerung konsolidieren … --bis-monat M).",
     )
     tabelle_anlegen(ws, Tabelle("tbl_Abgelehnt", ws.title, 4, ("Datei", "Träger", "Grund")))
     zeilen = [
@@ -304,53 +362,70 @@ def _abgelehnt_schreiben(wb: Workbook, k: Konsolidierung) -> None:
     if not zeilen:
         zeilen = [{"Datei": None, "Träger": None, "Grund": "keine – alle Dateien übernommen"}]
     _, kopf, erste, letzte = tabelle_schreiben(wb, "tbl_Abgelehnt", zeilen)
-    for c, breite in zip(range(erste, letzte + 1), (40, 30, 100), strict=True):
+    for c, breite in zip(range(erste, letzte + 1), (36, 30, 80), strict=True):
         ws.column_dimensions[get_column_letter(c)].width = breite
         for r in range(kopf + 1, kopf + len(zeilen) + 1):
             ws.cell(r, c).alignment = Alignment(wrap_text=True, vertical="top")
-    for r, zeile in enumerate(zeilen, start=kopf + 1):
-        ws.row_dimensions[r].height = 15 * max(1, math.ceil(len(str(zeile["Grund"])) / 95))
-    ws.print_area = f"A1:{get_column_letter(letzte)}{kopf + len(zeilen)}"
+    zeilen_anpassen(ws, range(kopf, kopf + len(zeilen) + 1))
+    ueber_breite(ws, 2, letzte)
+    einrichten(ws, letzte, kopf + len(zeilen), [(1, kopf + 1)], kopf)
 
 
 def _info_schreiben(ws: Worksheet, k: Konsolidierung) -> None:
     titel_setzen(ws, "Info", "Grundlage dieser Übersicht.")
     angaben = (
         ("Jahr", k.jahr),
+        ("Stand (ausgewertete Monate)", stand(k)),
         ("Wartezeit", k.wartezeit),
         ("Übernommene Träger", len(k.kopien)),
         ("Abgelehnte Dateien", len(k.abgelehnt)),
         ("Erwartete Vorlagenversion", VORLAGENVERSION),
         ("Programmversion", __version__),
-        ("Zusammengeführt am", dt.datetime.now().replace(microsecond=0)),
+        ("Zusammengeführt am", f"{dt.datetime.now():%d.%m.%Y %H:%M}"),
     )
     for i, (beschriftung, wert) in enumerate(angaben, start=4):
         setze(ws.cell(i, 1), beschriftung)
         ws.cell(i, 1).font = FETT
-        setze(ws.cell(i, 2), wert, "DD.MM.YYYY HH:MM" if isinstance(wert, dt.datetime) else None)
+        setze(ws.cell(i, 2), wert)
         ws.cell(i, 2).alignment = Alignment(horizontal="left")
     spalten = (
-        "Datei", "Traeger_ID", "Träger", "Zeitraum", "Datenstand", "Exportiert_am",
-        "Programmversion", "Pruefsumme",
+        "Datei", "Regionalschlüssel", "Träger", "Datenstand", "Exportiert am", "Programmversion",
+        "Prüfsumme",
     )  # fmt: skip
     kopf = 5 + len(angaben)
     tabelle_anlegen(ws, Tabelle("tbl_Dateien", ws.title, kopf, spalten))
     zeilen = [
         {
             "Datei": kopie.datei.name,
-            "Traeger_ID": kopie.traeger_id,
+            "Regionalschlüssel": kopie.traeger_id,
             "Träger": kopie.traeger_name,
-            "Zeitraum": kopie.zeitraum,
-            "Datenstand": kopie.datenstand,
-            "Exportiert_am": kopie.exportiert_am,
+            "Datenstand": _datum(kopie.datenstand),
+            "Exportiert am": _zeitpunkt(kopie.exportiert_am),
             "Programmversion": kopie.programmversion,
-            "Pruefsumme": kopie.pruefsumme,
+            "Prüfsumme": kopie.pruefsumme,
         }
         for kopie in k.kopien
     ]
-    _, kopf, _, letzte = tabelle_schreiben(
-        ws.parent, "tbl_Dateien", zeilen, lambda _z, s: "@" if s == "Traeger_ID" else None
+    formate = {
+        "Regionalschlüssel": "@", "Datenstand": FORMATE["datum"],
+        "Exportiert am": FORMATE["zeitpunkt"],
+    }  # fmt: skip
+    _, kopf, erste, letzte = tabelle_schreiben(
+        ws.parent, "tbl_Dateien", zeilen, lambda _z, s: formate.get(s)
     )
-    for spalte, breite in zip("ABCDEFGH", (40, 14, 30, 26, 13, 18, 17, 68), strict=True):
+    for spalte, breite in zip("ABCDEFG", (28, 10, 22, 11, 16, 10, 67), strict=True):
         ws.column_dimensions[spalte].width = breite
-    ws.print_area = f"A1:{get_column_letter(letzte)}{kopf + max(len(zeilen), 1)}"
+    unten = kopf + max(len(zeilen), 1)
+    for r in range(kopf + 1, unten + 1):
+        for c in range(erste, letzte + 1):
+            ws.cell(r, c).alignment = Alignment(wrap_text=c in (erste, erste + 2), vertical="top")
+    platz_schaffen(ws, kopf, erste, letzte, unten)
+    zeilen_anpassen(ws, range(kopf, unten + 1))
+    einrichten(ws, letzte, unten, [(1, kopf + 1)], kopf)
+
+
+def _zeitpunkt(text: str) -> dt.datetime | str:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
