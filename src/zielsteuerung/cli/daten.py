@@ -6,8 +6,10 @@ import argparse
 import sys
 
 from ..daten.datenbestand import Datenbestand
+from ..daten.sammler import anzahl
 from ..daten.vereinbarungen import beispiel_text
 from ..daten.vereinbarungen import lade as lade_vereinbarung
+from ..daten.zuordnung import liste
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from ..kern.zahlen import zahl
 from .ausgabe import tabelle
@@ -27,9 +29,18 @@ def befehl_import(args: argparse.Namespace) -> int:
             print(f"{e.datei}: bereits importiert (gleicher Inhalt), nichts hinzugefügt.")
         else:
             print(
-                f"{e.datei}: {zahl(e.zeilen)} Werte geprüft, {zahl(e.neu)} neu gespeichert"
-                + (f" ({HINWEIS_BEISPIELDATEN})" if e.beispieldaten else "")
-                + "."
+                f"{e.datei}: {anzahl(e.zeilen, 'Wert', 'Werte')} geprüft, {zahl(e.neu)} neu "
+                "gespeichert" + (f" ({HINWEIS_BEISPIELDATEN})" if e.beispieldaten else "") + "."
+            )
+        if e.ignoriert:
+            print(f"  nicht gelesene Spalten: {liste(e.ignoriert)}")
+        if e.uebersprungen:
+            zeilen = anzahl(sum(e.uebersprungen.values()), "Zeile", "Zeilen")
+            arten = [f"„{text}“ ({n})" for text, n in e.uebersprungen.items()]
+            print(
+                f"  {zeilen} übersprungen, Merkmal nicht benötigt: "
+                + ", ".join(arten[:12])
+                + (f" und {len(arten) - 12} weitere" if len(arten) > 12 else "")
             )
     print(f"Datenbestand: {store_pfad(args)}")
     return 0

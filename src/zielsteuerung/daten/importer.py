@@ -37,6 +37,8 @@ class GeprüfteDatei:
     namen: dict[str, str]
     beispieldaten: bool
     warnungen: list[Problem] = field(default_factory=list)
+    ignoriert: list[str] = field(default_factory=list)  # headers of columns not read
+    uebersprungen: dict[str, int] = field(default_factory=dict)  # merkmal text -> rows
 
 
 @dataclass
@@ -48,6 +50,8 @@ class ImportErgebnis:
     bereits_importiert: bool
     beispieldaten: bool
     warnungen: list[Problem]
+    ignoriert: list[str] = field(default_factory=list)
+    uebersprungen: dict[str, int] = field(default_factory=dict)
 
 
 def pruefe_datei(
@@ -87,8 +91,10 @@ def pruefe_datei(
         s.fehler("Die Datei enthält keine Datenzeilen.")
         s.abbrechen_falls_noetig()
     fortschritt(f"Prüfe {anzahl(len(lang.daten), 'Wert', 'Werte')}", None)
-    daten, namen = pruefen(lang, s, z, tausenderpunkt=trenner == ";")
-    return GeprüfteDatei(pfad, sha256, daten, namen, lang.beispieldaten, s.warnungen)
+    daten, namen, uebersprungen = pruefen(lang, s, z, tausenderpunkt=trenner == ";")
+    return GeprüfteDatei(
+        pfad, sha256, daten, namen, lang.beispieldaten, s.warnungen, lang.ignoriert, uebersprungen
+    )
 
 
 def importiere(
@@ -139,6 +145,8 @@ def _speichern(
                         True,
                         datei.beispieldaten,
                         datei.warnungen,
+                        datei.ignoriert,
+                        datei.uebersprungen,
                     )
                 )
             else:
@@ -171,6 +179,8 @@ def _speichern(
                 False,
                 datei.beispieldaten,
                 datei.warnungen,
+                datei.ignoriert,
+                datei.uebersprungen,
             )
         )
     return ergebnisse

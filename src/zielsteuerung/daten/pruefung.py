@@ -76,13 +76,19 @@ def _zahlen_eindeutig(
 def _melden(
     s: Sammler, lang: pd.DataFrame, kopf: dict[str, str], maske: pd.Series, dim: str, text: str
 ) -> None:
-    """One problem per masked row (up to the limit), quoting the file's own text."""
-    treffer = lang.loc[maske].head(MAX_PROBLEME)
+    """One problem per masked row (up to the limit), quoting the file's own text; a row melted
+    into one value per value column is named once for a dimension of the row."""
+    treffer = lang.loc[maske]
+    if dim in kopf:
+        treffer = treffer.drop_duplicates(["zeile_nr", dim])
     for nr, quelle, wert in zip(
-        treffer["zeile_nr"], treffer["quelle_spalte"], treffer[dim], strict=True
+        treffer["zeile_nr"].head(MAX_PROBLEME),
+        treffer["quelle_spalte"].head(MAX_PROBLEME),
+        treffer[dim].head(MAX_PROBLEME),
+        strict=True,
     ):
         s.fehler(text.format(wert=wert), int(nr), kopf.get(dim) or quelle)
-    s.weitere += max(0, int(maske.sum()) - MAX_PROBLEME)
+    s.weitere += max(0, len(treffer) - MAX_PROBLEME)
 
 
 def gelesen(
@@ -103,17 +109,109 @@ def gelesen(
     return neu
 
 
+def _merkmale(
+    lang: pd.DataFrame, s: Sammler, z: Spaltenzuordnung, kopf: dict[str, str]
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The merkmal codes; rows of unknown merkmale are an error, or skipped where the mapping
+    says so (returned: file text -> rows skipped)."""
+
+    def merkmal(text: object) -> str | None:
+        return z.merkmal(str(text))
+
+    codes = abbilden(lang["merkmal"], merkmal)
+    if lang["rolle"].notna().any():
+        paare = abbilden(lang["merkmal"], lambda t: z.kennzahl(str(t)))
+        zaehler, nenner = lang["rolle"] == "zaehler", lang["rolle"] == "nenner"
+        codes[zaehler] = paare[zaehler].str[0]
+        codes[nenner] = paare[nenner].str[1]
+    unbekannt = codes.isna()
+    uebersprungen: dict[str, int] = {}
+    if unbekannt.any():
+        zeilen = lang.loc[unbekannt, ["zeile_nr", "merkmal", "rolle"]].astype({"merkmal": str})
+        zeilen = zeilen.drop_duplicates(["zeile_nr", "merkmal"])
+        for (text, rolle), gruppe in zeilen.groupby(["merkmal", "rolle"], dropna=False, sort=False):
+            nummern = gruppe["zeile_nr"].tolist()
+            if z.unbekannte_merkmale == "ignorieren":
+                uebersprungen[text] = uebersprungen.get(text, 0) + len(nummern)
+                if aehnlich := z.aehnelt(text, nur_merkmale=True):
+                    s.warnung(
+                        f"Merkmal „{text}“ übersprungen (unbekannte_merkmale), ähnelt aber "
+                        f"{aehnlich}. Ist es gemeint, ordnet der Abschnitt [merkmale] es zu.",
+                        int(nummern[0]),
+                        kopf.get("merkmal"),
+                    )
+                continue
+            wo = ", ".join(str(n) for n in nummern[:10]) + (" …" if len(nummern) > 10 else "")
+            if pd.isna(rolle):
+                erklaerung = (
+                    "erlaubt sind die Codes der Tabelle 2.2 (z. B. INT, ELB, LZB) oder eine "
+                    "Zuordnung im Abschnitt [merkmale] der Spaltenzuordnung"
+                )
+            else:
+                erklaerung = (
+                    "für Zähler/Nenner bekannt sind "
+                    + ", ".join(KENNZAHL_GRUNDDATEN)
+                    + "; weitere im Abschnitt [kennzahlen] der Spaltenzuordnung"
+                )
+            s.fehler(
+                f"{'Merkmal' if pd.isna(rolle) else 'Kennzahl'} „{text}“ unbekannt "
+                f"({anzahl(len(nummern), 'Zeile', 'Zeilen')}: {wo}); {erklaerung}. Wird es "
+                'nicht gebraucht: unbekannte_merkmale = "ignorieren" im Abschnitt [datei].',
+                int(nummern[0]),
+                kopf.get("merkmal"),
+            )
+        lang = lang.loc[~unbekannt]
+        codes = codes.loc[~unbekannt]
+    lang["merkmal"] = codes
+    return lang, uebersprungen
+
+
+def _leere_spalten(eingang: Lang, lang: pd.DataFrame, s: Sammler) -> pd.DataFrame:
+    """A value column empty in every row read is an error naming it; an empty column of one
+    month (a month still to come) is left out with a warning."""
+    leer = abbilden(lang["wert"], lambda v: isinstance(v, str) and not v.strip()).astype(bool)
+    ganz_leer = leer.groupby(lang["quelle_spalte"], sort=False).all()
+    for spalte in ganz_leer.index[ganz_leer.to_numpy()]:
+        if spalte in eingang.monatsspalten and not ganz_leer.all():
+            s.warnung("Die Monatsspalte ist leer und wird übergangen.", eingang.kopfzeile, spalte)
+            lang = lang.loc[lang["quelle_spalte"] != spalte]
+        else:
+            s.fehler(
+                "Die Wertspalte ist in allen Zeilen leer"
+                + (" (in den Zeilen benötigter Merkmale)" if len(lang) else "")
+                + ". Stehen die Werte in einer anderen Spalte, ordnet der Abschnitt [spalten] der "
+                "Spaltenzuordnung sie zu; diese Spalte dort auf „ignorieren“ setzen.",
+                eingang.kopfzeile,
+                spalte,
+            )
+    return lang
+
+
 def pruefen(
     eingang: Lang, s: Sammler, z: Spaltenzuordnung, tausenderpunkt: bool
-) -> tuple[pd.DataFrame, dict[str, str]]:
+) -> tuple[pd.DataFrame, dict[str, str], dict[str, int]]:
+    """Validated rows, Träger names from the file, and the rows skipped per unknown merkmal."""
     lang, kopf = eingang.daten, eingang.kopf
+    lang, uebersprungen = _merkmale(lang, s, z, kopf)
+    if lang.empty:
+        s.abbrechen_falls_noetig()
+    if lang.empty and not s.probleme:
+        s.fehler(
+            "Die Datei enthält keine Zeile mit einem benötigten Merkmal (übersprungen: "
+            + ", ".join(f"„{t}“" for t in list(uebersprungen)[:10])
+            + (" …" if len(uebersprungen) > 10 else "")
+            + "). Merkmale ordnet der Abschnitt [merkmale] der Spaltenzuordnung zu."
+        )
+        s.abbrechen_falls_noetig()
+    lang = _leere_spalten(eingang, lang, s)
     aufloesung = TraegerAufloesung(z.traeger)
     ids = abbilden(lang["traeger_id"], lambda t: aufloesung.aufloesen(str(t)))
     repariert = ids.str[1].astype(bool)
     if repariert.any():
         erste = lang.loc[repariert].iloc[0]
+        zeilen = anzahl(lang.loc[repariert, "zeile_nr"].nunique(), "Zeile", "Zeilen")
         s.warnung(
-            f"Träger-Kennung ohne führende Null ({int(repariert.sum())} Zeilen, z. B. "
+            f"Träger-Kennung ohne führende Null ({zeilen}, z. B. "
             f"„{erste['traeger_id']}“): als „{ids[repariert].iloc[0][0]}“ übernommen. Die Datei "
             "wurde vermutlich in Excel geöffnet; bitte die Spalte als Text formatieren.",
             int(erste["zeile_nr"]),
@@ -126,34 +224,9 @@ def pruefen(
     )  # fmt: skip
     lang["monat"] = gelesen(
         s, lang, kopf, "berichtsmonat", monate.parse_monat,
-        "Berichtsmonat „{wert}“ nicht lesbar; erwartet JJJJ-MM (z. B. 2023-07).",
+        "Berichtsmonat „{wert}“ nicht lesbar; erwartet z. B. 2023-07, 202307, 07/2023, 07/23, "
+        "Juli 2023 oder 31.07.2023.",
     )  # fmt: skip
-
-    def merkmal(text: object) -> str | None:
-        return z.merkmal(str(text))
-
-    codes = abbilden(lang["merkmal"], merkmal)
-    if lang["rolle"].notna().any():
-        paare = abbilden(lang["merkmal"], lambda t: z.kennzahl(str(t)))
-        zaehler, nenner = lang["rolle"] == "zaehler", lang["rolle"] == "nenner"
-        codes[zaehler] = paare[zaehler].str[0]
-        codes[nenner] = paare[nenner].str[1]
-    _melden(
-        s,
-        lang,
-        kopf,
-        codes.isna() & lang["rolle"].isna(),
-        "merkmal",
-        "Merkmal „{wert}“ unbekannt; erlaubt sind die Codes der Tabelle 2.2 (z. B. INT, ELB, "
-        "LZB) oder eine Zuordnung im Abschnitt [merkmale] der Spaltenzuordnung.",
-    )
-    _melden(
-        s, lang, kopf, codes.isna() & lang["rolle"].notna(), "merkmal",
-        "Kennzahl „{wert}“ unbekannt für Zähler/Nenner; bekannt sind "
-        + ", ".join(KENNZAHL_GRUNDDATEN)
-        + ". Weitere im Abschnitt [kennzahlen] der Spaltenzuordnung.",
-    )  # fmt: skip
-    lang["merkmal"] = codes
     lang["geschlecht"] = gelesen(
         s, lang, kopf, "geschlecht", geschlecht_code,
         "Geschlecht „{wert}“ unbekannt; erlaubt: gesamt, frauen, maenner.",
@@ -214,7 +287,7 @@ def pruefen(
         namen = {t: z.feste_werte["traeger_name"] for t in lang["traeger_id"].unique()}
     spalten = [*schluessel, "wert", "fehlkennzeichen"]
     lang["monat"] = (lang["monat"] // 12) * 100 + lang["monat"] % 12 + 1  # stored as YYYYMM
-    return lang[spalten].reset_index(drop=True), namen
+    return lang[spalten].reset_index(drop=True), namen, uebersprungen
 
 
 def summen_pruefen(lang: pd.DataFrame, s: Sammler) -> None:

@@ -1,0 +1,353 @@
+"""Importer against downloads as they come: title blocks, footers, notes sheets, measures the
+agreement does not need, thousands dots, doubtful columns, corrected mappings.
+
+Each test reproduces one friction met with real public files (BA's "Eckwerte für Jobcenter" as
+processed by third parties, BA's "Wohn- und Kostensituation"); the fixtures are small files of
+our own in the same layouts. Every run goes through the real command line and a real store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from zielsteuerung.cli import main
+from zielsteuerung.daten.datenbestand import Datenbestand
+
+KLEVE = "05154"
+RS_REGENSBURG = "09362"
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return path
+
+
+def xlsx_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def run(capsys, *args: object) -> tuple[int, str, str]:
+    capsys.readouterr()
+    rc = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def run_import(capsys, store: Path, *files: Path, mapping: str | None = None):
+    args: list[object] = ["import", *files, "--store", store]
+    if mapping is not None:
+        args += ["--mapping", write(store.parent / "zuordnung.toml", mapping)]
+    return run(capsys, *args)
+
+
+def import_ok(capsys, store: Path, *files: Path, mapping: str | None = None) -> tuple[str, str]:
+    rc, out, err = run_import(capsys, store, *files, mapping=mapping)
+    assert rc == 0, err
+    assert "Fehler" not in err
+    return out, err
+
+
+def refused(capsys, store: Path, datei: Path, mapping: str | None = None) -> str:
+    """Exit code 2, a message naming the file, and the store unchanged (or not created)."""
+    vorher = _snapshot(store.parent)
+    rc, out, err = run_import(capsys, store, datei, mapping=mapping)
+    assert rc == 2, out + err
+    assert f"Fehler: {datei.name}" in err
+    assert "Traceback" not in err
+    nachher = _snapshot(store.parent)
+    nachher.pop("zuordnung.toml", None)
+    vorher.pop("zuordnung.toml", None)
+    assert nachher == vorher, "a refused import must leave the store unchanged"
+    return err
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def newest(store: Path, wartezeit: str = "T3") -> dict[tuple[str, str, str, int], float | None]:
+    with Datenbestand(store) as db:
+        df = db.neueste_werte(wartezeit)
+    return {
+        (r.traeger_id, r.merkmal, r.geschlecht, int(r.monat)): None
+        if pd.isna(r.wert)
+        else float(r.wert)
+        for r in df.itertuples()
+    }
+
+
+def count_rows(store: Path) -> int:
+    with closing(sqlite3.connect(store)) as con:
+        return con.execute("SELECT count(*) FROM grunddaten").fetchone()[0]
+
+
+# --- fixtures in the layouts of the real files -------------------------------------------------
+
+#: BA "Eckwerte für Jobcenter", long, as processed by a third party: "insgesamt" is SGB II and
+#: SGB III together, "sgb2" the Jobcenter's own figure; most measures are not base figures.
+ECKWERTE_LANG = (
+    "period,kategorie,merkmal,insgesamt,sgb2,jahr,monat,label\n"
+    "2025-01,Arbeitslose,Bestand,3743.0,1470.0,2025,1,Arbeitslose | Bestand\n"
+    "2025-01,Arbeitslose,Frauen,1558.0,690.0,2025,1,Arbeitslose | Frauen\n"
+    "2025-01,Grundsicherung für Arbeitsuchende,Bedarfsgemeinschaften (BG),,2797.30338102,"
+    "2025,1,Grundsicherung für Arbeitsuchende | Bedarfsgemeinschaften (BG)\n"
+    "2025-01,Grundsicherung für Arbeitsuchende,dav. erwerbsfähige Leistungsberechtigte (ELB),,"
+    "3730.59085177,2025,1,Grundsicherung für Arbeitsuchende | dav. erwerbsfähige "
+    "Leistungsberechtigte (ELB)\n"
+    "2025-02,Arbeitslose,Bestand,3701.0,1382.0,2025,2,Arbeitslose | Bestand\n"
+    "2025-02,Arbeitslose,Frauen,1540.0,655.0,2025,2,Arbeitslose | Frauen\n"
+    "2025-02,Grundsicherung für Arbeitsuchende,Bedarfsgemeinschaften (BG),,2755.76866466,"
+    "2025,2,Grundsicherung für Arbeitsuchende | Bedarfsgemeinschaften (BG)\n"
+    "2025-02,Grundsicherung für Arbeitsuchende,dav. erwerbsfähige Leistungsberechtigte (ELB),,"
+    "3710.21156804,2025,2,Grundsicherung für Arbeitsuchende | dav. erwerbsfähige "
+    "Leistungsberechtigte (ELB)\n"
+)
+
+ECKWERTE_LANG_ZUORDNUNG = """
+[datei]
+unbekannte_merkmale = "ignorieren"
+
+[spalten]
+"sgb2" = "wert"
+"insgesamt" = "ignorieren"
+"kategorie" = "ignorieren"
+"label" = "ignorieren"
+"jahr" = "ignorieren"
+"monat" = "ignorieren"
+
+[merkmale]
+"Bedarfsgemeinschaften (BG)" = "BG"
+"dav. erwerbsfähige Leistungsberechtigte (ELB)" = "ELB"
+
+[feste_werte]
+traeger_id = "09362"
+wartezeit = "T0"
+"""
+
+ECKWERTE_LANG_ERGEBNIS = {
+    (RS_REGENSBURG, "BG", "gesamt", 202501): pytest.approx(2797.30338102),
+    (RS_REGENSBURG, "ELB", "gesamt", 202501): pytest.approx(3730.59085177),
+    (RS_REGENSBURG, "BG", "gesamt", 202502): pytest.approx(2755.76866466),
+    (RS_REGENSBURG, "ELB", "gesamt", 202502): pytest.approx(3710.21156804),
+}
+
+
+# --- measures that are not needed ----------------------------------------------------------------
+
+
+def test_unneeded_measures_are_skipped_when_the_mapping_says_so(tmp_path, capsys):
+    f = write(tmp_path / "eckwerte_long.csv", ECKWERTE_LANG)
+    store = tmp_path / "bestand.sqlite"
+    out, _ = import_ok(capsys, store, f, mapping=ECKWERTE_LANG_ZUORDNUNG)
+    assert newest(store, "T0") == ECKWERTE_LANG_ERGEBNIS
+    # the summary says how many rows of which measure were skipped
+    assert "4 Zeilen übersprungen" in out
+    assert "„Bestand“ (2)" in out and "„Frauen“ (2)" in out
+
+
+def test_unneeded_measures_without_the_setting_give_one_message_per_measure(tmp_path, capsys):
+    f = write(tmp_path / "eckwerte_long.csv", ECKWERTE_LANG)
+    zuordnung = ECKWERTE_LANG_ZUORDNUNG.replace('unbekannte_merkmale = "ignorieren"', "")
+    err = refused(capsys, tmp_path / "bestand.sqlite", f, mapping=zuordnung)
+    meldungen = [z for z in err.splitlines() if "unbekannt" in z]
+    assert len(meldungen) == 2, err  # „Bestand“ and „Frauen“, each once with its row count
+    assert "unbekannte_merkmale" in err
+
+
+# --- doubtful columns --------------------------------------------------------------------------
+
+
+def test_insgesamt_beside_sgb2_is_not_taken_for_geschlecht_gesamt(tmp_path, capsys):
+    """A BA column "insgesamt" (SGB II + SGB III) once imported as Geschlecht gesamt, every
+    value of the kept rows empty, with a success message."""
+    f = write(tmp_path / "eckwerte_long.csv", ECKWERTE_LANG)
+    zuordnung = """
+[datei]
+unbekannte_spalten = "ignorieren"
+unbekannte_merkmale = "ignorieren"
+
+[merkmale]
+"Bedarfsgemeinschaften (BG)" = "BG"
+"dav. erwerbsfähige Leistungsberechtigte (ELB)" = "ELB"
+
+[feste_werte]
+traeger_id = "09362"
+"""
+    err = refused(capsys, tmp_path / "bestand.sqlite", f, mapping=zuordnung)
+    assert "„insgesamt“" in err and "„sgb2“" in err
+
+
+def test_a_value_column_empty_in_every_row_is_an_error_naming_it(tmp_path, capsys):
+    f = write(
+        tmp_path / "leer.csv",
+        "traeger_id;berichtsmonat;merkmal;Frauen;Männer\n"
+        "05154;2023-01;INT;90;\n05154;2023-02;INT;85;\n",
+    )
+    err = refused(capsys, tmp_path / "bestand.sqlite", f)
+    assert "„Männer“" in err and "leer" in err
+
+
+def test_ignored_column_resembling_a_base_figure_is_named(tmp_path, capsys):
+    """With unbekannte_spalten = "ignorieren" a misspelled base figure once vanished silently."""
+    f = write(
+        tmp_path / "breit.csv",
+        "period,Arbeitslose (Bestand),Bedarfsgemeinschafen,Erwerbsfähige Leistungsberechtigte "
+        "(ELB)\n2025-01-01,1470.0,2797.3,3730.5\n2025-02-01,1382.0,2755.7,3710.2\n",
+    )
+    store = tmp_path / "bestand.sqlite"
+    out, err = import_ok(
+        capsys,
+        store,
+        f,
+        mapping='[datei]\nunbekannte_spalten = "ignorieren"\n\n'
+        '[feste_werte]\ntraeger_id = "09362"\n',
+    )
+    assert "„Bedarfsgemeinschafen“" in err and "Bedarfsgemeinschaften" in err
+    assert "Warnung" in err
+    # every ignored column is listed in the summary
+    assert "„Arbeitslose (Bestand)“" in out and "„Bedarfsgemeinschafen“" in out
+    assert set(newest(store)) == {
+        (RS_REGENSBURG, "ELB", "gesamt", 202501),
+        (RS_REGENSBURG, "ELB", "gesamt", 202502),
+    }
+
+
+# --- messages that lead on ---------------------------------------------------------------------
+
+KANON = [
+    ["traeger_id", "berichtsmonat", "merkmal", "geschlecht", "wert"],
+    ["05154", "2023-01", "INT", "gesamt", 210],
+    ["05154", "2023-02", "INT", "gesamt", 190],
+]
+
+
+def test_xlsx_with_notes_sheet_first_reads_the_one_sheet_with_a_table(tmp_path, capsys):
+    f = write(
+        tmp_path / "download.xlsx",
+        xlsx_bytes({"Hinweise": [["Statistik der BA"], ["Erläuterungen …"]], "Daten": KANON}),
+    )
+    store = tmp_path / "bestand.sqlite"
+    _, err = import_ok(capsys, store, f)
+    assert "„Daten“" in err  # says which sheet it read
+    assert newest(store) == {
+        (KLEVE, "INT", "gesamt", 202301): 210.0,
+        (KLEVE, "INT", "gesamt", 202302): 190.0,
+    }
+
+
+def test_xlsx_without_a_recognisable_table_lists_the_sheets_and_suggests_blatt(tmp_path, capsys):
+    kopf = ["Gebiet", "Zeit", "Größe", "Zahl"]
+    f = write(
+        tmp_path / "download.xlsx",
+        xlsx_bytes({"Hinweise": [["Statistik der BA"]], "Tabelle 1": [kopf], "Tabelle 2": [kopf]}),
+    )
+    err = refused(capsys, tmp_path / "bestand.sqlite", f)
+    assert "„Hinweise“" in err and "„Tabelle 1“" in err and "„Tabelle 2“" in err
+    assert "blatt" in err
+
+
+def test_chosen_sheet_without_a_table_lists_the_sheets(tmp_path, capsys):
+    f = write(
+        tmp_path / "download.xlsx",
+        xlsx_bytes({"Hinweise": [["Statistik der BA"]], "Daten": KANON}),
+    )
+    err = refused(capsys, tmp_path / "bestand.sqlite", f, mapping='[datei]\nblatt = "Hinweise"\n')
+    assert "„Daten“" in err and "blatt" in err
+
+
+@pytest.mark.parametrize(
+    "fusszeilen",
+    [
+        pytest.param("Quelle: Statistik der BA, eigene Berechnungen\n", id="eine"),
+        pytest.param(
+            "\nQuelle: Statistik der BA, Nürnberg\n"
+            '"© Statistik der Bundesagentur für Arbeit, 2023",Erstellt am 20.11.2023\n',
+            id="mehrere-mit-kommas",
+        ),
+    ],
+)
+def test_footnotes_under_the_table_are_skipped_with_a_warning(tmp_path, capsys, fusszeilen):
+    f = write(
+        tmp_path / "grunddaten.csv",
+        "traeger_id,berichtsmonat,merkmal,geschlecht,wert\n"
+        "05154,2023-01,INT,gesamt,210\n05154,2023-02,INT,gesamt,190\n" + fusszeilen,
+    )
+    store = tmp_path / "bestand.sqlite"
+    _, err = import_ok(capsys, store, f)
+    assert "übersprungen" in err and "Warnung" in err
+    assert newest(store) == {
+        (KLEVE, "INT", "gesamt", 202301): 210.0,
+        (KLEVE, "INT", "gesamt", 202302): 190.0,
+    }
+
+
+def test_month_written_mm_jj_is_read(tmp_path, capsys):
+    f = write(
+        tmp_path / "monate.csv",
+        "traeger_id;berichtsmonat;merkmal;wert\n05154;01/25;INT;210\n05154;2/25;INT;190\n",
+    )
+    store = tmp_path / "bestand.sqlite"
+    import_ok(capsys, store, f)
+    assert newest(store) == {
+        (KLEVE, "INT", "gesamt", 202501): 210.0,
+        (KLEVE, "INT", "gesamt", 202502): 190.0,
+    }
+
+
+def test_unreadable_month_names_the_accepted_forms(tmp_path, capsys):
+    f = write(tmp_path / "monate.csv", "traeger_id;berichtsmonat;merkmal;wert\n05154;Q1/25;INT;1\n")
+    err = refused(capsys, tmp_path / "bestand.sqlite", f)
+    assert "07/23" in err  # names the short form it accepts, not only JJJJ-MM
+
+
+def test_one_message_per_problem_not_per_value_column(tmp_path, capsys):
+    f = write(
+        tmp_path / "breit.csv",
+        "traeger_id;berichtsmonat;merkmal;Insgesamt;Frauen;Männer\n05154;2023-13;INT;210;90;120\n",
+    )
+    err = refused(capsys, tmp_path / "bestand.sqlite", f)
+    assert len([z for z in err.splitlines() if "„2023-13“" in z]) == 1, err
+
+
+def test_summary_counts_one_value_in_the_singular(tmp_path, capsys):
+    f = write(tmp_path / "eins.csv", "traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;INT;1\n")
+    out, _ = import_ok(capsys, tmp_path / "bestand.sqlite", f)
+    assert "1 Wert geprüft, 1 neu gespeichert" in out
+
+
+@pytest.mark.parametrize(
+    ("toml", "text"),
+    [
+        pytest.param("[spalte]\n", "„spalte“", id="abschnitt"),
+        pytest.param('[datei]\nblat = "Daten"\n', "„blat“", id="datei-angabe"),
+        pytest.param(
+            '[spalten]\n"INT" = { merkmal = "INT", gechlecht = "w" }\n', "„gechlecht“", id="wert"
+        ),
+    ],
+)
+def test_mapping_errors_are_german_not_python_lists(tmp_path, capsys, toml, text):
+    f = write(tmp_path / "eins.csv", "traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;INT;1\n")
+    store = tmp_path / "bestand.sqlite"
+    rc, _, err = run_import(capsys, store, f, mapping=toml)
+    assert rc == 2
+    assert text in err
+    assert not re.search(r"\['|'\]", err), err
