@@ -18,9 +18,12 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zielsteuerung.cli import main
 from zielsteuerung.daten.datenbestand import Datenbestand
+from zielsteuerung.daten.zahlentext import zahlen_lesen
 
 KLEVE = "05154"
 RS_REGENSBURG = "09362"
@@ -351,3 +354,156 @@ def test_mapping_errors_are_german_not_python_lists(tmp_path, capsys, toml, text
     assert rc == 2
     assert text in err
     assert not re.search(r"\['|'\]", err), err
+
+
+# --- numbers are never guessed silently --------------------------------------------------------
+
+LANG_KOPF = "traeger_id,berichtsmonat,merkmal,wert\n"
+ELB_UND_LLU = {
+    (KLEVE, "ELB", "gesamt", 202301): 10512.0,
+    (KLEVE, "LLU", "gesamt", 202301): 5812345.67,
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "inhalt", "zeilen"),
+    [
+        pytest.param(
+            "komma.csv",
+            LANG_KOPF + "09362,2025-01,ELB,3.731\n09362,2025-02,ELB,3710\n",
+            [2],
+            id="komma-datei",
+        ),
+        pytest.param(
+            "semikolon.csv",
+            "traeger_id;berichtsmonat;merkmal;wert\n09362;2025-01;BG;2797.30\n"
+            "09362;2025-01;ELB;3.731\n09362;2025-02;ELB;3.710\n",
+            [3, 4],
+            id="semikolon-mit-dezimalpunkt",
+        ),
+        pytest.param(
+            "komma-gruppen.csv",
+            LANG_KOPF + '09362,2025-01,ELB,"3,731"\n09362,2025-02,ELB,3710\n',
+            [2],
+            id="komma-als-gruppe",
+        ),
+    ],
+)
+def test_value_readable_both_ways_stops_the_import(tmp_path, capsys, name, inhalt, zeilen):
+    f = write(tmp_path / name, inhalt)
+    err = refused(capsys, tmp_path / "bestand.sqlite", f)
+    assert "mehrdeutig" in err
+    for zeile in zeilen:
+        assert re.search(rf"Zeile {zeile}\b", err), err
+    assert "3731" in err and "3,731" in err  # both readings
+    assert 'dezimalzeichen = ","' in err and 'dezimalzeichen = "."' in err
+
+
+def test_text_cells_of_an_xlsx_are_not_guessed_either(tmp_path, capsys):
+    f = write(
+        tmp_path / "download.xlsx",
+        xlsx_bytes(
+            {
+                "Daten": [
+                    ["traeger_id", "berichtsmonat", "merkmal", "wert"],
+                    ["09362", "2025-01", "ELB", "3.731"],
+                    ["09362", "2025-02", "ELB", 3710.21],  # a number cell is never in doubt
+                ]
+            }
+        ),
+    )
+    err = refused(capsys, tmp_path / "bestand.sqlite", f)
+    assert "mehrdeutig" in err and "Zeile 2" in err and "3731" in err
+
+
+@pytest.mark.parametrize(
+    ("inhalt", "erwartet"),
+    [
+        pytest.param(
+            "traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;ELB;10.512\n"
+            "05154;2023-01;LLU;5.812.345,67\n",
+            ELB_UND_LLU,
+            id="dezimalkomma-entscheidet",
+        ),
+        pytest.param(
+            LANG_KOPF + '05154,2023-01,ELB,"10,512"\n05154,2023-01,LLU,5812345.67\n',
+            ELB_UND_LLU,
+            id="dezimalpunkt-entscheidet-komma",
+        ),
+        pytest.param(
+            "traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;ELB;10.512\n"
+            "05154;2023-02;ELB;10.498\n05154;2023-02;INT;185\n",
+            {
+                (KLEVE, "ELB", "gesamt", 202301): 10512.0,
+                (KLEVE, "ELB", "gesamt", 202302): 10498.0,
+                (KLEVE, "INT", "gesamt", 202302): 185.0,
+            },
+            id="semikolon-nur-tausendergruppen",
+        ),
+    ],
+)
+def test_the_file_itself_settles_the_decimal_mark(tmp_path, capsys, inhalt, erwartet):
+    f = write(tmp_path / "grunddaten.csv", inhalt)
+    store = tmp_path / "bestand.sqlite"
+    import_ok(capsys, store, f)
+    assert newest(store) == erwartet
+
+
+def test_decimal_comma_and_decimal_point_in_one_file_stop_the_import(tmp_path, capsys):
+    f = write(
+        tmp_path / "gemischt.csv",
+        "traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;LLU;5.812.345,67\n"
+        "05154;2023-01;LUH;2797.30\n",
+    )
+    err = refused(capsys, tmp_path / "bestand.sqlite", f)
+    assert "Zeile 2" in err and "Zeile 3" in err and "dezimalzeichen" in err
+
+
+def test_the_mapping_decides_a_doubtful_value(tmp_path, capsys):
+    f = write(tmp_path / "komma.csv", LANG_KOPF + "09362,2025-01,LLU,3.731\n")
+    store = tmp_path / "bestand.sqlite"
+    import_ok(capsys, store, f, mapping='[datei]\ndezimalzeichen = "."\n')
+    assert newest(store) == {(RS_REGENSBURG, "LLU", "gesamt", 202501): 3.731}
+
+
+def _formatiert(wert: float, art: str) -> str:
+    """A value as a writer of that convention writes it (whole numbers without decimals)."""
+    ganz = wert == int(wert)
+    en = f"{wert:,.0f}" if ganz else f"{wert:,.2f}"
+    return {
+        "de-gruppiert": en.replace(",", "_").replace(".", ",").replace("_", "."),
+        "de": en.replace(",", "").replace(".", ","),
+        "en": en.replace(",", ""),
+        "en-gruppiert": en,
+    }[art]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    werte=st.lists(
+        st.one_of(
+            st.integers(0, 20_000_000).map(float),
+            st.integers(0, 2_000_000_000).map(lambda c: c / 100),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    arten=st.lists(
+        st.sampled_from(["de-gruppiert", "de", "en", "en-gruppiert"]), min_size=1, max_size=2
+    ),
+    semikolon=st.booleans(),
+)
+def test_a_number_is_read_exactly_or_the_import_stops(werte, arten, semikolon):
+    """Files written in one convention, or mixing two: every value is read as written, or the
+    file is refused as ambiguous; never another number."""
+    texte = [_formatiert(w, arten[i % len(arten)]) for i, w in enumerate(werte)]
+    z = zahlen_lesen(pd.Series(texte, dtype=object), None, semikolon)
+    if z.widerspruch or z.mehrdeutig.any():
+        return  # the import stops and names the rows
+    assert not z.unlesbar.any(), texte
+    assert z.zahlen.tolist() == pytest.approx(werte), texte
+    # a mapping that names the writer's decimal mark reads a one-convention file exactly
+    if len(set(arten)) == 1:
+        zeichen = "," if arten[0].startswith("de") else "."
+        z = zahlen_lesen(pd.Series(texte, dtype=object), zeichen, semikolon)
+        assert z.zahlen.tolist() == pytest.approx(werte), texte

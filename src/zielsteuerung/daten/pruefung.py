@@ -10,67 +10,12 @@ import numpy as np
 import pandas as pd
 
 from ..kern import monate
-from ..kern.merkmale import FEHLKENNZEICHEN, geschlecht_code, wartezeit_code
+from ..kern.merkmale import geschlecht_code, wartezeit_code
 from .langformat import Lang, abbilden
 from .sammler import MAX_PROBLEME, Sammler, anzahl
 from .traeger import TraegerAufloesung
+from .zahlentext import Zahlen, lesarten, zahlen_lesen
 from .zuordnung import KENNZAHL_GRUNDDATEN, Spaltenzuordnung
-
-
-def _zahlen(
-    werte: pd.Series, dezimal: str | None, tausenderpunkt: bool
-) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """(numbers, missing marker or None, unparseable mask), parsed once per distinct value."""
-    codes, eindeutig = pd.factorize(werte, use_na_sentinel=True)
-    eindeutig = pd.Series([*eindeutig, None], dtype=object)
-    zahlen, kennzeichen, unlesbar = _zahlen_eindeutig(eindeutig, dezimal, tausenderpunkt)
-    return (
-        pd.Series(zahlen.to_numpy()[codes], index=werte.index, dtype=float),
-        pd.Series(kennzeichen.to_numpy()[codes], index=werte.index, dtype=object),
-        pd.Series(unlesbar.to_numpy(bool)[codes], index=werte.index),
-    )
-
-
-def _zahlen_eindeutig(
-    werte: pd.Series, dezimal: str | None, tausenderpunkt: bool
-) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """(numbers, missing marker or None, unparseable mask).
-
-    Without a mapping the decimal mark is guessed per file: a comma anywhere means decimal
-    comma. In a ';'-separated file (German Excel) without any comma, values whose dots all
-    group thousands ("10.512") are read as thousands, not as decimals.
-    """
-    ist_text = werte.map(lambda v: isinstance(v, str))
-    text = werte.where(ist_text, "").astype(str).str.strip().str.replace("\u00a0", "", regex=False)
-    kennzeichen = text.where(ist_text & text.isin(FEHLKENNZEICHEN))
-    zahlen = pd.to_numeric(werte.where(~ist_text), errors="coerce").astype(float)
-    zu_parsen = ist_text & kennzeichen.isna()
-    t = text[zu_parsen].str.replace("€", "", regex=False).str.replace(" ", "", regex=False)
-    if dezimal is None:
-        gepunktet = t[t.str.contains(".", regex=False)]
-        if t.str.contains(",", regex=False).any() or (
-            tausenderpunkt
-            and len(gepunktet)
-            and gepunktet.str.fullmatch(r"-?\d{1,3}(\.\d{3})+").all()
-        ):
-            dezimal = ","
-        else:
-            dezimal = "."
-    if dezimal == ",":
-        mehrdeutig = t.str.contains(".", regex=False) & ~t.str.fullmatch(
-            r"-?\d{1,3}(\.\d{3})+(,\d+)?"
-        )
-        t = t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-        t = t.where(~mehrdeutig, "?")
-    else:
-        t = t.str.replace(",", "", regex=False).where(
-            ~t.str.contains(",", regex=False) | t.str.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?"), "?"
-        )
-    zahlen.loc[zu_parsen] = pd.to_numeric(t, errors="coerce").astype(float)
-    unlesbar = zu_parsen & zahlen.isna()
-    unlesbar |= ~ist_text & werte.map(lambda v: v is not None and v != "") & zahlen.isna()
-    kennzeichen = kennzeichen.where(kennzeichen.isna(), kennzeichen.replace({"": "leer"}))
-    return zahlen, kennzeichen, unlesbar
 
 
 def _melden(
@@ -187,6 +132,46 @@ def _leere_spalten(eingang: Lang, lang: pd.DataFrame, s: Sammler) -> pd.DataFram
     return lang
 
 
+_FESTLEGEN = (
+    "Bitte in der Spaltenzuordnung im Abschnitt [datei] festlegen: "
+    'dezimalzeichen = "," (Komma ist Dezimalzeichen, Punkt trennt Tausender) oder '
+    'dezimalzeichen = "." (Punkt ist Dezimalzeichen, Komma trennt Tausender).'
+)
+
+
+def _dezimalzeichen_melden(s: Sammler, lang: pd.DataFrame, z: Zahlen) -> None:
+    """Values the file leaves open, and files that write both decimal marks: one message each
+    with the rows, both readings and the setting that decides."""
+    if z.widerspruch:
+        komma = lang.loc[z.art == "komma"].iloc[0]
+        punkt = lang.loc[z.art == "punkt"].iloc[0]
+        s.fehler(
+            "Die Datei schreibt Zahlen mit Dezimalkomma (Zeile "
+            f"{komma['zeile_nr']}: „{komma['wert']}“) und mit Dezimalpunkt (Zeile "
+            f"{punkt['zeile_nr']}: „{punkt['wert']}“); wie die übrigen Werte zu lesen sind, ist "
+            f"offen. {_FESTLEGEN}",
+            int(min(komma["zeile_nr"], punkt["zeile_nr"])),
+            str(komma["quelle_spalte"]),
+        )
+    if z.mehrdeutig.any():
+        offen = lang.loc[z.mehrdeutig, ["zeile_nr", "quelle_spalte", "wert"]]
+        beispiele = []
+        for nr, text in zip(offen["zeile_nr"].head(10), offen["wert"].head(10), strict=True):
+            gruppe, dezimal = lesarten(str(text))
+            beispiele.append(f"Zeile {nr}: „{text}“ = {gruppe} oder {dezimal}")
+        zeichen = "Punkt" if "." in str(offen["wert"].iloc[0]) else "Komma"
+        s.fehler(
+            f"{anzahl(len(offen), 'Wert ist', 'Werte sind')} mehrdeutig, die Datei legt das "
+            f"Dezimalzeichen nicht fest ({zeichen} als Tausendertrennzeichen oder als "
+            "Dezimalzeichen): "
+            + "; ".join(beispiele)
+            + (" …" if len(offen) > 10 else "")
+            + f". {_FESTLEGEN}",
+            int(offen["zeile_nr"].iloc[0]),
+            str(offen["quelle_spalte"].iloc[0]),
+        )
+
+
 def pruefen(
     eingang: Lang, s: Sammler, z: Spaltenzuordnung, tausenderpunkt: bool
 ) -> tuple[pd.DataFrame, dict[str, str], dict[str, int]]:
@@ -240,18 +225,19 @@ def pruefen(
         "Datenstand „{wert}“ ist kein Datum; erwartet JJJJ-MM-TT.", leer_erlaubt=True,
     )  # fmt: skip
 
-    zahlen, kennzeichen, unlesbar = _zahlen(lang["wert"], z.dezimalzeichen, tausenderpunkt)
-    _melden(s, lang, kopf, unlesbar, "wert", "Wert „{wert}“ ist keine Zahl.")
+    gelesen_ = zahlen_lesen(lang["wert"], z.dezimalzeichen, tausenderpunkt)
+    _dezimalzeichen_melden(s, lang, gelesen_)
+    _melden(s, lang, kopf, gelesen_.unlesbar, "wert", "Wert „{wert}“ ist keine Zahl.")
     _melden(
         s,
         lang,
         kopf,
-        zahlen < 0,
+        gelesen_.zahlen < 0,
         "wert",
         "Negativer Wert {wert}: Anzahlen und Beträge können nicht negativ sein.",
     )
-    lang["wert"] = zahlen
-    lang["fehlkennzeichen"] = kennzeichen
+    lang["wert"] = gelesen_.zahlen
+    lang["fehlkennzeichen"] = gelesen_.kennzeichen
     s.abbrechen_falls_noetig()
 
     schluessel = ["traeger_id", "merkmal", "geschlecht", "wartezeit", "monat", "datenstand"]
