@@ -8,12 +8,13 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from ..fehler import EingabeFehler, ImportFehler, Problem
 from . import grenzen
-from .datenbestand import Datenbestand, KonfliktGefunden
+from .datenbestand import Datenbestand, KonfliktGefunden, Lieferung
 from .langformat import in_langformat
 from .lesen import datei_lesen
 from .pruefung import pruefen
@@ -39,6 +40,8 @@ class GeprüfteDatei:
     warnungen: list[Problem] = field(default_factory=list)
     ignoriert: list[str] = field(default_factory=list)  # headers of columns not read
     uebersprungen: dict[str, int] = field(default_factory=dict)  # merkmal text -> rows
+    zuordnung: str = ""  # fingerprint of the mapping it was read with
+    zuordnung_datei: str | None = None
 
 
 @dataclass
@@ -47,11 +50,14 @@ class ImportErgebnis:
     sha256: str
     zeilen: int
     neu: int
-    bereits_importiert: bool
-    beispieldaten: bool
-    warnungen: list[Problem]
+    bereits_importiert: bool = False
+    beispieldaten: bool = False
+    warnungen: list[Problem] = field(default_factory=list)
     ignoriert: list[str] = field(default_factory=list)
     uebersprungen: dict[str, int] = field(default_factory=dict)
+    nr: int | None = None  # the import that already holds this file and mapping
+    ersetzt: int | None = None  # the import of this file (another mapping) now replaced
+    entfernt: int = 0  # rows of the replaced import removed
 
 
 def pruefe_datei(
@@ -93,7 +99,16 @@ def pruefe_datei(
     fortschritt(f"Prüfe {anzahl(len(lang.daten), 'Wert', 'Werte')}", None)
     daten, namen, uebersprungen = pruefen(lang, s, z, tausenderpunkt=trenner == ";")
     return GeprüfteDatei(
-        pfad, sha256, daten, namen, lang.beispieldaten, s.warnungen, lang.ignoriert, uebersprungen
+        pfad,
+        sha256,
+        daten,
+        namen,
+        lang.beispieldaten,
+        s.warnungen,
+        lang.ignoriert,
+        uebersprungen,
+        z.kennung(),
+        None if z.quelle == "eingebaut" else Path(z.quelle).name,
     )
 
 
@@ -125,6 +140,20 @@ def importiere(
     return ergebnisse
 
 
+def _ergebnis(datei: GeprüfteDatei, neu: int = 0, **angaben: Any) -> ImportErgebnis:
+    return ImportErgebnis(
+        datei.pfad.name,
+        datei.sha256,
+        len(datei.daten),
+        neu,
+        beispieldaten=datei.beispieldaten,
+        warnungen=datei.warnungen,
+        ignoriert=datei.ignoriert,
+        uebersprungen=datei.uebersprungen,
+        **angaben,
+    )
+
+
 def _speichern(
     geprueft: list[GeprüfteDatei], store: Path, fortschritt: Fortschritt
 ) -> list[ImportErgebnis]:
@@ -132,28 +161,27 @@ def _speichern(
     with Datenbestand(store, anlegen=True) as db:
         neue: list[GeprüfteDatei] = []
         for datei in geprueft:
-            vorhanden = db.import_vorhanden(datei.sha256) or next(
-                (n for n in neue if n.sha256 == datei.sha256), None
-            )
-            if vorhanden:
-                ergebnisse.append(
-                    ImportErgebnis(
-                        datei.pfad.name,
-                        datei.sha256,
-                        len(datei.daten),
-                        0,
-                        True,
-                        datei.beispieldaten,
-                        datei.warnungen,
-                        datei.ignoriert,
-                        datei.uebersprungen,
-                    )
-                )
+            vorhanden = db.import_vorhanden(datei.sha256)
+            gleich = vorhanden is not None and vorhanden.zuordnung == datei.zuordnung
+            if gleich or any(n.sha256 == datei.sha256 for n in neue):
+                nr = vorhanden.import_id if gleich and vorhanden else None
+                ergebnisse.append(_ergebnis(datei, bereits_importiert=True, nr=nr))
             else:
                 neue.append(datei)
         try:
             gespeichert = db.speichern(
-                [(d.daten, d.pfad.name, d.sha256, d.namen, d.beispieldaten) for d in neue],
+                [
+                    Lieferung(
+                        d.daten,
+                        d.pfad.name,
+                        d.sha256,
+                        d.namen,
+                        d.beispieldaten,
+                        d.zuordnung,
+                        d.zuordnung_datei,
+                    )
+                    for d in neue
+                ],
                 fortschritt,
             )
         except KonfliktGefunden as exc:
@@ -169,18 +197,7 @@ def _speichern(
                     for datei, zeile in exc.zeilen
                 ]
             ) from None
-    for datei, neu in zip(neue, gespeichert, strict=True):
-        ergebnisse.append(
-            ImportErgebnis(
-                datei.pfad.name,
-                datei.sha256,
-                len(datei.daten),
-                neu,
-                False,
-                datei.beispieldaten,
-                datei.warnungen,
-                datei.ignoriert,
-                datei.uebersprungen,
-            )
-        )
+    for datei, g in zip(neue, gespeichert, strict=True):
+        ersetzt = g.ersetzt.import_id if g.ersetzt else None
+        ergebnisse.append(_ergebnis(datei, g.neu, ersetzt=ersetzt, entfernt=g.entfernt))
     return ergebnisse
