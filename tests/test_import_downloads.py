@@ -507,3 +507,64 @@ def test_a_number_is_read_exactly_or_the_import_stops(werte, arten, semikolon):
         zeichen = "," if arten[0].startswith("de") else "."
         z = zahlen_lesen(pd.Series(texte, dtype=object), zeichen, semikolon)
         assert z.zahlen.tolist() == pytest.approx(werte), texte
+
+
+# --- a misread of any kind is caught: jumps by a factor of 20 ------------------------------------
+
+PUNKT = '[datei]\ndezimalzeichen = "."\n'  # a wrong setting for a file with thousands dots
+
+
+def test_a_jump_within_the_file_stops_the_import_for_stocks(tmp_path, capsys):
+    f = write(
+        tmp_path / "eckwerte.csv",
+        LANG_KOPF + "09362,2025-01,ELB,3730.59\n09362,2025-02,ELB,3.710\n"
+        "09362,2025-03,ELB,3746.43\n",
+    )
+    err = refused(capsys, tmp_path / "bestand.sqlite", f, mapping=PUNKT)
+    assert "Zeile 3" in err and "Faktor" in err and "ELB" in err
+    assert "sprungpruefung" in err
+
+
+def test_a_jump_against_the_store_stops_the_import(tmp_path, capsys):
+    store = tmp_path / "bestand.sqlite"
+    januar = write(tmp_path / "januar.csv", LANG_KOPF + "09362,2025-01,BG,2797.30\n")
+    import_ok(capsys, store, januar)
+    februar = write(tmp_path / "februar.csv", LANG_KOPF + "09362,2025-02,BG,2.755\n")
+    err = refused(capsys, store, februar, mapping=PUNKT)
+    assert "BG" in err and "Vormonat" in err and "januar.csv" in err
+
+
+def test_a_jump_against_an_earlier_vintage_stops_the_import(tmp_path, capsys):
+    store = tmp_path / "bestand.sqlite"
+    t0 = write(
+        tmp_path / "t0.csv",
+        "traeger_id,berichtsmonat,merkmal,wert,wartezeit\n09362,2025-03,ELB,3746.43,T0\n",
+    )
+    import_ok(capsys, store, t0)
+    t3 = write(
+        tmp_path / "t3.csv",
+        "traeger_id,berichtsmonat,merkmal,wert,wartezeit\n09362,2025-03,ELB,3.751,T3\n",
+    )
+    err = refused(capsys, store, t3, mapping=PUNKT)
+    assert "Fassung" in err and "t0.csv" in err
+
+
+def test_jumps_of_flows_are_warnings_and_the_mapping_can_lower_stocks_to_warnings(tmp_path, capsys):
+    store = tmp_path / "bestand.sqlite"
+    f = write(
+        tmp_path / "klein.csv",
+        LANG_KOPF + "05154,2023-01,INT_AE,1\n05154,2023-02,INT_AE,24\n"
+        "05154,2023-01,LZB_MASSN,10\n05154,2023-02,LZB_MASSN,400\n",
+    )
+    refused(capsys, store, f)  # the stock is an error by default
+    _, err = import_ok(capsys, store, f, mapping='[datei]\nsprungpruefung = "warnung"\n')
+    assert err.count("Faktor") == 2 and "Warnung" in err
+    assert newest(store)[(KLEVE, "INT_AE", "gesamt", 202302)] == 24.0
+
+
+def test_a_correction_is_not_compared_with_the_values_it_replaces(tmp_path, capsys):
+    store = tmp_path / "bestand.sqlite"
+    f = write(tmp_path / "eckwerte.csv", LANG_KOPF + "09362,2025-01,ELB,3.731\n")
+    import_ok(capsys, store, f, mapping=PUNKT)  # nothing to compare with yet: stored as 3.731
+    import_ok(capsys, store, f, mapping='[datei]\ndezimalzeichen = ","\n')
+    assert newest(store) == {(RS_REGENSBURG, "ELB", "gesamt", 202501): 3731.0}

@@ -462,6 +462,24 @@ class Datenbestand:
             self._fehler(exc)
             raise
 
+    def vergleichswerte(self, daten: pd.DataFrame, ohne_import: int | None = None) -> pd.DataFrame:
+        """Stored rows of the Träger and merkmale of ``daten`` from the month before its first
+        to the month after its last (every vintage), with the file they came from; the rows of
+        ``ohne_import`` (an import about to be replaced) left out."""
+        traeger = [str(t) for t in pd.unique(daten["traeger_id"])]
+        merkmale = [str(m) for m in pd.unique(daten["merkmal"])]
+        von, bis = int(daten["monat"].min()), int(daten["monat"].max())
+        von = von - 1 if von % 100 > 1 else von - 89  # YYYYMM: January -> December before
+        bis = bis + 1 if bis % 100 < 12 else bis + 89
+        sql = (
+            "SELECT g.traeger_id, g.merkmal, g.geschlecht, g.monat, g.datenstand, g.wert, "
+            "i.dateiname FROM grunddaten g JOIN importe i USING (import_id) "
+            f"WHERE g.traeger_id IN ({','.join('?' * len(traeger))}) "
+            f"AND g.merkmal IN ({','.join('?' * len(merkmale))}) "
+            "AND g.monat BETWEEN ? AND ? AND g.import_id IS NOT ?"
+        )
+        return pd.read_sql_query(sql, self.con, params=[*traeger, *merkmale, von, bis, ohne_import])
+
     def wartezeiten(self, traeger_id: str) -> list[str]:
         zeilen = self.con.execute(
             "SELECT DISTINCT wartezeit FROM grunddaten WHERE traeger_id = ?", (traeger_id,)

@@ -13,10 +13,11 @@ from typing import Any
 import pandas as pd
 
 from ..fehler import EingabeFehler, ImportFehler, Problem
-from . import grenzen
+from . import grenzen, plausibilitaet
 from .datenbestand import Datenbestand, KonfliktGefunden, Lieferung
 from .langformat import in_langformat
 from .lesen import datei_lesen
+from .plausibilitaet import gegen_bestand, in_der_datei
 from .pruefung import pruefen
 from .sammler import Sammler, anzahl
 from .zuordnung import Spaltenzuordnung
@@ -98,6 +99,8 @@ def pruefe_datei(
         s.abbrechen_falls_noetig()
     fortschritt(f"Prüfe {anzahl(len(lang.daten), 'Wert', 'Werte')}", None)
     daten, namen, uebersprungen = pruefen(lang, s, z, tausenderpunkt=trenner == ";")
+    plausibilitaet.melden(in_der_datei(daten), s, z.sprungpruefung == "warnung")
+    s.abbrechen_falls_noetig()
     return GeprüfteDatei(
         pfad,
         sha256,
@@ -131,11 +134,12 @@ def importiere(
     if probleme:
         raise ImportFehler(probleme, weitere)
     store = Path(store)
+    nur_warnen = zuordnung is not None and zuordnung.sprungpruefung == "warnung"
     if store.exists():
-        return _speichern(geprueft, store, fortschritt)
+        return _speichern(geprueft, store, fortschritt, nur_warnen)
     store.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=store.parent, prefix=".zielsteuerung-neu-") as tmp:
-        ergebnisse = _speichern(geprueft, Path(tmp) / store.name, fortschritt)
+        ergebnisse = _speichern(geprueft, Path(tmp) / store.name, fortschritt, nur_warnen)
         os.replace(Path(tmp) / store.name, store)  # a new store appears whole or not at all
     return ergebnisse
 
@@ -155,19 +159,28 @@ def _ergebnis(datei: GeprüfteDatei, neu: int = 0, **angaben: Any) -> ImportErge
 
 
 def _speichern(
-    geprueft: list[GeprüfteDatei], store: Path, fortschritt: Fortschritt
+    geprueft: list[GeprüfteDatei], store: Path, fortschritt: Fortschritt, nur_warnen: bool
 ) -> list[ImportErgebnis]:
     ergebnisse: list[ImportErgebnis] = []
     with Datenbestand(store, anlegen=True) as db:
         neue: list[GeprüfteDatei] = []
+        probleme: list[Problem] = []
         for datei in geprueft:
             vorhanden = db.import_vorhanden(datei.sha256)
             gleich = vorhanden is not None and vorhanden.zuordnung == datei.zuordnung
             if gleich or any(n.sha256 == datei.sha256 for n in neue):
                 nr = vorhanden.import_id if gleich and vorhanden else None
                 ergebnisse.append(_ergebnis(datei, bereits_importiert=True, nr=nr))
-            else:
-                neue.append(datei)
+                continue
+            neue.append(datei)
+            s = Sammler(datei.pfad.name)  # against earlier vintages and neighbouring months
+            ersetzt = vorhanden.import_id if vorhanden else None
+            spruenge = gegen_bestand(datei.daten, db.vergleichswerte(datei.daten, ersetzt))
+            plausibilitaet.melden(spruenge, s, nur_warnen)
+            probleme += s.probleme
+            datei.warnungen += s.warnungen
+        if probleme:
+            raise ImportFehler(probleme)
         try:
             gespeichert = db.speichern(
                 [

@@ -271,7 +271,7 @@ def pruefen(
         namen = {k: str(v).strip() for k, v in paare.itertuples(index=False) if str(v).strip()}
     elif z.feste_werte.get("traeger_name"):
         namen = {t: z.feste_werte["traeger_name"] for t in lang["traeger_id"].unique()}
-    spalten = [*schluessel, "wert", "fehlkennzeichen"]
+    spalten = [*schluessel, "wert", "fehlkennzeichen", "zeile_nr"]
     lang["monat"] = (lang["monat"] // 12) * 100 + lang["monat"] % 12 + 1  # stored as YYYYMM
     return lang[spalten].reset_index(drop=True), namen, uebersprungen
 
