@@ -176,6 +176,31 @@ def test_unneeded_measures_without_the_setting_give_one_message_per_measure(tmp_
     assert "unbekannte_merkmale" in err
 
 
+def test_single_measures_can_be_skipped_by_name_and_lookalikes_are_named(tmp_path, capsys):
+    f = write(
+        tmp_path / "eckwerte_long.csv",
+        ECKWERTE_LANG
+        + "2025-01,Grundsicherung für Arbeitsuchende,nicht erwerbsfähige Leistungsberechtigte "
+        "(NEF),,1471.7,2025,1,x\n",
+    )
+    zuordnung = ECKWERTE_LANG_ZUORDNUNG.replace(
+        '"dav. erwerbsfähige',
+        '"Bestand" = "ignorieren"\n"Frauen" = "ignorieren"\n"dav. erwerbsfähige',
+    )
+    store = tmp_path / "bestand.sqlite"
+    out, err = import_ok(capsys, store, f, mapping=zuordnung)
+    assert newest(store, "T0") == ECKWERTE_LANG_ERGEBNIS
+    # NEF is skipped through unbekannte_merkmale, but looks like ELB: named in a warning
+    warnungen = [z for z in err.splitlines() if z.startswith("Warnung")]
+    assert len(warnungen) == 1 and "(NEF)“" in warnungen[0] and "ELB" in warnungen[0]
+    assert "5 Zeilen übersprungen" in out
+
+    # without the global setting, the measures named "ignorieren" are skipped, NEF is an error
+    ohne = zuordnung.replace('unbekannte_merkmale = "ignorieren"', "")
+    err = refused(capsys, tmp_path / "neu.sqlite", f, mapping=ohne)
+    assert "(NEF)“ unbekannt" in err and "„Bestand“" not in err
+
+
 # --- doubtful columns --------------------------------------------------------------------------
 
 

@@ -76,12 +76,15 @@ def _merkmale(
         zeilen = zeilen.drop_duplicates(["zeile_nr", "merkmal"])
         for (text, rolle), gruppe in zeilen.groupby(["merkmal", "rolle"], dropna=False, sort=False):
             nummern = gruppe["zeile_nr"].tolist()
-            if z.unbekannte_merkmale == "ignorieren":
+            if z.merkmal_ignoriert(text) or z.unbekannte_merkmale == "ignorieren":
                 uebersprungen[text] = uebersprungen.get(text, 0) + len(nummern)
-                if aehnlich := z.aehnelt(text, nur_merkmale=True):
+                if not z.merkmal_ignoriert(text) and (
+                    aehnlich := z.aehnelt(text, nur_merkmale=True)
+                ):
                     s.warnung(
                         f"Merkmal „{text}“ übersprungen (unbekannte_merkmale), ähnelt aber "
-                        f"{aehnlich}. Ist es gemeint, ordnet der Abschnitt [merkmale] es zu.",
+                        f"{aehnlich}. Ist es gemeint, ordnet der Abschnitt [merkmale] es zu; "
+                        "sonst dort „ignorieren“ eintragen.",
                         int(nummern[0]),
                         kopf.get("merkmal"),
                     )

@@ -38,7 +38,8 @@ DIMENSIONEN = (
     "wartezeit",
     "datenstand",
 )
-ROLLEN = (*DIMENSIONEN, "wert", "hinweis", "ignorieren")
+IGNORIEREN = "ignorieren"
+ROLLEN = (*DIMENSIONEN, "wert", "hinweis", IGNORIEREN)
 
 _ALIASE: dict[str, str] = {}
 for _rolle, _namen in {
@@ -121,6 +122,8 @@ class Spaltenzuordnung:
             return Wertspalte(geschlecht=geschlecht_code(schluessel))
         if schluessel in ("zaehler", "nenner"):
             return Wertspalte(rolle=schluessel)
+        if self.merkmal_ignoriert(kopf):
+            return IGNORIEREN
         code = self.merkmal(kopf)
         if code:
             return Wertspalte(merkmal=code)
@@ -130,7 +133,14 @@ class Spaltenzuordnung:
         return None
 
     def merkmal(self, text: str) -> str | None:
-        return self.merkmale.get(normalisiere(text)) or merkmal_code(text)
+        eigener = self.merkmale.get(normalisiere(text))
+        if eigener == IGNORIEREN:
+            return None
+        return eigener or merkmal_code(text)
+
+    def merkmal_ignoriert(self, text: str) -> bool:
+        """Whether the mapping's [merkmale] says to skip this measure."""
+        return self.merkmale.get(normalisiere(text)) == IGNORIEREN
 
     def kennzahl(self, text: str) -> tuple[str, str] | None:
         schluessel = normalisiere(text)
@@ -158,8 +168,10 @@ class Spaltenzuordnung:
         merkmale = {**merkmal_bezeichnungen(), **self.merkmale}
         treffer: list[tuple[float, str]] = []
         for bekannt, code in merkmale.items():
+            if code == IGNORIEREN or len(bekannt) < 5:  # not codes like "bg" inside "per_bg"
+                continue
             aehnlich = difflib.SequenceMatcher(None, name, bekannt).ratio()
-            if (len(bekannt) >= 5 and aehnlich >= 0.85) or _enthaelt(name, bekannt):
+            if aehnlich >= 0.85 or _enthaelt(name, bekannt):
                 treffer.append((aehnlich, f"dem Merkmal {code} („{MERKMALE[code][2]}“)"))
         if not nur_merkmale:
             rollen = {**_ALIASE, **dict.fromkeys(_GESCHLECHTSSPALTEN, "geschlecht")}
@@ -271,8 +283,15 @@ def lade(pfad: Path | str) -> Spaltenzuordnung:
             )
         z.feste_werte[name] = str(wert)
     for text, code in daten.get("merkmale", {}).items():
+        if code == "ignorieren":
+            z.merkmale[normalisiere(text)] = IGNORIEREN
+            continue
         if not merkmal_code(str(code)):
-            raise _fehler(pfad, f"Merkmal „{text}“ = „{code}“: unbekannter Code.")
+            raise _fehler(
+                pfad,
+                f"Merkmal „{text}“ = „{code}“: unbekannter Code; erlaubt sind die Codes der "
+                "Tabelle 2.2 oder „ignorieren“.",
+            )
         z.merkmale[normalisiere(text)] = str(merkmal_code(str(code)))
     for text, angabe in daten.get("kennzahlen", {}).items():
         zaehler = merkmal_code(str(angabe.get("zaehler", ""))) if isinstance(angabe, dict) else None
