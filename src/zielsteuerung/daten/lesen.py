@@ -173,6 +173,7 @@ def _blatt_waehlen(mappe: Any, s: Sammler, z: Spaltenzuordnung) -> Any:
     if len(namen) == 1 or namen[0] in mit_tabelle:
         return mappe.worksheets[0]
     if len(mit_tabelle) == 1:
+        s.datei = f"{s.datei}, Blatt „{mit_tabelle[0]}“"  # every message names the sheet read
         s.warnung(
             f"Gelesen wird das Blatt „{mit_tabelle[0]}“: das erste Blatt „{namen[0]}“ enthält "
             "keine Tabelle mit bekannten Spaltenüberschriften."

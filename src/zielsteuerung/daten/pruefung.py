@@ -108,8 +108,9 @@ def _merkmale(
                 int(nummern[0]),
                 kopf.get("merkmal"),
             )
-        lang = lang.loc[~unbekannt]
-        codes = codes.loc[~unbekannt]
+        weg = abbilden(lang["merkmal"], lambda t: str(t) in uebersprungen).astype(bool)
+        behalten = ~(weg & unbekannt)
+        lang, codes = lang.loc[behalten], codes.loc[behalten]  # the rest is reported
     lang["merkmal"] = codes
     return lang, uebersprungen
 
