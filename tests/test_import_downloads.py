@@ -593,3 +593,75 @@ def test_a_correction_is_not_compared_with_the_values_it_replaces(tmp_path, caps
     import_ok(capsys, store, f, mapping=PUNKT)  # nothing to compare with yet: stored as 3.731
     import_ok(capsys, store, f, mapping='[datei]\ndezimalzeichen = ","\n')
     assert newest(store) == {(RS_REGENSBURG, "ELB", "gesamt", 202501): 3731.0}
+
+
+# --- the mappings the user guide shows for the real downloads ----------------------------------
+
+DOKU = Path(__file__).resolve().parents[1] / "docs" / "spaltenzuordnung.md"
+
+
+def zuordnung_aus_doku(beispiel: str) -> str:
+    """The TOML block of one example in docs/spaltenzuordnung.md, as a user would copy it."""
+    text = DOKU.read_text(encoding="utf-8")
+    abschnitt = text.split(f"### Beispiel {beispiel}:", 1)[1].split("\n### ", 1)[0]
+    return re.search(r"```toml\n(.*?)```", abschnitt, re.S).group(1)
+
+
+ECKWERTE_BREIT = (
+    "period,Arbeitslose (Bestand),Arbeitslosenquote (%),Langzeitarbeitslose,"
+    "Unterbeschäftigungsquote (%),Bedarfsgemeinschaften,Personen in BG,"
+    "Regelleistungsberechtigte (RLB),Erwerbsfähige Leistungsberechtigte (ELB),"
+    "Nicht erwerbsfähige Leistungsberechtigte (NEF)\n"
+    "2025-01-01,1470.0,1.3,502.0,1.9,2797.30338102,5488.03327359,5202.27047674,3730.59085177,"
+    "1471.67962497\n"
+    "2025-02-01,1382.0,1.2,502.0,1.8,2755.76866466,5434.99291135,5147.99291135,3710.21156804,"
+    "1437.78134331\n"
+)
+
+KDU = (
+    "reference_month,region_level,region_code,region_label,accommodation_scope,measure,total,"
+    "1_person,2_persons,3_persons,4_persons,5_persons,6_or_more_persons\n"
+    '2026-04,jobcenter,t38704,"Kleve, JC",miete,actual_bruttokaltmiete_eur_per_bg,549.3206,'
+    "387.8203,555.0070,666.5908,757.5637,850.9664,1022.6136\n"
+    '2026-04,jobcenter,t38704,"Kleve, JC",miete,bg_stock,7986.0000,3626.0000,1774.0000,'
+    "1094.0000,718.0000,398.0000,376.0000\n"
+    '2026-04,jobcenter,t38704,"Kleve, JC",miete,bg_stock_with_recognised_kdu,7971.0000,'
+    "3620.0000,1768.0000,1094.0000,718.0000,397.0000,374.0000\n"
+)
+
+PERS_NEF = (
+    "2025-01,Grundsicherung für Arbeitsuchende,Personen in Bedarfsgemeinschaften (PERS),,"
+    "5488.03,2025,1,x\n"
+    "2025-01,Grundsicherung für Arbeitsuchende,nicht erwerbsfähige Leistungsberechtigte (NEF),,"
+    "1471.68,2025,1,x\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("beispiel", "inhalt", "wartezeit", "erwartet"),
+    [
+        pytest.param(
+            "D",
+            ECKWERTE_BREIT,
+            "T0",
+            {
+                (RS_REGENSBURG, "BG", "gesamt", 202501): pytest.approx(2797.30338102),
+                (RS_REGENSBURG, "ELB", "gesamt", 202501): pytest.approx(3730.59085177),
+                (RS_REGENSBURG, "BG", "gesamt", 202502): pytest.approx(2755.76866466),
+                (RS_REGENSBURG, "ELB", "gesamt", 202502): pytest.approx(3710.21156804),
+            },
+            id="eckwerte-breit",
+        ),
+        pytest.param(
+            "E", ECKWERTE_LANG + PERS_NEF, "T0", ECKWERTE_LANG_ERGEBNIS, id="eckwerte-lang"
+        ),
+        pytest.param("F", KDU, "T3", {(KLEVE, "BG", "gesamt", 202604): 7986.0}, id="kdu"),
+    ],
+)
+def test_the_guide_s_mappings_read_the_real_layouts(tmp_path, capsys, beispiel, inhalt,
+                                                     wartezeit, erwartet):  # fmt: skip
+    f = write(tmp_path / "download.csv", inhalt)
+    store = tmp_path / "bestand.sqlite"
+    _, err = import_ok(capsys, store, f, mapping=zuordnung_aus_doku(beispiel))
+    assert "Warnung" not in err, err  # the guide's mappings leave nothing in doubt
+    assert newest(store, wartezeit) == erwartet
