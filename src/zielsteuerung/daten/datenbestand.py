@@ -462,23 +462,38 @@ class Datenbestand:
             self._fehler(exc)
             raise
 
-    def vergleichswerte(self, daten: pd.DataFrame, ohne_import: int | None = None) -> pd.DataFrame:
-        """Stored rows of the Träger and merkmale of ``daten`` from the month before its first
-        to the month after its last (every vintage), with the file they came from; the rows of
-        ``ohne_import`` (an import about to be replaced) left out."""
-        traeger = [str(t) for t in pd.unique(daten["traeger_id"])]
-        merkmale = [str(m) for m in pd.unique(daten["merkmal"])]
-        von, bis = int(daten["monat"].min()), int(daten["monat"].max())
-        von = von - 1 if von % 100 > 1 else von - 89  # YYYYMM: January -> December before
-        bis = bis + 1 if bis % 100 < 12 else bis + 89
+    def spannen(
+        self, traeger: list[str], merkmale: list[str], von: int, bis: int, ohne: int | None
+    ) -> pd.DataFrame:
+        """Per Träger, merkmal, geschlecht and month (YYYYMM, von..bis): the smallest and the
+        largest positive value stored in any vintage and Wartezeit, without import ``ohne``."""
         sql = (
-            "SELECT g.traeger_id, g.merkmal, g.geschlecht, g.monat, g.datenstand, g.wert, "
-            "i.dateiname FROM grunddaten g JOIN importe i USING (import_id) "
-            f"WHERE g.traeger_id IN ({','.join('?' * len(traeger))}) "
-            f"AND g.merkmal IN ({','.join('?' * len(merkmale))}) "
-            "AND g.monat BETWEEN ? AND ? AND g.import_id IS NOT ?"
+            "SELECT traeger_id, merkmal, geschlecht, monat, min(wert) AS kleinster, "
+            "max(wert) AS groesster FROM grunddaten "
+            f"WHERE traeger_id IN ({','.join('?' * len(traeger))}) "
+            f"AND merkmal IN ({','.join('?' * len(merkmale))}) AND monat BETWEEN ? AND ? "
+            "AND wert > 0 AND import_id IS NOT ? GROUP BY traeger_id, merkmal, geschlecht, monat"
         )
-        return pd.read_sql_query(sql, self.con, params=[*traeger, *merkmale, von, bis, ohne_import])
+        return pd.read_sql_query(sql, self.con, params=[*traeger, *merkmale, von, bis, ohne])
+
+    def herkunft(
+        self,
+        traeger_id: str,
+        merkmal: str,
+        geschlecht: str,
+        monat: int,
+        wert: float,
+        ohne: int | None,
+    ) -> tuple[str, str]:
+        """Datenstand and file of a stored value (the newest, where several hold it)."""
+        zeile = self.con.execute(
+            "SELECT g.datenstand, i.dateiname FROM grunddaten g JOIN importe i "
+            "USING (import_id) WHERE g.traeger_id = ? AND g.merkmal = ? AND g.geschlecht = ? "
+            "AND g.monat = ? AND g.wert = ? AND g.import_id IS NOT ? "
+            "ORDER BY g.datenstand DESC LIMIT 1",
+            (traeger_id, merkmal, geschlecht, monat, wert, ohne),
+        ).fetchone()
+        return str(zeile[0]), str(zeile[1])
 
     def wartezeiten(self, traeger_id: str) -> list[str]:
         zeilen = self.con.execute(

@@ -175,7 +175,7 @@ def _speichern(
             neue.append(datei)
             s = Sammler(datei.pfad.name)  # against earlier vintages and neighbouring months
             ersetzt = vorhanden.import_id if vorhanden else None
-            spruenge = gegen_bestand(datei.daten, db.vergleichswerte(datei.daten, ersetzt))
+            spruenge = gegen_bestand(datei.daten, db, ersetzt)
             plausibilitaet.melden(spruenge, s, nur_warnen)
             probleme += s.probleme
             datei.warnungen += s.warnungen

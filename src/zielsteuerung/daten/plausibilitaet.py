@@ -18,6 +18,7 @@ import pandas as pd
 from ..kern import monate
 from ..kern.merkmale import MERKMALE
 from ..kern.zahlen import zahl
+from .datenbestand import Datenbestand
 from .sammler import Sammler, anzahl
 
 FAKTOR = 20.0
@@ -92,41 +93,74 @@ def in_der_datei(daten: pd.DataFrame) -> list[Sprung]:
     return ergebnis
 
 
-def gegen_bestand(daten: pd.DataFrame, gespeichert: pd.DataFrame) -> list[Sprung]:
+def _kategorien(*spalten: pd.Series) -> pd.Index:
+    return pd.Index(
+        pd.unique(np.concatenate([np.asarray(pd.unique(x), dtype=object) for x in spalten]))
+    )
+
+
+def _schluessel(teil: pd.DataFrame, kategorien: list[pd.Index]) -> np.ndarray:
+    """One int64 per (Träger, merkmal, geschlecht, month), the same in the file and the store."""
+    zahl_ = np.zeros(len(teil), dtype=np.int64)
+    for spalte, kat in zip(_SCHLUESSEL, kategorien, strict=True):
+        codes = pd.Categorical(teil[spalte].astype(object), categories=kat).codes
+        zahl_ = zahl_ * (len(kat) + 1) + codes.astype(np.int64) + 1
+    return zahl_ * 100_000 + _monatsindex(teil["monat"])
+
+
+def gegen_bestand(daten: pd.DataFrame, db: Datenbestand, ohne_import: int | None) -> list[Sprung]:
     """Jumps against the store: every stored vintage (any Wartezeit) of the same month and of
-    the months before and after. ``gespeichert``: traeger_id, merkmal, geschlecht, monat,
-    datenstand, wert, dateiname."""
-    if gespeichert.empty:
+    the months before and after, without the rows of ``ohne_import`` (being replaced). The
+    store is read in blocks of Träger, as smallest and largest value per key and month."""
+    d = daten.loc[daten["wert"] > 0, [*_SCHLUESSEL, "monat", "wert", "zeile_nr"]]
+    if d.empty:
         return []
-    d = daten.loc[daten["wert"] > 0, [*_SCHLUESSEL, "monat", "wert", "zeile_nr"]].copy()
-    d["index"] = _monatsindex(d["monat"])
-    g = gespeichert.loc[gespeichert["wert"] > 0].copy()
-    g["index"] = _monatsindex(g["monat"])
-    g = g.rename(columns={"wert": "vergleich", "monat": "monat_g"})
-    for spalte in _SCHLUESSEL:  # one type on both sides for the join
-        d[spalte] = d[spalte].astype(str)
-        g[spalte] = g[spalte].astype(str)
+    merkmale = [str(m) for m in pd.unique(d["merkmal"])]
+    von, bis = int(d["monat"].min()), int(d["monat"].max())
+    von = von - 1 if von % 100 > 1 else von - 89  # YYYYMM: January -> the December before
+    bis = bis + 1 if bis % 100 < 12 else bis + 89
+    alle = [str(t) for t in pd.unique(d["traeger_id"])]
+    treffer = []
+    for start in range(0, len(alle), 50):
+        block = alle[start : start + 50]
+        spannen = db.spannen(block, merkmale, von, bis, ohne_import)
+        if spannen.empty:
+            continue
+        teil = d.loc[d["traeger_id"].isin(block)]
+        kategorien = [_kategorien(teil[sp], spannen[sp]) for sp in _SCHLUESSEL]
+        index = pd.Index(_schluessel(spannen, kategorien))
+        eigene = _schluessel(teil, kategorien)
+        wert = teil["wert"].to_numpy(float)
+        for versatz in (0, -1, 1):
+            pos = index.get_indexer(eigene + versatz)
+            da = pos >= 0
+            klein = np.where(da, spannen["kleinster"].to_numpy(float)[pos], np.nan)
+            gross = np.where(da, spannen["groesster"].to_numpy(float)[pos], np.nan)
+            with np.errstate(invalid="ignore"):
+                zu_gross, zu_klein = wert / klein >= FAKTOR, gross / wert >= FAKTOR
+            for i in np.flatnonzero(zu_gross | zu_klein):
+                vergleich = gross[i] if zu_klein[i] else klein[i]
+                treffer.append((int(teil["zeile_nr"].iat[i]), versatz, teil.iloc[i], vergleich))
+    treffer.sort(key=lambda t: t[0])
     ergebnis = []
-    for versatz, text in ((0, "Fassung"), (-1, "Vormonat"), (1, "Folgemonat")):
-        verbunden = d.assign(index=d["index"] + versatz).merge(g, on=[*_SCHLUESSEL, "index"])
-        treffer = verbunden.loc[
-            _spruenge(verbunden["wert"].to_numpy(float), verbunden["vergleich"].to_numpy(float))
-        ]
-        for z in treffer.drop_duplicates(["zeile_nr", "monat"]).itertuples(index=False):
-            wann = "" if versatz == 0 else f" {monate.als_text(monate.aus_yyyymm(z.monat_g))}"
-            ergebnis.append(
-                Sprung(
-                    z.traeger_id,
-                    z.merkmal,
-                    z.geschlecht,
-                    int(z.monat),
-                    float(z.wert),
-                    int(z.zeile_nr),
-                    float(z.vergleich),
-                    f"{text}{wann} im Datenbestand (Datenstand {str(z.datenstand)[:10]}, aus "
-                    f"{z.dateiname})",
-                )
+    for n, (zeile, versatz, z, vergleich) in enumerate(treffer):
+        monat = int(z["monat"])
+        wo = "im Datenbestand"
+        if n < 100:  # where it came from, for those that can be shown
+            ziel = monate.als_yyyymm(monate.aus_yyyymm(monat) + versatz)
+            stand, datei = db.herkunft(
+                str(z["traeger_id"]), str(z["merkmal"]), str(z["geschlecht"]), ziel, vergleich,
+                ohne_import,
+            )  # fmt: skip
+            art = {0: "Fassung", -1: "Vormonat", 1: "Folgemonat"}[versatz]
+            wann = "" if versatz == 0 else f" {monate.als_text(monate.aus_yyyymm(ziel))}"
+            wo = f"{art}{wann} im Datenbestand (Datenstand {stand[:10]}, aus {datei})"
+        ergebnis.append(
+            Sprung(
+                str(z["traeger_id"]), str(z["merkmal"]), str(z["geschlecht"]), monat,
+                float(z["wert"]), zeile, float(vergleich), wo,
             )
+        )  # fmt: skip
     return ergebnis
 
 
