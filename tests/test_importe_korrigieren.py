@@ -17,6 +17,7 @@ import pytest
 
 from zielsteuerung.cli import main
 from zielsteuerung.daten.datenbestand import SCHEMA_VERSION, Datenbestand
+from zielsteuerung.daten.importer import importiere
 
 KLEVE = "05154"
 FORMAT_1 = Path(__file__).parent / "daten" / "datenbestand-format-1.sqlite"
@@ -249,3 +250,23 @@ def test_a_store_of_a_newer_format_is_refused_unchanged(alter_bestand, capsys):
     assert rc == 2 and "Format 99" in err
     assert alter_bestand.read_bytes() == vorher
     assert [p.name for p in alter_bestand.parent.iterdir()] == [alter_bestand.name]
+
+
+def test_the_data_folder_scan_never_replaces_an_import(tmp_path, capsys):
+    """The ribbon's button imports every file of the data folder without a mapping; it calls
+    the importer as here (Excel itself cannot run on Linux). A file imported with a mapping and
+    left in the folder is not read again the built-in way (here: T3 instead of the mapping's
+    T0); on the command line, naming the file again does replace it."""
+    datei = tmp_path / "grunddaten.csv"
+    datei.write_text("traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;INT;210\n")
+    store = tmp_path / "bestand.sqlite"
+    import_mit(capsys, store, datei, '[feste_werte]\nwartezeit = "T0"\n', "t0.toml")
+    vorher = rows(store)
+    (ergebnis,) = importiere([datei], store, ersetzen=False)
+    assert ergebnis.bereits_importiert and ergebnis.nr == 1
+    assert rows(store) == vorher
+
+    rc, out, err = run(capsys, "import", datei, "--store", store)
+    assert rc == 0, err
+    assert "ersetzt Import Nr. 1" in out
+    assert [r[3] for r in rows(store)] == ["T3"]

@@ -16,7 +16,7 @@ after a backup next to it (``sichern``), in one transaction (``_MIGRATIONEN``):
 
 - 1: tables ``meta``, ``importe``, ``traeger``, ``grunddaten``.
 - 2: ``importe.zuordnung`` and ``importe.zuordnung_datei`` (NULL for imports of format 1,
-  whose mapping is unknown: re-importing such a file replaces it).
+  whose mapping is unknown: importing such a file again on the command line replaces it).
 """
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ class ImportErgebnis:
     warnungen: list[Problem] = field(default_factory=list)
     ignoriert: list[str] = field(default_factory=list)
     uebersprungen: dict[str, int] = field(default_factory=dict)
-    nr: int | None = None  # the import that already holds this file and mapping
+    nr: int | None = None  # the import that already holds this file
     ersetzt: int | None = None  # the import of this file (another mapping) now replaced
     entfernt: int = 0  # rows of the replaced import removed
 
@@ -120,8 +120,13 @@ def importiere(
     store: Path | str,
     zuordnung: Spaltenzuordnung | None = None,
     fortschritt: Fortschritt = _still,
+    ersetzen: bool = True,
 ) -> list[ImportErgebnis]:
-    """Validate every file first; then store all of them in one transaction, or nothing."""
+    """Validate every file first; then store all of them in one transaction, or nothing.
+
+    A file imported before with another mapping replaces that import (the user named the file
+    and its mapping); with ``ersetzen=False`` (a whole folder scanned, as the ribbon does) a
+    file imported before is always skipped."""
     geprueft: list[GeprüfteDatei] = []
     probleme: list[Problem] = []
     weitere = 0
@@ -134,12 +139,11 @@ def importiere(
     if probleme:
         raise ImportFehler(probleme, weitere)
     store = Path(store)
-    nur_warnen = zuordnung is not None and zuordnung.sprungpruefung == "warnung"
     if store.exists():
-        return _speichern(geprueft, store, fortschritt, nur_warnen)
+        return _speichern(geprueft, store, fortschritt, zuordnung, ersetzen)
     store.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=store.parent, prefix=".zielsteuerung-neu-") as tmp:
-        ergebnisse = _speichern(geprueft, Path(tmp) / store.name, fortschritt, nur_warnen)
+        ergebnisse = _speichern(geprueft, Path(tmp) / store.name, fortschritt, zuordnung, ersetzen)
         os.replace(Path(tmp) / store.name, store)  # a new store appears whole or not at all
     return ergebnisse
 
@@ -159,18 +163,26 @@ def _ergebnis(datei: GeprüfteDatei, neu: int = 0, **angaben: Any) -> ImportErge
 
 
 def _speichern(
-    geprueft: list[GeprüfteDatei], store: Path, fortschritt: Fortschritt, nur_warnen: bool
+    geprueft: list[GeprüfteDatei],
+    store: Path,
+    fortschritt: Fortschritt,
+    zuordnung: Spaltenzuordnung | None,
+    ersetzen: bool,
 ) -> list[ImportErgebnis]:
+    nur_warnen = zuordnung is not None and zuordnung.sprungpruefung == "warnung"
     ergebnisse: list[ImportErgebnis] = []
     with Datenbestand(store, anlegen=True) as db:
         neue: list[GeprüfteDatei] = []
         probleme: list[Problem] = []
+        weitere = 0
         for datei in geprueft:
             vorhanden = db.import_vorhanden(datei.sha256)
-            gleich = vorhanden is not None and vorhanden.zuordnung == datei.zuordnung
-            if gleich or any(n.sha256 == datei.sha256 for n in neue):
-                nr = vorhanden.import_id if gleich and vorhanden else None
+            if vorhanden and (vorhanden.zuordnung == datei.zuordnung or not ersetzen):
+                nr = vorhanden.import_id
                 ergebnisse.append(_ergebnis(datei, bereits_importiert=True, nr=nr))
+                continue
+            if any(n.sha256 == datei.sha256 for n in neue):
+                ergebnisse.append(_ergebnis(datei, bereits_importiert=True))
                 continue
             neue.append(datei)
             s = Sammler(datei.pfad.name)  # against earlier vintages and neighbouring months
@@ -178,9 +190,10 @@ def _speichern(
             spruenge = gegen_bestand(datei.daten, db, ersetzt)
             plausibilitaet.melden(spruenge, s, nur_warnen)
             probleme += s.probleme
+            weitere += s.weitere
             datei.warnungen += s.warnungen
         if probleme:
-            raise ImportFehler(probleme)
+            raise ImportFehler(probleme, weitere)
         try:
             gespeichert = db.speichern(
                 [
