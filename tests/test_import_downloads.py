@@ -311,6 +311,11 @@ def test_chosen_sheet_without_a_table_lists_the_sheets(tmp_path, capsys):
             '"© Statistik der Bundesagentur für Arbeit, 2023",Erstellt am 20.11.2023\n',
             id="mehrere-mit-kommas",
         ),
+        pytest.param(
+            "Hinweis: x = Nachweis nicht sinnvoll, * = gesperrt, Werte vorläufig, hochgerechnet, "
+            "Stand November 2023, Nürnberg\n",
+            id="mehr-felder-als-die-tabelle-halb",
+        ),
     ],
 )
 def test_footnotes_under_the_table_are_skipped_with_a_warning(tmp_path, capsys, fusszeilen):

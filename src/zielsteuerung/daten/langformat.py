@@ -156,15 +156,20 @@ def in_langformat(
     )
     gefuellt = pd.Series(gefuellt, index=roh.index)
     roh = roh.loc[gefuellt > 0]
-    # "Quelle: Statistik der BA, …" and similar lines under the table: one entry, or at most
-    # half of the columns with no figure in any value column
+    # "Quelle: Statistik der BA, …" and similar lines under the table, however many fields a
+    # comma made of them: one entry; or no figure in any value column and no month where the
+    # month column is (without one: at most half of the columns filled)
     halb = max(1, sum(1 for k in kopf if k.strip()) // 2)
+    monatsspalte = dimensionen.get("berichtsmonat")
 
     def fussnote(index: Any) -> bool:
-        return bool(gefuellt[index] == 1) or (
-            gefuellt[index] <= halb
-            and not any(_zahlartig(roh.at[index, spalte]) for spalte, _ in wertspalten)
-        )
+        if gefuellt[index] == 1:
+            return True
+        if any(_zahlartig(roh.at[index, spalte]) for spalte, _ in wertspalten):
+            return False
+        if monatsspalte is not None:
+            return monate.parse_monat(roh.at[index, monatsspalte]) is None
+        return bool(gefuellt[index] <= halb)
 
     fussnoten = 0
     while fussnoten < len(roh) and fussnote(roh.index[len(roh) - 1 - fussnoten]):

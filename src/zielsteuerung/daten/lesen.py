@@ -87,11 +87,38 @@ def _trennzeichen(anfang: list[str], z: Spaltenzuordnung) -> str:
 Gelesen = tuple[list[str], pd.DataFrame, int, str | None]  # header, body, header row, separator
 
 
+_ZAHL = re.compile(r"\s*[-+]?[\d.,\s€]*\d[\d.,\s€]*\s*")
+
+
+def _lange_fusszeilen(rohdaten: bytes, kodierung: str, trenner: str, breite: int) -> int:
+    """Bytes at the end that are footnotes with more fields than the header (a source line
+    that commas cut into pieces): no field holds a number. The table ends before them."""
+    ende, schnitt = len(rohdaten), len(rohdaten)
+    while ende > 0:
+        anfang = rohdaten.rfind(b"\n", 0, ende - 1) + 1
+        zeile = rohdaten[anfang:ende].decode(kodierung, errors="replace").strip()
+        if zeile:
+            felder = next(csv.reader([zeile], delimiter=trenner), [])
+            if len(felder) <= breite or any(_ZAHL.fullmatch(f) for f in felder):
+                break
+            schnitt = anfang
+        ende = anfang
+    return len(rohdaten) - schnitt
+
+
 def _lese_csv(rohdaten: bytes, kodierung: str, s: Sammler, z: Spaltenzuordnung) -> Gelesen:
     anfang = rohdaten[:200_000].decode(kodierung, errors="ignore").splitlines()[:30]
     trenner = _trennzeichen(anfang, z)
     kopf_probe = list(csv.reader(io.StringIO("\n".join(anfang)), delimiter=trenner))
     kopf_index = _kopfzeile_finden(kopf_probe, z)
+    breite = len(kopf_probe[kopf_index]) if kopf_index < len(kopf_probe) else 0
+    if weg := _lange_fusszeilen(rohdaten, kodierung, trenner, breite):
+        rohdaten = rohdaten[: len(rohdaten) - weg]
+        s.warnung(
+            "Die Zeilen ab hier haben mehr Felder als die Kopfzeile, aber keine Zahl (Fußnoten, "
+            "Quellenangaben); übersprungen.",
+            rohdaten.count(b"\n") + 1,
+        )
     try:
         with warnings.catch_warnings(record=True) as gewarnt:
             warnings.simplefilter("always", pd.errors.ParserWarning)
