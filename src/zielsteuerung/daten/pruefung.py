@@ -183,14 +183,13 @@ def pruefen(
     lang, kopf = eingang.daten, eingang.kopf
     lang, uebersprungen = _merkmale(lang, s, z, kopf)
     if lang.empty:
-        s.abbrechen_falls_noetig()
-    if lang.empty and not s.probleme:
-        s.fehler(
-            "Die Datei enthält keine Zeile mit einem benötigten Merkmal (übersprungen: "
-            + ", ".join(f"„{t}“" for t in list(uebersprungen)[:10])
-            + (" …" if len(uebersprungen) > 10 else "")
-            + "). Merkmale ordnet der Abschnitt [merkmale] der Spaltenzuordnung zu."
-        )
+        if not s.probleme:
+            s.fehler(
+                "Die Datei enthält keine Zeile mit einem benötigten Merkmal (übersprungen: "
+                + ", ".join(f"„{t}“" for t in list(uebersprungen)[:10])
+                + (" …" if len(uebersprungen) > 10 else "")
+                + "). Merkmale ordnet der Abschnitt [merkmale] der Spaltenzuordnung zu."
+            )
         s.abbrechen_falls_noetig()
     lang = _leere_spalten(eingang, lang, s)
     aufloesung = TraegerAufloesung(z.traeger)
@@ -229,19 +228,19 @@ def pruefen(
         "Datenstand „{wert}“ ist kein Datum; erwartet JJJJ-MM-TT.", leer_erlaubt=True,
     )  # fmt: skip
 
-    gelesen_ = zahlen_lesen(lang["wert"], z.dezimalzeichen, tausenderpunkt)
-    _dezimalzeichen_melden(s, lang, gelesen_)
-    _melden(s, lang, kopf, gelesen_.unlesbar, "wert", "Wert „{wert}“ ist keine Zahl.")
+    zahlen = zahlen_lesen(lang["wert"], z.dezimalzeichen, tausenderpunkt)
+    _dezimalzeichen_melden(s, lang, zahlen)
+    _melden(s, lang, kopf, zahlen.unlesbar, "wert", "Wert „{wert}“ ist keine Zahl.")
     _melden(
         s,
         lang,
         kopf,
-        gelesen_.zahlen < 0,
+        zahlen.zahlen < 0,
         "wert",
         "Negativer Wert {wert}: Anzahlen und Beträge können nicht negativ sein.",
     )
-    lang["wert"] = gelesen_.zahlen
-    lang["fehlkennzeichen"] = gelesen_.kennzeichen
+    lang["wert"] = zahlen.zahlen
+    lang["fehlkennzeichen"] = zahlen.kennzeichen
     s.abbrechen_falls_noetig()
 
     schluessel = ["traeger_id", "merkmal", "geschlecht", "wartezeit", "monat", "datenstand"]
