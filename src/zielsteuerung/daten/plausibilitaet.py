@@ -66,8 +66,10 @@ def in_der_datei(daten: pd.DataFrame) -> list[Sprung]:
     d = daten.loc[daten["wert"] > 0]
     if len(d) < 2:
         return []
-    reihen = [*_SCHLUESSEL, "wartezeit", "datenstand"]
-    codes = d.groupby(reihen, sort=False, dropna=False, observed=True).ngroup().to_numpy()
+    codes = np.zeros(len(d), dtype=np.int64)  # one number per series
+    for spalte in [*_SCHLUESSEL, "wartezeit", "datenstand"]:
+        c, eindeutig = pd.factorize(d[spalte], use_na_sentinel=True)
+        codes = codes * (len(eindeutig) + 1) + c + 1
     monat = _monatsindex(d["monat"])
     ordnung = np.lexsort((monat, codes))
     codes, monat = codes[ordnung], monat[ordnung]

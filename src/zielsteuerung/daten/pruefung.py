@@ -118,10 +118,11 @@ def _merkmale(
 def _leere_spalten(eingang: Lang, lang: pd.DataFrame, s: Sammler) -> pd.DataFrame:
     """A value column empty in every row read is an error naming it; an empty column of one
     month (a month still to come) is left out with a warning."""
-    leer = abbilden(lang["wert"], lambda v: isinstance(v, str) and not v.strip()).astype(bool)
-    ganz_leer = leer.groupby(lang["quelle_spalte"], sort=False).all()
-    for spalte in ganz_leer.index[ganz_leer.to_numpy()]:
-        if spalte in eingang.monatsspalten and not ganz_leer.all():
+    leer = abbilden(lang["wert"], lambda v: isinstance(v, str) and not v.strip()).to_numpy(bool)
+    spalten, namen = pd.factorize(lang["quelle_spalte"])
+    gefuellt = np.bincount(spalten[~leer], minlength=len(namen))
+    for spalte in namen[gefuellt == 0]:
+        if spalte in eingang.monatsspalten and gefuellt.any():
             s.warnung("Die Monatsspalte ist leer und wird übergangen.", eingang.kopfzeile, spalte)
             lang = lang.loc[lang["quelle_spalte"] != spalte]
         else:
