@@ -270,3 +270,20 @@ def test_the_data_folder_scan_never_replaces_an_import(tmp_path, capsys):
     assert rc == 0, err
     assert "ersetzt Import Nr. 1" in out
     assert [r[3] for r in rows(store)] == ["T3"]
+
+
+def test_a_failing_migration_changes_nothing(alter_bestand, capsys, monkeypatch):
+    """All steps of a migration are one transaction: a step that fails (here a made-up second
+    statement) leaves the store in format 1, as the backup beside it."""
+    from zielsteuerung.daten import datenbestand
+
+    schritte = (*datenbestand._MIGRATIONEN["1"][1], "ALTER TABLE gibt_es_nicht ADD COLUMN x")
+    monkeypatch.setitem(datenbestand._MIGRATIONEN, "1", ("2", schritte))
+    vorher = rows(alter_bestand)
+    rc, _, err = run(capsys, "bestand", "--store", alter_bestand)
+    assert rc == 2 and "Traceback" not in err
+    with closing(sqlite3.connect(alter_bestand)) as con:
+        assert con.execute("SELECT wert FROM meta").fetchone() == ("1",)
+        spalten = [z[1] for z in con.execute("PRAGMA table_info(importe)")]
+    assert "zuordnung" not in spalten
+    assert rows(alter_bestand) == vorher

@@ -182,8 +182,6 @@ class Datenbestand:
                     "Zuerst Daten importieren: zielsteuerung import DATEI --store PFAD"
                 )
             self.pfad.parent.mkdir(parents=True, exist_ok=True)
-        #: the backup made before this store was migrated to the current format, if it was
-        self.sicherung: Path | None = None
         try:
             self.con = sqlite3.connect(self.pfad, timeout=_sperrfrist(), isolation_level=None)
         except sqlite3.DatabaseError as exc:
@@ -250,7 +248,6 @@ class Datenbestand:
                 for befehl in befehle:
                     con.execute(befehl)
             con.execute("UPDATE meta SET wert = ? WHERE schluessel = 'schema_version'", (version,))
-        self.sicherung = sicherung
         print(
             f"Hinweis: Datenbestand {self.pfad} auf Format {SCHEMA_VERSION} umgestellt; "
             f"Sicherung des bisherigen Stands: {sicherung}",
@@ -272,7 +269,12 @@ class Datenbestand:
                 self.con.backup(kopie)
         except sqlite3.Error as exc:
             ziel.unlink(missing_ok=True)
-            self._fehler(exc)
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise _belegt(self.pfad) from exc
+            raise DatenbestandFehler(
+                f"Die Sicherung {ziel} ließ sich nicht anlegen ({exc}); am Datenbestand wurde "
+                "nichts geändert. Bitte Schreibrechte im Ordner des Datenbestands prüfen."
+            ) from exc
         return ziel
 
     def close(self) -> None:
