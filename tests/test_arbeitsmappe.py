@@ -77,6 +77,31 @@ def pruefe_tbl_ziele(zeilen: list[dict], erwartet: dict) -> None:
         assert zeile["Einheit"] == ziel["einheit"]
 
 
+def test_workbook_from_a_store_with_some_base_figures_only(tmp_path, cli):
+    """Once "keine Daten … vor"; now the workbook shows what can be evaluated."""
+    daten = tmp_path / "eckwerte.csv"
+    daten.write_text(
+        "traeger_id;berichtsmonat;merkmal;wert;wartezeit\n"
+        + "".join(
+            f"05154;{j}-{m:02d};{mk};{w};T0\n"
+            for j in (2022, 2023)
+            for m in range(1, 4)
+            for mk, w in (("BG", 2700), ("ELB", 3700))
+        ),
+        encoding="utf-8",
+    )
+    store = tmp_path / "s.sqlite"
+    assert cli("import", daten, "--store", store).code == 0
+    lauf = cli("arbeitsmappe", "-o", tmp_path / "mappe.xlsx", "--store", store)
+    assert lauf.code == 0, lauf.err
+    wb = load_workbook(tmp_path / "mappe.xlsx")
+    erwartet = json_auswertung(cli, store, 3)
+    assert {z["Status"] for z in tabelle_lesen(wb, "tbl_Ziele")} == {"nicht berechenbar"}
+    assert [z["Status"] for z in tabelle_lesen(wb, "tbl_Ziele")] == [
+        z["status"] for z in erwartet["ziele"]
+    ]
+
+
 def test_demo_workbook_recalculated_by_libreoffice_matches_json(tmp_path, cli):
     libreoffice_noetig()
     from zielsteuerung.mappe.libreoffice import umwandeln

@@ -218,8 +218,62 @@ def test_foreign_file_as_store_is_a_clear_message(tmp_path, cli):
     assert fremd.read_text(encoding="utf-8") == "keine Datenbank"
 
 
-def test_no_data_for_year(tmp_path, cli):
+def test_no_data_for_year_shows_every_target_not_computable_and_what_is_there(tmp_path, cli):
+    """Once an error "keine Daten … vor"; now the evaluation says what the store holds."""
     store = store_mit(tmp_path, cli, reihe("INT", {"2022-01": 1}))
-    lauf = cli("auswerten", "--store", store, "--jahr", 2030)
+    lauf = cli("auswerten", "--store", store, "--jahr", 2030, "--format", "json")
+    assert lauf.code == 0, lauf.err
+    ergebnis = lauf.json()
+    assert {z["status"] for z in ergebnis["ziele"]} == {"nicht berechenbar"}
+    for z in ergebnis["ziele"] + ergebnis["monitoring"]:
+        assert "INT 2022-01" in z["grund"], z
+
+
+def test_no_data_for_traeger_is_a_clear_message(tmp_path, cli):
+    store = store_mit(tmp_path, cli, reihe("INT", {"2022-01": 1}))
+    lauf = cli("auswerten", "--store", store, "--traeger", "05958")
     assert lauf.code == 2
-    assert "keine Daten" in lauf.err
+    assert "05958" in lauf.err and "keine Daten" in lauf.err
+
+
+MONATE_2022_2023 = {f"{j}-{m:02d}": 0 for j in (2022, 2023) for m in range(1, 13)}
+
+
+def _bis(monat: str, wert: float) -> dict[str, float]:
+    return {k: wert for k in MONATE_2022_2023 if k <= monat}
+
+
+def test_missing_base_figures_evaluate_what_can_be_evaluated(tmp_path, cli):
+    """Only BG and ELB in the store (as in BA's Eckwerte): the monitoring is shown, every target
+    is "nicht berechenbar" with a reason naming the base figures and months that are there."""
+    store = store_mit(
+        tmp_path, cli, reihe("BG", _bis("2023-03", 2700)), reihe("ELB", _bis("2023-03", 3700))
+    )
+    lauf = cli("auswerten", "--store", store, "--format", "json")
+    assert lauf.code == 0, lauf.err
+    ergebnis = lauf.json()
+    assert ergebnis["bis_monat"] == 3  # the last month with the agreement's figures that exist
+    for z in ergebnis["ziele"]:
+        assert z["status"] == "nicht berechenbar"
+        assert "BG 2022-01 bis 2023-03" in z["grund"] and "ELB 2022-01 bis 2023-03" in z["grund"]
+    bg = next(m for m in ergebnis["monitoring"] if m["kennzahl"] == "BG")
+    assert (bg["vorjahr"], bg["aktuell"], bg["veraenderung"]) == (2700, 2700, 0)
+    # the JSON contract of fachkonzept 5 holds
+    assert {"traeger_id", "jahr", "bis_monat", "wartezeit", "ziele", "monitoring"} <= set(ergebnis)
+    for z in ergebnis["ziele"]:
+        assert {"id", "vorjahr", "aktuell", "veraenderung", "einheit", "schwelle", "zielwert",
+                "status", "knapp"} <= set(z)  # fmt: skip
+    tabelle = cli("auswerten", "--store", store)
+    assert tabelle.code == 0 and "nicht berechenbar" in tabelle.out
+
+
+def test_targets_with_their_figures_are_evaluated_beside_those_without(tmp_path, cli):
+    """INT through June, LZB and INT_LZB not at all: the month is June, the count of
+    integrations is judged, the LZB targets say why they are not."""
+    store = store_mit(tmp_path, cli, reihe("INT", _bis("2023-06", 100)))
+    ergebnis = cli("auswerten", "--store", store, "--format", "json").json()
+    assert ergebnis["bis_monat"] == 6
+    ziele = {z["id"]: z for z in ergebnis["ziele"]}
+    assert ziele["integrationen"]["status"] == "gefährdet"  # 600 against 600: +0 %
+    assert ziele["k3"]["status"] == "nicht berechenbar"
+    assert "LZB" in ziele["k3"]["grund"] and "INT 2022-01 bis 2023-06" in ziele["k3"]["grund"]

@@ -113,7 +113,7 @@ def test_status_zielwert_wert_kennzahl_tabelle_equal_json(vorgaben, cli):
         (lambda: udfs.ZIEL_K2(None, None, "Hamburg"), "Träger „Hamburg“ unbekannt"),
         (lambda: udfs.ZIEL_K2(None, None, None, "T9"), "bitte T0 oder T3"),
         (lambda: udfs.ZIEL_K2("zweitausend"), "keine Jahreszahl"),
-        (lambda: udfs.ZIEL_K2(2031.0), "keine Daten"),
+        (lambda: udfs.ZIEL_K2(2031.0), "nicht berechenbar: 2030: INT (gesamt) fehlt"),
         (lambda: udfs.ZIEL_STATUS("k9"), "Ziel „k9“ nicht in der Zielvereinbarung"),
         (lambda: udfs.ZIEL_WERT("XYZ"), "Kennzahl „XYZ“ unbekannt"),
         (lambda: udfs.ZIEL_KENNZAHL("K2", "Juli"), "Monat „Juli“ nicht lesbar"),

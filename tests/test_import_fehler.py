@@ -419,7 +419,7 @@ def test_long_problem_list_is_limited(tmp_path, capsys, zeilen_text):
     [
         pytest.param("[spalten\nGebiet = 'traeger_id'\n", "kein gültiges TOML", id="kein-toml"),
         pytest.param('[spalten]\nGebiet = "region"\n', "keine Rolle", id="unbekannte-rolle"),
-        pytest.param('[spalte]\nGebiet = "traeger_id"\n', "unbekannte Abschnitte", id="abschnitt"),
+        pytest.param('[spalte]\nGebiet = "traeger_id"\n', "unbekannter Abschnitt", id="abschnitt"),
         pytest.param('[merkmale]\n"Integr." = "INTEGR"\n', "unbekannter Code", id="merkmal-code"),
         pytest.param('[feste_werte]\nwartezeit = "T9"\n', "wartezeit", id="feste-wartezeit"),
         pytest.param('[datei]\ndezimalzeichen = ";"\n', "dezimalzeichen", id="dezimalzeichen"),

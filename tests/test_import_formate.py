@@ -438,12 +438,12 @@ Integrationen = { rolle = "zaehler" }
 def test_mapping_decimal_comma_reads_german_thousands(tmp_path, capsys):
     f = write(
         tmp_path / "bestand.csv",
-        "traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;ELB;10.512\n05154;2023-02;ELB;185\n",
+        "traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;ELB;10.512\n05154;2023-02;INT;185\n",
     )
     store, _, _ = import_ok(capsys, tmp_path, f, mapping='[datei]\ndezimalzeichen = ","\n')
     assert newest(store) == {
         (KLEVE, "ELB", "gesamt", 202301): 10512.0,
-        (KLEVE, "ELB", "gesamt", 202302): 185.0,
+        (KLEVE, "INT", "gesamt", 202302): 185.0,
     }
 
 
@@ -451,12 +451,12 @@ def test_german_thousands_without_decimal_comma_not_misread(tmp_path, capsys):
     f = write(
         tmp_path / "bestand.csv",
         "Regionalschlüssel;Berichtsmonat;Merkmal;Anzahl\n05154;2023-01;ELB;10.512\n"
-        "05154;2023-02;ELB;185\n",
+        "05154;2023-02;INT;185\n",
     )
     store, _, _ = import_ok(capsys, tmp_path, f)
     assert newest(store) == {
         (KLEVE, "ELB", "gesamt", 202301): 10512.0,  # never 10.512
-        (KLEVE, "ELB", "gesamt", 202302): 185.0,
+        (KLEVE, "INT", "gesamt", 202302): 185.0,
     }
 
 

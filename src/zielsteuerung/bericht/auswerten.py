@@ -11,7 +11,8 @@ from ..daten.datenbestand import Datenbestand
 from ..daten.traeger import name_von
 from ..fehler import EingabeFehler
 from ..kern.auswertung import Auswertung, auswerten_panel, ergebnisse
-from ..kern.kennzahlen import Panel
+from ..kern.kennzahlen import JAHRESWERTE, Panel
+from ..kern.merkmale import MERKMALE
 from ..kern.vereinbarung import Zielvereinbarung
 from ..kern.zielpfad import zielpfade
 
@@ -51,15 +52,15 @@ def auswerten_mit_grundlage(
     wartezeit = ausschnitt.wartezeit or vereinbarung.wartezeit
     bis_monat = ausschnitt.bis_monat
     werte = db.neueste_werte(wartezeit, [traeger_id])
+    if werte.empty and not db.wartezeiten(traeger_id):
+        raise EingabeFehler(
+            f"Für Träger {traeger_id} liegen im Datenbestand keine Daten vor. Bitte Daten "
+            "importieren (zielsteuerung import DATEI) oder den Träger prüfen (--traeger)."
+        )
     panel = Panel(werte, wartezeit, [traeger_id])
+    vollstaendig = True
     if bis_monat is None:
-        bis_monat = panel.letzter_monat(traeger_id, vereinbarung.merkmale(), jahr)
-        if bis_monat is None:
-            raise EingabeFehler(
-                f"Für Träger {traeger_id} liegen im Jahr {jahr} keine Daten mit Wartezeit "
-                f"{wartezeit} vor (benötigt: {', '.join(vereinbarung.merkmale())}). "
-                "Bitte Daten importieren oder --bis-monat angeben."
-            )
+        bis_monat, vollstaendig = _standardmonat(panel, vereinbarung, traeger_id, jahr)
     if not 1 <= bis_monat <= 12:
         raise EingabeFehler("--bis-monat muss zwischen 1 und 12 liegen.")
     tabelle = auswerten_panel(panel, vereinbarung, jahr, bis_monat)
@@ -87,7 +88,59 @@ def auswerten_mit_grundlage(
         pfade=pfade,
     )
     _gleiche_wartezeit_hinweis(db, ergebnis)
+    if not vollstaendig:
+        _vorhanden_hinweis(db, werte, ergebnis)
     return ergebnis, panel, genutzt
+
+
+def _standardmonat(
+    panel: Panel, vereinbarung: Zielvereinbarung, traeger_id: str, jahr: int
+) -> tuple[int, bool]:
+    """(month, complete): the last month of the year in which all base figures of the targets
+    exist. Where no month has all, the last in which those of them exist that the year has at
+    all (of the targets, else of the monitoring); where the year has none, December."""
+    monat = panel.letzter_monat(traeger_id, vereinbarung.merkmale(), jahr)
+    if monat is not None:
+        return monat, True
+    monitoring = [
+        m for z in vereinbarung.monitoring for m in JAHRESWERTE[z.kennzahl][1:] if m is not None
+    ]
+    for gruppe in (vereinbarung.merkmale(), list(dict.fromkeys(monitoring))):
+        letzte = {m: panel.letzter_monat(traeger_id, [m], jahr) for m in gruppe}
+        da = [m for m, letzter in letzte.items() if letzter is not None]
+        if da:
+            gemeinsam = panel.letzter_monat(traeger_id, da, jahr)
+            return gemeinsam or max(int(letzte[m] or 0) for m in da), False
+    return 12, False
+
+
+def _vorhanden_hinweis(db: Datenbestand, werte: pd.DataFrame, ergebnis: Auswertung) -> None:
+    """Where the data do not cover the agreement, every item not computable names the base
+    figures and months the store holds for the Träger."""
+    da = werte.loc[werte["wert"].notna()].groupby("merkmal")["monat"].agg(["min", "max"])
+    teile = [
+        f"{m} {_monat(int(z['min']))}"
+        + ("" if z["min"] == z["max"] else f" bis {_monat(int(z['max']))}")
+        for m, z in da.reindex([m for m in MERKMALE if m in da.index]).iterrows()
+    ]
+    if teile:
+        text = (
+            f"Vorhanden für Träger {ergebnis.traeger_id} (Wartezeit {ergebnis.wartezeit}): "
+            + ", ".join(teile)
+        )
+    else:
+        andere = sorted(set(db.wartezeiten(ergebnis.traeger_id)) - {ergebnis.wartezeit})
+        text = (
+            f"Für Träger {ergebnis.traeger_id} liegen keine Werte mit Wartezeit "
+            f"{ergebnis.wartezeit} vor, nur mit Wartezeit {', '.join(andere)}"
+        )
+    for z in ergebnis.ziele + ergebnis.monitoring:
+        if z["grund"]:
+            z["grund"] = f"{z['grund']}. {text}"
+
+
+def _monat(yyyymm: int) -> str:
+    return f"{yyyymm // 100}-{yyyymm % 100:02d}"
 
 
 def _gleiche_wartezeit_hinweis(db: Datenbestand, ergebnis: Auswertung) -> None:

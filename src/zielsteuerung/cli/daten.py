@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from ..daten.datenbestand import Datenbestand
+from ..daten.sammler import anzahl
 from ..daten.vereinbarungen import beispiel_text
 from ..daten.vereinbarungen import lade as lade_vereinbarung
+from ..daten.zuordnung import liste
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from ..kern.zahlen import zahl
 from .ausgabe import tabelle
@@ -24,12 +27,30 @@ def befehl_import(args: argparse.Namespace) -> int:
         for w in e.warnungen:
             print(f"Warnung: {w}", file=sys.stderr)
         if e.bereits_importiert:
-            print(f"{e.datei}: bereits importiert (gleicher Inhalt), nichts hinzugefügt.")
-        else:
             print(
-                f"{e.datei}: {zahl(e.zeilen)} Werte geprüft, {zahl(e.neu)} neu gespeichert"
-                + (f" ({HINWEIS_BEISPIELDATEN})" if e.beispieldaten else "")
-                + "."
+                f"{e.datei}: bereits importiert (gleicher Inhalt, gleiche Spaltenzuordnung"
+                + (f"; Import Nr. {e.nr}" if e.nr else "")
+                + "), nichts hinzugefügt."
+            )
+            continue
+        if e.ersetzt:
+            print(
+                f"{e.datei}: ersetzt Import Nr. {e.ersetzt} derselben Datei (andere "
+                f"Spaltenzuordnung); dessen {anzahl(e.entfernt, 'Wert', 'Werte')} entfernt."
+            )
+        print(
+            f"{e.datei}: {anzahl(e.zeilen, 'Wert', 'Werte')} geprüft, {zahl(e.neu)} neu "
+            "gespeichert" + (f" ({HINWEIS_BEISPIELDATEN})" if e.beispieldaten else "") + "."
+        )
+        if e.ignoriert:
+            print(f"  nicht gelesene Spalten: {liste(e.ignoriert)}")
+        if e.uebersprungen:
+            zeilen = anzahl(sum(e.uebersprungen.values()), "Zeile", "Zeilen")
+            arten = [f"„{text}“ ({n})" for text, n in e.uebersprungen.items()]
+            print(
+                f"  {zeilen} übersprungen, Merkmal nicht benötigt: "
+                + ", ".join(arten[:12])
+                + (f" und {len(arten) - 12} weitere" if len(arten) > 12 else "")
             )
     print(f"Datenbestand: {store_pfad(args)}")
     return 0
@@ -52,12 +73,31 @@ def befehl_vereinbarung(args: argparse.Namespace) -> int:
 
 
 def befehl_bestand(args: argparse.Namespace) -> int:
+    if getattr(args, "bestand_befehl", None) == "entfernen":
+        return _entfernen(args)
     with Datenbestand(store_pfad(args)) as db:
         importe = db.importe()
+    if args.format == "json":
+        eintraege = [
+            {
+                "nr": i.import_id,
+                "datei": i.dateiname,
+                "sha256": i.sha256,
+                "importiert_am": i.importiert_am,
+                "werte": i.zeilen,
+                "zuordnung": i.zuordnung,
+                "zuordnung_datei": i.zuordnung_datei,
+                "beispieldaten": i.beispieldaten,
+            }
+            for i in importe
+        ]
+        daten = {"datenbestand": str(store_pfad(args)), "importe": eintraege}
+        print(json.dumps(daten, ensure_ascii=False, indent=2))
+        return 0
     print(f"Datenbestand: {store_pfad(args)}")
     print(
         tabelle(
-            ["Nr.", "Datei", "importiert am", "Werte", "SHA-256", "Hinweis"],
+            ["Nr.", "Datei", "importiert am", "Werte", "SHA-256", "Spaltenzuordnung", "Hinweis"],
             (
                 [
                     str(i.import_id),
@@ -65,6 +105,7 @@ def befehl_bestand(args: argparse.Namespace) -> int:
                     i.importiert_am,
                     zahl(i.zeilen),
                     i.sha256[:16] + "…",
+                    i.zuordnung_datei or ("eingebaut" if i.zuordnung else "unbekannt"),
                     HINWEIS_BEISPIELDATEN if i.beispieldaten else "",
                 ]
                 for i in importe
@@ -72,4 +113,15 @@ def befehl_bestand(args: argparse.Namespace) -> int:
             {0, 3},
         )
     )
+    return 0
+
+
+def _entfernen(args: argparse.Namespace) -> int:
+    with Datenbestand(store_pfad(args)) as db:
+        info, entfernt, sicherung = db.entfernen(args.nr)
+    print(
+        f"Import Nr. {info.import_id} ({info.dateiname}, importiert am {info.importiert_am}) "
+        f"entfernt: {anzahl(entfernt, 'Wert', 'Werte')}."
+    )
+    print(f"Sicherung des vorherigen Stands: {sicherung}")
     return 0

@@ -243,9 +243,27 @@ def parser() -> argparse.ArgumentParser:
     _ministerium(sub, auswahl)
 
     best = sub.add_parser(
-        "bestand", help="importierte Dateien mit Herkunft (Dateiname, SHA-256, Zeitpunkt) zeigen"
+        "bestand",
+        help="importierte Dateien mit Herkunft (Dateiname, SHA-256, Zeitpunkt) zeigen oder einen "
+        "Import entfernen",
+        description="Zeigt alle Importe mit Nummer, Datei, Zeitpunkt, Zahl der Werte, Prüfsumme "
+        "und Spaltenzuordnung. „bestand entfernen NR“ entfernt einen Import mit seinen Werten; "
+        "vorher wird der Datenbestand gesichert.",
     )
     store_argument(best)
+    best.add_argument("--format", choices=("table", "json"), default="table", help="Ausgabeformat")
+    best_sub = best.add_subparsers(dest="bestand_befehl", metavar="AKTION")
+    entf = best_sub.add_parser(
+        "entfernen",
+        help="einen Import und seine Werte entfernen (nach einer Sicherung)",
+        description="Entfernt den Import NR (siehe „zielsteuerung bestand“) und alle seine "
+        "Werte in einem Schritt. Vorher wird der Datenbestand neben sich gesichert; die "
+        "Sicherung wird genannt.",
+    )
+    entf.add_argument("nr", type=int, metavar="NR", help="Nummer des Imports")
+    entf.add_argument(
+        "--store", type=Path, default=argparse.SUPPRESS, metavar="PFAD", help="Datenbestand"
+    )
     return p
 
 

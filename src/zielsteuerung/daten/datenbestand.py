@@ -2,6 +2,21 @@
 
 Concurrency: WAL journal, so readers go on while one import writes; writers wait up to the
 lock limit (``ZIELSTEUERUNG_SPERRFRIST`` seconds, default 10) and then get a German message.
+
+Import identity: an import is the file's content (``importe.sha256``, unique) read with one
+mapping (``importe.zuordnung``, the SHA-256 of the mapping's settings, see
+``Spaltenzuordnung.kennung``; ``zuordnung_datei`` is the mapping's file name for people). The
+same content read with another mapping replaces that import's rows in place: same ``import_id``,
+same ``importiert_am``, which stays the Datenstand of rows whose file gave none, so a
+correction is the same vintage as what it corrects. ``entfernen`` deletes one import and its
+rows after a backup.
+
+Format history (``meta.schema_version``); a store of an older format is migrated when opened,
+after a backup next to it (``sichern``), in one transaction (``_MIGRATIONEN``):
+
+- 1: tables ``meta``, ``importe``, ``traeger``, ``grunddaten``.
+- 2: ``importe.zuordnung`` and ``importe.zuordnung_datei`` (NULL for imports of format 1,
+  whose mapping is unknown: importing such a file again on the command line replaces it).
 """
 
 from __future__ import annotations
@@ -9,17 +24,29 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from ..fehler import DatenbestandBelegt, DatenbestandFehler
+from ..fehler import DatenbestandBelegt, DatenbestandFehler, EingabeFehler
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _BLOCK = 100_000
+
+#: format -> (next format, statements); applied in order on open, in one transaction
+_MIGRATIONEN: dict[str, tuple[str, tuple[str, ...]]] = {
+    "1": (
+        "2",
+        (
+            "ALTER TABLE importe ADD COLUMN zuordnung TEXT",
+            "ALTER TABLE importe ADD COLUMN zuordnung_datei TEXT",
+        ),
+    ),
+}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (schluessel TEXT PRIMARY KEY, wert TEXT NOT NULL);
@@ -29,7 +56,9 @@ CREATE TABLE IF NOT EXISTS importe (
     sha256        TEXT NOT NULL UNIQUE,
     importiert_am TEXT NOT NULL,
     zeilen        INTEGER NOT NULL,
-    beispieldaten INTEGER NOT NULL DEFAULT 0
+    beispieldaten INTEGER NOT NULL DEFAULT 0,
+    zuordnung     TEXT,             -- SHA-256 of the mapping's settings (NULL: format 1)
+    zuordnung_datei TEXT            -- the mapping's file name, NULL for the built-in one
 );
 CREATE TABLE IF NOT EXISTS traeger (traeger_id TEXT PRIMARY KEY, name TEXT);
 CREATE TABLE IF NOT EXISTS grunddaten (
@@ -90,6 +119,37 @@ class ImportInfo:
     importiert_am: str
     zeilen: int
     beispieldaten: bool
+    zuordnung: str | None = None
+    zuordnung_datei: str | None = None
+
+
+@dataclass(frozen=True)
+class Lieferung:
+    """One validated file to store: its rows, name, SHA-256, Träger names, demo flag, and the
+    mapping it was read with (fingerprint and file name)."""
+
+    daten: pd.DataFrame
+    dateiname: str
+    sha256: str
+    namen: dict[str, str]
+    beispieldaten: bool
+    zuordnung: str
+    zuordnung_datei: str | None = None
+
+
+@dataclass(frozen=True)
+class Gespeichert:
+    """What storing one file did: rows new to the store, and the import of the same content
+    (read with another mapping) it replaced, with the number of rows removed."""
+
+    neu: int
+    ersetzt: ImportInfo | None = None
+    entfernt: int = 0
+
+
+_IMPORT_SPALTEN = (
+    "import_id, dateiname, sha256, importiert_am, zeilen, beispieldaten, zuordnung, zuordnung_datei"
+)
 
 
 def _zahl(wert: float | None) -> str:
@@ -97,7 +157,7 @@ def _zahl(wert: float | None) -> str:
 
 
 def _info(zeile: tuple[object, ...]) -> ImportInfo:
-    import_id, dateiname, sha256, importiert_am, zeilen, beispieldaten = zeile
+    import_id, dateiname, sha256, importiert_am, zeilen, beispieldaten, zuordnung, datei = zeile
     return ImportInfo(
         int(import_id),  # type: ignore[call-overload]
         str(dateiname),
@@ -105,6 +165,8 @@ def _info(zeile: tuple[object, ...]) -> ImportInfo:
         str(importiert_am),
         int(zeilen),  # type: ignore[call-overload]
         bool(beispieldaten),
+        None if zuordnung is None else str(zuordnung),
+        None if datei is None else str(datei),
     )
 
 
@@ -122,12 +184,19 @@ class Datenbestand:
             self.pfad.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.con = sqlite3.connect(self.pfad, timeout=_sperrfrist(), isolation_level=None)
+        except sqlite3.DatabaseError as exc:
+            self._fehler(exc)
+        try:
             self.con.execute("PRAGMA foreign_keys = ON")
             if anlegen:
                 self._schema_anlegen()
             self._schema_pruefen()
         except sqlite3.DatabaseError as exc:
+            self.con.close()
             self._fehler(exc)
+        except BaseException:
+            self.con.close()
+            raise
 
     def _fehler(self, exc: sqlite3.Error) -> None:
         if "locked" in str(exc) or "busy" in str(exc):
@@ -145,7 +214,7 @@ class Datenbestand:
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
         )
 
-    def _schema_pruefen(self) -> None:
+    def _version(self) -> str | None:
         zeile = self.con.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name='meta'"
         ).fetchone()
@@ -154,13 +223,59 @@ class Datenbestand:
             if zeile
             else None
         )
+        return str(version[0]) if version else None
+
+    def _schema_pruefen(self) -> None:
+        version = self._version()
         if not version:
             raise DatenbestandFehler(f"{self.pfad} ist kein Datenbestand von zielsteuerung.")
-        if version[0] != SCHEMA_VERSION:
+        if version in _MIGRATIONEN:
+            self._migrieren()
+        elif version != SCHEMA_VERSION:
             raise DatenbestandFehler(
-                f"{self.pfad} hat das Format {version[0]}; dieses Programm kennt Format "
+                f"{self.pfad} hat das Format {version}; dieses Programm kennt Format "
                 f"{SCHEMA_VERSION}. Bitte zielsteuerung aktualisieren."
             )
+
+    def _migrieren(self) -> None:
+        """Bring a store of an older format to the current one: backup first, then every step
+        in one transaction (another process may have done it meanwhile)."""
+        sicherung = self.sichern(f"vor-format-{SCHEMA_VERSION}")
+        with self._schreiben() as con:
+            version = self._version()
+            while version in _MIGRATIONEN:
+                version, befehle = _MIGRATIONEN[version]
+                for befehl in befehle:
+                    con.execute(befehl)
+            con.execute("UPDATE meta SET wert = ? WHERE schluessel = 'schema_version'", (version,))
+        print(
+            f"Hinweis: Datenbestand {self.pfad} auf Format {SCHEMA_VERSION} umgestellt; "
+            f"Sicherung des bisherigen Stands: {sicherung}",
+            file=sys.stderr,
+        )
+
+    def sichern(self, anlass: str) -> Path:
+        """A consistent copy of the store next to it, named by occasion and time."""
+        zeit = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        ziel = self.pfad.with_name(f"{self.pfad.stem}.sicherung-{anlass}-{zeit}{self.pfad.suffix}")
+        nr = 1
+        while ziel.exists():
+            nr += 1
+            ziel = ziel.with_name(
+                f"{self.pfad.stem}.sicherung-{anlass}-{zeit}-{nr}{self.pfad.suffix}"
+            )
+        try:
+            with closing(sqlite3.connect(ziel)) as kopie:
+                self.con.backup(kopie)
+        except sqlite3.Error as exc:
+            ziel.unlink(missing_ok=True)
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise _belegt(self.pfad) from exc
+            raise DatenbestandFehler(
+                f"Die Sicherung {ziel} ließ sich nicht anlegen ({exc}); am Datenbestand wurde "
+                "nichts geändert. Bitte Schreibrechte im Ordner des Datenbestands prüfen."
+            ) from exc
+        return ziel
 
     def close(self) -> None:
         self.con.close()
@@ -191,40 +306,62 @@ class Datenbestand:
     # --- writing -----------------------------------------------------------------------------
 
     def import_vorhanden(self, sha256: str) -> ImportInfo | None:
+        """The import of this file content, whatever mapping it was read with."""
         zeile = self.con.execute(
-            "SELECT import_id, dateiname, sha256, importiert_am, zeilen, beispieldaten "
-            "FROM importe WHERE sha256 = ?",
-            (sha256,),
+            f"SELECT {_IMPORT_SPALTEN} FROM importe WHERE sha256 = ?", (sha256,)
         ).fetchone()
         return _info(zeile) if zeile else None
 
     def speichern(
         self,
-        dateien: list[tuple[pd.DataFrame, str, str, dict[str, str], bool]],
+        dateien: list[Lieferung],
         fortschritt: Callable[[str, float | None], None] | None = None,
-    ) -> list[int]:
-        """Store validated files (data, file name, SHA-256, Träger names, demo flag) in one
-        transaction; returns the number of new rows per file.
+    ) -> list[Gespeichert]:
+        """Store validated files in one transaction; per file the number of new rows and, where
+        the same content was imported with another mapping, the import it replaced.
 
         Rows already present with the same value are skipped; a row whose vintage key is
         stored with another value is a conflict, and then nothing is stored.
         """
-        beginn = dt.datetime.now().replace(microsecond=0)
-        gesamt = sum(len(d[0]) for d in dateien)
+        gesamt = sum(len(d.daten) for d in dateien)
         erledigt = 0
-        neu_je_datei: list[int] = []
+        ergebnisse: list[Gespeichert] = []
         with self._schreiben() as con:
+            beginn = dt.datetime.now().replace(microsecond=0)
+            letzter = con.execute("SELECT max(importiert_am) FROM importe").fetchone()[0]
+            if letzter and dt.datetime.fromisoformat(letzter) >= beginn:  # within one second
+                beginn = dt.datetime.fromisoformat(letzter) + dt.timedelta(seconds=1)
             con.execute("CREATE TEMP TABLE IF NOT EXISTS neu AS SELECT * FROM grunddaten WHERE 0")
-            for nr, (daten, dateiname, sha256, namen, beispieldaten) in enumerate(dateien):
-                # a file without Datenstand counts as produced at its import; of several files
-                # in one command, the later one counts as newer
-                jetzt = (beginn + dt.timedelta(seconds=nr)).isoformat()
-                cur = con.execute(
-                    "INSERT INTO importe (dateiname, sha256, importiert_am, zeilen, "
-                    "beispieldaten) VALUES (?, ?, ?, ?, ?)",
-                    (dateiname, sha256, jetzt, len(daten), int(beispieldaten)),
+            for nr, lieferung in enumerate(dateien):
+                daten, dateiname, namen = lieferung.daten, lieferung.dateiname, lieferung.namen
+                angaben = (
+                    dateiname,
+                    len(daten),
+                    int(lieferung.beispieldaten),
+                    lieferung.zuordnung,
+                    lieferung.zuordnung_datei,
                 )
-                import_id = int(cur.lastrowid or 0)
+                ersetzt = self.import_vorhanden(lieferung.sha256)
+                if ersetzt:  # read again with another mapping: in place, the same vintage
+                    import_id, jetzt = ersetzt.import_id, ersetzt.importiert_am
+                    entfernt = con.execute(
+                        "DELETE FROM grunddaten WHERE import_id = ?", (import_id,)
+                    ).rowcount
+                    con.execute(
+                        "UPDATE importe SET dateiname = ?, zeilen = ?, beispieldaten = ?, "
+                        "zuordnung = ?, zuordnung_datei = ? WHERE import_id = ?",
+                        (*angaben, import_id),
+                    )
+                else:
+                    # a file without Datenstand counts as produced at its import; of several
+                    # files in one command, the later one counts as newer
+                    jetzt = (beginn + dt.timedelta(seconds=nr)).isoformat()
+                    cur = con.execute(
+                        "INSERT INTO importe (dateiname, zeilen, beispieldaten, zuordnung, "
+                        "zuordnung_datei, sha256, importiert_am) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (*angaben, lieferung.sha256, jetzt),
+                    )
+                    import_id, entfernt = int(cur.lastrowid or 0), 0
                 tabelle = (
                     daten[SPALTEN]
                     .assign(datenstand=daten["datenstand"].fillna(jetzt), import_id=import_id)
@@ -251,7 +388,7 @@ class Datenbestand:
                 bloecke("grunddaten")
                 if con.total_changes - vorher == len(tabelle):
                     con.execute("RELEASE datei")
-                    neu_je_datei.append(len(tabelle))
+                    neu = len(tabelle)
                 else:
                     con.execute("ROLLBACK TO datei")
                     con.execute("RELEASE datei")
@@ -259,22 +396,42 @@ class Datenbestand:
                     erledigt -= len(tabelle)
                     bloecke("temp.neu")
                     _konflikte_pruefen(con, dateiname)
-                    neu = con.execute("INSERT OR IGNORE INTO grunddaten SELECT * FROM temp.neu")
-                    neu_je_datei.append(neu.rowcount)
+                    neu = con.execute(
+                        "INSERT OR IGNORE INTO grunddaten SELECT * FROM temp.neu"
+                    ).rowcount
+                ergebnisse.append(Gespeichert(neu, ersetzt, entfernt))
                 con.executemany(
                     "INSERT INTO traeger VALUES (?, ?) ON CONFLICT (traeger_id) DO UPDATE SET "
                     "name = excluded.name",
                     list(namen.items()),
                 )
             con.execute("DELETE FROM temp.neu")
-        return neu_je_datei
+        return ergebnisse
+
+    def entfernen(self, import_id: int) -> tuple[ImportInfo, int, Path]:
+        """Remove one import and its rows, after a backup: (the import, rows removed, backup).
+
+        Rows another file delivered identically (same key, Datenstand and value) were stored
+        once, under the import that came first, and go with it."""
+        info = next((i for i in self.importe() if i.import_id == import_id), None)
+        if info is None:
+            raise EingabeFehler(
+                f"Im Datenbestand {self.pfad} gibt es keinen Import Nr. {import_id}; die "
+                "Nummern zeigt „zielsteuerung bestand“."
+            )
+        sicherung = self.sichern(f"vor-entfernen-nr-{import_id}")
+        with self._schreiben() as con:
+            entfernt = con.execute(
+                "DELETE FROM grunddaten WHERE import_id = ?", (import_id,)
+            ).rowcount
+            con.execute("DELETE FROM importe WHERE import_id = ?", (import_id,))
+        return info, entfernt, sicherung
 
     # --- reading -----------------------------------------------------------------------------
 
     def importe(self) -> list[ImportInfo]:
         zeilen = self.con.execute(
-            "SELECT import_id, dateiname, sha256, importiert_am, zeilen, beispieldaten "
-            "FROM importe ORDER BY import_id"
+            f"SELECT {_IMPORT_SPALTEN} FROM importe ORDER BY import_id"
         ).fetchall()
         return [_info(z) for z in zeilen]
 
@@ -306,6 +463,39 @@ class Datenbestand:
         except sqlite3.OperationalError as exc:
             self._fehler(exc)
             raise
+
+    def spannen(
+        self, traeger: list[str], merkmale: list[str], von: int, bis: int, ohne: int | None
+    ) -> pd.DataFrame:
+        """Per Träger, merkmal, geschlecht and month (YYYYMM, von..bis): the smallest and the
+        largest positive value stored in any vintage and Wartezeit, without import ``ohne``."""
+        sql = (
+            "SELECT traeger_id, merkmal, geschlecht, monat, min(wert) AS kleinster, "
+            "max(wert) AS groesster FROM grunddaten "
+            f"WHERE traeger_id IN ({','.join('?' * len(traeger))}) "
+            f"AND merkmal IN ({','.join('?' * len(merkmale))}) AND monat BETWEEN ? AND ? "
+            "AND wert > 0 AND import_id IS NOT ? GROUP BY traeger_id, merkmal, geschlecht, monat"
+        )
+        return pd.read_sql_query(sql, self.con, params=[*traeger, *merkmale, von, bis, ohne])
+
+    def herkunft(
+        self,
+        traeger_id: str,
+        merkmal: str,
+        geschlecht: str,
+        monat: int,
+        wert: float,
+        ohne: int | None,
+    ) -> tuple[str, str]:
+        """Datenstand and file of a stored value (the newest, where several hold it)."""
+        zeile = self.con.execute(
+            "SELECT g.datenstand, i.dateiname FROM grunddaten g JOIN importe i "
+            "USING (import_id) WHERE g.traeger_id = ? AND g.merkmal = ? AND g.geschlecht = ? "
+            "AND g.monat = ? AND g.wert = ? AND g.import_id IS NOT ? "
+            "ORDER BY g.datenstand DESC LIMIT 1",
+            (traeger_id, merkmal, geschlecht, monat, wert, ohne),
+        ).fetchone()
+        return str(zeile[0]), str(zeile[1])
 
     def wartezeiten(self, traeger_id: str) -> list[str]:
         zeilen = self.con.execute(

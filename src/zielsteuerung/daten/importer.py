@@ -8,14 +8,16 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from ..fehler import EingabeFehler, ImportFehler, Problem
-from . import grenzen
-from .datenbestand import Datenbestand, KonfliktGefunden
+from . import grenzen, plausibilitaet
+from .datenbestand import Datenbestand, KonfliktGefunden, Lieferung
 from .langformat import in_langformat
 from .lesen import datei_lesen
+from .plausibilitaet import gegen_bestand, in_der_datei
 from .pruefung import pruefen
 from .sammler import Sammler, anzahl
 from .zuordnung import Spaltenzuordnung
@@ -37,6 +39,10 @@ class GeprüfteDatei:
     namen: dict[str, str]
     beispieldaten: bool
     warnungen: list[Problem] = field(default_factory=list)
+    ignoriert: list[str] = field(default_factory=list)  # headers of columns not read
+    uebersprungen: dict[str, int] = field(default_factory=dict)  # merkmal text -> rows
+    zuordnung: str = ""  # fingerprint of the mapping it was read with
+    zuordnung_datei: str | None = None
 
 
 @dataclass
@@ -45,9 +51,14 @@ class ImportErgebnis:
     sha256: str
     zeilen: int
     neu: int
-    bereits_importiert: bool
-    beispieldaten: bool
-    warnungen: list[Problem]
+    bereits_importiert: bool = False
+    beispieldaten: bool = False
+    warnungen: list[Problem] = field(default_factory=list)
+    ignoriert: list[str] = field(default_factory=list)
+    uebersprungen: dict[str, int] = field(default_factory=dict)
+    nr: int | None = None  # the import that already holds this file
+    ersetzt: int | None = None  # the import of this file (another mapping) now replaced
+    entfernt: int = 0  # rows of the replaced import removed
 
 
 def pruefe_datei(
@@ -87,8 +98,21 @@ def pruefe_datei(
         s.fehler("Die Datei enthält keine Datenzeilen.")
         s.abbrechen_falls_noetig()
     fortschritt(f"Prüfe {anzahl(len(lang.daten), 'Wert', 'Werte')}", None)
-    daten, namen = pruefen(lang, s, z, tausenderpunkt=trenner == ";")
-    return GeprüfteDatei(pfad, sha256, daten, namen, lang.beispieldaten, s.warnungen)
+    daten, namen, uebersprungen = pruefen(lang, s, z, tausenderpunkt=trenner == ";")
+    plausibilitaet.melden(in_der_datei(daten), s, z.sprungpruefung == "warnung")
+    s.abbrechen_falls_noetig()
+    return GeprüfteDatei(
+        pfad,
+        sha256,
+        daten,
+        namen,
+        lang.beispieldaten,
+        s.warnungen,
+        lang.ignoriert,
+        uebersprungen,
+        z.kennung(),
+        None if z.quelle == "eingebaut" else Path(z.quelle).name,
+    )
 
 
 def importiere(
@@ -96,8 +120,13 @@ def importiere(
     store: Path | str,
     zuordnung: Spaltenzuordnung | None = None,
     fortschritt: Fortschritt = _still,
+    ersetzen: bool = True,
 ) -> list[ImportErgebnis]:
-    """Validate every file first; then store all of them in one transaction, or nothing."""
+    """Validate every file first; then store all of them in one transaction, or nothing.
+
+    A file imported before with another mapping replaces that import (the user named the file
+    and its mapping); with ``ersetzen=False`` (a whole folder scanned, as the ribbon does) a
+    file imported before is always skipped."""
     geprueft: list[GeprüfteDatei] = []
     probleme: list[Problem] = []
     weitere = 0
@@ -111,41 +140,74 @@ def importiere(
         raise ImportFehler(probleme, weitere)
     store = Path(store)
     if store.exists():
-        return _speichern(geprueft, store, fortschritt)
+        return _speichern(geprueft, store, fortschritt, zuordnung, ersetzen)
     store.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=store.parent, prefix=".zielsteuerung-neu-") as tmp:
-        ergebnisse = _speichern(geprueft, Path(tmp) / store.name, fortschritt)
+        ergebnisse = _speichern(geprueft, Path(tmp) / store.name, fortschritt, zuordnung, ersetzen)
         os.replace(Path(tmp) / store.name, store)  # a new store appears whole or not at all
     return ergebnisse
 
 
+def _ergebnis(datei: GeprüfteDatei, neu: int = 0, **angaben: Any) -> ImportErgebnis:
+    return ImportErgebnis(
+        datei.pfad.name,
+        datei.sha256,
+        len(datei.daten),
+        neu,
+        beispieldaten=datei.beispieldaten,
+        warnungen=datei.warnungen,
+        ignoriert=datei.ignoriert,
+        uebersprungen=datei.uebersprungen,
+        **angaben,
+    )
+
+
 def _speichern(
-    geprueft: list[GeprüfteDatei], store: Path, fortschritt: Fortschritt
+    geprueft: list[GeprüfteDatei],
+    store: Path,
+    fortschritt: Fortschritt,
+    zuordnung: Spaltenzuordnung | None,
+    ersetzen: bool,
 ) -> list[ImportErgebnis]:
+    nur_warnen = zuordnung is not None and zuordnung.sprungpruefung == "warnung"
     ergebnisse: list[ImportErgebnis] = []
     with Datenbestand(store, anlegen=True) as db:
         neue: list[GeprüfteDatei] = []
+        probleme: list[Problem] = []
+        weitere = 0
         for datei in geprueft:
-            vorhanden = db.import_vorhanden(datei.sha256) or next(
-                (n for n in neue if n.sha256 == datei.sha256), None
-            )
-            if vorhanden:
-                ergebnisse.append(
-                    ImportErgebnis(
-                        datei.pfad.name,
-                        datei.sha256,
-                        len(datei.daten),
-                        0,
-                        True,
-                        datei.beispieldaten,
-                        datei.warnungen,
-                    )
-                )
-            else:
-                neue.append(datei)
+            vorhanden = db.import_vorhanden(datei.sha256)
+            if vorhanden and (vorhanden.zuordnung == datei.zuordnung or not ersetzen):
+                nr = vorhanden.import_id
+                ergebnisse.append(_ergebnis(datei, bereits_importiert=True, nr=nr))
+                continue
+            if any(n.sha256 == datei.sha256 for n in neue):
+                ergebnisse.append(_ergebnis(datei, bereits_importiert=True))
+                continue
+            neue.append(datei)
+            s = Sammler(datei.pfad.name)  # against earlier vintages and neighbouring months
+            ersetzt = vorhanden.import_id if vorhanden else None
+            spruenge = gegen_bestand(datei.daten, db, ersetzt)
+            plausibilitaet.melden(spruenge, s, nur_warnen)
+            probleme += s.probleme
+            weitere += s.weitere
+            datei.warnungen += s.warnungen
+        if probleme:
+            raise ImportFehler(probleme, weitere)
         try:
             gespeichert = db.speichern(
-                [(d.daten, d.pfad.name, d.sha256, d.namen, d.beispieldaten) for d in neue],
+                [
+                    Lieferung(
+                        d.daten,
+                        d.pfad.name,
+                        d.sha256,
+                        d.namen,
+                        d.beispieldaten,
+                        d.zuordnung,
+                        d.zuordnung_datei,
+                    )
+                    for d in neue
+                ],
                 fortschritt,
             )
         except KonfliktGefunden as exc:
@@ -161,16 +223,7 @@ def _speichern(
                     for datei, zeile in exc.zeilen
                 ]
             ) from None
-    for datei, neu in zip(neue, gespeichert, strict=True):
-        ergebnisse.append(
-            ImportErgebnis(
-                datei.pfad.name,
-                datei.sha256,
-                len(datei.daten),
-                neu,
-                False,
-                datei.beispieldaten,
-                datei.warnungen,
-            )
-        )
+    for datei, g in zip(neue, gespeichert, strict=True):
+        ersetzt = g.ersetzt.import_id if g.ersetzt else None
+        ergebnisse.append(_ergebnis(datei, g.neu, ersetzt=ersetzt, entfernt=g.entfernt))
     return ergebnisse

@@ -4,16 +4,22 @@ month, merkmal, geschlecht, Wartezeit and Datenstand.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..kern import monate
+from ..kern.merkmale import FEHLKENNZEICHEN, normalisiere
 from .sammler import Sammler, anzahl
-from .zuordnung import DIMENSIONEN, Spaltenzuordnung, Wertspalte
+from .zuordnung import DIMENSIONEN, Spaltenzuordnung, Wertspalte, liste
+
+#: a header naming a legal circle (SGB II, SGB III): BA's "insgesamt" beside it means both
+_RECHTSKREIS = re.compile(r"(^|_)sgb_?(ii|iii|2|3)($|_)")
+_ZAHLARTIG = re.compile(r"[-+]?[\d.,\s€]*\d[\d.,\s€]*")
 
 
 def abbilden(werte: pd.Series, funktion: Callable[[Any], object]) -> pd.Series:
@@ -42,6 +48,17 @@ class Lang:
     daten: pd.DataFrame
     kopf: dict[str, str]  # dimension -> header it came from
     beispieldaten: bool
+    kopfzeile: int = 1
+    ignoriert: list[str] = field(default_factory=list)  # headers of columns not read
+    monatsspalten: set[str] = field(default_factory=set)  # value columns of one month each
+
+
+def _zahlartig(wert: object) -> bool:
+    """A cell that holds a figure: a number, a number as text or a missing-value marker."""
+    if not isinstance(wert, str):
+        return wert is not None and not pd.isna(wert)
+    text = wert.strip()
+    return bool(text) and (text in FEHLKENNZEICHEN or bool(_ZAHLARTIG.fullmatch(text)))
 
 
 def in_langformat(
@@ -51,6 +68,8 @@ def in_langformat(
     dimensionen: dict[str, int] = {}
     wertspalten: list[tuple[int, Wertspalte]] = []
     hinweise: list[int] = []
+    ignoriert: list[str] = []
+    rechtskreise = [k for k in kopf if _RECHTSKREIS.search(normalisiere(k))]
     for i, name in enumerate(kopf):
         if not name.strip() or name.startswith("Unnamed:"):
             if roh.shape[0] and (roh[i].astype(str).str.strip() != "").any():
@@ -58,6 +77,7 @@ def in_langformat(
             continue
         rolle = z.rolle(name)
         if rolle is None:
+            ignoriert.append(name)
             if z.unbekannte_spalten == "fehler":
                 s.fehler(
                     "Unbekannte Spalte. Eine Spaltenzuordnung (--mapping) ordnet sie zu oder "
@@ -65,6 +85,30 @@ def in_langformat(
                     erste_zeile,
                     name,
                 )
+            elif aehnlich := z.aehnelt(name):
+                s.warnung(
+                    f"Die Spalte wird ignoriert (unbekannte_spalten), ähnelt aber {aehnlich}. "
+                    "Ist sie gemeint, ordnet der Abschnitt [spalten] sie zu; sonst dort "
+                    "„ignorieren“ eintragen.",
+                    erste_zeile,
+                    name,
+                )
+        elif rolle == "ignorieren":
+            ignoriert.append(name)
+        elif (
+            rechtskreise
+            and isinstance(rolle, Wertspalte)
+            and rolle.geschlecht == "gesamt"
+            and not z.zugeordnet(name)
+        ):
+            s.fehler(
+                f"„{name}“ steht neben {liste(rechtskreise)}: gemeint ist dann meist die Summe "
+                "der Rechtskreise (SGB II und SGB III), nicht Geschlecht = gesamt. Bitte im "
+                f'Abschnitt [spalten] zuordnen, z. B. "{name}" = "ignorieren" und '
+                f'"{rechtskreise[0]}" = "wert".',
+                erste_zeile,
+                name,
+            )
         elif isinstance(rolle, Wertspalte):
             wertspalten.append((i, rolle))
         elif rolle == "wert":
@@ -112,13 +156,28 @@ def in_langformat(
     )
     gefuellt = pd.Series(gefuellt, index=roh.index)
     roh = roh.loc[gefuellt > 0]
+    # "Quelle: Statistik der BA, …" and similar lines under the table, however many fields a
+    # comma made of them: one entry; or no figure in any value column and no month where the
+    # month column is (without one: at most half of the columns filled)
+    halb = max(1, sum(1 for k in kopf if k.strip()) // 2)
+    monatsspalte = dimensionen.get("berichtsmonat")
+
+    def fussnote(index: Any) -> bool:
+        if gefuellt[index] == 1:
+            return True
+        if any(_zahlartig(roh.at[index, spalte]) for spalte, _ in wertspalten):
+            return False
+        if monatsspalte is not None:
+            return monate.parse_monat(roh.at[index, monatsspalte]) is None
+        return bool(gefuellt[index] <= halb)
+
     fussnoten = 0
-    while fussnoten < len(roh) and gefuellt[roh.index[len(roh) - 1 - fussnoten]] == 1:
-        fussnoten += 1  # "Quelle: Statistik der BA" and similar lines under the table
+    while fussnoten < len(roh) and fussnote(roh.index[len(roh) - 1 - fussnoten]):
+        fussnoten += 1
     if 0 < fussnoten < len(roh):
         s.warnung(
-            f"{anzahl(fussnoten, 'Zeile', 'Zeilen')} unter der Tabelle mit nur einem Eintrag "
-            "(Fußnoten, Quellenangaben) übersprungen.",
+            f"{anzahl(fussnoten, 'Zeile', 'Zeilen')} unter der Tabelle ohne Werte (Fußnoten, "
+            "Quellenangaben) übersprungen.",
             int(roh.index[len(roh) - fussnoten]) + erste_zeile + 1,
         )
         roh = roh.iloc[: len(roh) - fussnoten]
@@ -144,4 +203,7 @@ def in_langformat(
         pd.concat(teile, ignore_index=True),
         {d: kopf[i] for d, i in dimensionen.items()},
         beispieldaten,
+        erste_zeile,
+        ignoriert,
+        {kopf[i] for i, w in wertspalten if w.berichtsmonat is not None},
     )

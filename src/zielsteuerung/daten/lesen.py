@@ -10,13 +10,14 @@ import re
 import warnings
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import grenzen
 from .sammler import Sammler
-from .zuordnung import Spaltenzuordnung
+from .zuordnung import Spaltenzuordnung, liste
 
 
 def _kodierung(rohdaten: bytes, s: Sammler) -> str:
@@ -49,14 +50,22 @@ def _kodierung(rohdaten: bytes, s: Sammler) -> str:
         raise AssertionError from exc  # unreachable
 
 
-def _kopfzeile_finden(zeilen: list[list[str]], z: Spaltenzuordnung) -> int:
-    """Index of the header row: the mapping's, else the first row that names known columns."""
-    if z.kopfzeile:
-        return z.kopfzeile - 1
+def _erkannte_kopfzeile(zeilen: list[list[str]], z: Spaltenzuordnung) -> int | None:
+    """Index of the first of the first 30 rows that names two known columns, or None."""
     for i, zeile in enumerate(zeilen[:30]):
         bekannt = sum(1 for zelle in zeile if str(zelle).strip() and z.rolle(str(zelle)))
         if bekannt >= 2:
             return i
+    return None
+
+
+def _kopfzeile_finden(zeilen: list[list[str]], z: Spaltenzuordnung) -> int:
+    """Index of the header row: the mapping's, else the first row that names known columns."""
+    if z.kopfzeile:
+        return z.kopfzeile - 1
+    erkannt = _erkannte_kopfzeile(zeilen, z)
+    if erkannt is not None:
+        return erkannt
     for i, zeile in enumerate(zeilen):
         if any(str(zelle).strip() for zelle in zeile):
             return i
@@ -78,11 +87,38 @@ def _trennzeichen(anfang: list[str], z: Spaltenzuordnung) -> str:
 Gelesen = tuple[list[str], pd.DataFrame, int, str | None]  # header, body, header row, separator
 
 
+_ZAHL = re.compile(r"\s*[-+]?[\d.,\s€]*\d[\d.,\s€]*\s*")
+
+
+def _lange_fusszeilen(rohdaten: bytes, kodierung: str, trenner: str, breite: int) -> int:
+    """Bytes at the end that are footnotes with more fields than the header (a source line
+    that commas cut into pieces): no field holds a number. The table ends before them."""
+    ende, schnitt = len(rohdaten), len(rohdaten)
+    while ende > 0:
+        anfang = rohdaten.rfind(b"\n", 0, ende - 1) + 1
+        zeile = rohdaten[anfang:ende].decode(kodierung, errors="replace").strip()
+        if zeile:
+            felder = next(csv.reader([zeile], delimiter=trenner), [])
+            if len(felder) <= breite or any(_ZAHL.fullmatch(f) for f in felder):
+                break
+            schnitt = anfang
+        ende = anfang
+    return len(rohdaten) - schnitt
+
+
 def _lese_csv(rohdaten: bytes, kodierung: str, s: Sammler, z: Spaltenzuordnung) -> Gelesen:
     anfang = rohdaten[:200_000].decode(kodierung, errors="ignore").splitlines()[:30]
     trenner = _trennzeichen(anfang, z)
     kopf_probe = list(csv.reader(io.StringIO("\n".join(anfang)), delimiter=trenner))
     kopf_index = _kopfzeile_finden(kopf_probe, z)
+    breite = len(kopf_probe[kopf_index]) if kopf_index < len(kopf_probe) else 0
+    if weg := _lange_fusszeilen(rohdaten, kodierung, trenner, breite):
+        rohdaten = rohdaten[: len(rohdaten) - weg]
+        s.warnung(
+            "Die Zeilen ab hier haben mehr Felder als die Kopfzeile, aber keine Zahl (Fußnoten, "
+            "Quellenangaben); übersprungen.",
+            rohdaten.count(b"\n") + 1,
+        )
     try:
         with warnings.catch_warnings(record=True) as gewarnt:
             warnings.simplefilter("always", pd.errors.ParserWarning)
@@ -128,6 +164,63 @@ def _lese_csv(rohdaten: bytes, kodierung: str, s: Sammler, z: Spaltenzuordnung) 
     return kopf, roh, kopf_index + 1, trenner
 
 
+def _als_text(zeilen: list[list[object]]) -> list[list[str]]:
+    return [["" if c is None else str(c) for c in r] for r in zeilen]
+
+
+def _hat_tabelle(zeilen: list[list[str]], z: Spaltenzuordnung) -> bool:
+    """A sheet with a header row we recognise (or, with ``kopfzeile``, rows below it)."""
+    if z.kopfzeile:
+        return len(zeilen) > z.kopfzeile
+    return _erkannte_kopfzeile(zeilen, z) is not None
+
+
+def _blatt_waehlen(mappe: Any, s: Sammler, z: Spaltenzuordnung) -> Any:
+    """The sheet to read: the mapping's ``blatt``; else the first, or, where the first has no
+    table we recognise, the one sheet that has one (and the user is told which)."""
+    namen = list(mappe.sheetnames)
+    anfang = {
+        n: _als_text([list(r) for r in mappe[n].iter_rows(max_row=30, values_only=True)])
+        for n in namen
+    }
+    mit_tabelle = [n for n in namen if _hat_tabelle(anfang[n], z)]
+    hinweis = (
+        f"Blätter der Arbeitsmappe: {liste(namen)}. Das Blatt mit den Daten in der "
+        'Spaltenzuordnung unter [datei] angeben, z. B. blatt = "' + (mit_tabelle or namen)[0] + '".'
+    )
+    if z.blatt:
+        if z.blatt not in namen:
+            s.fehler(f"Blatt „{z.blatt}“ fehlt. {hinweis}")
+            s.abbrechen_falls_noetig()
+        zeilen = anfang[z.blatt]
+        if not any(sum(1 for c in r if c.strip()) >= 2 for r in zeilen):
+            s.fehler(f"Blatt „{z.blatt}“ enthält keine Tabelle. {hinweis}")
+            s.abbrechen_falls_noetig()
+        return mappe[z.blatt]
+    if len(namen) == 1 or namen[0] in mit_tabelle:
+        return mappe.worksheets[0]
+    if len(mit_tabelle) == 1:
+        s.datei = f"{s.datei}, Blatt „{mit_tabelle[0]}“"  # every message names the sheet read
+        s.warnung(
+            f"Gelesen wird das Blatt „{mit_tabelle[0]}“: das erste Blatt „{namen[0]}“ enthält "
+            "keine Tabelle mit bekannten Spaltenüberschriften."
+        )
+        return mappe[mit_tabelle[0]]
+    if mit_tabelle:
+        s.fehler(
+            f"Mehrere Blätter enthalten eine Tabelle ({liste(mit_tabelle)}); welches gelesen "
+            f"werden soll, ist nicht eindeutig. {hinweis}"
+        )
+    else:
+        s.fehler(
+            f"Das erste Blatt „{namen[0]}“ und kein anderes enthält eine Tabelle mit bekannten "
+            f"Spaltenüberschriften (in den ersten 30 Zeilen). {hinweis} Unbekannte Überschriften "
+            "ordnet der Abschnitt [spalten] zu."
+        )
+    s.abbrechen_falls_noetig()
+    raise AssertionError  # unreachable
+
+
 def _lese_xlsx(rohdaten: bytes, s: Sammler, z: Spaltenzuordnung) -> Gelesen:
     import openpyxl
 
@@ -145,13 +238,7 @@ def _lese_xlsx(rohdaten: bytes, s: Sammler, z: Spaltenzuordnung) -> Gelesen:
         s.abbrechen_falls_noetig()
         raise
     try:
-        if z.blatt:
-            if z.blatt not in mappe.sheetnames:
-                s.fehler(f"Blatt „{z.blatt}“ fehlt; vorhanden: {', '.join(mappe.sheetnames)}.")
-                s.abbrechen_falls_noetig()
-            blatt = mappe[z.blatt]
-        else:
-            blatt = mappe.worksheets[0]
+        blatt = _blatt_waehlen(mappe, s, z)
         grenze = grenzen.max_zeilen()
         if (blatt.max_row or 0) > grenze:  # the sheet's own <dimension>, read before the rows
             s.fehler(
@@ -172,7 +259,7 @@ def _lese_xlsx(rohdaten: bytes, s: Sammler, z: Spaltenzuordnung) -> Gelesen:
                 s.abbrechen_falls_noetig()
     finally:
         mappe.close()
-    kopf_index = _kopfzeile_finden([["" if c is None else str(c) for c in r] for r in zeilen], z)
+    kopf_index = _kopfzeile_finden(_als_text(zeilen), z)
     if len(zeilen) <= kopf_index:
         return [], pd.DataFrame(), kopf_index + 1, None
     kopf = ["" if c is None else str(c).strip() for c in zeilen[kopf_index]]

@@ -8,14 +8,24 @@ per month). The format is documented in docs/spaltenzuordnung.md.
 
 from __future__ import annotations
 
+import difflib
+import hashlib
+import json
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..fehler import EingabeFehler
-from ..kern.merkmale import geschlecht_code, merkmal_code, normalisiere, wartezeit_code
+from ..kern.merkmale import (
+    MERKMALE,
+    geschlecht_code,
+    merkmal_bezeichnungen,
+    merkmal_code,
+    normalisiere,
+    wartezeit_code,
+)
 from ..kern.monate import parse_monat
 from ..textdatei import text_lesen, toml_fehler
 
@@ -28,7 +38,8 @@ DIMENSIONEN = (
     "wartezeit",
     "datenstand",
 )
-ROLLEN = (*DIMENSIONEN, "wert", "hinweis", "ignorieren")
+IGNORIEREN = "ignorieren"
+ROLLEN = (*DIMENSIONEN, "wert", "hinweis", IGNORIEREN)
 
 _ALIASE: dict[str, str] = {}
 for _rolle, _namen in {
@@ -71,6 +82,18 @@ class Wertspalte:
 
 Rolle = str | Wertspalte
 
+_GESCHLECHTSSPALTEN = ("insgesamt", "gesamt", "frauen", "weiblich", "maenner", "maennlich")
+
+
+def liste(namen: Any) -> str:
+    """Names for a German message: „a“, „b“ (never Python's list syntax)."""
+    return ", ".join(f"„{n}“" for n in namen)
+
+
+def _enthaelt(name: str, teil: str) -> bool:
+    """Whether the normalised name holds the normalised part as whole words."""
+    return f"_{teil}_" in f"_{name}_"
+
 
 @dataclass
 class Spaltenzuordnung:
@@ -80,6 +103,8 @@ class Spaltenzuordnung:
     trennzeichen: str | None = None
     dezimalzeichen: str | None = None
     unbekannte_spalten: str = "fehler"
+    unbekannte_merkmale: str = "fehler"
+    sprungpruefung: str = "fehler"
     spalten: dict[str, Rolle] = field(default_factory=dict)
     feste_werte: dict[str, str] = field(default_factory=dict)
     merkmale: dict[str, str] = field(default_factory=dict)
@@ -93,10 +118,12 @@ class Spaltenzuordnung:
             return self.spalten[schluessel]
         if schluessel in _ALIASE:
             return _ALIASE[schluessel]
-        if schluessel in ("insgesamt", "gesamt", "frauen", "weiblich", "maenner", "maennlich"):
+        if schluessel in _GESCHLECHTSSPALTEN:
             return Wertspalte(geschlecht=geschlecht_code(schluessel))
         if schluessel in ("zaehler", "nenner"):
             return Wertspalte(rolle=schluessel)
+        if self.merkmal_ignoriert(kopf):
+            return IGNORIEREN
         code = self.merkmal(kopf)
         if code:
             return Wertspalte(merkmal=code)
@@ -106,12 +133,53 @@ class Spaltenzuordnung:
         return None
 
     def merkmal(self, text: str) -> str | None:
-        return self.merkmale.get(normalisiere(text)) or merkmal_code(text)
+        eigener = self.merkmale.get(normalisiere(text))
+        if eigener == IGNORIEREN:
+            return None
+        return eigener or merkmal_code(text)
+
+    def merkmal_ignoriert(self, text: str) -> bool:
+        """Whether the mapping's [merkmale] says to skip this measure."""
+        return self.merkmale.get(normalisiere(text)) == IGNORIEREN
 
     def kennzahl(self, text: str) -> tuple[str, str] | None:
         schluessel = normalisiere(text)
         eigene = self.kennzahlen.get(schluessel)
         return eigene or KENNZAHL_GRUNDDATEN.get(schluessel.upper())
+
+    def zugeordnet(self, kopf: str) -> bool:
+        """Whether the mapping's [spalten] names this header (the user decided its role)."""
+        return normalisiere(kopf) in self.spalten
+
+    def kennung(self) -> str:
+        """SHA-256 of everything that decides how a file is read (not the mapping's file name,
+        comments or order): with the file's own SHA-256 the identity of an import."""
+        inhalt = asdict(self)
+        del inhalt["quelle"]
+        text = json.dumps(inhalt, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def aehnelt(self, text: str, nur_merkmale: bool = False) -> str | None:
+        """What an unknown header or merkmal resembles among ours (a misspelling, or a name
+        that contains one of ours), said in German; None if nothing."""
+        name = normalisiere(text)
+        if not name:
+            return None
+        merkmale = {**merkmal_bezeichnungen(), **self.merkmale}
+        treffer: list[tuple[float, str]] = []
+        for bekannt, code in merkmale.items():
+            if code == IGNORIEREN or len(bekannt) < 5:  # not codes like "bg" inside "per_bg"
+                continue
+            aehnlich = difflib.SequenceMatcher(None, name, bekannt).ratio()
+            if aehnlich >= 0.85 or _enthaelt(name, bekannt):
+                treffer.append((aehnlich, f"dem Merkmal {code} („{MERKMALE[code][2]}“)"))
+        if not nur_merkmale:
+            rollen = {**_ALIASE, **dict.fromkeys(_GESCHLECHTSSPALTEN, "geschlecht")}
+            for bekannt, rolle in rollen.items():
+                aehnlich = difflib.SequenceMatcher(None, name, bekannt).ratio()
+                if len(bekannt) >= 5 and aehnlich >= 0.85:
+                    treffer.append((aehnlich, f"der Überschrift „{bekannt}“ ({rolle})"))
+        return max(treffer)[1] if treffer else None
 
 
 def _fehler(pfad: Path, text: str) -> EingabeFehler:
@@ -121,7 +189,11 @@ def _fehler(pfad: Path, text: str) -> EingabeFehler:
 def _wertspalte(pfad: Path, kopf: str, angabe: dict[str, Any]) -> Wertspalte:
     erlaubt = {"merkmal", "geschlecht", "berichtsmonat", "rolle"}
     if unbekannt := set(angabe) - erlaubt:
-        raise _fehler(pfad, f"Spalte „{kopf}“: unbekannte Angabe {sorted(unbekannt)}.")
+        raise _fehler(
+            pfad,
+            f"Spalte „{kopf}“: unbekannte Angabe {liste(sorted(unbekannt))}; erlaubt: "
+            f"{liste(sorted(erlaubt))}.",
+        )
     merkmal = geschlecht = rolle = None
     monat = None
     if "merkmal" in angabe:
@@ -155,25 +227,44 @@ def lade(pfad: Path | str) -> Spaltenzuordnung:
     erlaubt = {"datei", "spalten", "feste_werte", "merkmale", "kennzahlen", "traeger"}
     if unbekannt := set(daten) - erlaubt:
         raise _fehler(
-            pfad, f"unbekannte Abschnitte {sorted(unbekannt)}; erlaubt: {sorted(erlaubt)}."
+            pfad,
+            f"unbekannter Abschnitt {liste(sorted(unbekannt))}; erlaubt: {liste(sorted(erlaubt))}.",
         )
     z = Spaltenzuordnung(quelle=str(pfad))
     datei = daten.get("datei", {})
-    erlaubt_datei = {"blatt", "kopfzeile", "trennzeichen", "dezimalzeichen", "unbekannte_spalten"}
+    erlaubt_datei = {
+        "blatt",
+        "kopfzeile",
+        "trennzeichen",
+        "dezimalzeichen",
+        "unbekannte_spalten",
+        "unbekannte_merkmale",
+        "sprungpruefung",
+    }
     if unbekannt := set(datei) - erlaubt_datei:
         raise _fehler(
             pfad,
-            f"[datei]: unbekannte Angabe {sorted(unbekannt)}; erlaubt: {sorted(erlaubt_datei)}.",
+            f"[datei]: unbekannte Angabe {liste(sorted(unbekannt))}; erlaubt: "
+            f"{liste(sorted(erlaubt_datei))}.",
         )
     z.blatt = datei.get("blatt")
     z.kopfzeile = datei.get("kopfzeile")
     z.trennzeichen = datei.get("trennzeichen")
     z.dezimalzeichen = datei.get("dezimalzeichen")
     z.unbekannte_spalten = datei.get("unbekannte_spalten", "fehler")
+    z.unbekannte_merkmale = datei.get("unbekannte_merkmale", "fehler")
+    z.sprungpruefung = datei.get("sprungpruefung", "fehler")
     if z.dezimalzeichen not in (None, ",", "."):
         raise _fehler(pfad, "dezimalzeichen muss „,“ oder „.“ sein.")
-    if z.unbekannte_spalten not in ("fehler", "ignorieren"):
-        raise _fehler(pfad, "unbekannte_spalten muss „fehler“ oder „ignorieren“ sein.")
+    for angabe, erlaubt_werte in (
+        ("unbekannte_spalten", ("fehler", "ignorieren")),
+        ("unbekannte_merkmale", ("fehler", "ignorieren")),
+        ("sprungpruefung", ("fehler", "warnung")),
+    ):
+        if getattr(z, angabe) not in erlaubt_werte:
+            raise _fehler(
+                pfad, f"{angabe} muss „{erlaubt_werte[0]}“ oder „{erlaubt_werte[1]}“ sein."
+            )
     if z.kopfzeile is not None and (not isinstance(z.kopfzeile, int) or z.kopfzeile < 1):
         raise _fehler(pfad, "kopfzeile muss eine Zeilennummer ab 1 sein.")
     for kopf, angabe in daten.get("spalten", {}).items():
@@ -192,8 +283,15 @@ def lade(pfad: Path | str) -> Spaltenzuordnung:
             )
         z.feste_werte[name] = str(wert)
     for text, code in daten.get("merkmale", {}).items():
+        if code == "ignorieren":
+            z.merkmale[normalisiere(text)] = IGNORIEREN
+            continue
         if not merkmal_code(str(code)):
-            raise _fehler(pfad, f"Merkmal „{text}“ = „{code}“: unbekannter Code.")
+            raise _fehler(
+                pfad,
+                f"Merkmal „{text}“ = „{code}“: unbekannter Code; erlaubt sind die Codes der "
+                "Tabelle 2.2 oder „ignorieren“.",
+            )
         z.merkmale[normalisiere(text)] = str(merkmal_code(str(code)))
     for text, angabe in daten.get("kennzahlen", {}).items():
         zaehler = merkmal_code(str(angabe.get("zaehler", ""))) if isinstance(angabe, dict) else None

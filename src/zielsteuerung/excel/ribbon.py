@@ -182,7 +182,7 @@ def aktualisieren(book: Any) -> str:
         dateien = sorted(p for p in ordner.iterdir() if p.suffix.lower() in (".csv", ".xlsx"))
         if dateien:
             app.status_bar = f"Zielsteuerung: {len(dateien)} Dateien im Datenordner prüfen …"
-            ergebnisse = importiere(dateien, store)
+            ergebnisse = importiere(dateien, store, ersetzen=False)  # never replace
             neu = [e for e in ergebnisse if not e.bereits_importiert]
             if neu:
                 meldungen.append(

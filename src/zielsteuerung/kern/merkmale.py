@@ -101,6 +101,11 @@ def merkmal_code(text: str) -> str | None:
     return _MERKMAL_ALIASE.get(normalisiere(text))
 
 
+def merkmal_bezeichnungen() -> dict[str, str]:
+    """Every built-in name of a merkmal, normalised, with its code."""
+    return dict(_MERKMAL_ALIASE)
+
+
 def geschlecht_code(text: str) -> str | None:
     return _GESCHLECHT_ALIASE.get(normalisiere(text)) if str(text).strip() else "gesamt"
 

@@ -29,6 +29,7 @@ _MUSTER = (
     (re.compile(r"^(\d{1,2})[./](\d{4})$"), "mj"),
     (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"), "tmj"),
     (re.compile(r"^(\d{4})/(\d{1,2})$"), "jm"),
+    (re.compile(r"^(\d{1,2})/(\d{2})$"), "mj"),  # MM/JJ, the century is the 2000s
 )
 
 
@@ -77,6 +78,7 @@ def parse_monat(wert: object) -> int | None:
                 j, m = teile[0], teile[1]
             elif ordnung == "mj":
                 m, j = teile
+                j = j + 2000 if j < 100 else j
             else:
                 m, j = teile[1], teile[2]
             if 1900 <= j <= 2200 and 1 <= m <= 12:

@@ -1,0 +1,193 @@
+"""Plausibility of a file's base figures: a value that differs by a factor of 20 or more from
+the same Träger's neighbouring month (in the file or in the store) or from an earlier vintage
+of the same month in the store is reported, so that a misread of any kind (a thousands dot
+read as a decimal point, a column of euros taken for persons) is caught before it is stored.
+
+Stocks of persons and of Bedarfsgemeinschaften change by a few percent a month: a jump there is
+an error unless the mapping sets ``sprungpruefung = "warnung"``. Flows and euro amounts of small
+groups can legitimately vary that much from month to month (1 integration, then 20): a warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..kern import monate
+from ..kern.merkmale import MERKMALE
+from ..kern.zahlen import zahl
+from .datenbestand import Datenbestand
+from .sammler import Sammler, anzahl
+
+FAKTOR = 20.0
+#: base figures for which a jump is an error: stocks counted in persons or households
+STRENG = frozenset(c for c, (art, einheit, _) in MERKMALE.items() if art == "bestand")
+_SCHLUESSEL = ["traeger_id", "merkmal", "geschlecht"]
+_HOECHSTENS_WARNUNGEN = 10
+
+
+@dataclass(frozen=True)
+class Sprung:
+    """One value of the file and the value it was compared with."""
+
+    traeger_id: str
+    merkmal: str
+    geschlecht: str
+    monat: int  # YYYYMM
+    wert: float
+    zeile: int | None
+    vergleich: float
+    wo: str  # where the compared value is, in German
+
+
+def _anzeige(wert: float) -> str:
+    if wert == int(wert):
+        return zahl(wert)
+    return zahl(wert, 3).rstrip("0").rstrip(",")
+
+
+def _monatsindex(yyyymm: pd.Series) -> np.ndarray:
+    werte = yyyymm.to_numpy(np.int64)
+    return (werte // 100) * 12 + werte % 100 - 1
+
+
+def _spruenge(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Where two positive values differ by the factor or more."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        verhaeltnis = np.maximum(a / b, b / a)
+    return (a > 0) & (b > 0) & (verhaeltnis >= FAKTOR)
+
+
+def in_der_datei(daten: pd.DataFrame) -> list[Sprung]:
+    """Jumps between consecutive months of one series (Träger, merkmal, geschlecht, Wartezeit,
+    Datenstand) within the file."""
+    d = daten.loc[daten["wert"] > 0]
+    if len(d) < 2:
+        return []
+    codes = np.zeros(len(d), dtype=np.int64)  # one number per series
+    for spalte in [*_SCHLUESSEL, "wartezeit", "datenstand"]:
+        c, eindeutig = pd.factorize(d[spalte], use_na_sentinel=True)
+        codes = codes * (len(eindeutig) + 1) + c + 1
+    monat = _monatsindex(d["monat"])
+    ordnung = np.lexsort((monat, codes))
+    codes, monat = codes[ordnung], monat[ordnung]
+    wert = d["wert"].to_numpy(float)[ordnung]
+    folgt = (codes[1:] == codes[:-1]) & (monat[1:] == monat[:-1] + 1)
+    treffer = np.flatnonzero(folgt & _spruenge(wert[1:], wert[:-1]))
+    zeilen = d["zeile_nr"].to_numpy()[ordnung]
+    ergebnis = []
+    for i in treffer:
+        zeile = d.iloc[ordnung[i + 1]]
+        ergebnis.append(
+            Sprung(
+                str(zeile["traeger_id"]),
+                str(zeile["merkmal"]),
+                str(zeile["geschlecht"]),
+                int(zeile["monat"]),
+                float(wert[i + 1]),
+                int(zeilen[i + 1]),
+                float(wert[i]),
+                f"im Vormonat (Zeile {int(zeilen[i])})",
+            )
+        )
+    return ergebnis
+
+
+def _kategorien(*spalten: pd.Series) -> pd.Index:
+    return pd.Index(
+        pd.unique(np.concatenate([np.asarray(pd.unique(x), dtype=object) for x in spalten]))
+    )
+
+
+def _schluessel(teil: pd.DataFrame, kategorien: list[pd.Index]) -> np.ndarray:
+    """One int64 per (Träger, merkmal, geschlecht, month), the same in the file and the store."""
+    zahl_ = np.zeros(len(teil), dtype=np.int64)
+    for spalte, kat in zip(_SCHLUESSEL, kategorien, strict=True):
+        codes = pd.Categorical(teil[spalte].astype(object), categories=kat).codes
+        zahl_ = zahl_ * (len(kat) + 1) + codes.astype(np.int64) + 1
+    return zahl_ * 100_000 + _monatsindex(teil["monat"])
+
+
+def gegen_bestand(daten: pd.DataFrame, db: Datenbestand, ohne_import: int | None) -> list[Sprung]:
+    """Jumps against the store: every stored vintage (any Wartezeit) of the same month and of
+    the months before and after, without the rows of ``ohne_import`` (being replaced). The
+    store is read in blocks of Träger, as smallest and largest value per key and month."""
+    d = daten.loc[daten["wert"] > 0, [*_SCHLUESSEL, "monat", "wert", "zeile_nr"]]
+    if d.empty:
+        return []
+    merkmale = [str(m) for m in pd.unique(d["merkmal"])]
+    von, bis = int(d["monat"].min()), int(d["monat"].max())
+    von = von - 1 if von % 100 > 1 else von - 89  # YYYYMM: January -> the December before
+    bis = bis + 1 if bis % 100 < 12 else bis + 89
+    alle = [str(t) for t in pd.unique(d["traeger_id"])]
+    treffer = []
+    for start in range(0, len(alle), 50):
+        block = alle[start : start + 50]
+        spannen = db.spannen(block, merkmale, von, bis, ohne_import)
+        if spannen.empty:
+            continue
+        teil = d.loc[d["traeger_id"].isin(block)]
+        kategorien = [_kategorien(teil[sp], spannen[sp]) for sp in _SCHLUESSEL]
+        index = pd.Index(_schluessel(spannen, kategorien))
+        eigene = _schluessel(teil, kategorien)
+        wert = teil["wert"].to_numpy(float)
+        for versatz in (0, -1, 1):
+            pos = index.get_indexer(eigene + versatz)
+            da = pos >= 0
+            klein = np.where(da, spannen["kleinster"].to_numpy(float)[pos], np.nan)
+            gross = np.where(da, spannen["groesster"].to_numpy(float)[pos], np.nan)
+            with np.errstate(invalid="ignore"):
+                zu_gross, zu_klein = wert / klein >= FAKTOR, gross / wert >= FAKTOR
+            for i in np.flatnonzero(zu_gross | zu_klein):
+                vergleich = gross[i] if zu_klein[i] else klein[i]
+                treffer.append((int(teil["zeile_nr"].iat[i]), versatz, teil.iloc[i], vergleich))
+    treffer.sort(key=lambda t: t[0])
+    ergebnis = []
+    for n, (zeile, versatz, z, vergleich) in enumerate(treffer):
+        monat = int(z["monat"])
+        wo = "im Datenbestand"
+        if n < 100:  # where it came from, for those that can be shown
+            ziel = monate.als_yyyymm(monate.aus_yyyymm(monat) + versatz)
+            stand, datei = db.herkunft(
+                str(z["traeger_id"]), str(z["merkmal"]), str(z["geschlecht"]), ziel, vergleich,
+                ohne_import,
+            )  # fmt: skip
+            art = {0: "Fassung", -1: "Vormonat", 1: "Folgemonat"}[versatz]
+            wann = "" if versatz == 0 else f" {monate.als_text(monate.aus_yyyymm(ziel))}"
+            wo = f"{art}{wann} im Datenbestand (Datenstand {stand[:10]}, aus {datei})"
+        ergebnis.append(
+            Sprung(
+                str(z["traeger_id"]), str(z["merkmal"]), str(z["geschlecht"]), monat,
+                float(z["wert"]), zeile, float(vergleich), wo,
+            )
+        )  # fmt: skip
+    return ergebnis
+
+
+def melden(spruenge: list[Sprung], s: Sammler, nur_warnen: bool) -> None:
+    """Errors for stocks (unless the mapping says otherwise), warnings for the rest."""
+    warnungen = 0
+    for sp in sorted(spruenge, key=lambda x: (x.zeile or 0, x.monat)):
+        faktor = max(sp.wert / sp.vergleich, sp.vergleich / sp.wert)
+        text = (
+            f"{sp.merkmal} {sp.geschlecht} {monate.als_text(monate.aus_yyyymm(sp.monat))} "
+            f"(Träger {sp.traeger_id}) = {_anzeige(sp.wert)}, {sp.wo} {_anzeige(sp.vergleich)}: "
+            f"ein Sprung um den Faktor {zahl(faktor)}. Falsch gelesen (Tausenderpunkt, "
+            "Dezimalzeichen, vertauschte Spalten)?"
+        )
+        if sp.merkmal in STRENG and not nur_warnen:
+            s.fehler(
+                text + ' Ist der Wert richtig: sprungpruefung = "warnung" im Abschnitt [datei] '
+                "der Spaltenzuordnung.",
+                sp.zeile,
+            )
+        elif warnungen < _HOECHSTENS_WARNUNGEN:
+            s.warnung(text, sp.zeile)
+            warnungen += 1
+        else:
+            warnungen += 1
+    if warnungen > _HOECHSTENS_WARNUNGEN:
+        weitere = anzahl(warnungen - _HOECHSTENS_WARNUNGEN, "weiterer Sprung", "weitere Sprünge")
+        s.warnung(f"… und {weitere} um den Faktor 20 oder mehr.")

@@ -1,0 +1,672 @@
+"""Importer against downloads as they come: title blocks, footers, notes sheets, measures the
+agreement does not need, thousands dots, doubtful columns, corrected mappings.
+
+Each test reproduces one friction met with real public files (BA's "Eckwerte für Jobcenter" as
+processed by third parties, BA's "Wohn- und Kostensituation"); the fixtures are small files of
+our own in the same layouts. Every run goes through the real command line and a real store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zielsteuerung.cli import main
+from zielsteuerung.daten.datenbestand import Datenbestand
+from zielsteuerung.daten.zahlentext import zahlen_lesen
+
+KLEVE = "05154"
+RS_REGENSBURG = "09362"
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return path
+
+
+def xlsx_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def run(capsys, *args: object) -> tuple[int, str, str]:
+    capsys.readouterr()
+    rc = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def run_import(capsys, store: Path, *files: Path, mapping: str | None = None):
+    args: list[object] = ["import", *files, "--store", store]
+    if mapping is not None:
+        args += ["--mapping", write(store.parent / "zuordnung.toml", mapping)]
+    return run(capsys, *args)
+
+
+def import_ok(capsys, store: Path, *files: Path, mapping: str | None = None) -> tuple[str, str]:
+    rc, out, err = run_import(capsys, store, *files, mapping=mapping)
+    assert rc == 0, err
+    assert "Fehler" not in err
+    return out, err
+
+
+def refused(capsys, store: Path, datei: Path, mapping: str | None = None) -> str:
+    """Exit code 2, a message naming the file, and the store unchanged (or not created)."""
+    vorher = _snapshot(store.parent)
+    rc, out, err = run_import(capsys, store, datei, mapping=mapping)
+    assert rc == 2, out + err
+    assert f"Fehler: {datei.name}" in err
+    assert "Traceback" not in err
+    nachher = _snapshot(store.parent)
+    nachher.pop("zuordnung.toml", None)
+    vorher.pop("zuordnung.toml", None)
+    assert nachher == vorher, "a refused import must leave the store unchanged"
+    return err
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def newest(store: Path, wartezeit: str = "T3") -> dict[tuple[str, str, str, int], float | None]:
+    with Datenbestand(store) as db:
+        df = db.neueste_werte(wartezeit)
+    return {
+        (r.traeger_id, r.merkmal, r.geschlecht, int(r.monat)): None
+        if pd.isna(r.wert)
+        else float(r.wert)
+        for r in df.itertuples()
+    }
+
+
+def count_rows(store: Path) -> int:
+    with closing(sqlite3.connect(store)) as con:
+        return con.execute("SELECT count(*) FROM grunddaten").fetchone()[0]
+
+
+# --- fixtures in the layouts of the real files -------------------------------------------------
+
+#: BA "Eckwerte für Jobcenter", long, as processed by a third party: "insgesamt" is SGB II and
+#: SGB III together, "sgb2" the Jobcenter's own figure; most measures are not base figures.
+ECKWERTE_LANG = (
+    "period,kategorie,merkmal,insgesamt,sgb2,jahr,monat,label\n"
+    "2025-01,Arbeitslose,Bestand,3743.0,1470.0,2025,1,Arbeitslose | Bestand\n"
+    "2025-01,Arbeitslose,Frauen,1558.0,690.0,2025,1,Arbeitslose | Frauen\n"
+    "2025-01,Grundsicherung für Arbeitsuchende,Bedarfsgemeinschaften (BG),,2797.30338102,"
+    "2025,1,Grundsicherung für Arbeitsuchende | Bedarfsgemeinschaften (BG)\n"
+    "2025-01,Grundsicherung für Arbeitsuchende,dav. erwerbsfähige Leistungsberechtigte (ELB),,"
+    "3730.59085177,2025,1,Grundsicherung für Arbeitsuchende | dav. erwerbsfähige "
+    "Leistungsberechtigte (ELB)\n"
+    "2025-02,Arbeitslose,Bestand,3701.0,1382.0,2025,2,Arbeitslose | Bestand\n"
+    "2025-02,Arbeitslose,Frauen,1540.0,655.0,2025,2,Arbeitslose | Frauen\n"
+    "2025-02,Grundsicherung für Arbeitsuchende,Bedarfsgemeinschaften (BG),,2755.76866466,"
+    "2025,2,Grundsicherung für Arbeitsuchende | Bedarfsgemeinschaften (BG)\n"
+    "2025-02,Grundsicherung für Arbeitsuchende,dav. erwerbsfähige Leistungsberechtigte (ELB),,"
+    "3710.21156804,2025,2,Grundsicherung für Arbeitsuchende | dav. erwerbsfähige "
+    "Leistungsberechtigte (ELB)\n"
+)
+
+ECKWERTE_LANG_ZUORDNUNG = """
+[datei]
+unbekannte_merkmale = "ignorieren"
+
+[spalten]
+"sgb2" = "wert"
+"insgesamt" = "ignorieren"
+"kategorie" = "ignorieren"
+"label" = "ignorieren"
+"jahr" = "ignorieren"
+"monat" = "ignorieren"
+
+[merkmale]
+"Bedarfsgemeinschaften (BG)" = "BG"
+"dav. erwerbsfähige Leistungsberechtigte (ELB)" = "ELB"
+
+[feste_werte]
+traeger_id = "09362"
+wartezeit = "T0"
+"""
+
+ECKWERTE_LANG_ERGEBNIS = {
+    (RS_REGENSBURG, "BG", "gesamt", 202501): pytest.approx(2797.30338102),
+    (RS_REGENSBURG, "ELB", "gesamt", 202501): pytest.approx(3730.59085177),
+    (RS_REGENSBURG, "BG", "gesamt", 202502): pytest.approx(2755.76866466),
+    (RS_REGENSBURG, "ELB", "gesamt", 202502): pytest.approx(3710.21156804),
+}
+
+
+# --- measures that are not needed ----------------------------------------------------------------
+
+
+def test_unneeded_measures_are_skipped_when_the_mapping_says_so(tmp_path, capsys):
+    f = write(tmp_path / "eckwerte_long.csv", ECKWERTE_LANG)
+    store = tmp_path / "bestand.sqlite"
+    out, _ = import_ok(capsys, store, f, mapping=ECKWERTE_LANG_ZUORDNUNG)
+    assert newest(store, "T0") == ECKWERTE_LANG_ERGEBNIS
+    # the summary says how many rows of which measure were skipped
+    assert "4 Zeilen übersprungen" in out
+    assert "„Bestand“ (2)" in out and "„Frauen“ (2)" in out
+
+
+def test_unneeded_measures_without_the_setting_give_one_message_per_measure(tmp_path, capsys):
+    f = write(tmp_path / "eckwerte_long.csv", ECKWERTE_LANG)
+    zuordnung = ECKWERTE_LANG_ZUORDNUNG.replace('unbekannte_merkmale = "ignorieren"', "")
+    err = refused(capsys, tmp_path / "bestand.sqlite", f, mapping=zuordnung)
+    meldungen = [z for z in err.splitlines() if "unbekannt" in z]
+    assert len(meldungen) == 2, err  # „Bestand“ and „Frauen“, each once with its row count
+    assert "unbekannte_merkmale" in err
+
+
+def test_single_measures_can_be_skipped_by_name_and_lookalikes_are_named(tmp_path, capsys):
+    f = write(
+        tmp_path / "eckwerte_long.csv",
+        ECKWERTE_LANG
+        + "2025-01,Grundsicherung für Arbeitsuchende,nicht erwerbsfähige Leistungsberechtigte "
+        "(NEF),,1471.7,2025,1,x\n",
+    )
+    zuordnung = ECKWERTE_LANG_ZUORDNUNG.replace(
+        '"dav. erwerbsfähige',
+        '"Bestand" = "ignorieren"\n"Frauen" = "ignorieren"\n"dav. erwerbsfähige',
+    )
+    store = tmp_path / "bestand.sqlite"
+    out, err = import_ok(capsys, store, f, mapping=zuordnung)
+    assert newest(store, "T0") == ECKWERTE_LANG_ERGEBNIS
+    # NEF is skipped through unbekannte_merkmale, but looks like ELB: named in a warning
+    warnungen = [z for z in err.splitlines() if z.startswith("Warnung")]
+    assert len(warnungen) == 1 and "(NEF)“" in warnungen[0] and "ELB" in warnungen[0]
+    assert "5 Zeilen übersprungen" in out
+
+    # without the global setting, the measures named "ignorieren" are skipped, NEF is an error
+    ohne = zuordnung.replace('unbekannte_merkmale = "ignorieren"', "")
+    err = refused(capsys, tmp_path / "neu.sqlite", f, mapping=ohne)
+    assert "(NEF)“ unbekannt" in err and "„Bestand“" not in err
+
+
+# --- doubtful columns --------------------------------------------------------------------------
+
+
+def test_insgesamt_beside_sgb2_is_not_taken_for_geschlecht_gesamt(tmp_path, capsys):
+    """A BA column "insgesamt" (SGB II + SGB III) once imported as Geschlecht gesamt, every
+    value of the kept rows empty, with a success message."""
+    f = write(tmp_path / "eckwerte_long.csv", ECKWERTE_LANG)
+    zuordnung = """
+[datei]
+unbekannte_spalten = "ignorieren"
+unbekannte_merkmale = "ignorieren"
+
+[merkmale]
+"Bedarfsgemeinschaften (BG)" = "BG"
+"dav. erwerbsfähige Leistungsberechtigte (ELB)" = "ELB"
+
+[feste_werte]
+traeger_id = "09362"
+"""
+    err = refused(capsys, tmp_path / "bestand.sqlite", f, mapping=zuordnung)
+    assert "„insgesamt“" in err and "„sgb2“" in err
+
+
+def test_a_value_column_empty_in_every_row_is_an_error_naming_it(tmp_path, capsys):
+    f = write(
+        tmp_path / "leer.csv",
+        "traeger_id;berichtsmonat;merkmal;Frauen;Männer\n"
+        "05154;2023-01;INT;90;\n05154;2023-02;INT;85;\n",
+    )
+    err = refused(capsys, tmp_path / "bestand.sqlite", f)
+    assert "„Männer“" in err and "leer" in err
+
+
+def test_ignored_column_resembling_a_base_figure_is_named(tmp_path, capsys):
+    """With unbekannte_spalten = "ignorieren" a misspelled base figure once vanished silently."""
+    f = write(
+        tmp_path / "breit.csv",
+        "period,Arbeitslose (Bestand),Bedarfsgemeinschafen,Erwerbsfähige Leistungsberechtigte "
+        "(ELB)\n2025-01-01,1470.0,2797.3,3730.5\n2025-02-01,1382.0,2755.7,3710.2\n",
+    )
+    store = tmp_path / "bestand.sqlite"
+    out, err = import_ok(
+        capsys,
+        store,
+        f,
+        mapping='[datei]\nunbekannte_spalten = "ignorieren"\n\n'
+        '[feste_werte]\ntraeger_id = "09362"\n',
+    )
+    assert "„Bedarfsgemeinschafen“" in err and "Bedarfsgemeinschaften" in err
+    assert "Warnung" in err
+    # every ignored column is listed in the summary
+    assert "„Arbeitslose (Bestand)“" in out and "„Bedarfsgemeinschafen“" in out
+    assert set(newest(store)) == {
+        (RS_REGENSBURG, "ELB", "gesamt", 202501),
+        (RS_REGENSBURG, "ELB", "gesamt", 202502),
+    }
+
+
+# --- messages that lead on ---------------------------------------------------------------------
+
+KANON = [
+    ["traeger_id", "berichtsmonat", "merkmal", "geschlecht", "wert"],
+    ["05154", "2023-01", "INT", "gesamt", 210],
+    ["05154", "2023-02", "INT", "gesamt", 190],
+]
+
+
+def test_xlsx_with_notes_sheet_first_reads_the_one_sheet_with_a_table(tmp_path, capsys):
+    f = write(
+        tmp_path / "download.xlsx",
+        xlsx_bytes({"Hinweise": [["Statistik der BA"], ["Erläuterungen …"]], "Daten": KANON}),
+    )
+    store = tmp_path / "bestand.sqlite"
+    _, err = import_ok(capsys, store, f)
+    assert "„Daten“" in err  # says which sheet it read
+    assert newest(store) == {
+        (KLEVE, "INT", "gesamt", 202301): 210.0,
+        (KLEVE, "INT", "gesamt", 202302): 190.0,
+    }
+
+
+def test_xlsx_without_a_recognisable_table_lists_the_sheets_and_suggests_blatt(tmp_path, capsys):
+    kopf = ["Gebiet", "Zeit", "Größe", "Zahl"]
+    f = write(
+        tmp_path / "download.xlsx",
+        xlsx_bytes({"Hinweise": [["Statistik der BA"]], "Tabelle 1": [kopf], "Tabelle 2": [kopf]}),
+    )
+    err = refused(capsys, tmp_path / "bestand.sqlite", f)
+    assert "„Hinweise“" in err and "„Tabelle 1“" in err and "„Tabelle 2“" in err
+    assert "blatt" in err
+
+
+def test_chosen_sheet_without_a_table_lists_the_sheets(tmp_path, capsys):
+    f = write(
+        tmp_path / "download.xlsx",
+        xlsx_bytes({"Hinweise": [["Statistik der BA"]], "Daten": KANON}),
+    )
+    err = refused(capsys, tmp_path / "bestand.sqlite", f, mapping='[datei]\nblatt = "Hinweise"\n')
+    assert "„Daten“" in err and "blatt" in err
+
+
+@pytest.mark.parametrize(
+    "fusszeilen",
+    [
+        pytest.param("Quelle: Statistik der BA, eigene Berechnungen\n", id="eine"),
+        pytest.param(
+            "\nQuelle: Statistik der BA, Nürnberg\n"
+            '"© Statistik der Bundesagentur für Arbeit, 2023",Erstellt am 20.11.2023\n',
+            id="mehrere-mit-kommas",
+        ),
+        pytest.param(
+            "Hinweis: x = Nachweis nicht sinnvoll, * = gesperrt, Werte vorläufig, hochgerechnet, "
+            "Stand November 2023, Nürnberg\n",
+            id="mehr-felder-als-die-tabelle-halb",
+        ),
+    ],
+)
+def test_footnotes_under_the_table_are_skipped_with_a_warning(tmp_path, capsys, fusszeilen):
+    f = write(
+        tmp_path / "grunddaten.csv",
+        "traeger_id,berichtsmonat,merkmal,geschlecht,wert\n"
+        "05154,2023-01,INT,gesamt,210\n05154,2023-02,INT,gesamt,190\n" + fusszeilen,
+    )
+    store = tmp_path / "bestand.sqlite"
+    _, err = import_ok(capsys, store, f)
+    assert "übersprungen" in err and "Warnung" in err
+    assert newest(store) == {
+        (KLEVE, "INT", "gesamt", 202301): 210.0,
+        (KLEVE, "INT", "gesamt", 202302): 190.0,
+    }
+
+
+def test_month_written_mm_jj_is_read(tmp_path, capsys):
+    f = write(
+        tmp_path / "monate.csv",
+        "traeger_id;berichtsmonat;merkmal;wert\n05154;01/25;INT;210\n05154;2/25;INT;190\n",
+    )
+    store = tmp_path / "bestand.sqlite"
+    import_ok(capsys, store, f)
+    assert newest(store) == {
+        (KLEVE, "INT", "gesamt", 202501): 210.0,
+        (KLEVE, "INT", "gesamt", 202502): 190.0,
+    }
+
+
+def test_unreadable_month_names_the_accepted_forms(tmp_path, capsys):
+    f = write(tmp_path / "monate.csv", "traeger_id;berichtsmonat;merkmal;wert\n05154;Q1/25;INT;1\n")
+    err = refused(capsys, tmp_path / "bestand.sqlite", f)
+    assert "07/23" in err  # names the short form it accepts, not only JJJJ-MM
+
+
+def test_one_message_per_problem_not_per_value_column(tmp_path, capsys):
+    f = write(
+        tmp_path / "breit.csv",
+        "traeger_id;berichtsmonat;merkmal;Insgesamt;Frauen;Männer\n05154;2023-13;INT;210;90;120\n",
+    )
+    err = refused(capsys, tmp_path / "bestand.sqlite", f)
+    assert len([z for z in err.splitlines() if "„2023-13“" in z]) == 1, err
+
+
+def test_summary_counts_one_value_in_the_singular(tmp_path, capsys):
+    f = write(tmp_path / "eins.csv", "traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;INT;1\n")
+    out, _ = import_ok(capsys, tmp_path / "bestand.sqlite", f)
+    assert "1 Wert geprüft, 1 neu gespeichert" in out
+
+
+@pytest.mark.parametrize(
+    ("toml", "text"),
+    [
+        pytest.param("[spalte]\n", "„spalte“", id="abschnitt"),
+        pytest.param('[datei]\nblat = "Daten"\n', "„blat“", id="datei-angabe"),
+        pytest.param(
+            '[spalten]\n"INT" = { merkmal = "INT", gechlecht = "w" }\n', "„gechlecht“", id="wert"
+        ),
+    ],
+)
+def test_mapping_errors_are_german_not_python_lists(tmp_path, capsys, toml, text):
+    f = write(tmp_path / "eins.csv", "traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;INT;1\n")
+    store = tmp_path / "bestand.sqlite"
+    rc, _, err = run_import(capsys, store, f, mapping=toml)
+    assert rc == 2
+    assert text in err
+    assert not re.search(r"\['|'\]", err), err
+
+
+# --- numbers are never guessed silently --------------------------------------------------------
+
+LANG_KOPF = "traeger_id,berichtsmonat,merkmal,wert\n"
+ELB_UND_LLU = {
+    (KLEVE, "ELB", "gesamt", 202301): 10512.0,
+    (KLEVE, "LLU", "gesamt", 202301): 5812345.67,
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "inhalt", "zeilen"),
+    [
+        pytest.param(
+            "komma.csv",
+            LANG_KOPF + "09362,2025-01,ELB,3.731\n09362,2025-02,ELB,3710\n",
+            [2],
+            id="komma-datei",
+        ),
+        pytest.param(
+            "semikolon.csv",
+            "traeger_id;berichtsmonat;merkmal;wert\n09362;2025-01;BG;2797.30\n"
+            "09362;2025-01;ELB;3.731\n09362;2025-02;ELB;3.710\n",
+            [3, 4],
+            id="semikolon-mit-dezimalpunkt",
+        ),
+        pytest.param(
+            "komma-gruppen.csv",
+            LANG_KOPF + '09362,2025-01,ELB,"3,731"\n09362,2025-02,ELB,3710\n',
+            [2],
+            id="komma-als-gruppe",
+        ),
+    ],
+)
+def test_value_readable_both_ways_stops_the_import(tmp_path, capsys, name, inhalt, zeilen):
+    f = write(tmp_path / name, inhalt)
+    err = refused(capsys, tmp_path / "bestand.sqlite", f)
+    assert "mehrdeutig" in err
+    for zeile in zeilen:
+        assert re.search(rf"Zeile {zeile}\b", err), err
+    assert "3731" in err and "3,731" in err  # both readings
+    assert 'dezimalzeichen = ","' in err and 'dezimalzeichen = "."' in err
+
+
+def test_text_cells_of_an_xlsx_are_not_guessed_either(tmp_path, capsys):
+    f = write(
+        tmp_path / "download.xlsx",
+        xlsx_bytes(
+            {
+                "Daten": [
+                    ["traeger_id", "berichtsmonat", "merkmal", "wert"],
+                    ["09362", "2025-01", "ELB", "3.731"],
+                    ["09362", "2025-02", "ELB", 3710.21],  # a number cell is never in doubt
+                ]
+            }
+        ),
+    )
+    err = refused(capsys, tmp_path / "bestand.sqlite", f)
+    assert "mehrdeutig" in err and "Zeile 2" in err and "3731" in err
+
+
+@pytest.mark.parametrize(
+    ("inhalt", "erwartet"),
+    [
+        pytest.param(
+            "traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;ELB;10.512\n"
+            "05154;2023-01;LLU;5.812.345,67\n",
+            ELB_UND_LLU,
+            id="dezimalkomma-entscheidet",
+        ),
+        pytest.param(
+            LANG_KOPF + '05154,2023-01,ELB,"10,512"\n05154,2023-01,LLU,5812345.67\n',
+            ELB_UND_LLU,
+            id="dezimalpunkt-entscheidet-komma",
+        ),
+        pytest.param(
+            "traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;ELB;10.512\n"
+            "05154;2023-02;ELB;10.498\n05154;2023-02;INT;185\n",
+            {
+                (KLEVE, "ELB", "gesamt", 202301): 10512.0,
+                (KLEVE, "ELB", "gesamt", 202302): 10498.0,
+                (KLEVE, "INT", "gesamt", 202302): 185.0,
+            },
+            id="semikolon-nur-tausendergruppen",
+        ),
+    ],
+)
+def test_the_file_itself_settles_the_decimal_mark(tmp_path, capsys, inhalt, erwartet):
+    f = write(tmp_path / "grunddaten.csv", inhalt)
+    store = tmp_path / "bestand.sqlite"
+    import_ok(capsys, store, f)
+    assert newest(store) == erwartet
+
+
+def test_decimal_comma_and_decimal_point_in_one_file_stop_the_import(tmp_path, capsys):
+    f = write(
+        tmp_path / "gemischt.csv",
+        "traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;LLU;5.812.345,67\n"
+        "05154;2023-01;LUH;2797.30\n",
+    )
+    err = refused(capsys, tmp_path / "bestand.sqlite", f)
+    assert "Zeile 2" in err and "Zeile 3" in err and "dezimalzeichen" in err
+
+
+def test_the_mapping_decides_a_doubtful_value(tmp_path, capsys):
+    f = write(tmp_path / "komma.csv", LANG_KOPF + "09362,2025-01,LLU,3.731\n")
+    store = tmp_path / "bestand.sqlite"
+    import_ok(capsys, store, f, mapping='[datei]\ndezimalzeichen = "."\n')
+    assert newest(store) == {(RS_REGENSBURG, "LLU", "gesamt", 202501): 3.731}
+
+
+def _formatiert(wert: float, art: str) -> str:
+    """A value as a writer of that convention writes it (whole numbers without decimals)."""
+    ganz = wert == int(wert)
+    en = f"{wert:,.0f}" if ganz else f"{wert:,.2f}"
+    return {
+        "de-gruppiert": en.replace(",", "_").replace(".", ",").replace("_", "."),
+        "de": en.replace(",", "").replace(".", ","),
+        "en": en.replace(",", ""),
+        "en-gruppiert": en,
+    }[art]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    werte=st.lists(
+        st.one_of(
+            st.integers(0, 20_000_000).map(float),
+            st.integers(0, 2_000_000_000).map(lambda c: c / 100),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    arten=st.lists(
+        st.sampled_from(["de-gruppiert", "de", "en", "en-gruppiert"]), min_size=1, max_size=2
+    ),
+    semikolon=st.booleans(),
+)
+def test_a_number_is_read_exactly_or_the_import_stops(werte, arten, semikolon):
+    """Files written in one convention, or mixing two: every value is read as written, or the
+    file is refused as ambiguous; never another number."""
+    texte = [_formatiert(w, arten[i % len(arten)]) for i, w in enumerate(werte)]
+    z = zahlen_lesen(pd.Series(texte, dtype=object), None, semikolon)
+    if z.widerspruch or z.mehrdeutig.any():
+        return  # the import stops and names the rows
+    assert not z.unlesbar.any(), texte
+    assert z.zahlen.tolist() == pytest.approx(werte), texte
+    # a mapping that names the writer's decimal mark reads a one-convention file exactly
+    if len(set(arten)) == 1:
+        zeichen = "," if arten[0].startswith("de") else "."
+        z = zahlen_lesen(pd.Series(texte, dtype=object), zeichen, semikolon)
+        assert z.zahlen.tolist() == pytest.approx(werte), texte
+
+
+# --- a misread of any kind is caught: jumps by a factor of 20 ------------------------------------
+
+PUNKT = '[datei]\ndezimalzeichen = "."\n'  # a wrong setting for a file with thousands dots
+
+
+def test_a_jump_within_the_file_stops_the_import_for_stocks(tmp_path, capsys):
+    f = write(
+        tmp_path / "eckwerte.csv",
+        LANG_KOPF + "09362,2025-01,ELB,3730.59\n09362,2025-02,ELB,3.710\n"
+        "09362,2025-03,ELB,3746.43\n",
+    )
+    err = refused(capsys, tmp_path / "bestand.sqlite", f, mapping=PUNKT)
+    assert "Zeile 3" in err and "Faktor" in err and "ELB" in err
+    assert "sprungpruefung" in err
+
+
+def test_a_jump_against_the_store_stops_the_import(tmp_path, capsys):
+    store = tmp_path / "bestand.sqlite"
+    januar = write(tmp_path / "januar.csv", LANG_KOPF + "09362,2025-01,BG,2797.30\n")
+    import_ok(capsys, store, januar)
+    februar = write(tmp_path / "februar.csv", LANG_KOPF + "09362,2025-02,BG,2.755\n")
+    err = refused(capsys, store, februar, mapping=PUNKT)
+    assert "BG" in err and "Vormonat" in err and "januar.csv" in err
+
+
+def test_a_jump_against_an_earlier_vintage_stops_the_import(tmp_path, capsys):
+    store = tmp_path / "bestand.sqlite"
+    t0 = write(
+        tmp_path / "t0.csv",
+        "traeger_id,berichtsmonat,merkmal,wert,wartezeit\n09362,2025-03,ELB,3746.43,T0\n",
+    )
+    import_ok(capsys, store, t0)
+    t3 = write(
+        tmp_path / "t3.csv",
+        "traeger_id,berichtsmonat,merkmal,wert,wartezeit\n09362,2025-03,ELB,3.751,T3\n",
+    )
+    err = refused(capsys, store, t3, mapping=PUNKT)
+    assert "Fassung" in err and "t0.csv" in err
+
+
+def test_jumps_of_flows_are_warnings_and_the_mapping_can_lower_stocks_to_warnings(tmp_path, capsys):
+    store = tmp_path / "bestand.sqlite"
+    f = write(
+        tmp_path / "klein.csv",
+        LANG_KOPF + "05154,2023-01,INT_AE,1\n05154,2023-02,INT_AE,24\n"
+        "05154,2023-01,LZB_MASSN,10\n05154,2023-02,LZB_MASSN,400\n",
+    )
+    refused(capsys, store, f)  # the stock is an error by default
+    _, err = import_ok(capsys, store, f, mapping='[datei]\nsprungpruefung = "warnung"\n')
+    assert err.count("Faktor") == 2 and "Warnung" in err
+    assert newest(store)[(KLEVE, "INT_AE", "gesamt", 202302)] == 24.0
+
+
+def test_a_correction_is_not_compared_with_the_values_it_replaces(tmp_path, capsys):
+    store = tmp_path / "bestand.sqlite"
+    f = write(tmp_path / "eckwerte.csv", LANG_KOPF + "09362,2025-01,ELB,3.731\n")
+    import_ok(capsys, store, f, mapping=PUNKT)  # nothing to compare with yet: stored as 3.731
+    import_ok(capsys, store, f, mapping='[datei]\ndezimalzeichen = ","\n')
+    assert newest(store) == {(RS_REGENSBURG, "ELB", "gesamt", 202501): 3731.0}
+
+
+# --- the mappings the user guide shows for the real downloads ----------------------------------
+
+DOKU = Path(__file__).resolve().parents[1] / "docs" / "spaltenzuordnung.md"
+
+
+def zuordnung_aus_doku(beispiel: str) -> str:
+    """The TOML block of one example in docs/spaltenzuordnung.md, as a user would copy it."""
+    text = DOKU.read_text(encoding="utf-8")
+    abschnitt = text.split(f"### Beispiel {beispiel}:", 1)[1].split("\n### ", 1)[0]
+    return re.search(r"```toml\n(.*?)```", abschnitt, re.S).group(1)
+
+
+ECKWERTE_BREIT = (
+    "period,Arbeitslose (Bestand),Arbeitslosenquote (%),Langzeitarbeitslose,"
+    "Unterbeschäftigungsquote (%),Bedarfsgemeinschaften,Personen in BG,"
+    "Regelleistungsberechtigte (RLB),Erwerbsfähige Leistungsberechtigte (ELB),"
+    "Nicht erwerbsfähige Leistungsberechtigte (NEF)\n"
+    "2025-01-01,1470.0,1.3,502.0,1.9,2797.30338102,5488.03327359,5202.27047674,3730.59085177,"
+    "1471.67962497\n"
+    "2025-02-01,1382.0,1.2,502.0,1.8,2755.76866466,5434.99291135,5147.99291135,3710.21156804,"
+    "1437.78134331\n"
+)
+
+KDU = (
+    "reference_month,region_level,region_code,region_label,accommodation_scope,measure,total,"
+    "1_person,2_persons,3_persons,4_persons,5_persons,6_or_more_persons\n"
+    '2026-04,jobcenter,t38704,"Kleve, JC",miete,actual_bruttokaltmiete_eur_per_bg,549.3206,'
+    "387.8203,555.0070,666.5908,757.5637,850.9664,1022.6136\n"
+    '2026-04,jobcenter,t38704,"Kleve, JC",miete,bg_stock,7986.0000,3626.0000,1774.0000,'
+    "1094.0000,718.0000,398.0000,376.0000\n"
+    '2026-04,jobcenter,t38704,"Kleve, JC",miete,bg_stock_with_recognised_kdu,7971.0000,'
+    "3620.0000,1768.0000,1094.0000,718.0000,397.0000,374.0000\n"
+)
+
+PERS_NEF = (
+    "2025-01,Grundsicherung für Arbeitsuchende,Personen in Bedarfsgemeinschaften (PERS),,"
+    "5488.03,2025,1,x\n"
+    "2025-01,Grundsicherung für Arbeitsuchende,nicht erwerbsfähige Leistungsberechtigte (NEF),,"
+    "1471.68,2025,1,x\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("beispiel", "inhalt", "wartezeit", "erwartet"),
+    [
+        pytest.param(
+            "D",
+            ECKWERTE_BREIT,
+            "T0",
+            {
+                (RS_REGENSBURG, "BG", "gesamt", 202501): pytest.approx(2797.30338102),
+                (RS_REGENSBURG, "ELB", "gesamt", 202501): pytest.approx(3730.59085177),
+                (RS_REGENSBURG, "BG", "gesamt", 202502): pytest.approx(2755.76866466),
+                (RS_REGENSBURG, "ELB", "gesamt", 202502): pytest.approx(3710.21156804),
+            },
+            id="eckwerte-breit",
+        ),
+        pytest.param(
+            "E", ECKWERTE_LANG + PERS_NEF, "T0", ECKWERTE_LANG_ERGEBNIS, id="eckwerte-lang"
+        ),
+        pytest.param("F", KDU, "T3", {(KLEVE, "BG", "gesamt", 202604): 7986.0}, id="kdu"),
+    ],
+)
+def test_the_guide_s_mappings_read_the_real_layouts(tmp_path, capsys, beispiel, inhalt,
+                                                     wartezeit, erwartet):  # fmt: skip
+    f = write(tmp_path / "download.csv", inhalt)
+    store = tmp_path / "bestand.sqlite"
+    _, err = import_ok(capsys, store, f, mapping=zuordnung_aus_doku(beispiel))
+    assert "Warnung" not in err, err  # the guide's mappings leave nothing in doubt
+    assert newest(store, wartezeit) == erwartet
