@@ -40,6 +40,13 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Lauf]:
     return laufen
 
 
+def zielzeile(tabelle: str, bezeichnung: str) -> str:
+    """The row of one target in the first table of `auswerten`'s text output, which cuts
+    labels to 60 characters."""
+    name = bezeichnung if len(bezeichnung) <= 60 else bezeichnung[:59] + "…"
+    return next(z for z in tabelle.splitlines() if z[:60].rstrip() == name)
+
+
 def schreibe_csv(pfad: Path, zeilen: list[dict], kopf: list[str] = KOPF, sep: str = ";") -> Path:
     with pfad.open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=kopf, delimiter=sep, extrasaction="ignore")
