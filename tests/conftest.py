@@ -1,9 +1,15 @@
-"""Shared fixtures: demo data, stores built through the real importer, CLI runner."""
+"""Shared fixtures: demo data, stores built through the real importer, CLI runner, waiting
+for a child process to reach a phase."""
 
 from __future__ import annotations
 
 import csv
 import json
+import os
+import selectors
+import subprocess
+import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,3 +76,43 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory, demo_daten: pd.DataFram
     store = ordner / "demo.sqlite"
     assert main(["import", str(datei), "--store", str(store)]) == 0
     return store
+
+
+# --- child processes that say where they are ------------------------------------------------
+
+
+def warte_auf_zeile(kind: subprocess.Popen[bytes], zeile: str, sekunden: float = 300) -> None:
+    """Wait until a child process prints `zeile` on its stdout (a step it has reached).
+
+    A condition wait: fails when the child ends first or after `sekunden` (a generous bound
+    for a loaded machine), never sleeps a guessed time."""
+    assert kind.stdout is not None
+    ende = time.monotonic() + sekunden
+    gelesen = b""
+    with selectors.DefaultSelector() as auswahl:
+        auswahl.register(kind.stdout, selectors.EVENT_READ)
+        while zeile.encode() not in gelesen.splitlines():
+            rest = ende - time.monotonic()
+            if rest <= 0 or not auswahl.select(rest):
+                pytest.fail(f"child did not report {zeile!r} within {sekunden} s")
+            teil = os.read(kind.stdout.fileno(), 65536)
+            if not teil:
+                pytest.fail(f"child ended ({kind.wait(timeout=60)}) before {zeile!r}: {gelesen!r}")
+            gelesen += teil
+
+
+def abbrechen_bei(befehl: list[str], phase: str) -> None:
+    """Run a child process and kill -9 it as soon as it prints `phase` (the child reports the
+    step it has reached and waits there to be killed). Its stderr is shown if it fails."""
+    with (
+        tempfile.TemporaryFile() as fehler,
+        subprocess.Popen(befehl, stdout=subprocess.PIPE, stderr=fehler) as kind,
+    ):
+        try:
+            warte_auf_zeile(kind, phase)
+        except BaseException:
+            fehler.seek(0)
+            print(fehler.read()[-3000:].decode(errors="replace"))
+            raise
+        finally:
+            kind.kill()
