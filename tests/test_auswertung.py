@@ -253,16 +253,19 @@ def test_agreement_file_gives_defaults(tmp_path, cli):
 
 
 def test_table_and_csv_output(cli, demo_store):
+    json_ = cli("auswerten", "--store", demo_store, "--bis-monat", 6, "--format", "json").json()
     tabelle = cli("auswerten", "--store", demo_store, "--bis-monat", 6)
     assert tabelle.code == 0
     assert "Beispieldaten – keine amtlichen Werte" in tabelle.out
     assert "Januar bis Juni 2023, Wartezeit T0" in tabelle.out
     assert " %" in tabelle.out and " pp" in tabelle.out
-    assert any(s in tabelle.out for s in ("auf Kurs", "gefährdet"))
+    for z in json_["ziele"]:  # each target's own status, mid-year
+        assert z["status"] in ("auf Kurs", "gefährdet")
+        status = f"{z['status']} (knapp)" if z["knapp"] else z["status"]
+        assert zielzeile(tabelle.out, z["bezeichnung"]).endswith(f"  {status}")
 
     lauf = cli("auswerten", "--store", demo_store, "--bis-monat", 6, "--format", "csv")
     zeilen = list(csv.DictReader(io.StringIO(lauf.out), delimiter=";"))
-    json_ = cli("auswerten", "--store", demo_store, "--bis-monat", 6, "--format", "json").json()
     k2 = next(z for z in zeilen if z["id"] == "k2")
     k2_json = next(z for z in json_["ziele"] if z["id"] == "k2")
     assert float(k2["aktuell"].replace(",", ".")) == k2_json["aktuell"]
