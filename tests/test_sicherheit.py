@@ -390,16 +390,18 @@ def test_killed_imports_leave_a_sound_store_without_partial_imports(tmp_path, de
     demo_daten[demo_daten["traeger_id"] != "05154"].to_csv(gross, sep=";", index=False)
 
     def importe() -> list[tuple[str, int]]:
+        """(file, rows) of every import; each holds all its rows, no row is without one."""
         assert _integritaet(store) == "ok"
         with sqlite3.connect(store) as con:
-            return [
-                (datei, anzahl)
-                for datei, zeilen, anzahl in con.execute(
-                    "SELECT dateiname, zeilen, (SELECT count(*) FROM grunddaten g "
-                    "WHERE g.import_id = i.import_id) FROM importe i ORDER BY import_id"
-                )
-                if zeilen == anzahl  # all rows of an import, or none
-            ]
+            liste = con.execute(
+                "SELECT dateiname, zeilen, (SELECT count(*) FROM grunddaten g "
+                "WHERE g.import_id = i.import_id) FROM importe i ORDER BY import_id"
+            ).fetchall()
+            (alle,) = con.execute("SELECT count(*) FROM grunddaten").fetchone()
+        for datei, zeilen, anzahl in liste:
+            assert anzahl == zeilen, datei  # all rows of an import, or none
+        assert alle == sum(zeilen for _, zeilen, _ in liste)
+        return [(datei, zeilen) for datei, zeilen, _ in liste]
 
     vorher = [("basis.csv", len(kleve))]
     assert importe() == vorher
