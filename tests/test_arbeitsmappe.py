@@ -398,7 +398,6 @@ def halt(name):
 
 
 if phase == "vor dem Speichern":
-    mkstemp = tempfile.mkstemp
     tempfile.mkstemp = lambda *a, **k: halt(phase)
 elif phase == "mitten im Schreiben":
     writestr, teile = zipfile.ZipFile.writestr, []
@@ -424,7 +423,7 @@ print("nicht angehalten", flush=True)
 """
 
 
-def test_killed_during_save_leaves_old_or_new_workbook(mappe_mit_store, cli, teildaten, tmp_path):
+def test_killed_during_save_leaves_old_or_new_workbook(mappe_mit_store, cli, teildaten):
     """kill -9 at each step of a refresh, at the moment the refreshing process reports it has
     reached that step: before saving, with the temporary file half written, with it complete
     but not yet moved into place, and just after the move. The file on disk always opens and
