@@ -130,8 +130,8 @@ def libreoffice_noetig(*weitere: str) -> None:
     fehlt = [p for p in ("soffice", *weitere) if shutil.which(p) is None]
     if fehlt:
         if os.environ.get("CI", "").lower() not in ("", "0", "false"):
-            pytest.fail(f"{', '.join(fehlt)} fehlt; .ci/run installiert es")
-        pytest.skip(f"{', '.join(fehlt)} is not installed on this machine")
+            pytest.fail(f"nicht installiert: {', '.join(fehlt)} (.ci/run installiert sie)")
+        pytest.skip(f"not installed on this machine: {', '.join(fehlt)}")
 
 
 @dataclass
