@@ -1,9 +1,18 @@
-"""Shared fixtures: demo data, stores built through the real importer, CLI runner."""
+"""Shared fixtures: demo data, stores built through the real importer, CLI runner, waiting
+for a child process to reach a phase, the tools a rendering test needs, pictures."""
 
 from __future__ import annotations
 
 import csv
 import json
+import os
+import selectors
+import shutil
+import struct
+import subprocess
+import tempfile
+import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +49,13 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Lauf]:
     return laufen
 
 
+def zielzeile(tabelle: str, bezeichnung: str) -> str:
+    """The row of one target in the first table of `auswerten`'s text output, which cuts
+    labels to 60 characters."""
+    name = bezeichnung if len(bezeichnung) <= 60 else bezeichnung[:59] + "…"
+    return next(z for z in tabelle.splitlines() if z[:60].rstrip() == name)
+
+
 def schreibe_csv(pfad: Path, zeilen: list[dict], kopf: list[str] = KOPF, sep: str = ";") -> Path:
     with pfad.open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=kopf, delimiter=sep, extrasaction="ignore")
@@ -63,3 +79,126 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory, demo_daten: pd.DataFram
     store = ordner / "demo.sqlite"
     assert main(["import", str(datei), "--store", str(store)]) == 0
     return store
+
+
+# --- child processes that say where they are ------------------------------------------------
+
+
+def warte_auf_zeile(kind: subprocess.Popen[bytes], zeile: str, sekunden: float = 300) -> None:
+    """Wait until a child process prints `zeile` on its stdout (a step it has reached).
+
+    A condition wait: fails when the child ends first or after `sekunden` (a generous bound
+    for a loaded machine), never sleeps a guessed time."""
+    assert kind.stdout is not None
+    ende = time.monotonic() + sekunden
+    gelesen = b""
+    with selectors.DefaultSelector() as auswahl:
+        auswahl.register(kind.stdout, selectors.EVENT_READ)
+        while zeile.encode() not in gelesen.splitlines():
+            rest = ende - time.monotonic()
+            if rest <= 0 or not auswahl.select(rest):
+                pytest.fail(f"child did not report {zeile!r} within {sekunden} s")
+            teil = os.read(kind.stdout.fileno(), 65536)
+            if not teil:
+                pytest.fail(f"child ended ({kind.wait(timeout=60)}) before {zeile!r}: {gelesen!r}")
+            gelesen += teil
+
+
+def abbrechen_bei(befehl: list[str], phase: str) -> None:
+    """Run a child process and kill -9 it as soon as it prints `phase` (the child reports the
+    step it has reached and waits there to be killed). Its stderr is shown if it fails."""
+    with (
+        tempfile.TemporaryFile() as fehler,
+        subprocess.Popen(befehl, stdout=subprocess.PIPE, stderr=fehler) as kind,
+    ):
+        try:
+            warte_auf_zeile(kind, phase)
+        except BaseException:
+            fehler.seek(0)
+            print(fehler.read()[-3000:].decode(errors="replace"))
+            raise
+        finally:
+            kind.kill()
+
+
+# --- LibreOffice and poppler -----------------------------------------------------------------
+
+
+def libreoffice_noetig(*weitere: str) -> None:
+    """LibreOffice (and the named poppler tools) are installed by .ci/run; on a developer
+    machine without them the test is skipped, in CI (CI=true) it fails."""
+    fehlt = [p for p in ("soffice", *weitere) if shutil.which(p) is None]
+    if fehlt:
+        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+            pytest.fail(f"nicht installiert: {', '.join(fehlt)} (.ci/run installiert sie)")
+        pytest.skip(f"not installed on this machine: {', '.join(fehlt)}")
+
+
+@dataclass
+class Bild:
+    """A PNG as a person sees it: its size and how much of it is ink and colour."""
+
+    breite: int
+    hoehe: int
+    tinte: float  # share of pixels that are not (nearly) white
+    farbe: float  # share of pixels that are clearly coloured (not grey)
+
+
+def png_lesen(pfad: Path) -> Bild:
+    """Decode an 8-bit RGB or RGBA PNG (what pdftoppm writes) without extra packages."""
+    import numpy as np
+
+    daten = pfad.read_bytes()
+    assert daten[:8] == b"\x89PNG\r\n\x1a\n", pfad
+    pos, idat, kopf = 8, b"", b""
+    while pos < len(daten):
+        (laenge,) = struct.unpack(">I", daten[pos : pos + 4])
+        art, inhalt = daten[pos + 4 : pos + 8], daten[pos + 8 : pos + 8 + laenge]
+        if art == b"IHDR":
+            kopf = inhalt
+        elif art == b"IDAT":
+            idat += inhalt
+        pos += 12 + laenge
+    breite, hoehe, tiefe, typ, _, _, zeilensprung = struct.unpack(">IIBBBBB", kopf)
+    assert tiefe == 8 and typ in (2, 6) and zeilensprung == 0, (pfad, tiefe, typ)
+    bpp = 3 if typ == 2 else 4
+    roh = np.frombuffer(zlib.decompress(idat), dtype=np.uint8).reshape(hoehe, breite * bpp + 1)
+    pixel = np.zeros((hoehe, breite * bpp), dtype=np.int32)
+    oben = np.zeros(breite * bpp, dtype=np.int32)
+    for y in range(hoehe):
+        filter_, zeile = roh[y, 0], roh[y, 1:].astype(np.int32)
+        if filter_ == 0:
+            neu = zeile
+        elif filter_ == 2:
+            neu = (zeile + oben) % 256
+        elif filter_ == 1:  # Sub: a running sum per channel
+            neu = np.cumsum(zeile.reshape(breite, bpp), axis=0).reshape(-1) % 256
+        else:  # Average and Paeth depend on the pixel to the left: one by one
+            neu = zeile.copy()
+            for x in range(len(neu)):
+                links = int(neu[x - bpp]) if x >= bpp else 0
+                ueber = int(oben[x])
+                if filter_ == 3:
+                    neu[x] = (neu[x] + (links + ueber) // 2) % 256
+                else:
+                    ecke = int(oben[x - bpp]) if x >= bpp else 0
+                    p = links + ueber - ecke
+                    pa, pb, pc = abs(p - links), abs(p - ueber), abs(p - ecke)
+                    vorher = links if pa <= pb and pa <= pc else ueber if pb <= pc else ecke
+                    neu[x] = (neu[x] + vorher) % 256
+        pixel[y], oben = neu, neu
+    rgb = pixel.reshape(hoehe, breite, bpp)[:, :, :3]
+    tinte = float((rgb.min(axis=2) < 200).mean())
+    farbe = float((rgb.max(axis=2) - rgb.min(axis=2) > 60).mean())
+    return Bild(breite, hoehe, tinte, farbe)
+
+
+def pdf_text(pdf: Path) -> tuple[int, str]:
+    """Pages and text of a PDF, as poppler's pdfinfo and pdftotext read it."""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    seiten = int(next(z.split()[-1] for z in info.stdout.splitlines() if z.startswith("Pages:")))
+    # in reading order: a cell's wrapped lines stay together
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return seiten, text

@@ -4,25 +4,25 @@ writes; a lock that lasts gives a clear German message and exit code 3."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from zielsteuerung.daten.datenbestand import Datenbestand, standardpfad
 
-from conftest import schreibe_csv
+from conftest import schreibe_csv, warte_auf_zeile
 
 HALTER = """
-import sqlite3, sys, time, pathlib
+import sqlite3, sys
 con = sqlite3.connect(sys.argv[1], isolation_level=None)
 con.execute("BEGIN IMMEDIATE")
 con.execute("INSERT INTO meta VALUES ('sperrtest', 'x')")
-pathlib.Path(sys.argv[2]).touch()
-time.sleep(float(sys.argv[3]))
+print("gesperrt", flush=True)
+sys.stdin.read()  # holds the write lock until the test closes its stdin
 con.execute("ROLLBACK")
 """
 
@@ -39,24 +39,28 @@ def zielsteuerung(*args: object, **env: str) -> subprocess.CompletedProcess[str]
 
 @pytest.fixture
 def schreibsperre(tmp_path: Path, demo_store: Path):
-    """Another process holding the write lock of a copy of the demo store for a while."""
+    """Another process holding the write lock of a copy of the demo store until the test has
+    finished (it says when it holds the lock; the test checks that it still does)."""
     store = tmp_path / "kopie.sqlite"
     with Datenbestand(demo_store) as quelle, Datenbestand(store, anlegen=True) as ziel:
         quelle.con.backup(ziel.con)
-    bereit = tmp_path / "bereit"
-    halter = subprocess.Popen([sys.executable, "-c", HALTER, str(store), str(bereit), "6"])
-    for _ in range(200):
-        if bereit.exists():
-            break
-        time.sleep(0.05)
-    yield store
-    halter.wait(timeout=30)
+    with subprocess.Popen(
+        [sys.executable, "-c", HALTER, str(store)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    ) as halter:
+        assert halter.stdin is not None
+        warte_auf_zeile(halter, "gesperrt")
+        yield store
+        assert halter.poll() is None  # the lock was held all through the test
+        halter.stdin.close()
+        assert halter.wait(timeout=60) == 0
 
 
 def test_reading_while_another_process_writes(schreibsperre):
     lauf = zielsteuerung("auswerten", "--store", schreibsperre, "--format", "json")
     assert lauf.returncode == 0, lauf.stderr
-    assert '"status"' in lauf.stdout
+    ergebnis = json.loads(lauf.stdout)
+    assert (ergebnis["traeger_id"], ergebnis["bis_monat"]) == ("05154", 12)
+    assert "nicht berechenbar" not in {z["status"] for z in ergebnis["ziele"]}
 
 
 def test_lasting_lock_gives_clear_message_and_store_is_unchanged(schreibsperre, tmp_path):

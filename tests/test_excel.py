@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import io
-import json
 import re
 import shutil
 import sys
@@ -480,11 +479,17 @@ def test_ribbon_button_reports_problems_in_a_message_box(zwei_mappen, monkeypatc
     assert buch.app.status_bar is False
 
 
-def test_cli_json_is_what_udfs_see(vorgaben, cli):
-    """One more guard: the CLI and the functions use the same agreement by default."""
+def test_without_arguments_the_table_function_shows_what_the_cli_shows(vorgaben, cli):
+    """Both use the same defaults (agreement, Träger, year, Wartezeit, last month with data):
+    =ZIEL_TABELLE() without arguments is the JSON of `auswerten` without options, row by row."""
     ergebnis = json_von(cli, vorgaben)
-    assert [z["id"] for z in ergebnis["ziele"]] == list(FUNKTIONEN.values())
-    assert json.dumps(ergebnis, ensure_ascii=False)
+    assert ergebnis["bis_monat"] == 12 and ergebnis["wartezeit"] == "T0"
+    zeilen = udfs.ZIEL_TABELLE()
+    assert [z[0] for z in zeilen[1:]] == list(FUNKTIONEN.values())
+    for zeile, z in zip(zeilen[1:], ergebnis["ziele"], strict=True):
+        assert zeile == [z["id"], z["bezeichnung"], z["vorjahr"], z["aktuell"],
+                         z["veraenderung"], z["einheit"], z["schwelle"], z["zielwert"],
+                         z["status"], z["knapp"]]  # fmt: skip
 
 
 def test_ribbon_button_on_a_workbook_of_the_first_template(demo_store, tmp_path, monkeypatch):

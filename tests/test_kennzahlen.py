@@ -169,6 +169,55 @@ def test_year_to_date_kinds_by_hand():
     assert fehlt.grund["05154"] == "INT (gesamt) fehlt für 2023-04"
 
 
+#: fachkonzept 3.2: the months each year-to-date value V(Y, t) reads, numerator first; "jan"
+#: and "t" are January and month t of Y, Dec(Y-1) is jan - 1.
+JAHRESFENSTER = {
+    "INT": [("INT", 0, 0)],  # Jahressumme: Jan..t
+    "LZB": [("LZB", 0, 0)],  # Jahresdurchschnittswert: Jan..t
+    **{
+        code: [(n, 0, 0), (d, -1, -1)]  # Jahresfortschrittswert: Jan..t over Dec(Y-1)..t-1
+        for code, n, d in [
+            ("K2", "INT", "ELB"),
+            ("K2E1", "EIN_GB", "ELB"),
+            ("K2E2", "EIN_OGB", "ELB"),
+            ("K2E4", "INT_AE", "ELB_AE"),
+            ("K3E1", "INT_LZB", "LZB"),
+        ]
+    },
+    "K2E3": [("KONT_BESCH", 0, 0), ("INT", 0, 0)],  # share: Jan..t over Jan..t
+    "ANTEIL_BD": [("INT_BD", 0, 0), ("INT", 0, 0)],
+}
+
+
+@pytest.mark.parametrize("code", JAHRESFENSTER)
+def test_year_to_date_gap_at_a_window_edge_is_named_one_month_outside_is_harmless(code):
+    """Through June 2023: a missing month at either end of a window makes V(Y, t) not
+    computable and is named; the month before or after the window changes nothing."""
+    jan, t = monate.monat(JAHR, 1), monate.monat(JAHR, 6)
+    figuren = {f for f, _, _ in JAHRESFENSTER[code]}
+    voll = {(f, "gesamt"): {k: 100.0 + k % 7 for k in range(jan - 14, t + 3)} for f in figuren}
+    gelesen = {
+        f: {k for g, a, b in JAHRESFENSTER[code] if g == f for k in range(jan + a, t + b + 1)}
+        for f in figuren
+    }
+    for merkmal, a, b in JAHRESFENSTER[code]:
+        for luecke in (jan + a, t + b, jan + a - 1, t + b + 1):
+            reihen = {key: dict(r) for key, r in voll.items()}
+            del reihen[(merkmal, "gesamt")][luecke]
+            ergebnis = jahreswert(panel(reihen), code, "gesamt", JAHR, 6)
+            fall = (code, merkmal, monate.als_text(luecke))
+            if luecke in gelesen[merkmal]:
+                assert math.isnan(ergebnis.wert["05154"]), fall
+                assert ergebnis.grund["05154"] == (
+                    f"{merkmal} (gesamt) fehlt für {monate.als_text(luecke)}"
+                ), fall
+            else:
+                assert ergebnis.wert["05154"] == pytest.approx(
+                    jahreswert(panel(voll), code, "gesamt", JAHR, 6).wert["05154"]
+                ), fall
+                assert not isinstance(ergebnis.grund["05154"], str), fall  # no reason
+
+
 reihe = st.lists(st.floats(1, 1e6, allow_nan=False), min_size=25, max_size=25)
 
 

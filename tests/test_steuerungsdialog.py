@@ -7,7 +7,7 @@ import contextlib
 import io
 import json
 import shutil
-import subprocess
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -17,6 +17,8 @@ from zielsteuerung.daten.beispieldaten import BEISPIEL_PLANUNG
 from zielsteuerung.daten.vereinbarungen import beispiel
 from zielsteuerung.kern.monate import MONATE
 from zielsteuerung.mappe.zellen import tabelle_lesen
+
+from conftest import libreoffice_noetig, pdf_text, png_lesen
 
 NEUE_BLAETTER = ["Steuerungsdialog", "Planung", "Mittel", "Mittelausschöpfung", "Zielpfad"]
 
@@ -85,17 +87,34 @@ def test_steuerungsdialog_sheet_holds_the_evaluation(demo):
     assert len(ws._charts) == 2
 
 
-@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice fehlt")
 def test_steuerungsdialog_prints_on_at_most_two_a4_pages(demo, tmp_path, cli):
     """The documented command renders it; LibreOffice lays it out as Excel prints it."""
-    _, mappe, _ = demo
+    libreoffice_noetig("pdftoppm", "pdftotext", "pdfinfo")
+    from zielsteuerung.mappe.libreoffice import umwandeln
+
+    daten, mappe, _ = demo
     lauf = cli("bilder", mappe, "-o", tmp_path, "--blatt", "Steuerungsdialog")
     assert lauf.code == 0, lauf.err
-    bilder = lauf.out.split()
+    bilder = [Path(z) for z in lauf.out.split()]
     assert 1 <= len(bilder) <= 2
-    groesse = subprocess.run(["file", bilder[0]], capture_output=True, text=True).stdout
-    breite, hoehe = (int(x) for x in groesse.split(",")[1].split("x"))
-    assert breite > hoehe  # landscape
+    for pfad in bilder:
+        bild = png_lesen(pfad)
+        assert bild.breite / bild.hoehe == pytest.approx(297 / 210, rel=0.01)  # A4 landscape
+        assert bild.tinte > 0.01, (pfad.name, bild)
+    # the whole workbook printed: the sheet's pages (named in their footer) and what they say
+    seiten, text = pdf_text(umwandeln(mappe, "pdf", tmp_path / "pdf"))
+    dialog = [s for s in text.split("\f") if "Steuerungsdialog – Seite" in s]
+    assert len(dialog) == len(bilder) and seiten > len(dialog)
+    gedruckt = " ".join(" ".join(dialog).split())
+    assert gedruckt.startswith("Steuerungsdialog – Zielvereinbarung 2023 – Kreis Kleve (05154)")
+    assert "Beispieldaten – keine amtlichen Werte" in gedruckt
+    for abschnitt in ("Gender-Datenblatt", "Monitoring", "Mittelausschöpfung", "Erläuterungen"):
+        assert abschnitt in gedruckt
+    for z in daten["ziele"]:
+        assert z["bezeichnung"] in gedruckt and z["status"] in gedruckt
+    k2 = next(z for z in daten["ziele"] if z["id"] == "k2")
+    for wert in (k2["vorjahr"], k2["aktuell"]):  # German notation, one decimal
+        assert f"{wert:.1f} %".replace(".", ",") in gedruckt
 
 
 def test_plan_entered_on_the_sheet_survives_refresh_and_bad_plans_are_refused(
@@ -170,8 +189,6 @@ def test_funds_imported_from_csv(demo, demo_store, tmp_path, cli):
 def test_workbook_of_the_first_template_gains_the_new_sheets_and_keeps_the_users_work(
     demo_store, tmp_path, cli
 ):
-    from pathlib import Path
-
     mappe = tmp_path / "alt.xlsx"
     shutil.copy(Path(__file__).parent / "daten" / "vorlage-1.0.xlsx", mappe)
     wb = load_workbook(mappe)

@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.utils import range_boundaries
-from test_arbeitsmappe import libreoffice_noetig
 
 from zielsteuerung.bericht.auswerten import Ausschnitt, auswerten
 from zielsteuerung.bericht.vergleich import vergleich_berechnen
@@ -20,6 +19,8 @@ from zielsteuerung.daten.traeger import nrw_zkt
 from zielsteuerung.daten.vereinbarungen import beispiel
 from zielsteuerung.mappe.aktualisieren import arbeitsmappe
 from zielsteuerung.mappe.zellen import tabelle_lesen
+
+from conftest import libreoffice_noetig, png_lesen
 
 KLEVE = "05154"
 
@@ -189,7 +190,7 @@ def test_sheet_keeps_its_place_with_a_note_when_there_is_nothing_to_compare(
 
 
 def test_sheet_vergleich_rendered(demo_store, tmp_path, cli):
-    libreoffice_noetig()
+    libreoffice_noetig("pdftoppm")
     mappe = tmp_path / "controlling.xlsx"
     arbeitsmappe(mappe, demo_store, None, traeger_id=KLEVE, bis_monat=12)
     lauf = cli("bilder", mappe, "-o", tmp_path / "bilder", "--blatt", "Vergleich")
@@ -197,5 +198,7 @@ def test_sheet_vergleich_rendered(demo_store, tmp_path, cli):
     bilder = [Path(z) for z in lauf.out.split()]
     # the table, then two charts side by side, two rows to a page
     assert [b.name for b in bilder] == [f"Vergleich-{n}.png" for n in (1, 2, 3)]
-    for bild in bilder:
-        assert bild.stat().st_size > 30_000
+    for pfad in bilder:
+        bild = png_lesen(pfad)
+        assert bild.breite / bild.hoehe == pytest.approx(297 / 210, rel=0.01)  # A4 landscape
+        assert bild.tinte > 0.01, (pfad.name, bild)
