@@ -12,7 +12,7 @@ from ..bericht.bericht import KENNZAHL_SPALTEN
 from ..kern.mittel import SPALTEN as MITTEL_SPALTEN
 from ..kern.monate import MONATE
 
-VORLAGENVERSION = "1.1"
+VORLAGENVERSION = "1.2"
 
 
 BLAETTER = (
@@ -29,6 +29,7 @@ BLAETTER = (
     "Kennzahlen",
     "Daten",
     "Erläuterungen",
+    "Live-Werte",
     "Einstellungen",
     "Info",
 )
@@ -82,6 +83,9 @@ TABELLEN = {
             "Ziel_ID", "Ziel", "Quelle", "Zielwert_Jahr", "Pfad", "Aktuell", "Abstand_Pfad",
             "Status_Pfad", "Prognose", "Prognose_Veraenderung", "Einheit", "Prognose_Abstand",
             "Prognose_Status", "Grund")),
+        Tabelle("tbl_Live", "Live-Werte", 4, (
+            "Ziel_ID", "Ziel", "Einheit", "Veraenderung", "Veraenderung_Live", "Status",
+            "Status_Live")),
     )
 }  # fmt: skip
 
