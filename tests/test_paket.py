@@ -1,0 +1,164 @@
+"""The offline bundle for IT (``zielsteuerung paket``), checked on Linux.
+
+Building it needs the package index (pip download), as it does for IT. Completeness is judged
+by pip itself: ``pip install --dry-run --no-index --find-links wheels --platform win_amd64``
+for every Python version of the bundle. pip evaluates environment markers for the machine it
+runs on, so on Linux it would not ask for Windows-only dependencies (xlwings'
+``pywin32; platform_system == "Windows"``): those are read from the wheels' metadata here,
+evaluated for Windows, and passed to pip explicitly. The installer script itself runs for real,
+on Linux, against a wheelhouse for this machine; on Windows it was never run.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import hashlib
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+
+from zielsteuerung.excel.paket import INTERPRETER, PYTHON_VERSIONEN, windows
+from zielsteuerung.version import __version__
+
+
+def pip(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pip", *map(str, args), "--disable-pip-version-check"],
+        capture_output=True, text=True, cwd=cwd, check=False, timeout=900,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def paket(tmp_path_factory) -> Path:
+    from zielsteuerung.cli import main
+
+    ordner = tmp_path_factory.mktemp("it") / "zielsteuerung-paket"
+    assert main(["paket", "-o", str(ordner)]) == 0
+    return ordner
+
+
+def nur_unter_windows(wheels: Path, version: str) -> set[str]:
+    """Requirements in the wheels' metadata that apply on Windows but not on this machine."""
+    anforderungen = set()
+    for rad in wheels.glob("*.whl"):
+        with zipfile.ZipFile(rad) as z:
+            meta = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+            kopf = email.parser.BytesHeaderParser().parsebytes(z.read(meta))
+        for zeile in kopf.get_all("Requires-Dist") or []:
+            a = Requirement(zeile)
+            if a.marker is None or "extra" in str(a.marker):
+                continue
+            if a.marker.evaluate(windows(version)) and not a.marker.evaluate():
+                a.marker = None
+                anforderungen.add(str(a))
+    return anforderungen
+
+
+def test_pip_is_new_enough_to_judge():
+    """pip < 24.2 checks Requires-Python against this interpreter even with --python-version
+    (the test extra asks for pip>=24.2)."""
+    from packaging.version import Version
+
+    assert Version(pip("--version").stdout.split()[1]) >= Version("24.2")
+
+
+@pytest.mark.parametrize("version", PYTHON_VERSIONEN)
+def test_wheelhouse_resolves_completely_for_win_amd64(paket, version):
+    wheels = paket / "wheels"
+    assert (wheels / f"zielsteuerung-{__version__}-py3-none-any.whl").is_file()  # built here
+    windows_nur = nur_unter_windows(wheels, version)
+    assert any(a.startswith("pywin32") for a in windows_nur)
+    for wurzel in ("zielsteuerung[arrow]", "zielsteuerung"):
+        lauf = pip("install", "--dry-run", "--no-index", "--find-links", wheels,
+                   "--platform", "win_amd64", "--python-version", version,
+                   "--implementation", "cp", "--only-binary=:all:", "--ignore-installed",
+                   wurzel, *sorted(windows_nur))  # fmt: skip
+        assert lauf.returncode == 0, lauf.stderr
+        installiert = lauf.stdout.splitlines()[-1]
+        assert installiert.startswith("Would install")
+        for name in (
+            "pandas-",
+            "openpyxl-",
+            "xlwings-",
+            "pywin32-",
+            f"zielsteuerung-{__version__}",
+        ):
+            assert name in installiert, (wurzel, name)
+        assert ("pyarrow-" in installiert) == (wurzel == "zielsteuerung[arrow]")
+
+
+def test_bundle_contents_and_checksums(paket):
+    assert sorted(p.name for p in paket.iterdir()) == [
+        "LIESMICH.txt", "installieren.cmd", "installieren.ps1", "installieren.py",
+        "pruefsummen.txt", "wheels", "zielsteuerung.xlam",
+    ]  # fmt: skip
+    assert not list(paket.parent.glob(".zielsteuerung-paket-*"))  # no half-built folder left
+    with zipfile.ZipFile(paket / "zielsteuerung.xlam") as addin:
+        teile = b"".join(addin.read(n) for n in addin.namelist() if n.endswith(".xml"))
+    assert INTERPRETER.encode() in teile  # Interpreter_Win: the environment's pythonw.exe
+    assert INTERPRETER == r"%LOCALAPPDATA%\zielsteuerung\python\Scripts\pythonw.exe"
+    zeilen = (paket / "pruefsummen.txt").read_text(encoding="utf-8").splitlines()
+    dateien = {p.relative_to(paket).as_posix() for p in paket.rglob("*") if p.is_file()}
+    assert {z.split("  ", 1)[1] for z in zeilen} == dateien - {"pruefsummen.txt"}
+    for zeile in zeilen:
+        summe, name = zeile.split("  ", 1)
+        assert hashlib.sha256((paket / name).read_bytes()).hexdigest() == summe, name
+    ps1, cmd = (paket / "installieren.ps1").read_bytes(), (paket / "installieren.cmd").read_bytes()
+    assert ps1.startswith(b"\xef\xbb\xbf") and b"\r\n" in ps1 and b"installieren.py" in ps1
+    assert b"\r\n" in cmd and b'"%~1" "%~dp0installieren.py"' in cmd
+    liesmich = " ".join((paket / "LIESMICH.txt").read_text(encoding="utf-8-sig").split())
+    assert "pip --no-index" in liesmich
+    assert "Keiner dieser Schritte wurde auf einem echten Windows-PC ausprobiert" in liesmich
+
+
+def test_bundle_needs_an_empty_folder(cli, tmp_path):
+    (tmp_path / "voll").mkdir()
+    (tmp_path / "voll" / "etwas.txt").write_text("x", encoding="utf-8")
+    lauf = cli("paket", "-o", tmp_path / "voll")
+    assert lauf.code == 2 and "kein leerer Ordner" in lauf.err
+    lauf = cli("paket", "-o", tmp_path / "neu", "--python", "2.7")
+    assert lauf.code == 2 and "--python 2.7" in lauf.err and not (tmp_path / "neu").exists()
+
+
+def test_installer_runs_offline(paket, tmp_path):
+    """installieren.py for real, on this machine: the bundle's script and add-in, and a
+    wheelhouse of this machine's wheels in place of the Windows ones (pip --no-index: a missing
+    wheel cannot come from the internet)."""
+    hier = tmp_path / "paket"
+    (hier / "wheels").mkdir(parents=True)
+    for name in ("installieren.py", "zielsteuerung.xlam"):
+        (hier / name).write_bytes((paket / name).read_bytes())
+    rad = next((paket / "wheels").glob("zielsteuerung-*.whl"))
+    (hier / "wheels" / rad.name).write_bytes(rad.read_bytes())
+    lauf = pip("download", "-q", "-d", hier / "wheels", f"zielsteuerung[arrow] @ {rad.as_uri()}")
+    assert lauf.returncode == 0, lauf.stderr
+    umgebung = {**os.environ, "LOCALAPPDATA": str(tmp_path / "lokal"),
+                "APPDATA": str(tmp_path / "roaming")}  # fmt: skip
+
+    def installieren() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, hier / "installieren.py"],
+            capture_output=True, text=True, env=umgebung, check=False, timeout=900,
+        )  # fmt: skip
+
+    lauf = installieren()
+    assert lauf.returncode == 0, lauf.stderr
+    python = tmp_path / "lokal" / "zielsteuerung" / "python" / "bin" / "python"
+    version = subprocess.run([python, "-m", "zielsteuerung", "--version"], capture_output=True,
+                             text=True, check=False)  # fmt: skip
+    assert version.stdout.strip() == f"zielsteuerung {__version__}"
+    addin = tmp_path / "roaming" / "Microsoft" / "Excel" / "XLSTART" / "zielsteuerung.xlam"
+    assert addin.read_bytes() == (paket / "zielsteuerung.xlam").read_bytes()
+    assert lauf.stdout.count("Erledigt:") == 4
+
+    # a wheel missing from the folder: stops with the reason, nothing fetched from elsewhere
+    next((hier / "wheels").glob("openpyxl-*.whl")).unlink()
+    lauf = installieren()
+    assert lauf.returncode == 2
+    assert "Nicht erledigt: Die Installation aus dem Ordner wheels fehlgeschlagen" in lauf.stderr
+    assert "openpyxl" in lauf.stderr
