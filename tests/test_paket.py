@@ -73,23 +73,16 @@ def test_wheelhouse_resolves_completely_for_win_amd64(paket, version):
     assert (wheels / f"zielsteuerung-{__version__}-py3-none-any.whl").is_file()  # built here
     windows_nur = nur_unter_windows(wheels, version)
     assert any(a.startswith("pywin32") for a in windows_nur)
-    for wurzel in ("zielsteuerung[arrow]", "zielsteuerung"):
-        lauf = pip("install", "--dry-run", "--no-index", "--find-links", wheels,
-                   "--platform", "win_amd64", "--python-version", version,
-                   "--implementation", "cp", "--only-binary=:all:", "--ignore-installed",
-                   wurzel, *sorted(windows_nur))  # fmt: skip
-        assert lauf.returncode == 0, lauf.stderr
-        installiert = lauf.stdout.splitlines()[-1]
-        assert installiert.startswith("Would install")
-        for name in (
-            "pandas-",
-            "openpyxl-",
-            "xlwings-",
-            "pywin32-",
-            f"zielsteuerung-{__version__}",
-        ):
-            assert name in installiert, (wurzel, name)
-        assert ("pyarrow-" in installiert) == (wurzel == "zielsteuerung[arrow]")
+    lauf = pip("install", "--dry-run", "--no-index", "--find-links", wheels,
+               "--platform", "win_amd64", "--python-version", version,
+               "--implementation", "cp", "--only-binary=:all:", "--ignore-installed",
+               "zielsteuerung", *sorted(windows_nur))  # fmt: skip
+    assert lauf.returncode == 0, lauf.stderr
+    installiert = lauf.stdout.splitlines()[-1]
+    assert installiert.startswith("Would install")
+    for name in ("pandas-", "openpyxl-", "xlwings-", "pywin32-", f"zielsteuerung-{__version__}"):
+        assert name in installiert, name
+    assert "pyarrow-" not in installiert  # optional, not in the bundle
 
 
 def test_bundle_contents_and_checksums(paket):
@@ -135,7 +128,7 @@ def test_installer_runs_offline(paket, tmp_path):
         (hier / name).write_bytes((paket / name).read_bytes())
     rad = next((paket / "wheels").glob("zielsteuerung-*.whl"))
     (hier / "wheels" / rad.name).write_bytes(rad.read_bytes())
-    lauf = pip("download", "-q", "-d", hier / "wheels", f"zielsteuerung[arrow] @ {rad.as_uri()}")
+    lauf = pip("download", "-q", "-d", hier / "wheels", f"zielsteuerung @ {rad.as_uri()}")
     assert lauf.returncode == 0, lauf.stderr
     umgebung = {**os.environ, "LOCALAPPDATA": str(tmp_path / "lokal"),
                 "APPDATA": str(tmp_path / "roaming")}  # fmt: skip

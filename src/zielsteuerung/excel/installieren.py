@@ -88,7 +88,7 @@ def installieren() -> list[str]:
     python = _python_in(ziel)
     _ausfuehren(
         [python, "-m", "pip", "install", "--no-index", "--find-links", HIER / "wheels",
-         "--disable-pip-version-check", "--no-warn-script-location", "zielsteuerung[arrow]"],
+         "--disable-pip-version-check", "--no-warn-script-location", "zielsteuerung"],
         "Die Installation aus dem Ordner wheels",
     )  # fmt: skip
     erledigt.append(f"Installiert ohne Internet aus: {HIER / 'wheels'}")

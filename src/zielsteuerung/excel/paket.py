@@ -4,7 +4,8 @@ Windows PC without internet needs, to copy there or to hand to a software-distri
 ::
 
     DIR/zielsteuerung.xlam   the add-in (addin.bauen); Interpreter_Win = INTERPRETER
-    DIR/wheels/              our own wheel and every dependency (pywin32 and pyarrow included)
+    DIR/wheels/              our own wheel and every dependency (pywin32 included; not the
+                             optional pyarrow, which measured no gain)
                              as win_amd64 wheels, for each Python version in PYTHON_VERSIONEN
     DIR/installieren.py      run with the PC's python.exe: environment at UMGEBUNG, pip
                              --no-index from wheels/, the add-in into the user's XLSTART folder
@@ -133,7 +134,7 @@ def windows(version: str) -> dict[str, str]:
     }  # fmt: skip
 
 
-def fehlende(wheels: Path, version: str, wurzel: str = "zielsteuerung[arrow]") -> list[str]:
+def fehlende(wheels: Path, version: str, wurzel: str = "zielsteuerung") -> list[str]:
     """Requirements a PC with CPython ``version`` on 64-bit Windows needs that no wheel here
     satisfies. pip evaluates environment markers for the machine it runs on, so on Linux it
     leaves out e.g. xlwings' ``pywin32; platform_system == "Windows"``: this evaluates them
@@ -174,10 +175,10 @@ def fehlende(wheels: Path, version: str, wurzel: str = "zielsteuerung[arrow]") -
 
 
 def abhaengigkeiten(rad: Path, wheels: Path, versionen: tuple[str, ...]) -> None:
-    """Every dependency of ``zielsteuerung[arrow]`` as a wheel for Windows 64 bit, those that
+    """Every dependency of zielsteuerung as a wheel for Windows 64 bit, those that
     only Windows needs included (pywin32)."""
     for version in versionen:
-        _laden(wheels, version, f"zielsteuerung[arrow] @ {rad.as_uri()}")
+        _laden(wheels, version, f"zielsteuerung @ {rad.as_uri()}")
         for _ in range(5):  # each round may bring dependencies of its own
             if not (fehlt := fehlende(wheels, version)):
                 break
