@@ -1,6 +1,6 @@
 """The Excel side, tested without Excel: worksheet functions called as Excel calls them,
-xlwings' own VBA generator, a workbook computed by the `formulas` engine, the ribbon button
-against xlwings-shaped objects, and the built add-in file.
+xlwings' own VBA generator, a workbook computed by the `formulas` engine and the ribbon button
+against xlwings-shaped objects. The built add-in file: test_addin.py.
 
 Excel itself runs only on Windows (and macOS); these machines run Linux, so every test below
 uses the real code path up to the point where Excel would take over, and says where it stops.
@@ -16,8 +16,6 @@ import re
 import shutil
 import sys
 import types
-import xml.etree.ElementTree as ET
-import zipfile
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -29,8 +27,6 @@ from openpyxl.utils import get_column_letter, range_boundaries
 import zielsteuerung
 from zielsteuerung.excel import ribbon, udfs, zielfunktionen
 from zielsteuerung.mappe.zellen import tabelle_lesen
-
-WURZEL = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -488,86 +484,11 @@ def test_ribbon_button_reports_problems_in_a_message_box(zwei_mappen, monkeypatc
     assert buch.app.status_bar is False
 
 
-# --- the add-in file --------------------------------------------------------------------------
-
-
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # oletools uses old pyparsing names
-def test_built_addin(tmp_path, cli):
-    lauf = cli("addin", "build", "-o", tmp_path / "zielsteuerung.xlam",
-               "--interpreter", r"C:\Python312\pythonw.exe")  # fmt: skip
-    assert lauf.code == 0, lauf.err
-    pfad = tmp_path / "zielsteuerung.xlam"
-    assert pfad.name == "zielsteuerung.xlam"  # RunMain imports the file's name as package
-    with zipfile.ZipFile(pfad) as archiv:
-        ribbon_xml = archiv.read("customUI/customUI.xml")
-        assert ribbon_xml == (WURZEL / "addin" / "customUI.xml").read_bytes()
-        wurzel = ET.fromstring(ribbon_xml)  # well-formed
-        ns = {"ui": "http://schemas.microsoft.com/office/2006/01/customui"}
-        tab = wurzel.find(".//ui:tab", ns)
-        assert tab is not None and tab.get("label") == "Zielsteuerung"
-        aktionen = [k.get("onAction") for k in wurzel.iter() if k.get("onAction")]
-        knopf = wurzel.find(".//ui:button", ns)
-        assert knopf is not None and knopf.get("label") == "Auswertung aktualisieren"
-        assert knopf.get("imageMso")
-        buch = archiv.read("xl/workbook.xml").decode()
-        assert 'name="myaddin.conf"' in buch  # the sheet name the add-in's VBA reads
-        konf = archiv.read("xl/worksheets/sheet1.xml").decode()
-        assert (
-            "<t>zielsteuerung.excel.udfs</t>" in konf and r"<t>C:\Python312\pythonw.exe</t>" in konf
-        )
-        vba = archiv.read("xl/vbaProject.bin")
-    from oletools.olevba import VBA_Parser
-
-    parser = VBA_Parser("vbaProject.bin", data=vba)
-    module = {name.removesuffix(".bas"): code for _, _, name, code in parser.extract_macros()}
-    for aktion in aktionen:
-        modul, prozedur = aktion.split(".")
-        assert re.search(rf"^Sub {prozedur}\(control As IRibbonControl\)", module[modul],
-                         flags=re.MULTILINE), aktion  # fmt: skip
-    assert '".main()"' in module["RibbonMyAddin"] and "ThisWorkbook.Name" in module["RibbonMyAddin"]
-    assert "ImportPythonUDFsToAddin" in "".join(module.values())
-
-
-def test_packaged_ribbon_equals_the_source():
-    paket = WURZEL / "src" / "zielsteuerung" / "ressourcen" / "customUI.xml"
-    assert paket.read_bytes() == (WURZEL / "addin" / "customUI.xml").read_bytes()
-
-
-def test_install_and_uninstall_dry_run(cli, tmp_path, monkeypatch):
-    monkeypatch.setenv("APPDATA", str(tmp_path / "AppData" / "Roaming"))
-    monkeypatch.setenv("ZIELSTEUERUNG_EINSTELLUNGEN", str(tmp_path / "einstellungen.toml"))
-    lauf = cli("addin", "install", "--dry-run", "--store", tmp_path / "d.sqlite")
-    assert lauf.code == 0
-    assert lauf.out.startswith("Probelauf – es wird nichts verändert:")
-    assert str(tmp_path / "AppData" / "Roaming" / "Microsoft" / "Excel" / "XLSTART"
-               / "zielsteuerung.xlam") in lauf.out  # fmt: skip
-    assert "zielsteuerung.excel.udfs" in lauf.out and str(tmp_path / "d.sqlite") in lauf.out
-    assert not list(tmp_path.rglob("*.xlam")) and not (tmp_path / "einstellungen.toml").exists()
-    lauf = cli("addin", "uninstall", "--dry-run")
-    assert lauf.code == 0 and "zielsteuerung.xlam" in lauf.out
-    if sys.platform != "win32":
-        lauf = cli("addin", "install")
-        assert lauf.code == 2 and "nur unter Windows" in lauf.err
-
-
 def test_cli_json_is_what_udfs_see(vorgaben, cli):
     """One more guard: the CLI and the functions use the same agreement by default."""
     ergebnis = json_von(cli, vorgaben)
     assert [z["id"] for z in ergebnis["ziele"]] == list(FUNKTIONEN.values())
     assert json.dumps(ergebnis, ensure_ascii=False)
-
-
-def test_manual_fallback_writes_the_vba_module(xlwings_windows_teile, tmp_path):
-    """Where Excel forbids access to the VBA project, install leaves this file to import by
-    hand (Visual-Basic-Editor > Datei importieren)."""
-    from zielsteuerung.excel import addin
-
-    bas = addin.vba_modul_schreiben(tmp_path / "zielsteuerung_udfs.bas")
-    text = bas.read_bytes().decode("cp1252")
-    assert text.startswith('Attribute VB_Name = "xlwings_udfs"\r\n')
-    assert "Function ZIEL_K2(Optional jahr, Optional bis_monat" in text
-    assert text.count("\nFunction ZIEL_") == 10
-    assert "{bas}" in addin.MANUELL and "Datei importieren" in addin.MANUELL
 
 
 def test_ribbon_button_on_a_workbook_of_the_first_template(demo_store, tmp_path, monkeypatch):

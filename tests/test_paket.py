@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from zielsteuerung.excel.paket import INTERPRETER, PYTHON_VERSIONEN, windows
+from zielsteuerung.excel import addin
+from zielsteuerung.excel.paket import PYTHON_VERSIONEN, windows
 from zielsteuerung.version import __version__
 
 
@@ -85,16 +86,18 @@ def test_wheelhouse_resolves_completely_for_win_amd64(paket, version):
     assert "pyarrow-" not in installiert  # optional, not in the bundle
 
 
-def test_bundle_contents_and_checksums(paket):
+def test_bundle_contents_and_checksums(paket, tmp_path):
     assert sorted(p.name for p in paket.iterdir()) == [
         "LIESMICH.txt", "installieren.cmd", "installieren.ps1", "installieren.py",
         "pruefsummen.txt", "wheels", "zielsteuerung.xlam",
     ]  # fmt: skip
     assert not list(paket.parent.glob(".zielsteuerung-paket-*"))  # no half-built folder left
-    with zipfile.ZipFile(paket / "zielsteuerung.xlam") as addin:
-        teile = b"".join(addin.read(n) for n in addin.namelist() if n.endswith(".xml"))
-    assert INTERPRETER.encode() in teile  # Interpreter_Win: the environment's pythonw.exe
-    assert INTERPRETER == r"%LOCALAPPDATA%\zielsteuerung\python\Scripts\pythonw.exe"
+    # the add-in `addin build` makes, byte for byte: one file for every PC, signable once; no
+    # Interpreter_Win of its own (addin install writes the user's)
+    gebaut = addin.bauen(tmp_path / "zielsteuerung.xlam")
+    assert (paket / "zielsteuerung.xlam").read_bytes() == gebaut.read_bytes()
+    with zipfile.ZipFile(gebaut) as xlam:
+        assert b"Interpreter_Win" not in xlam.read("xl/worksheets/sheet1.xml")
     zeilen = (paket / "pruefsummen.txt").read_text(encoding="utf-8").splitlines()
     dateien = {p.relative_to(paket).as_posix() for p in paket.rglob("*") if p.is_file()}
     assert {z.split("  ", 1)[1] for z in zeilen} == dateien - {"pruefsummen.txt"}
@@ -121,7 +124,8 @@ def test_bundle_needs_an_empty_folder(cli, tmp_path):
 def test_installer_runs_offline(paket, tmp_path):
     """installieren.py for real, on this machine: the bundle's script and add-in, and a
     wheelhouse of this machine's wheels in place of the Windows ones (pip --no-index: a missing
-    wheel cannot come from the internet)."""
+    wheel cannot come from the internet). Its last step is the installed `addin install
+    --addin`, which copies and configures only on Windows: here it must say so."""
     hier = tmp_path / "paket"
     (hier / "wheels").mkdir(parents=True)
     for name in ("installieren.py", "zielsteuerung.xlam"):
@@ -131,27 +135,37 @@ def test_installer_runs_offline(paket, tmp_path):
     lauf = pip("download", "-q", "-d", hier / "wheels", f"zielsteuerung @ {rad.as_uri()}")
     assert lauf.returncode == 0, lauf.stderr
     umgebung = {**os.environ, "LOCALAPPDATA": str(tmp_path / "lokal"),
-                "APPDATA": str(tmp_path / "roaming")}  # fmt: skip
+                "APPDATA": str(tmp_path / "roaming"), "USERPROFILE": str(tmp_path / "profil"),
+                "ZIELSTEUERUNG_EINSTELLUNGEN": str(tmp_path / "einstellungen.toml")}  # fmt: skip
 
-    def installieren() -> subprocess.CompletedProcess[str]:
+    def laufen(*befehl: object) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, hier / "installieren.py"],
+            [str(b) for b in befehl],
             capture_output=True, text=True, env=umgebung, check=False, timeout=900,
         )  # fmt: skip
 
-    lauf = installieren()
-    assert lauf.returncode == 0, lauf.stderr
+    lauf = laufen(sys.executable, hier / "installieren.py")
     python = tmp_path / "lokal" / "zielsteuerung" / "python" / "bin" / "python"
-    version = subprocess.run([python, "-m", "zielsteuerung", "--version"], capture_output=True,
-                             text=True, check=False)  # fmt: skip
-    assert version.stdout.strip() == f"zielsteuerung {__version__}"
-    addin = tmp_path / "roaming" / "Microsoft" / "Excel" / "XLSTART" / "zielsteuerung.xlam"
-    assert addin.read_bytes() == (paket / "zielsteuerung.xlam").read_bytes()
-    assert lauf.stdout.count("Erledigt:") == 4
+    assert lauf.stdout.count("Erledigt:") == 3, lauf.stderr
+    assert f"Erledigt: Umgebung angelegt: {python.parent.parent}" in lauf.stdout
+    assert laufen(python, "-m", "zielsteuerung", "--version").stdout.strip() == (
+        f"zielsteuerung {__version__}"
+    )
+    assert lauf.returncode == 2
+    assert (
+        "Nicht erledigt: Die Einrichtung des Add-ins (zielsteuerung addin install)" in lauf.stderr
+    )
+    assert "nur unter Windows möglich" in lauf.stderr
+    # what it does on Windows, as the installed command plans it
+    plan = laufen(python, "-m", "zielsteuerung", "addin", "install", "--dry-run",
+                  "--addin", hier / "zielsteuerung.xlam").stdout  # fmt: skip
+    xlstart = tmp_path / "roaming" / "Microsoft" / "Excel" / "XLSTART" / "zielsteuerung.xlam"
+    assert f"Add-in kopieren: {hier / 'zielsteuerung.xlam'} nach {xlstart}" in plan
+    assert f"{tmp_path / 'profil' / '.zielsteuerung' / 'zielsteuerung.conf'}: {python}" in plan
 
     # a wheel missing from the folder: stops with the reason, nothing fetched from elsewhere
     next((hier / "wheels").glob("openpyxl-*.whl")).unlink()
-    lauf = installieren()
+    lauf = laufen(sys.executable, hier / "installieren.py")
     assert lauf.returncode == 2
     assert "Nicht erledigt: Die Installation aus dem Ordner wheels fehlgeschlagen" in lauf.stderr
     assert "openpyxl" in lauf.stderr

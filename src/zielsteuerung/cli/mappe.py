@@ -46,15 +46,19 @@ def befehl_bilder(args: argparse.Namespace) -> int:
 
 
 def befehl_addin(args: argparse.Namespace) -> int:
-    from ..excel import addin
+    from ..excel import addin, installation
 
     if args.addin_befehl == "build":
         print(f"Add-in gebaut: {addin.bauen(args.ausgabe, args.interpreter)}")
         return 0
+    if args.addin_befehl == "bas":
+        bas = addin.vba_modul_schreiben(args.ausgabe)
+        print(f"VBA-Modul geschrieben: {bas}\n{addin.MANUELL.format(bas=bas)}")
+        return 0
     if args.addin_befehl == "install":
-        zeilen = addin.installieren(args.store, args.dry_run)
+        zeilen = installation.installieren(args.store, args.dry_run, args.addin)
     else:
-        zeilen = addin.deinstallieren(args.dry_run)
+        zeilen = installation.deinstallieren(args.dry_run)
     print("\n".join(zeilen))
     return 0
 

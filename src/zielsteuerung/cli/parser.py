@@ -222,10 +222,21 @@ def parser() -> argparse.ArgumentParser:
     bau.add_argument("-o", "--ausgabe", type=Path, default=Path("addin") / "zielsteuerung.xlam",
                      metavar="DATEI", help="Standard: addin/zielsteuerung.xlam")  # fmt: skip
     bau.add_argument("--interpreter", default="", metavar="PFAD",
-                     help="pythonw.exe für Excel (leer: aus den Einstellungen)")  # fmt: skip
-    inst = addin_sub.add_parser("install", help="Add-in unter Windows installieren")
+                     help="pythonw.exe für Excel fest ins Add-in eintragen (Standard: aus der "
+                          "Datei, die „addin install“ schreibt)")  # fmt: skip
+    inst = addin_sub.add_parser(
+        "install", help="Add-in unter Windows installieren (ohne Excel, ohne Trust Center)"
+    )
     inst.add_argument("--store", metavar="PFAD", help="Datenbestand für die Funktionen ZIEL_*")
+    inst.add_argument("--addin", type=Path, metavar="DATEI",
+                      help="dieses zielsteuerung.xlam kopieren (z. B. das signierte der IT), "
+                           "statt es zu bauen")  # fmt: skip
     inst.add_argument("--dry-run", action="store_true", help="nur anzeigen, was geschähe")
+    bas = addin_sub.add_parser(
+        "bas", help="die Funktionen ZIEL_* als VBA-Modul zum Import von Hand schreiben"
+    )
+    bas.add_argument("-o", "--ausgabe", type=Path, default=Path("zielsteuerung_udfs.bas"),
+                     metavar="DATEI", help="Standard: zielsteuerung_udfs.bas")  # fmt: skip
     deinst = addin_sub.add_parser("uninstall", help="Add-in entfernen")
     deinst.add_argument("--dry-run", action="store_true", help="nur anzeigen, was geschähe")
 

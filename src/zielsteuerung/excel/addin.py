@@ -1,41 +1,42 @@
-"""The Excel add-in zielsteuerung.xlam: built on Linux from xlwings' own custom add-in
-template, installed on Windows.
+"""The Excel add-in zielsteuerung.xlam, built on any platform from xlwings' own custom add-in
+template (``quickstart_addin_ribbon.xlam``).
 
-Build: the template ``quickstart_addin_ribbon.xlam`` is taken from the installed xlwings
-package; our ribbon (addin/customUI.xml) replaces its ribbon XML; its configuration sheet is
-activated (renamed to ``myaddin.conf``, the name its VBA reads) and names the interpreter and
-the UDF module ``zielsteuerung.excel.udfs``. The VBA itself (xl/vbaProject.bin) stays as xlwings
-ships it: its ribbon callback ``RibbonMyAddin.RunMain`` runs ``import <file name>;
-<file name>.main()``, hence the file name zielsteuerung.xlam.
+Four parts of the template change, each at byte level so that every other byte, namespace
+declaration and prefix stays as xlwings ships it:
+
+- ``customUI/customUI.xml``: our ribbon (addin/customUI.xml);
+- ``xl/workbook.xml``: the configuration sheet ``_myaddin.conf`` becomes ``zielsteuerung.conf``,
+  the name the add-in's VBA reads (PROJECT_NAME & ".conf");
+- ``xl/worksheets/sheet1.xml``: that sheet's rows (UDF module, optionally the interpreter);
+- ``xl/vbaProject.bin``: written anew (``excel.vba``): the template's modules with the changes of
+  ``vba.vorlage``, plus the wrappers of the ZIEL_* functions and their descriptions.
+
+The ribbon callback runs ``import <file name>; <file name>.main()``, hence the file name.
 """
 
 from __future__ import annotations
 
 import os
-import sys
+import re
 import tempfile
-import xml.etree.ElementTree as ET
 import zipfile
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from xml.sax.saxutils import escape
 
-from ..daten import einstellungen
 from ..fehler import EingabeFehler
+from .vba import funktionen, projekt, vorlage
 
-ADDIN_NAME = "zielsteuerung.xlam"
-UDF_MODUL = "zielsteuerung.excel.udfs"
-_KONF_BLATT = "myaddin.conf"  # PROJECT_NAME & ".conf" in the template's VBA
-_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-
-
-def xlwings_vorlage() -> Path:
-    import xlwings
-
-    vorlage = Path(xlwings.__file__).with_name("quickstart_addin_ribbon.xlam")
-    if not vorlage.exists():
-        raise EingabeFehler(f"Die Add-in-Vorlage von xlwings fehlt: {vorlage}")
-    return vorlage
+ADDIN_NAME = funktionen.ADDIN_NAME
+UDF_MODUL = funktionen.UDF_MODUL
+KONFIGURATIONSBLATT = f"{vorlage.KONFIGURATION}.conf"
+GEAENDERTE_TEILE = (
+    "customUI/customUI.xml",
+    "xl/workbook.xml",
+    "xl/worksheets/sheet1.xml",
+    "xl/vbaProject.bin",
+)
+_BLATT_VORLAGE = b'name="_myaddin.conf"'
 
 
 def ribbon_xml() -> bytes:
@@ -45,23 +46,58 @@ def ribbon_xml() -> bytes:
     return resources.files("zielsteuerung").joinpath("ressourcen/customUI.xml").read_bytes()
 
 
-def _konfiguration(blatt_xml: bytes, strings: list[str], werte: dict[str, str]) -> bytes:
-    """Fill column B of the configuration sheet for the keys in column A."""
-    ET.register_namespace("", _NS)
-    wurzel = ET.fromstring(blatt_xml)
-    for zeile in wurzel.iter(f"{{{_NS}}}row"):
-        zellen = list(zeile)
-        if not zellen or zellen[0].get("t") != "s":
-            continue
-        schluessel = strings[int(zellen[0].findtext(f"{{{_NS}}}v") or -1)].upper()
-        if schluessel not in werte:
-            continue
-        for alt in zellen[1:]:
-            zeile.remove(alt)
-        zelle = ET.SubElement(zeile, f"{{{_NS}}}c", {"r": f"B{zeile.get('r')}", "t": "inlineStr"})
-        ET.SubElement(ET.SubElement(zelle, f"{{{_NS}}}is"), f"{{{_NS}}}t").text = werte[schluessel]
-        zeile.set("spans", "1:2")
-    return ET.tostring(wurzel, xml_declaration=True, encoding="UTF-8")
+def _einmal(muster: bytes, ersatz: bytes, inhalt: bytes, teil: str) -> bytes:
+    neu, anzahl = re.subn(muster, lambda _: ersatz, inhalt, flags=re.DOTALL)
+    if anzahl != 1:
+        raise EingabeFehler(
+            f"Die Add-in-Vorlage von xlwings hat sich geändert: {teil} enthält "
+            f"{muster.decode()!r} {anzahl}-mal statt einmal."
+        )
+    return neu
+
+
+def _zelle(ref: str, wert: str | bool) -> str:
+    if isinstance(wert, bool):
+        return f'<c r="{ref}" s="1" t="b"><v>{int(wert)}</v></c>'
+    return f'<c r="{ref}" s="1" t="inlineStr"><is><t>{escape(wert)}</t></is></c>'
+
+
+def konfiguration(interpreter: str = "") -> list[tuple[str, str | bool]]:
+    """The rows of the add-in's configuration sheet. xlwings' VBA reads them before the
+    user's file %USERPROFILE%\\.zielsteuerung\\zielsteuerung.conf, and a key listed here hides
+    the file's value even when empty, so the interpreter is listed only when given."""
+    zeilen: list[tuple[str, str | bool]] = [("Interpreter_Win", interpreter)] if interpreter else []
+    return [*zeilen, ("UDF Modules", UDF_MODUL), ("Debug UDFs", False),
+            ("Use UDF Server", False), ("Show Console", False)]  # fmt: skip
+
+
+def konfigurationsblatt(blatt: bytes, zeilen: list[tuple[str, str | bool]]) -> bytes:
+    """The template's configuration sheet with ``zeilen`` in columns A and B; only its
+    ``dimension`` and ``sheetData`` elements change."""
+    daten = "".join(
+        f'<row r="{i}" spans="1:2">{_zelle(f"A{i}", k)}{_zelle(f"B{i}", w)}</row>'
+        for i, (k, w) in enumerate(zeilen, start=1)
+    )
+    teil = "xl/worksheets/sheet1.xml"
+    blatt = _einmal(rb"<dimension ref=\"[^\"]*\" ?/>", f'<dimension ref="A1:B{len(zeilen)}" />'
+                    .encode(), blatt, teil)  # fmt: skip
+    return _einmal(rb"<sheetData>.*?</sheetData>", f"<sheetData>{daten}</sheetData>".encode(),
+                   blatt, teil)  # fmt: skip
+
+
+def vba_projekt(vba_vorlage: bytes) -> bytes:
+    """The add-in's vbaProject.bin: the template's project changed by ``vba.vorlage``, plus the
+    ZIEL_* wrappers and their descriptions."""
+    p = vorlage.anpassen(projekt.lesen(vba_vorlage))
+    vba, beschreibungen = funktionen.erzeugen()
+    p.module += [funktionen.wrapper_modul(vba), funktionen.beschreibung_modul(beschreibungen)]
+    try:
+        return projekt.schreiben(p)
+    except UnicodeEncodeError as exc:
+        raise EingabeFehler(
+            f"Ein Text im VBA-Projekt lässt sich nicht in der Codepage {p.codepage} speichern: "
+            f"„{exc.object[exc.start : exc.end]}“"
+        ) from None
 
 
 def bauen(ziel: Path, interpreter: str = "") -> Path:
@@ -73,22 +109,28 @@ def bauen(ziel: Path, interpreter: str = "") -> Path:
             f"Das Add-in muss {ADDIN_NAME} heißen: die Schaltfläche startet das Python-Paket mit "
             "dem Namen der Datei."
         )
-    with zipfile.ZipFile(xlwings_vorlage()) as vorlage:
-        teile = {name: vorlage.read(name) for name in vorlage.namelist()}
-    strings = ["".join(t.itertext()) for t in ET.fromstring(teile["xl/sharedStrings.xml"])]
-    werte = {"UDF MODULES": UDF_MODUL, "INTERPRETER_WIN": interpreter}
-    teile["xl/worksheets/sheet1.xml"] = _konfiguration(
-        teile["xl/worksheets/sheet1.xml"], strings, werte
-    )
-    teile["xl/workbook.xml"] = teile["xl/workbook.xml"].replace(
-        b'name="_myaddin.conf"', f'name="{_KONF_BLATT}"'.encode()
-    )
-    teile["customUI/customUI.xml"] = ribbon_xml()
+    vorlage.version_pruefen()
+    with zipfile.ZipFile(vorlage.pfad()) as archiv:
+        eintraege = [(info, archiv.read(info)) for info in archiv.infolist()]
+    teile = {info.filename: inhalt for info, inhalt in eintraege}
+    neu = {
+        "customUI/customUI.xml": ribbon_xml(),
+        "xl/workbook.xml": _einmal(re.escape(_BLATT_VORLAGE),
+                                   f'name="{KONFIGURATIONSBLATT}"'.encode(),
+                                   teile["xl/workbook.xml"], "xl/workbook.xml"),
+        "xl/worksheets/sheet1.xml": konfigurationsblatt(teile["xl/worksheets/sheet1.xml"],
+                                                        konfiguration(interpreter)),
+        "xl/vbaProject.bin": vba_projekt(teile["xl/vbaProject.bin"]),
+    }  # fmt: skip
     ziel.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=ziel.parent, suffix=".xlam")
-    with os.fdopen(fd, "wb") as datei, zipfile.ZipFile(datei, "w", zipfile.ZIP_DEFLATED) as neu:
-        for name, inhalt in teile.items():
-            neu.writestr(name, inhalt)
+    # same order, names and time stamps as the template: the same input gives the same file
+    with os.fdopen(fd, "wb") as datei, zipfile.ZipFile(datei, "w") as archiv:
+        for info, inhalt in eintraege:
+            kopie = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            kopie.compress_type, kopie.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            archiv.writestr(kopie, neu.get(info.filename, inhalt))
+    os.chmod(tmp, 0o644)  # readable like any other file, not only by its builder (mkstemp: 0600)
     try:
         os.replace(tmp, ziel)
     except PermissionError:
@@ -99,119 +141,19 @@ def bauen(ziel: Path, interpreter: str = "") -> Path:
     return ziel
 
 
-# --- installation on Windows -----------------------------------------------------------------
-
-
-@dataclass
-class Plan:
-    addin: Path
-    einstellungen: Path
-    interpreter: str
-    store: str
-
-
-def plan(store: str | None = None) -> Plan:
-    """Where things go: Excel's XLSTART folder loads the add-in at every start."""
-    appdata = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    python = Path(sys.executable)
-    pythonw = python.with_name("pythonw.exe") if os.name == "nt" else python
-    from ..daten.datenbestand import standardpfad
-
-    return Plan(
-        addin=appdata / "Microsoft" / "Excel" / "XLSTART" / ADDIN_NAME,
-        einstellungen=einstellungen.pfad(),
-        interpreter=str(pythonw),
-        store=store or str(standardpfad()),
-    )
-
-
 MANUELL = """\
-Excel erlaubt den Zugriff auf das VBA-Projekt nicht. So geht es von Hand, eins von beiden:
-  1. Excel öffnen: Datei > Optionen > Trust Center > Einstellungen für das Trust Center >
-     Makroeinstellungen: „Zugriff auf das VBA-Projektobjektmodell vertrauen“ anhaken, Excel
-     schließen und „zielsteuerung addin install“ erneut ausführen; oder
-  2. ohne diese Einstellung: in Excel Alt+F11 (Visual-Basic-Editor), links das Projekt
-     „zielsteuerung.xlam“ markieren, Datei > Datei importieren… und die Datei
-     {bas} wählen, dann speichern (Strg+S). Die Funktionen ZIEL_* stehen danach
-     bereit, nur ohne die Beschreibungen im Funktions-Assistenten."""
+Nur nötig, wenn im Add-in die Funktionen ZIEL_* fehlen (sie sind eingebaut): in Excel Alt+F11
+(Visual-Basic-Editor), links im Projekt „Zielsteuerung (zielsteuerung.xlam)“ ein vorhandenes
+Modul „xlwings_udfs“ entfernen (Rechtsklick > Entfernen > Nein), dann Datei > Datei
+importieren… und die Datei {bas} wählen, speichern (Strg+S). Der Weg braucht keine
+Einstellung im Trust Center; die Beschreibungen im Funktionsassistenten fehlen danach."""
 
 
 def vba_modul_schreiben(ziel: Path) -> Path:
-    """The VBA wrappers of the ZIEL_* functions as a module file, for the manual import.
-
-    Generated by xlwings' own generator, exactly as its automatic import does.
-    """
-    import importlib
-    import types
-
-    from xlwings.udfs import VBAWriter, generate_vba_wrapper
-
-    modul = importlib.import_module(UDF_MODUL)
+    """The module of ZIEL_* wrappers (the add-in's own ``xlwings_udfs``) as a file to import
+    by hand, in the add-in's code page."""
+    vba, _ = funktionen.erzeugen()
+    modul = funktionen.wrapper_modul(vba)
     ziel.parent.mkdir(parents=True, exist_ok=True)
-    with ziel.open("w", encoding="cp1252", newline="\r\n") as datei:
-        vba = VBAWriter(datei)
-        vba.writeln('Attribute VB_Name = "xlwings_udfs"')
-        vba.writeln("'Erzeugt von zielsteuerung addin install - Änderungen gehen verloren.")
-        vba.writeln("""#Const App = "Microsoft Excel" 'Adjust when using outside of Excel""")
-        generate_vba_wrapper(UDF_MODUL, modul, datei, types.SimpleNamespace(Name=ADDIN_NAME))
+    ziel.write_bytes(modul.quelle.encode("cp1252"))
     return ziel
-
-
-def installieren(store: str | None = None, trocken: bool = False) -> list[str]:
-    """Copy the add-in, write its configuration, import the UDF wrappers through Excel."""
-    p = plan(store)
-    bas = p.addin.parent.parent / "zielsteuerung_udfs.bas"
-    schritte = [
-        f"Add-in bauen und kopieren nach: {p.addin}",
-        f"Python für Excel (Interpreter): {p.interpreter}",
-        f"Voreinstellungen schreiben: {p.einstellungen} (Datenbestand: {p.store})",
-        f"Funktionen ZIEL_* über Excel in das Add-in übernehmen (Modul {UDF_MODUL})",
-    ]
-    if trocken:
-        return ["Probelauf – es wird nichts verändert:", *(f"- {s}" for s in schritte)]
-    if os.name != "nt":
-        raise EingabeFehler("Die Installation des Add-ins ist nur unter Windows mit Excel möglich.")
-    bauen(p.addin, p.interpreter)
-    vorhanden = einstellungen.lesen()
-    datenbestand = store or vorhanden.get("datenbestand") or p.store
-    einstellungen.schreiben({**vorhanden, "datenbestand": datenbestand})
-    ergebnis = [f"Erledigt: {s}" for s in schritte[:3]]
-    try:  # pragma: no cover - needs Excel
-        import xlwings as xw
-        from xlwings.udfs import import_udfs
-
-        app = xw.App(visible=False, add_book=False)
-        try:
-            buch = app.books.open(str(p.addin))
-            import_udfs(UDF_MODUL, buch.api)
-            buch.save()
-        finally:
-            app.quit()
-        ergebnis.append(f"Erledigt: {schritte[3]}")
-    except Exception as exc:  # pragma: no cover - needs Excel
-        vba_modul_schreiben(bas)
-        ergebnis += [
-            f"Nicht erledigt: {schritte[3]} ({type(exc).__name__}: {str(exc)[:200]})",
-            MANUELL.format(bas=bas),
-        ]
-    return ergebnis
-
-
-def deinstallieren(trocken: bool = False) -> list[str]:
-    p = plan()
-    schritte = [f"Add-in entfernen: {p.addin}"]
-    if trocken:
-        return [
-            "Probelauf – es wird nichts verändert:",
-            *(f"- {s}" for s in schritte),
-            f"(Voreinstellungen {p.einstellungen} und der Datenbestand bleiben erhalten.)",
-        ]
-    if not p.addin.exists():
-        return [f"Nichts zu tun: {p.addin} ist nicht vorhanden."]
-    try:
-        p.addin.unlink()
-    except PermissionError:
-        raise EingabeFehler(
-            f"{p.addin} ist in Benutzung. Bitte Excel schließen und erneut versuchen."
-        ) from None
-    return [f"Erledigt: {schritte[0]}", "Voreinstellungen und Datenbestand bleiben erhalten."]

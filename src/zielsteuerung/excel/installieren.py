@@ -10,10 +10,11 @@ Aufruf (Excel geschlossen; Python von python.org, 64 Bit, ab 3.11)::
 
 Schritte: (1) die Umgebung ``%LOCALAPPDATA%\\zielsteuerung\\python`` aus diesem Python neu
 anlegen, (2) zielsteuerung mit allen Abhängigkeiten aus ``wheels`` installieren
-(``pip --no-index``: kein Internet), (3) das Add-in nach ``%APPDATA%\\Microsoft\\Excel\\XLSTART``
-schreiben (Excel lädt es bei jedem Start; sein ``Interpreter_Win`` zeigt schon auf
-``%LOCALAPPDATA%\\zielsteuerung\\python\\Scripts\\pythonw.exe``), (4) prüfen, dass der Befehl
-läuft. Rückgabewert 0 = erledigt, 2 = nicht erledigt (die Meldung sagt, warum).
+(``pip --no-index``: kein Internet), (3) prüfen, dass der Befehl läuft, (4) mit dem installierten
+``zielsteuerung addin install --addin`` genau das Add-in des Pakets nach
+``%APPDATA%\\Microsoft\\Excel\\XLSTART`` kopieren und ``Interpreter_Win`` (die ``pythonw.exe`` der
+Umgebung) in die Einstellungen des Benutzers schreiben. Rückgabewert 0 = erledigt, 2 = nicht
+erledigt (die Meldung sagt, warum).
 """
 
 from __future__ import annotations
@@ -36,10 +37,6 @@ class Abbruch(Exception):
 def umgebung() -> Path:
     """The fixed place of the environment (documented in the user guide, section 8)."""
     return Path(os.environ["LOCALAPPDATA"]) / "zielsteuerung" / "python"
-
-
-def xlstart() -> Path:
-    return Path(os.environ["APPDATA"]) / "Microsoft" / "Excel" / "XLSTART"
 
 
 def _python_in(ordner: Path) -> Path:
@@ -73,10 +70,14 @@ def _ausfuehren(befehl: list[str | Path], schritt: str) -> None:
         raise Abbruch(f"{schritt} fehlgeschlagen:\n  " + "\n  ".join(meldung))
 
 
-def installieren() -> list[str]:
+def _erledigt(text: str) -> None:
+    print(f"Erledigt: {text}", flush=True)
+
+
+def installieren() -> None:
+    """The four steps; each done one is reported at once, the first that fails stops."""
     pruefen()
-    ziel, start = umgebung(), xlstart()
-    erledigt = []
+    ziel = umgebung()
     try:
         venv.EnvBuilder(with_pip=True, clear=True).create(ziel)
     except OSError as exc:
@@ -84,29 +85,26 @@ def installieren() -> list[str]:
             f"Die Umgebung {ziel} lässt sich nicht anlegen ({exc}). Läuft Excel noch? Bitte "
             "Excel schließen und erneut versuchen."
         ) from None
-    erledigt.append(f"Umgebung angelegt: {ziel}")
+    _erledigt(f"Umgebung angelegt: {ziel}")
     python = _python_in(ziel)
     _ausfuehren(
         [python, "-m", "pip", "install", "--no-index", "--find-links", HIER / "wheels",
          "--disable-pip-version-check", "--no-warn-script-location", "zielsteuerung"],
         "Die Installation aus dem Ordner wheels",
     )  # fmt: skip
-    erledigt.append(f"Installiert ohne Internet aus: {HIER / 'wheels'}")
-    start.mkdir(parents=True, exist_ok=True)
-    try:  # written anew: the copy carries no download mark of the bundle's file
-        (start / ADDIN).write_bytes((HIER / ADDIN).read_bytes())
-    except PermissionError:
-        raise Abbruch(f"{start / ADDIN} ist in Excel geladen. Bitte Excel schließen.") from None
-    erledigt.append(f"Add-in für diesen Benutzer eingerichtet: {start / ADDIN}")
+    _erledigt(f"Installiert ohne Internet aus: {HIER / 'wheels'}")
     _ausfuehren([python, "-m", "zielsteuerung", "--version"], "Die Prüfung des Befehls")
-    erledigt.append(f"Geprüft: {python} -m zielsteuerung --version")
-    return erledigt
+    _erledigt(f"Geprüft: {python} -m zielsteuerung --version")
+    _ausfuehren(
+        [python, "-m", "zielsteuerung", "addin", "install", "--addin", HIER / ADDIN],
+        "Die Einrichtung des Add-ins (zielsteuerung addin install)",
+    )
+    _erledigt(f"Add-in und Python für Excel eingerichtet (addin install --addin {ADDIN})")
 
 
 def main() -> int:
     try:
-        for zeile in installieren():
-            print(f"Erledigt: {zeile}")
+        installieren()
     except Abbruch as exc:
         print(f"Nicht erledigt: {exc}", file=sys.stderr)
         return 2

@@ -3,12 +3,13 @@ Windows PC without internet needs, to copy there or to hand to a software-distri
 
 ::
 
-    DIR/zielsteuerung.xlam   the add-in (addin.bauen); Interpreter_Win = INTERPRETER
+    DIR/zielsteuerung.xlam   the add-in (addin.bauen), the same file for every PC (signable)
     DIR/wheels/              our own wheel and every dependency (pywin32 included; not the
                              optional pyarrow, which measured no gain)
                              as win_amd64 wheels, for each Python version in PYTHON_VERSIONEN
     DIR/installieren.py      run with the PC's python.exe: environment at UMGEBUNG, pip
-                             --no-index from wheels/, the add-in into the user's XLSTART folder
+                             --no-index from wheels/, then the installed ``addin install
+                             --addin`` (add-in to XLSTART, Interpreter_Win for the user)
     DIR/installieren.cmd     the same for a double click or a deployment tool
     DIR/installieren.ps1     the same for PowerShell
     DIR/LIESMICH.txt         what is where (German)
@@ -45,8 +46,7 @@ from . import addin, installieren
 
 PLATTFORM = "win_amd64"
 PYTHON_VERSIONEN = ("3.11", "3.12", "3.13", "3.14")
-UMGEBUNG = r"%LOCALAPPDATA%\zielsteuerung\python"  # installieren.umgebung(), expanded by xlwings
-INTERPRETER = UMGEBUNG + r"\Scripts\pythonw.exe"
+UMGEBUNG = r"%LOCALAPPDATA%\zielsteuerung\python"  # installieren.umgebung()
 
 _CMD = """\
 @echo off
@@ -194,8 +194,7 @@ def _liesmich(versionen: tuple[str, ...]) -> str:
 zielsteuerung {__version__} – Installation ohne Internet (Windows, 64-Bit-Python)
 
 Inhalt
-  zielsteuerung.xlam  das Excel-Add-in; Python für Excel (Interpreter_Win):
-                      {INTERPRETER}
+  zielsteuerung.xlam  das Excel-Add-in (auf jedem PC dieselbe Datei; signierbar)
   wheels\\             zielsteuerung und alle Abhängigkeiten für Python {", ".join(versionen)}
   installieren.py     richtet alles für den angemeldeten Benutzer ein
   installieren.cmd    dasselbe per Eingabeaufforderung oder Softwareverteilung
@@ -211,8 +210,10 @@ oder
   installieren.cmd "C:\\Program Files\\Python312\\python.exe"
 
 Das legt die Umgebung {UMGEBUNG} (neu) an, installiert mit pip --no-index
-aus wheels\\, schreibt das Add-in nach %APPDATA%\\Microsoft\\Excel\\XLSTART und prüft den
-Befehl. Rückgabewert 0 = erledigt, 2 = nicht erledigt (mit Grund).
+aus wheels\\, prüft den Befehl und richtet mit "zielsteuerung addin install --addin" das Add-in
+ein: Kopie nach %APPDATA%\\Microsoft\\Excel\\XLSTART, Python für Excel (Interpreter_Win =
+{UMGEBUNG}\\Scripts\\pythonw.exe) in %USERPROFILE%\\.zielsteuerung\\zielsteuerung.conf.
+Rückgabewert 0 = erledigt, 2 = nicht erledigt (mit Grund).
 
 Vertrauenswürdiger Speicherort, Signatur, Makro-Richtlinien, Defender-Regeln,
 Virenschutz-Ausnahmen: Benutzerhandbuch, Abschnitt 8 „Für die IT“. Keiner dieser Schritte wurde
@@ -245,7 +246,7 @@ def paket_bauen(ziel: Path, versionen: tuple[str, ...] = PYTHON_VERSIONEN) -> Pa
         wheels.mkdir()
         rad = eigenes_rad(wheels)
         abhaengigkeiten(rad, wheels, versionen)
-        addin.bauen(arbeit / addin.ADDIN_NAME, INTERPRETER)
+        addin.bauen(arbeit / addin.ADDIN_NAME)
         shutil.copyfile(installieren.__file__, arbeit / "installieren.py")
         _text_schreiben(arbeit / "installieren.cmd", _CMD)
         _text_schreiben(arbeit / "installieren.ps1", _PS1, bom=True)

@@ -36,7 +36,8 @@ def _veraenderung(ziel_id: str, caller: Any, *auswahl: Any) -> Any:
 
 
 def _standard(f: Callable[..., Any]) -> Callable[..., Any]:
-    """The four optional arguments every target function shares, with their German help."""
+    """The four optional arguments every target function shares, with their German help.
+    Outermost decorator: xlwings' ``arg`` resets the category that ``func`` set."""
     f = xw.arg("wartezeit", doc=_WARTEZEIT)(f)
     f = xw.arg("traeger", doc=_TRAEGER)(f)
     f = xw.arg("bis_monat", doc=_MONAT)(f)
@@ -74,8 +75,8 @@ def ZIEL_INTEGRATIONEN_LZB(jahr=None, bis_monat=None, traeger=None, wartezeit=No
     return _veraenderung("integrationen_lzb", caller, jahr, bis_monat, traeger, wartezeit)
 
 
-@xw.arg("ziel_id", doc='Kennung des Ziels, z. B. "k2" (Blatt Zielvereinbarung)')
 @_standard
+@xw.arg("ziel_id", doc='Kennung des Ziels, z. B. "k2" (Blatt Zielvereinbarung)')
 def ZIEL_STATUS(ziel_id, jahr=None, bis_monat=None, traeger=None, wartezeit=None, caller=None):
     """Status eines Ziels: erreicht, nicht erreicht, auf Kurs, gefährdet oder nicht berechenbar."""
     return _sicher(
@@ -83,8 +84,8 @@ def ZIEL_STATUS(ziel_id, jahr=None, bis_monat=None, traeger=None, wartezeit=None
     )
 
 
-@xw.arg("ziel_id", doc='Kennung des Ziels, z. B. "integrationen" (Blatt Zielvereinbarung)')
 @_standard
+@xw.arg("ziel_id", doc='Kennung des Ziels, z. B. "integrationen" (Blatt Zielvereinbarung)')
 def ZIEL_ZIELWERT(ziel_id, jahr=None, bis_monat=None, traeger=None, wartezeit=None, caller=None):
     """Wert, den das laufende Jahr erreichen muss, damit das Ziel genau erfüllt ist."""
 
@@ -95,9 +96,9 @@ def ZIEL_ZIELWERT(ziel_id, jahr=None, bis_monat=None, traeger=None, wartezeit=No
     return _sicher(berechnen)
 
 
+@_standard
 @xw.arg("geschlecht", doc="gesamt, frauen oder maenner (leer: gesamt)")
 @xw.arg("kennzahl", doc='Kennzahl oder Merkmal, z. B. "K2", "INT", "LZB", "ANTEIL_BD"')
-@_standard
 def ZIEL_WERT(
     kennzahl, jahr=None, bis_monat=None, traeger=None, wartezeit=None, geschlecht=None, caller=None
 ):
