@@ -169,3 +169,12 @@ def test_installer_runs_offline(paket, tmp_path):
     assert lauf.returncode == 2
     assert "Nicht erledigt: Die Installation aus dem Ordner wheels fehlgeschlagen" in lauf.stderr
     assert "openpyxl" in lauf.stderr
+
+
+def test_own_wheel_only_from_the_source(tmp_path):
+    """Never fetched by name from the package index, where another project could use it."""
+    from zielsteuerung.excel.paket import eigenes_rad
+    from zielsteuerung.fehler import EingabeFehler
+
+    with pytest.raises(EingabeFehler, match="--quelle ORDNER"):
+        eigenes_rad(tmp_path, tmp_path / "kein-quellcode")

@@ -73,7 +73,7 @@ def befehl_paket(args: argparse.Namespace) -> int:
     if falsch:
         raise EingabeFehler(f"--python {falsch[0]}: bitte eine Version ab 3.11, z. B. 3.12.")
     print(f"Paket bauen für Python {', '.join(versionen)} (Windows, 64 Bit) …", file=sys.stderr)
-    paket = paket_bauen(args.ausgabe, versionen)
+    paket = paket_bauen(args.ausgabe, versionen, args.quelle)
     print(
         f"Paket geschrieben: {paket.ordner} – {len(paket.raeder)} Pakete, "
         f"{paket.groesse / 1024 / 1024:.0f} MB. Installation auf dem PC: "

@@ -257,6 +257,9 @@ def parser() -> argparse.ArgumentParser:
         dest="python_versionen",
         help="Python-Version der PCs, mehrfach möglich; Standard: 3.11 bis 3.14",
     )
+    paket.add_argument("--quelle", type=Path, metavar="ORDNER",
+                       help="Quellcode von zielsteuerung (Ordner mit pyproject.toml); Standard: "
+                       "der Ordner, aus dem das Programm läuft")  # fmt: skip
 
     _ministerium(sub, auswahl)
 

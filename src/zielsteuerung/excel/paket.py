@@ -4,9 +4,9 @@ Windows PC without internet needs, to copy there or to hand to a software-distri
 ::
 
     DIR/zielsteuerung.xlam   the add-in (addin.bauen), the same file for every PC (signable)
-    DIR/wheels/              our own wheel and every dependency (pywin32 included; not the
-                             optional pyarrow, which measured no gain)
-                             as win_amd64 wheels, for each Python version in PYTHON_VERSIONEN
+    DIR/wheels/              our own wheel (built from the source) and every dependency as
+                             win_amd64 wheels for each Python version in PYTHON_VERSIONEN,
+                             pywin32 included, not the optional pyarrow (it measured no gain)
     DIR/installieren.py      run with the PC's python.exe: environment at UMGEBUNG, pip
                              --no-index from wheels/, then the installed ``addin install
                              --addin`` (add-in to XLSTART, Interpreter_Win for the user)
@@ -95,23 +95,16 @@ def _pip(*argumente: str, was: str) -> None:
         raise EingabeFehler(f"{was} fehlgeschlagen (pip):\n  {letzte}")
 
 
-def eigenes_rad(wheels: Path) -> Path:
-    """Our own wheel: built from the source checkout, else the installed version's from the
-    package index."""
-    quelle = projektordner()
-    if quelle is not None:
-        _pip(
-            "wheel",
-            "--no-deps",
-            "-q",
-            "-w",
-            str(wheels),
-            str(quelle),
-            was="Bauen von zielsteuerung",
+def eigenes_rad(wheels: Path, quelle: Path | None = None) -> Path:
+    """Our own wheel, built from the source (``quelle`` or the checkout this runs from). Never
+    fetched by name from the package index: another project could carry the name there."""
+    quelle = quelle or projektordner()
+    if quelle is None or not (quelle / "pyproject.toml").is_file():
+        raise EingabeFehler(
+            "Für das Paket wird zielsteuerung aus dem Quellcode gebaut: bitte --quelle ORDNER "
+            "angeben (der Ordner mit pyproject.toml) oder den Befehl aus diesem Ordner aufrufen."
         )
-    else:
-        _pip("download", "--no-deps", "--only-binary=:all:", "-q", "-d", str(wheels),
-             f"zielsteuerung=={__version__}", was="Laden von zielsteuerung")  # fmt: skip
+    _pip("wheel", "--no-deps", "-q", "-w", str(wheels), str(quelle), was="Bauen")
     raeder = sorted(wheels.glob(f"zielsteuerung-{__version__}-*.whl"))
     if not raeder:
         raise EingabeFehler(f"Das Paket zielsteuerung {__version__} wurde nicht gebaut.")
@@ -234,7 +227,9 @@ def _pruefsummen(ordner: Path) -> None:
     _text_schreiben(ordner / "pruefsummen.txt", "\n".join(zeilen) + "\n")
 
 
-def paket_bauen(ziel: Path, versionen: tuple[str, ...] = PYTHON_VERSIONEN) -> Paket:
+def paket_bauen(
+    ziel: Path, versionen: tuple[str, ...] = PYTHON_VERSIONEN, quelle: Path | None = None
+) -> Paket:
     """Write the bundle to the folder ``ziel`` (new or empty); all or nothing."""
     ziel = Path(ziel)
     if ziel.exists() and (not ziel.is_dir() or any(ziel.iterdir())):
@@ -244,7 +239,7 @@ def paket_bauen(ziel: Path, versionen: tuple[str, ...] = PYTHON_VERSIONEN) -> Pa
     try:
         wheels = arbeit / "wheels"
         wheels.mkdir()
-        rad = eigenes_rad(wheels)
+        rad = eigenes_rad(wheels, quelle)
         abhaengigkeiten(rad, wheels, versionen)
         addin.bauen(arbeit / addin.ADDIN_NAME)
         shutil.copyfile(installieren.__file__, arbeit / "installieren.py")
@@ -252,6 +247,7 @@ def paket_bauen(ziel: Path, versionen: tuple[str, ...] = PYTHON_VERSIONEN) -> Pa
         _text_schreiben(arbeit / "installieren.ps1", _PS1, bom=True)
         _text_schreiben(arbeit / "LIESMICH.txt", _liesmich(versionen), bom=True)
         _pruefsummen(arbeit)
+        arbeit.chmod(0o755)  # mkdtemp's folder is private; the bundle is for others to read
         if ziel.exists():
             ziel.rmdir()
         os.replace(arbeit, ziel)
