@@ -445,8 +445,12 @@ def test_ribbon_button_refreshes_like_the_command_line(zwei_mappen, cli, monkeyp
         "tbl_Prognose",
         "tbl_Planung",
         "tbl_Mittel_Auswertung",
+        "tbl_Live",  # with the ZIEL_ formulas, written as formulas through Excel too
     ):
         assert tabelle_lesen(per_excel, name) == tabelle_lesen(per_cli, name), name
+    for wb in (per_excel, per_cli):  # formulas, not text that looks like one
+        live = [c for r in wb["Live-Werte"].iter_rows() for c in r if "=ZIEL_" in str(c.value)]
+        assert len(live) == 10 and all(c.data_type == "f" for c in live)
     dialog_excel, dialog_cli = (
         [[z.value for z in r] for r in wb["Steuerungsdialog"].iter_rows(max_col=18)]
         for wb in (per_excel, per_cli)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from ..fehler import ZielsteuerungFehler
 from .auswertung import befehl_auswerten, befehl_demo, befehl_kennzahlen
 from .daten import befehl_bestand, befehl_import, befehl_vereinbarung
-from .mappe import befehl_addin, befehl_arbeitsmappe, befehl_bilder, befehl_vorlage
+from .mappe import befehl_addin, befehl_arbeitsmappe, befehl_bilder, befehl_paket, befehl_vorlage
 from .ministerium import befehl_export, befehl_konsolidieren
 from .parser import parser
 
@@ -30,6 +30,7 @@ _BEFEHLE: dict[str, Callable[[argparse.Namespace], int]] = {
     "vereinbarung": befehl_vereinbarung,
     "bestand": befehl_bestand,
     "addin": befehl_addin,
+    "paket": befehl_paket,
     "export-ministerium": befehl_export,
     "konsolidieren": befehl_konsolidieren,
 }

@@ -1,10 +1,13 @@
-"""Commands on workbooks and the add-in: ``arbeitsmappe``, ``bilder``, ``vorlage``, ``addin``."""
+"""Commands on workbooks and the add-in: ``arbeitsmappe``, ``bilder``, ``vorlage``, ``addin``,
+``paket`` (the offline bundle for IT)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ..daten.vereinbarungen import lade as lade_vereinbarung
+from ..fehler import EingabeFehler
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from .hilfen import traeger_aus_text
 
@@ -57,6 +60,25 @@ def befehl_addin(args: argparse.Namespace) -> int:
     else:
         zeilen = installation.deinstallieren(args.dry_run)
     print("\n".join(zeilen))
+    return 0
+
+
+def befehl_paket(args: argparse.Namespace) -> int:
+    import re
+
+    from ..excel.paket import PYTHON_VERSIONEN, paket_bauen
+
+    versionen = tuple(args.python_versionen or PYTHON_VERSIONEN)
+    falsch = [v for v in versionen if not re.fullmatch(r"3\.1[1-9]", v)]
+    if falsch:
+        raise EingabeFehler(f"--python {falsch[0]}: bitte eine Version ab 3.11, z. B. 3.12.")
+    print(f"Paket bauen für Python {', '.join(versionen)} (Windows, 64 Bit) …", file=sys.stderr)
+    paket = paket_bauen(args.ausgabe, versionen, args.quelle)
+    print(
+        f"Paket geschrieben: {paket.ordner} – {len(paket.raeder)} Pakete, "
+        f"{paket.groesse / 1024 / 1024:.0f} MB. Installation auf dem PC: "
+        f'"…\\python.exe" {paket.ordner / "installieren.py"}'
+    )
     return 0
 
 

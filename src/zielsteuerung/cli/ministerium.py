@@ -9,6 +9,7 @@ from ..fehler import EingabeFehler
 
 
 def befehl_export(args: argparse.Namespace) -> int:
+    from ..excel.mappenformeln import berechnen
     from ..mappe.datei import nicht_tragbare_inhalte
     from ..ministerium.export import export_erstellen, zielpfad_aus_mappe
 
@@ -19,7 +20,7 @@ def befehl_export(args: argparse.Namespace) -> int:
             "(oder in der Arbeitsmappe unter Einstellungen > „Pfad der Kopie für das "
             "Ministerium“ eintragen)."
         )
-    export = export_erstellen(args.mappe, ziel)
+    export = export_erstellen(args.mappe, ziel, berechnen)
     try:
         weggelassen = [t for t in nicht_tragbare_inhalte(args.mappe) if "Makros" not in t]
     except Exception:  # only a hint; the export itself succeeded
@@ -28,6 +29,12 @@ def befehl_export(args: argparse.Namespace) -> int:
         print(f"Hinweis: nicht in die Kopie übernommen: {text}", file=sys.stderr)
     for text in export.entfernt:
         print(f"Hinweis: entfernt (Formel oder Bezug auf andere Dateien): {text}", file=sys.stderr)
+    if export.ziel_berechnet:
+        print(
+            f"Hinweis: {export.ziel_berechnet} Zelle(n) mit Funktionen ZIEL_… aus dem "
+            "Datenbestand berechnet, wie das Add-in in Excel sie zeigt.",
+            file=sys.stderr,
+        )
     if export.neu_berechnet:
         print(
             f"Hinweis: {export.neu_berechnet} eigene Formel(n) ohne gespeicherten Wert mit "

@@ -240,6 +240,27 @@ def parser() -> argparse.ArgumentParser:
     deinst = addin_sub.add_parser("uninstall", help="Add-in entfernen")
     deinst.add_argument("--dry-run", action="store_true", help="nur anzeigen, was geschähe")
 
+    paket = sub.add_parser(
+        "paket",
+        help="Installationspaket ohne Internet für die IT schreiben (Windows, 64 Bit)",
+        description="Schreibt einen Ordner mit dem Add-in, allen Paketen für Windows (64 Bit) und "
+        "einem Installationsskript: Damit installiert die IT auf PCs ohne Internet. Zum Bauen "
+        "ist der Paketindex nötig (pip). 32-Bit-Python: nicht möglich, weil es pandas dafür "
+        "nicht als fertiges Paket gibt; 64-Bit-Python geht auch mit 32-Bit-Office.",
+    )
+    paket.add_argument("-o", "--ausgabe", type=Path, required=True, metavar="ORDNER",
+                       help="neuer oder leerer Ordner für das Paket")  # fmt: skip
+    paket.add_argument(
+        "--python",
+        action="append",
+        metavar="VERSION",
+        dest="python_versionen",
+        help="Python-Version der PCs, mehrfach möglich; Standard: 3.11 bis 3.14",
+    )
+    paket.add_argument("--quelle", type=Path, metavar="ORDNER",
+                       help="Quellcode von zielsteuerung (Ordner mit pyproject.toml); Standard: "
+                       "der Ordner, aus dem das Programm läuft")  # fmt: skip
+
     _ministerium(sub, auswahl)
 
     best = sub.add_parser(

@@ -24,7 +24,7 @@ from ..mappe.dialog import BLATT as DIALOG
 from ..mappe.dialog import DATEN_SPALTE, bloecke
 from ..mappe.inhalte import Inhalt, dialog_formate, inhalte
 from ..mappe.vertrag import UMBENANNT
-from ..mappe.zellen import FORMELZEICHEN
+from ..mappe.zellen import FORMELZEICHEN, Formel
 from .zielfunktionen import (
     jahr_aus,
     monat_aus,
@@ -76,8 +76,11 @@ def _als_zeilen(wert: Any) -> list[list[Any]]:
 
 
 def _text(wert: Any) -> Any:
-    """Excel would read text starting with = + - @ as a formula; an apostrophe keeps it text."""
-    return "'" + wert if isinstance(wert, str) and wert.startswith(FORMELZEICHEN) else wert
+    """Excel would read text starting with = + - @ as a formula; an apostrophe keeps it text.
+    Our own formulas (tbl_Live) stay formulas."""
+    if isinstance(wert, Formel) or not isinstance(wert, str):
+        return wert
+    return "'" + wert if wert.startswith(FORMELZEICHEN) else wert
 
 
 def tabelle_schreiben(book: Any, inhalt: Inhalt) -> None:
@@ -242,13 +245,14 @@ def aktualisieren(book: Any) -> str:
         app.calculate()
     if _name(book, "Ministeriumskopie").value:
         from ..ministerium.export import exportieren, zielpfad_aus_mappe
+        from .mappenformeln import berechnen
 
         app.status_bar = "Zielsteuerung: Kopie für das Ministerium schreiben …"
         book.save()
         mappe = Path(str(book.fullname))
         kopie = zielpfad_aus_mappe(mappe)
         if kopie is not None:
-            exportieren(mappe, kopie)
+            exportieren(mappe, kopie, berechnen)
             meldungen.append(f"Kopie für das Ministerium: {kopie}")
     a = bericht.auswertung
     meldungen.insert(

@@ -2,9 +2,10 @@
 
 Each function is a thin wrapper: it passes Excel's values to ``zielfunktionen`` and returns a
 number, a text or a table. A problem never shows a Python trace: the cell shows
-``#ZIEL! <kurzer Grund>`` (see docs/benutzerhandbuch.md). With no arguments a function uses
-the calling workbook's Einstellungen, outside a controlling workbook the user's defaults.
-On Linux the xlwings decorators do nothing and these are plain Python functions.
+``#ZIEL! <kurzer Grund>`` (see docs/benutzerhandbuch.md). An empty argument takes the calling
+workbook's Einstellungen; a controlling workbook's settings are binding (empty or unreadable:
+``#ZIEL!``, never a default). Only outside a controlling workbook do the user's defaults
+apply. On Linux the xlwings decorators do nothing and these are plain Python functions.
 """
 
 from __future__ import annotations
@@ -129,5 +130,9 @@ def ZIEL_KENNZAHL(code, monat, traeger=None, geschlecht=None, wartezeit=None, ca
 
 @_standard
 def ZIEL_TABELLE(jahr=None, bis_monat=None, traeger=None, wartezeit=None, caller=None):
-    """Die ganze Auswertung als Tabelle mit Kopfzeile (Spalten von tbl_Ziele), läuft über."""
-    return _sicher(lambda: zf.tabelle(zf.auswahl(caller, jahr, bis_monat, traeger, wartezeit)))
+    """Die Auswertung als Tabelle mit Kopfzeile; läuft über (Excel 2016/2019: Matrixformel)."""
+    return _sicher(
+        lambda: zf.fuer_bereich(
+            zf.tabelle(zf.auswahl(caller, jahr, bis_monat, traeger, wartezeit)), caller
+        )
+    )

@@ -74,26 +74,48 @@ def jahr_aus(wert: Any) -> int | None:
     return int(jahr)
 
 
-def monat_aus(wert: Any) -> int | None:
-    """A month 1..12, also from a date cell."""
-    if _leer(wert):
-        return None
+def _excel_datum(wert: Any) -> dt.date | None:
+    """A date cell (xlwings passes a datetime) or an Excel date number such as DATUM() gives."""
     if isinstance(wert, dt.date):
-        return wert.month
+        return wert
+    if isinstance(wert, int | float) and not isinstance(wert, bool) and 20_000 <= wert < 80_000:
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(wert))  # serial date, 1954..2118
+    return None
+
+
+def monat_und_jahr(wert: Any) -> tuple[int | None, int | None]:
+    """A month 1..12, and the year where it came as a date (cell, DATUM() or date number)."""
+    if _leer(wert):
+        return None, None
+    if (datum := _excel_datum(wert)) is not None:
+        return datum.month, datum.year
     try:
         monat = float(wert)
     except (TypeError, ValueError):
         raise ZielFehler(f"Monat „{_anzeige(wert)}“ ist keine Zahl von 1 bis 12") from None
     if not monat.is_integer() or not 1 <= monat <= 12:
         raise ZielFehler(f"Monat „{_anzeige(wert)}“ ist keine Zahl von 1 bis 12")
-    return int(monat)
+    return int(monat), None
+
+
+def monat_aus(wert: Any) -> int | None:
+    """A month 1..12, also from a date cell or an Excel date number."""
+    return monat_und_jahr(wert)[0]
+
+
+def monat_im_jahr(wert: Any, jahr: int) -> int | None:
+    """A month of ``jahr``; a date of another year is an error, never silently its month."""
+    monat, monatsjahr = monat_und_jahr(wert)
+    if monatsjahr is not None and monatsjahr != jahr:
+        raise ZielFehler(f"Monat {monat:02d}/{monatsjahr} liegt nicht im Jahr {jahr}")
+    return monat
 
 
 def berichtsmonat_aus(wert: Any) -> int:
     """A reporting month: a date cell, an Excel date number, '2023-07', '07/2023' or 202307."""
-    if isinstance(wert, float) and 20_000 <= wert < 80_000:  # Excel's serial date (1954..2118)
-        wert = dt.date(1899, 12, 30) + dt.timedelta(days=int(wert))
-    elif isinstance(wert, float) and wert.is_integer():
+    if (datum := _excel_datum(wert)) is not None:
+        wert = datum
+    elif isinstance(wert, float | int) and not isinstance(wert, bool) and int(wert) == wert:
         wert = str(int(wert))
     monat = None if _leer(wert) else monate.parse_monat(wert)
     if monat is None:
@@ -136,34 +158,87 @@ def geschlecht_aus(wert: Any) -> str:
 
 # --- the calling workbook's settings ---------------------------------------------------------
 
-_MAPPEN_CACHE: dict[str, tuple[float, dict[str, Any]]] = {}
+#: The settings of a controlling workbook, by their defined names (workbook_templates/README.md).
+EINSTELLUNGEN = ("Traeger_ID", "Jahr", "Bis_Monat_Vorgabe", "Wartezeit", "Datenbestand")
+#: Names only a controlling workbook carries: with any of them, its settings are binding.
+KENNZEICHEN = ("Traeger_ID", "Bis_Monat_Vorgabe", "Vorlagenversion")
+VEREINBARUNG = "tbl_Vereinbarung"
+
+
+@dataclass(frozen=True)
+class Mappenwerte:
+    """The settings of a controlling workbook as read, from Excel or from the file."""
+
+    werte: dict[str, Any]
+    vereinbarung: list[list[Any]]  # the rows of tbl_Vereinbarung, header first
+
+
+def mappenwerte_lesen(
+    name_wert: Callable[[str], Any], tabelle: Callable[[str], list[list[Any]]]
+) -> Mappenwerte | None:
+    """Read a workbook's settings: ``name_wert`` gives the value of a defined name and raises
+    where the name is missing or points nowhere; ``tabelle`` gives a table's rows.
+
+    None: not a controlling workbook. A controlling workbook whose settings cannot be read is
+    an error: its cells never fall back to the user's defaults.
+    """
+
+    def lesen(name: str) -> tuple[bool, Any]:
+        try:
+            return True, name_wert(name)
+        except Exception:
+            return False, None
+
+    gelesen = {name: lesen(name) for name in dict.fromkeys((*KENNZEICHEN, *EINSTELLUNGEN))}
+    try:
+        zeilen: list[list[Any]] | None = tabelle(VEREINBARUNG)
+    except Exception:
+        zeilen = None
+    if zeilen is None and not any(gelesen[name][0] for name in KENNZEICHEN):
+        return None
+    for name in EINSTELLUNGEN:
+        if not gelesen[name][0]:
+            raise ZielFehler(
+                f"Einstellung „{name}“ nicht lesbar: der Name fehlt oder zeigt auf keine Zelle "
+                "(Formeln > Namens-Manager)"
+            )
+    if not zeilen or not isinstance(zeilen[0], list):
+        raise ZielFehler(f"Tabelle „{VEREINBARUNG}“ fehlt oder ist leer (Blatt Zielvereinbarung)")
+    return Mappenwerte({name: gelesen[name][1] for name in EINSTELLUNGEN}, zeilen)
+
+
+def _tabelle_in_excel(book: Any, name: str) -> list[list[Any]]:
+    for sheet in book.sheets:
+        for table in sheet.tables:
+            if table.name == name:
+                werte = table.range.value
+                return werte if werte and isinstance(werte[0], list) else [werte]
+    raise KeyError(name)
+
+
+_MAPPEN_CACHE: dict[str, tuple[float, Mappenwerte | None]] = {}
 _MAPPEN_GUELTIG = 2.0  # seconds: one recalculation of many cells reads the settings once
 
 
-def mappen_einstellungen(caller: Any) -> dict[str, Any]:
-    """Settings of the workbook a function is called from (xlwings' caller Range), or {}."""
-    if caller is None:
-        return {}
+def mappen_einstellungen(caller: Any) -> Mappenwerte | None:
+    """Settings of the workbook a function is called from (xlwings' caller Range); None
+    outside a controlling workbook. ``caller`` may also be settings already read (the
+    ministry export computes our formulas from the file)."""
+    if caller is None or isinstance(caller, Mappenwerte):
+        return caller
     try:
         book = caller.sheet.book
         schluessel = str(book.fullname)
     except Exception:
-        return {}
+        raise ZielFehler("die Arbeitsmappe der Zelle ist nicht lesbar") from None
     jetzt = time.monotonic()
     treffer = _MAPPEN_CACHE.get(schluessel)
     if treffer and jetzt - treffer[0] < _MAPPEN_GUELTIG:
         return treffer[1]
-    werte: dict[str, Any] = {}
-    for name in ("Traeger_ID", "Jahr", "Bis_Monat_Vorgabe", "Wartezeit", "Datenbestand"):
-        try:
-            werte[name] = book.names[name].refers_to_range.value
-        except Exception:  # not a controlling workbook: no such name
-            continue
-    try:
-        zeilen = book.sheets["Zielvereinbarung"].tables["tbl_Vereinbarung"].range.value
-        werte["tbl_Vereinbarung"] = zeilen
-    except Exception:
-        pass
+    werte = mappenwerte_lesen(
+        lambda name: book.names[name].refers_to_range.value,
+        lambda name: _tabelle_in_excel(book, name),
+    )
     _MAPPEN_CACHE[schluessel] = (jetzt, werte)
     return werte
 
@@ -192,39 +267,59 @@ class Auswahl:
 def auswahl(
     caller: Any, jahr: Any = None, bis_monat: Any = None, traeger: Any = None, wartezeit: Any = None
 ) -> Auswahl:
-    """Arguments first, then the calling workbook's Einstellungen, then the user's defaults."""
+    """Arguments first; then, in a controlling workbook, its Einstellungen (binding: an empty
+    or unreadable setting is an error); anywhere else the user's defaults."""
     mappe = mappen_einstellungen(caller)
+    if mappe is not None:
+        return _aus_mappe(mappe, jahr, bis_monat, traeger, wartezeit)
     vorgaben = einstellungen.lesen()
-    traeger_id = (
-        traeger_aus(traeger) or traeger_aus(mappe.get("Traeger_ID"))
-        or traeger_aus(vorgaben.get("traeger_id"))
-    )  # fmt: skip
-    jahr_ = jahr_aus(jahr) or jahr_aus(mappe.get("Jahr")) or jahr_aus(vorgaben.get("jahr"))
-    wz = (
-        wartezeit_aus(wartezeit) or wartezeit_aus(mappe.get("Wartezeit"))
-        or wartezeit_aus(vorgaben.get("wartezeit"))
-    )  # fmt: skip
-    monat = monat_aus(bis_monat)
-    if monat is None and not _leer(bis_monat_vorgabe := mappe.get("Bis_Monat_Vorgabe")):
-        monat = monat_aus(bis_monat_vorgabe)
-    store_text = mappe.get("Datenbestand") or vorgaben.get("datenbestand")
+    traeger_id = traeger_aus(traeger) or traeger_aus(vorgaben.get("traeger_id"))
+    jahr_ = jahr_aus(jahr) or jahr_aus(vorgaben.get("jahr"))
+    wz = wartezeit_aus(wartezeit) or wartezeit_aus(vorgaben.get("wartezeit"))
+    store_text = vorgaben.get("datenbestand")
     store = Path(str(store_text)) if not _leer(store_text) else standardpfad()
-    if mappe.get("tbl_Vereinbarung"):
-        grund = beispiel()
-        vereinbarung = vereinbarung_aus_bereich(
-            mappe["tbl_Vereinbarung"], traeger_id or grund.traeger_id, jahr_ or grund.jahr
-        )
-    elif not _leer(vorgaben.get("vereinbarung")):
+    if not _leer(vorgaben.get("vereinbarung")):
         vereinbarung = lade_vereinbarung(str(vorgaben["vereinbarung"]))
     else:
         vereinbarung = beispiel()
+    jahr_ = jahr_ or vereinbarung.jahr
     return Auswahl(
         store=store,
         vereinbarung=vereinbarung,
         traeger_id=traeger_id or vereinbarung.traeger_id,
-        jahr=jahr_ or vereinbarung.jahr,
-        bis_monat=monat,
+        jahr=jahr_,
+        bis_monat=monat_im_jahr(bis_monat, jahr_),
         wartezeit=wz or vereinbarung.wartezeit,
+    )
+
+
+def _einstellung(mappe: Mappenwerte, name: str, lesen: Callable[[Any], T]) -> T:
+    try:
+        return lesen(mappe.werte[name])
+    except ZielFehler as exc:
+        raise ZielFehler(f"Einstellungen: {exc}") from None
+
+
+def _aus_mappe(
+    mappe: Mappenwerte, jahr: Any, bis_monat: Any, traeger: Any, wartezeit: Any
+) -> Auswahl:
+    traeger_id = traeger_aus(traeger) or _einstellung(mappe, "Traeger_ID", traeger_aus)
+    jahr_ = jahr_aus(jahr) or _einstellung(mappe, "Jahr", jahr_aus)
+    wz = wartezeit_aus(wartezeit) or _einstellung(mappe, "Wartezeit", wartezeit_aus)
+    if traeger_id is None or jahr_ is None or wz is None:
+        leer = "Träger" if traeger_id is None else "Jahr" if jahr_ is None else "Wartezeit"
+        raise ZielFehler(f"Einstellungen: {leer} ist leer")
+    if _leer(bis_monat):
+        monat = _einstellung(mappe, "Bis_Monat_Vorgabe", lambda w: monat_im_jahr(w, jahr_))
+    else:
+        monat = monat_im_jahr(bis_monat, jahr_)
+    return Auswahl(
+        store=einstellungen.datenbestand(mappe.werte["Datenbestand"]),
+        vereinbarung=vereinbarung_aus_bereich(mappe.vereinbarung, traeger_id, jahr_, wz),
+        traeger_id=traeger_id,
+        jahr=jahr_,
+        bis_monat=monat,
+        wartezeit=wz,
     )
 
 
@@ -358,3 +453,40 @@ def tabelle(a: Auswahl) -> list[list[Any]]:
     felder = ["id", "bezeichnung", "vorjahr", "aktuell", "veraenderung", "einheit", "schwelle",
               "zielwert", "status", "knapp"]  # fmt: skip
     return [TABELLENKOPF] + [[z[f] for f in felder] for z in auswertung(a).ziele]
+
+
+def dynamische_arrays(caller: Any) -> bool:
+    """Whether the calling Excel spills arrays (Microsoft 365, Excel 2021 and later). xlwings'
+    own test: only there does the worksheet function UNIQUE exist."""
+    try:
+        caller.sheet.book.app.api.WorksheetFunction.Unique("dummy")
+    except Exception:
+        return False
+    return True
+
+
+def fuer_bereich(zeilen: list[list[Any]], caller: Any) -> Any:
+    """A table as the calling cells can show it.
+
+    One cell in an Excel with dynamic arrays: the table spills. One cell in Excel 2016/2019:
+    a message saying how to enter it as an array formula. A selected range (array formula):
+    the table, empty cells beyond it; a range too small shows a message in its first cell
+    instead of silently cutting rows off.
+    """
+    form = getattr(caller, "shape", None)
+    if not isinstance(form, tuple) or not zeilen:
+        return zeilen
+    hoehe, breite = len(zeilen), len(zeilen[0])
+    groesse = f"{hoehe} Zeilen × {breite} Spalten"
+    if form == (1, 1):
+        if dynamische_arrays(caller):
+            return zeilen
+        return fehlertext(ZielFehler(
+            f"dieses Excel hat keine dynamischen Arrays: {groesse} markieren, Formel eingeben "
+            "und mit Strg+Umschalt+Eingabe abschließen"
+        ))  # fmt: skip
+    n, m = form
+    if n < hoehe or m < breite:
+        meldung = fehlertext(ZielFehler(f"Bereich zu klein: die Tabelle braucht {groesse}"))
+        return [[meldung if (i, j) == (0, 0) else "" for j in range(m)] for i in range(n)]
+    return [[zeilen[i][j] if i < hoehe and j < breite else "" for j in range(m)] for i in range(n)]

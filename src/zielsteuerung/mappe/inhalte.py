@@ -18,6 +18,7 @@ from ..kern.vereinbarung import Zielvereinbarung, kurznamen
 from ..kern.zahlen import zahl
 from ..kern.zielpfad import eingabeart
 from ..version import __version__
+from . import livewerte
 from .stil import FORMATE, abstandsformat, datum_text, wertformat
 from .vertrag import VORLAGENVERSION
 
@@ -244,6 +245,7 @@ def inhalte(
         Inhalt("tbl_Prognose", prognose, prognose_format),
         Inhalt("tbl_Mittel_Auswertung", mittel.zeilen if mittel else [], _wie(_MITTEL_FORMATE)),
         Inhalt("tbl_Mittel_Verlauf", mittel.verlauf if mittel else [], _wie(_MITTEL_FORMATE)),
+        Inhalt(livewerte.TABELLE, livewerte.zeilen(v, a), livewerte.format_),
     ]  # fmt: skip
     zeitraum = a.als_json()["zeitraum"]
     hinweis = HINWEIS_BEISPIELDATEN if a.beispieldaten else None

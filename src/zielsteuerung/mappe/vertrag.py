@@ -29,6 +29,7 @@ BLAETTER = (
     "Kennzahlen",
     "Daten",
     "Erläuterungen",
+    "Live-Werte",
     "Einstellungen",
     "Info",
 )
@@ -83,6 +84,9 @@ TABELLEN = {
             "Prognose Veränderung", "Prognose Abstand zum Zielwert", "Status Prognose", "Grund",
             "Einheit")),
         Tabelle("tbl_Zielpfad", "Zielpfad", 4, ("Monat",), spalte=16),
+        Tabelle("tbl_Live", "Live-Werte", 4, (
+            "Ziel_ID", "Ziel", "Einheit", "Veränderung", "Veränderung live", "Status",
+            "Status live")),
     )
 }  # fmt: skip
 

@@ -20,6 +20,7 @@ from ..daten.vereinbarungen import beispiel
 from ..fehler import EingabeFehler
 from ..kern.mittel import STANDARD_POSTEN
 from ..kern.vereinbarung import Zielvereinbarung
+from . import livewerte
 from .datei import speichern
 from .inhalte import mittel_format
 from .stil import BLAU, FETT, GELB, HINWEIS, TITEL, UNTERTITEL, seite_einrichten, spaltenbreite
@@ -104,6 +105,15 @@ BLATTTITEL = {
     "Erläuterungen": (
         "Erläuterungen für den Steuerungsdialog",
         "Spalte „Erläuterung“ frei ausfüllen; sie wird bei keiner Aktualisierung überschrieben.",
+    ),
+    "Live-Werte": (
+        "Live-Werte: Funktionen ZIEL_… neben der letzten Aktualisierung",
+        "„Veränderung“ und „Status“ stehen so da, wie die letzte Aktualisierung sie schrieb. "
+        "Die Spalten „… live“ rechnet das Excel-Add-in mit den Funktionen ZIEL_… direkt aus dem "
+        "Datenbestand, mit Jahr, „Auswerten bis Monat“, Träger und Wartezeit vom Blatt "
+        "„Einstellungen“: Eine Änderung dort rechnet sie sofort neu. Ist eine Einstellung leer "
+        "oder nicht lesbar, zeigen sie #ZIEL! mit dem Grund. Ohne Add-in (oder in LibreOffice) "
+        "zeigen sie #NAME?.",
     ),
     "Einstellungen": (
         "Einstellungen",
@@ -237,6 +247,7 @@ def neue_mappe(vereinbarung: Zielvereinbarung) -> Workbook:
         vereinbarung.wartezeit,
     )
     vereinbarung_schreiben(wb, vereinbarung)
+    tabelle_schreiben(wb, livewerte.TABELLE, livewerte.zeilen(vereinbarung), livewerte.format_)
     name_setzen(wb, "Vorlagenversion", VORLAGENVERSION)
     wb.calculation.fullCalcOnLoad = True
     return wb

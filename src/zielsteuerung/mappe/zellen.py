@@ -37,10 +37,14 @@ _UMBRUCH = {
 }  # fmt: skip
 
 
+class Formel(str):
+    """A formula the program writes from its own text (never from data): stays a formula."""
+
+
 def setze(zelle: Cell, wert: Any, format_: str | None = None) -> None:
     """Write a value; text always stays text, even when it starts with =, +, - or @."""
-    zelle.value = wert
-    if isinstance(wert, str):
+    zelle.value = str(wert) if isinstance(wert, Formel) else wert
+    if isinstance(wert, str) and not isinstance(wert, Formel):
         zelle.data_type = "s"
         if wert.startswith(FORMELZEICHEN):
             zelle.quotePrefix = True

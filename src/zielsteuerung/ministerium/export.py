@@ -5,11 +5,14 @@ add-in. Values come, in this order, from
 1. the value the file itself stores for the formula (Excel computed it, ``ZIEL_`` functions
    of the add-in included; openpyxl, which writes our refreshes, never stores one);
 2. the two formulas of the template on the sheet "Übersicht", computed here;
-3. LibreOffice, which recalculates a copy in which the values of 1 and 2 are already fixed,
+3. for a ``ZIEL_`` formula, the caller's ``ziel_rechner`` (the command line and the ribbon pass
+   ``excel.mappenformeln.berechnen``: the worksheet function itself, against the store, with
+   the workbook's settings; this room cannot import the add-in's code);
+4. LibreOffice, which recalculates a copy in which the values of 1 to 3 are already fixed,
    for any other formula of the user (only then is LibreOffice needed).
-A ``ZIEL_`` formula without a stored value cannot be computed here: the export refuses and
-says which cells. No VBA, no external links, no defined names that are formulas or point to
-other workbooks; a checksum over all values (``Pruefsumme`` on the sheet "Info").
+A ``ZIEL_`` formula none of these can compute makes the export refuse and say which cells.
+No VBA, no external links, no defined names that are formulas or point to other workbooks;
+a checksum over all values (``Pruefsumme`` on the sheet "Info").
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import re
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +55,9 @@ TITELFORMEL = '="Zielvereinbarung "&Jahr&" – "&Traeger_Name&" ("&Traeger_ID&")
 
 HINWEISFORMEL = '=IF(Hinweis="","",Hinweis)'
 
+#: Computes one ZIEL_ formula of the workbook: (workbook, sheet, formula) -> (known, value).
+ZielRechner = Callable[[Workbook, Worksheet, str], tuple[bool, Any]]
+
 
 @dataclass
 class Export:
@@ -61,6 +67,7 @@ class Export:
     pruefsumme: str
     entfernt: list[str] = field(default_factory=list)
     neu_berechnet: int = 0  # formulas LibreOffice computed
+    ziel_berechnet: int = 0  # ZIEL_ formulas computed by the worksheet functions
 
 
 def mappe_laden(pfad: Path, **optionen: Any) -> Workbook:
@@ -125,11 +132,15 @@ def _wert_setzen(zelle: Cell, wert: Any) -> None:
         setze(zelle, wert)
 
 
-def _formeln_ersetzen(wb: Workbook, quelle: Path) -> int:
-    """Replace every formula by its value; returns how many LibreOffice had to compute."""
+def _formeln_ersetzen(
+    wb: Workbook, quelle: Path, ziel_rechner: ZielRechner | None
+) -> tuple[int, int]:
+    """Replace every formula by its value; returns how many LibreOffice and how many the
+    worksheet functions computed."""
     gespeichert = mappe_laden(quelle, data_only=True)
     offen: list[tuple[Worksheet, Cell]] = []
     ohne_wert: list[str] = []
+    ziel_berechnet = 0
     for ws in wb.worksheets:
         for reihe in ws.iter_rows():
             for zelle in reihe:
@@ -142,6 +153,11 @@ def _formeln_ersetzen(wb: Workbook, quelle: Path) -> int:
                     _wert_setzen(zelle, wert)
                     continue
                 bekannt, wert = _vorlagenformel(wb, formel)
+                if not bekannt and ziel_rechner is not None and _erwaehnt_ziel(formel):
+                    bekannt, wert = ziel_rechner(wb, ws, formel)
+                    ziel_berechnet += bekannt
+                    if isinstance(wert, float):  # Excel's 15 digits: the file keeps the value
+                        wert = float(f"{wert:.15g}")  # the checksum sees (openpyxl writes 16)
                 if bekannt:
                     _wert_setzen(zelle, wert)
                 elif _erwaehnt_ziel(formel):
@@ -153,12 +169,14 @@ def _formeln_ersetzen(wb: Workbook, quelle: Path) -> int:
             f"{quelle.name}: {len(ohne_wert)} Zelle(n) mit ZIEL_-Formeln haben keinen "
             f"gespeicherten Wert: {', '.join(ohne_wert[:5])}"
             + (" …" if len(ohne_wert) > 5 else "")
-            + ". Bitte die Mappe in Excel mit geladenem Add-in öffnen, neu berechnen (F9), "
-            "speichern und erneut exportieren. Es wurde keine Kopie geschrieben."
+            + ". Berechnen kann der Export selbst nur Formeln, die genau eine Funktion ZIEL_… "
+            "mit Zahlen, Texten, Namen oder Zellbezügen als Argumenten aufrufen. Bitte die Mappe "
+            "in Excel mit geladenem Add-in öffnen, neu berechnen (F9), speichern und erneut "
+            "exportieren. Es wurde keine Kopie geschrieben."
         )
     if offen:
         _mit_libreoffice_berechnen(wb, offen, quelle)
-    return len(offen)
+    return len(offen), ziel_berechnet
 
 
 def _mit_libreoffice_berechnen(
@@ -285,7 +303,7 @@ def _vermerk(wb: Workbook) -> tuple[Cell, Cell]:
     return ws.cell(zeile, 2), ws.cell(zeile + 1, 2)
 
 
-def export_erstellen(quelle: Path, ziel: Path) -> Export:
+def export_erstellen(quelle: Path, ziel: Path, ziel_rechner: ZielRechner | None = None) -> Export:
     """The values-only copy for the ministry, with details for the command line."""
     quelle, ziel = Path(quelle), Path(ziel)
     if not quelle.is_file():
@@ -316,7 +334,7 @@ def export_erstellen(quelle: Path, ziel: Path) -> Export:
             f"{quelle.name} ist keine Controlling-Arbeitsmappe von zielsteuerung (die Tabelle "
             "tbl_Ziele fehlt)."
         )
-    neu_berechnet = _formeln_ersetzen(wb, quelle)
+    neu_berechnet, ziel_berechnet = _formeln_ersetzen(wb, quelle, ziel_rechner)
     entfernt = _namen_bereinigen(wb) + _regeln_bereinigen(wb)
     wb._external_links = []
     for name in _LOKALE_PFADE:
@@ -330,13 +348,13 @@ def export_erstellen(quelle: Path, ziel: Path) -> Export:
     pruefsumme = pruefsumme_berechnen(wb)
     setze(summe, pruefsumme)
     speichern(wb, ziel)
-    return Export(ziel, pruefsumme, entfernt, neu_berechnet)
+    return Export(ziel, pruefsumme, entfernt, neu_berechnet, ziel_berechnet)
 
 
-def exportieren(quelle: Path, ziel: Path) -> Path:
+def exportieren(quelle: Path, ziel: Path, ziel_rechner: ZielRechner | None = None) -> Path:
     """Write the values-only copy of the controlling workbook ``quelle`` for the ministry
     to ``ziel`` (atomically) and return its path. Also called by the ribbon button."""
-    return export_erstellen(quelle, ziel).pfad
+    return export_erstellen(quelle, ziel, ziel_rechner).pfad
 
 
 def zielpfad_aus_mappe(quelle: Path) -> Path | None:
