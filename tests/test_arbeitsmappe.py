@@ -112,15 +112,15 @@ def test_demo_workbook_recalculated_by_libreoffice_matches_json(tmp_path, cli):
 
 
 def test_rendering_command_writes_pictures(tmp_path, cli):
-    """One landscape A4 page per sheet (Verlauf: two), with the table and its traffic lights
-    or the charts on it, not an empty page."""
+    """Landscape A4 pages (December's Verlauf: the table, then its five charts on two pages),
+    each with the table and its traffic lights or the charts on it, not an empty page."""
     libreoffice_noetig("pdftoppm")
     assert cli("demo", "--ordner", tmp_path).code == 0
     lauf = cli("bilder", tmp_path / "controlling-beispiel.xlsx", "-o", tmp_path / "bilder")
     assert lauf.code == 0, lauf.err
     bilder = [Path(z) for z in lauf.out.split()]
     assert [b.name for b in bilder] == [
-        "Uebersicht-1.png", "Gender-1.png", "Verlauf-1.png", "Verlauf-2.png"
+        "Uebersicht-1.png", "Gender-1.png", "Verlauf-1.png", "Verlauf-2.png", "Verlauf-3.png"
     ]  # fmt: skip
     for pfad in bilder:
         bild = png_lesen(pfad)
