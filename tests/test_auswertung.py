@@ -61,9 +61,10 @@ def knapp_fall(ziel_id: str, aktuell: float) -> list[dict]:
         return reihe("LZB", {"2022-01": 10000, "2023-01": aktuell})
     if ziel_id == "k2":  # INT(Jan) / ELB(Dec), >= +2.7 %: 2,000 / 10,000 = 20 %
         # 2023: ELB of Dec 2022 is 50,000, so INT 10,266 gives 20.532 % = +2.66 %; the stock
-        # of January itself is not part of the January value
+        # of January itself is not part of the January value (a plausible 12,000 / 60,000 that
+        # would move every case if it were)
         return reihe("INT", {"2022-01": 2000, "2023-01": aktuell}) + reihe(
-            "ELB", {"2021-12": 10000, "2022-01": 1, "2022-12": 50000, "2023-01": 1}
+            "ELB", {"2021-12": 10000, "2022-01": 12000, "2022-12": 50000, "2023-01": 60000}
         )
     if ziel_id == "k2_abstand":  # |K2 maenner - K2 frauen|, <= -0.4 pp
         # ELB 10,000 for both: frauen 2,000 = 20 % both years, maenner 2,200 = 22 % in 2022
