@@ -17,8 +17,8 @@ from ..kern.mittel import Mittelausschoepfung, auswerten_mittel, mittel_lesen
 from ..kern.monate import MONATE
 from ..kern.vereinbarung import Zielvereinbarung
 from ..kern.zielpfad import planung_lesen
-from .auswerten import Ausschnitt, auswerten_mit_grundlage
-from .vergleich import Vergleich, vergleich_berechnen
+from .auswerten import Ausschnitt, Grundlage, auswertungen, einzeln, zeitraum
+from .vergleich import Vergleich, vergleich_aus
 
 #: Monthly § 48a values shown on the sheet "Kennzahlen": (column, code, geschlecht)
 KENNZAHL_SPALTEN = [(code, code, "gesamt") for code in KENNZAHLEN] + [
@@ -126,10 +126,39 @@ def erstelle_bericht(
 ) -> Bericht:
     """The evaluation and everything around it; the peer group defaults to the NRW zkT.
     ``planung`` and ``mittel`` are the rows of the sheets "Planung" and "Mittel", if any;
-    both are checked before anything is computed."""
+    both are checked before anything is computed.
+
+    One read and one evaluation serve the Träger and its peer group: the Träger's rows of
+    every figure from January three years back (the sheet "Kennzahlen" shows 24 months of
+    twelve-month indicators), the group's rows of the agreement's figures in the months the
+    evaluation uses."""
     plaene = planung_lesen(planung or [], vereinbarung)
     posten = None if mittel is None else mittel_lesen(mittel)
-    a, panel, genutzt = auswerten_mit_grundlage(db, vereinbarung, ausschnitt, plaene)
+    ausschnitt = ausschnitt or Ausschnitt()
+    traeger_id = ausschnitt.traeger_id or vereinbarung.traeger_id
+    jahr = ausschnitt.jahr or vereinbarung.jahr
+    wartezeit = ausschnitt.wartezeit or vereinbarung.wartezeit
+    gruppe = vergleichsgruppe or nrw_zkt()
+    andere = [t for t in dict.fromkeys(gruppe) if t != traeger_id]
+    von, bis = zeitraum(jahr)
+    eigene = db.neueste_werte(wartezeit, [traeger_id], (jahr - 3) * 100 + 1, bis)
+    merkmale = vereinbarung.merkmale(mit_monitoring=True)
+    werte = pd.concat(
+        [eigene, *([db.neueste_werte(wartezeit, andere, von, bis, merkmale)] if andere else [])],
+        ignore_index=True,
+    )
+    vorhanden = sorted(set(werte["traeger_id"]))
+    panel = Panel(werte, wartezeit, sorted({*vorhanden, traeger_id}))
+    ergebnis = auswertungen(
+        db, vereinbarung, Grundlage(werte, panel), [traeger_id], jahr, ausschnitt.bis_monat,
+        wartezeit, plaene,
+    )  # fmt: skip
+    a = einzeln(ergebnis, vereinbarung, jahr, wartezeit)
+    monat = eigene["monat"]
+    genutzt = eigene[
+        monat.between((jahr - 2) * 100 + 12, (jahr - 1) * 100 + a.bis_monat)
+        | monat.between((jahr - 1) * 100 + 12, jahr * 100 + a.bis_monat)
+    ]
     importe = {i.import_id: i for i in db.importe()}
     daten = [
         {
@@ -161,7 +190,9 @@ def erstelle_bericht(
         kennzahlen=_kennzahlen(panel, a),
         daten=daten,
         quellen=quellen,
-        vergleich=vergleich_berechnen(db, vereinbarung, a, vergleichsgruppe or nrw_zkt()),
+        vergleich=vergleich_aus(
+            vereinbarung, a, ergebnis.tabellen[a.bis_monat], vorhanden, db.traeger_namen(), gruppe
+        ),
         zielpfad=_zielpfad(a),
         mittel=None if posten is None else auswerten_mittel(posten, a.jahr),
         planung=list(planung or []),

@@ -128,9 +128,16 @@ class Auswertung:
         return daten
 
 
-def ergebnisse(tabelle: pd.DataFrame, bereich: str) -> list[dict[str, Any]]:
-    ergebnis = []
-    for zeile in tabelle[tabelle["bereich"] == bereich].to_dict("records"):
+def ergebnisse_je_traeger(
+    tabelle: pd.DataFrame,
+) -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """Per Träger its targets and its monitoring items as fachkonzept 5 states them, from the
+    rows of ``auswerten_panel``."""
+    ergebnis: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
+    spalten = list(tabelle.columns)
+    for werte in zip(*(tabelle[s].tolist() for s in spalten), strict=True):
+        zeile = dict(zip(spalten, werte, strict=True))
+        ziele, monitoring = ergebnis.setdefault(str(zeile["traeger_id"]), ([], []))
         eintrag: dict[str, Any] = {
             "id": zeile["id"],
             "bezeichnung": zeile["bezeichnung"],
@@ -140,7 +147,7 @@ def ergebnisse(tabelle: pd.DataFrame, bereich: str) -> list[dict[str, Any]]:
             "veraenderung": wert_oder_none(zeile["veraenderung"]),
             "einheit": zeile["einheit"],
         }
-        if bereich == "ziel":
+        if zeile["bereich"] == "ziel":
             noch = zeile["noch_benoetigt"]
             eintrag.update(
                 schwelle=wert_oder_none(zeile["schwelle"]),
@@ -152,5 +159,5 @@ def ergebnisse(tabelle: pd.DataFrame, bereich: str) -> list[dict[str, Any]]:
                 knapp=bool(zeile["knapp"]),
             )
         eintrag["grund"] = zeile["grund"] if isinstance(zeile["grund"], str) else None
-        ergebnis.append(eintrag)
+        (ziele if zeile["bereich"] == "ziel" else monitoring).append(eintrag)
     return ergebnis
