@@ -12,7 +12,7 @@ from ..daten.traeger import nrw_zkt
 from ..kern import monate
 from ..kern.auswertung import Auswertung
 from ..kern.bewertung import veraenderung_berechnen
-from ..kern.kennzahlen import KENNZAHLEN, Panel, jahreswert, monatskennzahl
+from ..kern.kennzahlen import KENNZAHLEN, Panel, monatswerte
 from ..kern.mittel import Mittelausschoepfung, auswerten_mittel, mittel_lesen
 from ..kern.monate import MONATE
 from ..kern.vereinbarung import Zielvereinbarung
@@ -55,8 +55,9 @@ def _gender(panel: Panel, v: Zielvereinbarung, a: Auswertung) -> list[dict[str, 
         werte = {}
         for jahr, zusatz in ((a.jahr - 1, "_Vorjahr"), (a.jahr, "")):
             for g, name in (("frauen", "Frauen"), ("maenner", "Maenner")):
+                verlauf = panel.jahresverlauf(kennzahl, g, jahr)  # every month, computed once
                 werte[f"{kennzahl}_{name}{zusatz}"] = _zahl(
-                    jahreswert(panel, kennzahl, g, jahr, m).wert[a.traeger_id]
+                    verlauf.wert[m - 1, panel.spalte[a.traeger_id]]
                 )
             f, mn = werte[f"{kennzahl}_Frauen{zusatz}"], werte[f"{kennzahl}_Maenner{zusatz}"]
             werte[f"Abstand{zusatz}"] = None if f is None or mn is None else abs(mn - f)
@@ -104,12 +105,8 @@ def _kennzahlen(panel: Panel, a: Auswertung) -> list[dict[str, Any]]:
     index = pd.RangeIndex(bis - 23, bis + 1)
     spalten = {}
     for name, code, geschlecht in KENNZAHL_SPALTEN:
-        werte, _ = monatskennzahl(panel, code, geschlecht)
-        spalten[name] = (
-            werte[a.traeger_id].reindex(index)
-            if a.traeger_id in werte
-            else pd.Series(float("nan"), index=index)
-        )
+        werte = monatswerte(panel, code, geschlecht, [a.traeger_id])
+        spalten[name] = werte[a.traeger_id].reindex(index)
     return [
         {"Monat": monate.als_text(m), **{n: _zahl(s[m]) for n, s in spalten.items()}} for m in index
     ]

@@ -229,7 +229,11 @@ class Jahresverlauf:
         """Per Träger the reason where V(Y, t) is nicht berechenbar, else None."""
         if t not in self._gruende:
             wert = pd.Series(self.wert[t - 1], index=self.panel.traeger)
-            self._gruende[t] = _begruenden(self.panel, wert, self.teile(t)).grund
+            self._gruende[t] = (
+                _begruenden(self.panel, wert, self.teile(t)).grund
+                if wert.isna().any()
+                else pd.Series(None, index=self.panel.traeger, dtype=object)
+            )
         return self._gruende[t]
 
     def ergebnis(self, t: int) -> Ergebnis:
@@ -248,10 +252,22 @@ def _fehlt_im_fenster(tabelle: pd.DataFrame, von: int, bis: int) -> pd.DataFrame
     return fehlt.shift(-bis).fillna(1.0).astype(bool)
 
 
-def monatskennzahl(panel: Panel, code: str, geschlecht: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(values, reasons) of one § 48a indicator for all months x Träger of the panel, in %."""
+def monatswerte(
+    panel: Panel, code: str, geschlecht: str, traeger: list[str] | None = None
+) -> pd.DataFrame:
+    """One § 48a indicator for all months x Träger of the panel (or only the given Träger of
+    it), in %; NaN where nicht berechenbar."""
+    return _monatswerte(panel, code, geschlecht, traeger)[0]
+
+
+def _monatswerte(
+    panel: Panel, code: str, geschlecht: str, traeger: list[str] | None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The values, and the numerator's and denominator's monthly figures."""
     art, zaehler, nenner = KENNZAHLEN[code]
     n, d = panel.reihe(zaehler, geschlecht), panel.reihe(nenner, geschlecht)
+    if traeger is not None:
+        n, d = n[traeger], d[traeger]
     if art == "vorjahr":
         wert = (n / d.shift(12) - 1) * 100
     elif art == "zugangsrate":
@@ -265,7 +281,13 @@ def monatskennzahl(panel: Panel, code: str, geschlecht: str) -> tuple[pd.DataFra
         wert = 100 * n.rolling(12, min_periods=12).sum() / d.rolling(12, min_periods=12).sum()
     else:
         wert = 100 * n / d
-    wert = wert.replace([np.inf, -np.inf], np.nan)
+    return wert.replace([np.inf, -np.inf], np.nan), n, d
+
+
+def monatskennzahl(panel: Panel, code: str, geschlecht: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(values, reasons) of one § 48a indicator for all months x Träger of the panel, in %."""
+    art, zaehler, nenner = KENNZAHLEN[code]
+    wert, n, d = _monatswerte(panel, code, geschlecht, None)
     (zv, zb), (nv, nb) = _FENSTER[art]
     fehlt_z = _fehlt_im_fenster(n, zv, zb)
     fehlt_n = _fehlt_im_fenster(d, nv, nb)
