@@ -278,10 +278,16 @@ def _datenbestand(store: Path) -> Datenbestand:
 
 
 def grundlage(
-    store: Path, traeger_id: str, jahr: int, wartezeit: str, db: Datenbestand | None = None
+    store: Path,
+    traeger_id: str,
+    jahr: int,
+    wartezeit: str,
+    db: Datenbestand | None = None,
+    stand: tuple[int, ...] | None = None,
 ) -> Grundlage:
     """Every figure of one Träger in the months an evaluation of the year reads, read once
-    per store state (through ``db`` where one is open)."""
+    per store state ``stand`` (through ``db`` where one is open: an open connection changes
+    the fingerprint of the write-ahead log, so the caller takes it before opening)."""
 
     def laden() -> Grundlage:
         if db is not None:
@@ -289,22 +295,25 @@ def grundlage(
         with _datenbestand(store) as offen:
             return grundlage_lesen(offen, wartezeit, jahr, [traeger_id], None)
 
-    schluessel = ("grundlage", fingerabdruck(store), str(store), traeger_id, jahr, wartezeit)
+    stand = stand or fingerabdruck(store)
+    schluessel = ("grundlage", stand, str(store), traeger_id, jahr, wartezeit)
     return _CACHE.holen(schluessel, laden)
 
 
 def auswertung(a: Auswahl) -> Auswertung:
     """The same evaluation as ``auswerten --format json``, computed once per store state."""
 
+    stand = fingerabdruck(a.store)
+
     def berechnen() -> Auswertung:
         with _datenbestand(a.store) as db:
-            g = grundlage(a.store, a.traeger_id, a.jahr, a.wartezeit, db)
+            g = grundlage(a.store, a.traeger_id, a.jahr, a.wartezeit, db, stand)
             ergebnis = auswertungen(
                 db, a.vereinbarung, g, [a.traeger_id], a.jahr, a.bis_monat, a.wartezeit
             )
         return einzeln(ergebnis, a.vereinbarung, a.jahr, a.wartezeit)
 
-    schluessel = ("auswertung", fingerabdruck(a.store), a)
+    schluessel = ("auswertung", stand, a)
     return _CACHE.holen(schluessel, berechnen)
 
 

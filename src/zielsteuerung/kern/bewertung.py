@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .kennzahlen import Ergebnis, Panel
+from .kennzahlen import Panel
 from .vereinbarung import Ziel
 
 STATUS = ("erreicht", "nicht erreicht", "auf Kurs", "gefährdet", "nicht berechenbar")
@@ -61,9 +61,6 @@ class Zielverlauf:
     wert: np.ndarray
     grund: Callable[[int], pd.Series]
 
-    def ergebnis(self, t: int, traeger: list[str]) -> Ergebnis:
-        return Ergebnis(pd.Series(self.wert[t - 1], index=traeger), self.grund(t))
-
 
 def zielverlauf(panel: Panel, ziel: Ziel, jahr: int) -> Zielverlauf:
     """The value a target compares (Jan..t) for every month t of one year, in one pass."""
@@ -73,8 +70,3 @@ def zielverlauf(panel: Panel, ziel: Ziel, jahr: int) -> Zielverlauf:
         return Zielverlauf(np.abs(m.wert - f.wert), lambda t: verbinden(m.grund(t), f.grund(t)))
     verlauf = panel.jahresverlauf(ziel.kennzahl, ziel.geschlecht, jahr)
     return Zielverlauf(verlauf.wert, verlauf.grund)
-
-
-def jahreswert_ziel(panel: Panel, ziel: Ziel, jahr: int, t: int) -> Ergebnis:
-    """The value a target compares, in one year (Jan..t)."""
-    return zielverlauf(panel, ziel, jahr).ergebnis(t, panel.traeger)
