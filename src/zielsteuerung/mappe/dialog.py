@@ -7,21 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.chart import Reference
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from typing import TYPE_CHECKING, Any
 
 from ..bericht.bericht import Bericht
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from ..kern.monate import MONATE
-from .diagramme import dreierdiagramm
 from .inhalte import dialog_formate
-from .stil import BLAU, HINWEIS, TITEL, UNTERTITEL, ampel_regeln, seite_einrichten
-from .vorlage import blatt_anlegen
-from .zellen import setze
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 BLATT = "Steuerungsdialog"
 BREITE = 10  # columns A..J
@@ -207,6 +201,16 @@ def diagrammdaten(bericht: Bericht) -> list[Zeile]:
 
 def dialog_schreiben(wb: Workbook, bericht: Bericht, erlaeuterungen: dict[str, Any]) -> None:
     """Rebuild the sheet "Steuerungsdialog" (it holds nothing of the user's)."""
+    # the writer's modules are imported here: the ribbon button needs only the contents above
+    from openpyxl.chart import Reference
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from .diagramme import dreierdiagramm
+    from .stil import BLAU, HINWEIS, TITEL, UNTERTITEL, ampel_regeln, seite_einrichten
+    from .vorlage import blatt_anlegen
+    from .zellen import setze
+
     if BLATT in wb.sheetnames:
         position = wb.sheetnames.index(BLATT)
         wb.remove(wb[BLATT])

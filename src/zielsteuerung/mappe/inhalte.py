@@ -18,7 +18,7 @@ from ..kern.vereinbarung import Zielvereinbarung
 from ..kern.zahlen import zahl
 from ..kern.zielpfad import eingabeart
 from ..version import __version__
-from .stil import FORMATE, wertformat
+from .formate import FORMATE, wertformat
 from .vertrag import VORLAGENVERSION
 
 

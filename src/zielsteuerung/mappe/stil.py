@@ -1,5 +1,5 @@
 """The look of every workbook we write (controlling workbook and the ministry's): palette, fonts,
-number formats, column widths, traffic lights and page setup.
+column widths, traffic lights and page setup (the number formats are in ``formate``).
 """
 
 from __future__ import annotations
@@ -11,24 +11,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..kern.kennzahlen import JAHRESWERTE
-from ..kern.merkmale import MERKMALE
 from ..kern.monate import MONATE
 from ..kern.zielpfad import AUF_DEM_PFAD, HINTER_DEM_PFAD
-
-FORMATE = {
-    "anzahl": "#,##0",
-    "quote": '0.0" %"',
-    "pp_wert": '0.0" pp"',
-    "euro": '#,##0" €"',
-    "%": '+0.0" %";-0.0" %";0.0" %"',
-    "pp": '+0.0" pp";-0.0" pp";0.0" pp"',
-    "abs": "+#,##0;-#,##0;0",
-    "prozentwert": "0.0",
-    "monat": "@",
-    "janein": '"ja";"ja";"nein"',
-}
-
 
 BLAU = "1F3864"
 
@@ -68,15 +52,6 @@ _BREITEN = {
 
 def spaltenbreite(spalte: str) -> float:
     return _BREITEN.get(spalte, max(9, len(spalte) + 5))
-
-
-def wertformat(kennzahl: str, art: str = "") -> str:
-    if art == "geschlechterabstand":
-        return FORMATE["pp_wert"]
-    jahresart, zaehler, _ = JAHRESWERTE[kennzahl]
-    if jahresart in ("jfw", "anteil"):
-        return FORMATE["quote"]
-    return FORMATE["euro"] if MERKMALE[zaehler][1] == "EUR" else FORMATE["anzahl"]
 
 
 def seite_einrichten(ws: Worksheet) -> None:

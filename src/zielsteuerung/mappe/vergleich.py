@@ -22,7 +22,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..bericht.vergleich import Vergleich, hinweis, rangliste
 from .diagramme import diagrammtitel
-from .stil import FORMATE, ampel, seite_einrichten
+from .formate import FORMATE
+from .stil import ampel, seite_einrichten
 from .vertrag import Tabelle
 from .zellen import setze, tabelle_ergaenzen, tabelle_schreiben, titel_setzen, zelle_des_namens
 

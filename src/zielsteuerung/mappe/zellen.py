@@ -18,11 +18,9 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..fehler import EingabeFehler
+from .formate import FORMELZEICHEN
 from .stil import BLAU, TITEL, UNTERTITEL, spaltenbreite
 from .vertrag import TABELLEN, Tabelle
-
-FORMELZEICHEN = ("=", "+", "-", "@")  # text a spreadsheet would read as a formula
-
 
 _UMBRUCH = {"Ziel", "Groesse", "Grund", "Erläuterung", "Hinweis"}
 

@@ -15,17 +15,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from ..kern.kennzahlen import JAHRESWERTE
-from ..mappe.stil import (
-    FETT,
-    FORMATE,
-    GRUEN,
-    HINWEIS,
-    ROT,
-    ampel,
-    ampel_regeln,
-    seite_einrichten,
-    wertformat,
-)
+from ..mappe.formate import FORMATE, wertformat
+from ..mappe.stil import FETT, GRUEN, HINWEIS, ROT, ampel, ampel_regeln, seite_einrichten
 from ..mappe.vertrag import VORLAGENVERSION, Tabelle
 from ..mappe.zellen import (
     setze,
