@@ -97,13 +97,14 @@ class Panel:
         self.tabellen: dict[tuple[str, str], pd.DataFrame] = {}
         self._verlaeufe: dict[tuple[str, str, int], Jahresverlauf] = {}
         spalte = pd.Index(self.traeger).get_indexer(werte["traeger_id"])
-        bekannt = spalte >= 0  # rows of Träger outside ``traeger`` are left out
+        geschlecht = pd.Index(GESCHLECHTER).get_indexer(werte["geschlecht"])
+        bekannt = (spalte >= 0) & (geschlecht >= 0)  # Träger outside ``traeger`` are left out
         merkmal, merkmale = pd.factorize(werte["merkmal"].to_numpy()[bekannt])
-        geschlecht = pd.Index(GESCHLECHTER).get_indexer(werte["geschlecht"].to_numpy()[bekannt])
+        wert = werte["wert"].to_numpy(dtype=float, na_value=np.nan)
         feld = np.full((len(merkmale), len(GESCHLECHTER), len(index), len(self.traeger)), np.nan)
-        feld[merkmal, geschlecht, monat[bekannt] - self.erster, spalte[bekannt]] = werte[
-            "wert"
-        ].to_numpy(dtype=float, na_value=np.nan)[bekannt]
+        feld[merkmal, geschlecht[bekannt], monat[bekannt] - self.erster, spalte[bekannt]] = wert[
+            bekannt
+        ]
         for i, code in enumerate(merkmale):
             g, f, m = feld[i]
             g, f, m = (
@@ -126,10 +127,6 @@ class Panel:
     def feld(self, merkmal: str, geschlecht: str, von: int, bis: int) -> np.ndarray:
         """Months von..bis of one figure as an array Träger x months (NaN outside the data)."""
         return np.ascontiguousarray(self.fenster(merkmal, geschlecht, von, bis).to_numpy().T)
-
-    def letzter_monat(self, traeger_id: str, merkmale: list[str], jahr: int) -> int | None:
-        """The last month of the year (1..12) in which all given figures (gesamt) exist."""
-        return self.letzte_monate(merkmale, jahr).get(traeger_id)
 
     def letzte_monate(self, merkmale: list[str], jahr: int) -> dict[str, int]:
         """Per Träger the last month of the year (1..12) in which all given figures (gesamt)
