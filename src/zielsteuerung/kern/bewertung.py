@@ -63,10 +63,15 @@ class Zielverlauf:
 
 
 def zielverlauf(panel: Panel, ziel: Ziel, jahr: int) -> Zielverlauf:
-    """The value a target compares (Jan..t) for every month t of one year, in one pass."""
-    if ziel.art == "geschlechterabstand":
-        f = panel.jahresverlauf(ziel.kennzahl, "frauen", jahr)
-        m = panel.jahresverlauf(ziel.kennzahl, "maenner", jahr)
-        return Zielverlauf(np.abs(m.wert - f.wert), lambda t: verbinden(m.grund(t), f.grund(t)))
-    verlauf = panel.jahresverlauf(ziel.kennzahl, ziel.geschlecht, jahr)
-    return Zielverlauf(verlauf.wert, verlauf.grund)
+    """The value a target compares (Jan..t) for every month t of one year, computed once per
+    panel."""
+
+    def berechnen() -> Zielverlauf:
+        if ziel.art == "geschlechterabstand":
+            f = panel.jahresverlauf(ziel.kennzahl, "frauen", jahr)
+            m = panel.jahresverlauf(ziel.kennzahl, "maenner", jahr)
+            return Zielverlauf(np.abs(m.wert - f.wert), lambda t: verbinden(m.grund(t), f.grund(t)))
+        verlauf = panel.jahresverlauf(ziel.kennzahl, ziel.geschlecht, jahr)
+        return Zielverlauf(verlauf.wert, verlauf.grund)
+
+    return panel.merken(("zielverlauf", ziel, jahr), berechnen)

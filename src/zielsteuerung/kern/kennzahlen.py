@@ -7,8 +7,9 @@ A value that lacks an input is NaN in the numbers and carries a German reason be
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ from . import monate
 from .merkmale import GESCHLECHTER, MERKMALE, ist_bestand
 
 Jahresart = Literal["summe", "jdw", "jfw", "anteil"]
+T = TypeVar("T")
 
 #: Year-to-date values (3.2): code -> (kind, numerator or figure, denominator)
 JAHRESWERTE: dict[str, tuple[Jahresart, str, str | None]] = {
@@ -95,7 +97,7 @@ class Panel:
         index = pd.RangeIndex(self.erster, self.letzter + 1)
         self._leer = pd.DataFrame(np.nan, index=index, columns=pd.Index(self.traeger))
         self.tabellen: dict[tuple[str, str], pd.DataFrame] = {}
-        self._verlaeufe: dict[tuple[str, str, int], Jahresverlauf] = {}
+        self._gemerkt: dict[tuple[Any, ...], Any] = {}
         spalte = pd.Index(self.traeger).get_indexer(werte["traeger_id"])
         geschlecht = pd.Index(GESCHLECHTER).get_indexer(werte["geschlecht"])
         bekannt = (spalte >= 0) & (geschlecht >= 0)  # Träger outside ``traeger`` are left out
@@ -138,12 +140,18 @@ class Panel:
         letzte = 12 - np.argmax(vorhanden[:, ::-1], axis=1)
         return {t: int(letzte[i]) for i, t in enumerate(self.traeger) if vorhanden[i].any()}
 
+    def merken(self, schluessel: tuple[Any, ...], berechnen: Callable[[], T]) -> T:
+        """What is computed from the panel, computed once (the panel does not change)."""
+        if schluessel not in self._gemerkt:
+            self._gemerkt[schluessel] = berechnen()
+        return self._gemerkt[schluessel]
+
     def jahresverlauf(self, code: str, geschlecht: str, jahr: int) -> Jahresverlauf:
         """V(Y, t) of one year-to-date value for t = 1..12, computed once per panel."""
-        schluessel = (code, geschlecht, jahr)
-        if schluessel not in self._verlaeufe:
-            self._verlaeufe[schluessel] = Jahresverlauf(self, code, geschlecht, jahr)
-        return self._verlaeufe[schluessel]
+        return self.merken(
+            ("jahresverlauf", code, geschlecht, jahr),
+            lambda: Jahresverlauf(self, code, geschlecht, jahr),
+        )
 
 
 @dataclass
