@@ -75,25 +75,24 @@ class Auswertungen:
 
 
 def genutzte_zeilen(
-    werte: pd.DataFrame, vereinbarung: Zielvereinbarung, jahr: int, bis_monat: int
+    werte: pd.DataFrame, jahr: int, bis_monat: int, merkmale: list[str] | None = None
 ) -> pd.DataFrame:
-    """The stored rows an evaluation draws on: the agreement's figures in the months the
-    current year and the prior year are compared over (with the month before each)."""
+    """The stored rows an evaluation draws on: those of the given figures (default: all) in
+    the months the current year and the prior year are compared over (with the month before
+    each)."""
     monat = werte["monat"]
-    return werte[
-        werte["merkmal"].isin(vereinbarung.merkmale(mit_monitoring=True))
-        & (
-            monat.between((jahr - 2) * 100 + 12, (jahr - 1) * 100 + bis_monat)
-            | monat.between((jahr - 1) * 100 + 12, jahr * 100 + bis_monat)
-        )
-    ]
+    verglichen = monat.between((jahr - 2) * 100 + 12, (jahr - 1) * 100 + bis_monat) | (
+        monat.between((jahr - 1) * 100 + 12, jahr * 100 + bis_monat)
+    )
+    return werte[verglichen & werte["merkmal"].isin(merkmale) if merkmale else verglichen]
 
 
 def _herkunft(
     werte: pd.DataFrame, vereinbarung: Zielvereinbarung, jahr: int, bis_monat: int
 ) -> dict[str, tuple[str, list[int]]]:
-    """Per Träger the newest Datenstand (a date) and the imports of the rows drawn on."""
-    genutzt = genutzte_zeilen(werte, vereinbarung, jahr, bis_monat)
+    """Per Träger the newest Datenstand (a date) and the imports of the rows drawn on: the
+    figures of the agreement's targets and monitoring items."""
+    genutzt = genutzte_zeilen(werte, jahr, bis_monat, vereinbarung.merkmale(mit_monitoring=True))
     traeger, ids = pd.factorize(genutzt["traeger_id"])
     stand, staende = pd.factorize(genutzt["datenstand"])
     ordnung = np.argsort(np.asarray(staende, dtype=object))
@@ -181,13 +180,10 @@ def auswerten(
     grundlage = grundlage_lesen(
         db, wartezeit, jahr, [traeger_id], vereinbarung.merkmale(mit_monitoring=True)
     )
-    return einzeln(
-        auswertungen(
-            db, vereinbarung, grundlage, [traeger_id], jahr, ausschnitt.bis_monat, wartezeit,
-            plaene,
-        ),
-        vereinbarung, jahr, wartezeit,
-    )  # fmt: skip
+    ergebnis = auswertungen(
+        db, vereinbarung, grundlage, [traeger_id], jahr, ausschnitt.bis_monat, wartezeit, plaene
+    )
+    return einzeln(ergebnis, vereinbarung, jahr, wartezeit)
 
 
 def einzeln(
@@ -219,15 +215,13 @@ def auswerten_alle(
             f"Im Datenbestand liegen für {jahr - 1} und {jahr} keine Daten mit Wartezeit "
             f"{wartezeit} vor. Bitte Daten importieren."
         )
-    return auswertungen(
-        db, vereinbarung, grundlage, grundlage.panel.traeger, jahr, ausschnitt.bis_monat,
-        wartezeit,
-    )  # fmt: skip
+    alle = grundlage.panel.traeger
+    return auswertungen(db, vereinbarung, grundlage, alle, jahr, ausschnitt.bis_monat, wartezeit)
 
 
 def _gleiche_wartezeit_hinweis(db: Datenbestand, ergebnisse: list[Auswertung]) -> None:
     """Say so where the prior year lacks the chosen Wartezeit but has the other one."""
-    offen = defaultdict(list)  # by (bis_monat, wartezeit): evaluations with a missing prior year
+    offen = defaultdict(list)  # by (jahr, bis_monat): evaluations missing a prior-year value
     for a in ergebnisse:
         if any(z["vorjahr"] is None for z in a.ziele + a.monitoring):
             offen[(a.jahr, a.bis_monat)].append(a)

@@ -17,7 +17,14 @@ from ..kern.mittel import Mittelausschoepfung, auswerten_mittel, mittel_lesen
 from ..kern.monate import MONATE
 from ..kern.vereinbarung import Zielvereinbarung
 from ..kern.zielpfad import planung_lesen
-from .auswerten import Ausschnitt, Grundlage, auswertungen, einzeln, zeitraum
+from .auswerten import (
+    Ausschnitt,
+    Grundlage,
+    auswertungen,
+    einzeln,
+    genutzte_zeilen,
+    zeitraum,
+)
 from .vergleich import Vergleich, vergleich_aus
 
 #: Monthly § 48a values shown on the sheet "Kennzahlen": (column, code, geschlecht)
@@ -146,16 +153,12 @@ def erstelle_bericht(
     )
     vorhanden = sorted(set(werte["traeger_id"]))
     panel = Panel(werte, wartezeit, sorted({*vorhanden, traeger_id}))
+    grundlage = Grundlage(werte, panel)
     ergebnis = auswertungen(
-        db, vereinbarung, Grundlage(werte, panel), [traeger_id], jahr, ausschnitt.bis_monat,
-        wartezeit, plaene,
-    )  # fmt: skip
+        db, vereinbarung, grundlage, [traeger_id], jahr, ausschnitt.bis_monat, wartezeit, plaene
+    )
     a = einzeln(ergebnis, vereinbarung, jahr, wartezeit)
-    monat = eigene["monat"]
-    genutzt = eigene[
-        monat.between((jahr - 2) * 100 + 12, (jahr - 1) * 100 + a.bis_monat)
-        | monat.between((jahr - 1) * 100 + 12, jahr * 100 + a.bis_monat)
-    ]
+    genutzt = genutzte_zeilen(eigene, jahr, a.bis_monat)  # every figure: the sheet "Daten"
     importe = {i.import_id: i for i in db.importe()}
     daten = [
         {
