@@ -7,6 +7,8 @@ breaks the layout fails here before a reviewer has to find it.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -139,3 +141,30 @@ def test_the_checker_sees_a_cycle_and_a_private_import(tmp_path, monkeypatch):
         test_no_import_cycle()
     with pytest.raises(AssertionError, match="_geheim"):
         test_no_private_name_taken_from_another_module()
+
+
+#: what a command must not load unless it writes a workbook (openpyxl pulls in its charts)
+SCHWER = ("openpyxl", "xlwings", "zielsteuerung.mappe.vorlage", "zielsteuerung.daten.importer")
+
+
+@pytest.mark.parametrize(
+    ("aufruf", "erlaubt"),
+    [
+        ("from zielsteuerung.cli import main; main(['auswerten', '--store', STORE])", ()),
+        # the ribbon button's process: xlwings hands it the workbook, nothing else is needed
+        ("import zielsteuerung; from zielsteuerung.excel import ribbon", ("xlwings",)),
+    ],
+)
+def test_evaluating_loads_no_workbook_writer(demo_store, aufruf, erlaubt):
+    """Cold start: ``auswerten`` and the ribbon button (a fresh process per click) import only
+    what they use."""
+    programm = f"import sys\nSTORE = {str(demo_store)!r}\n{aufruf}\n" + (
+        "print(sorted({m for m in sys.modules if m.split('.')[0] in ('openpyxl', 'xlwings')}"
+        " | {m for m in sys.modules if m.startswith('zielsteuerung.')}))"
+    )
+    lauf = subprocess.run(
+        [sys.executable, "-c", programm], capture_output=True, text=True, check=True
+    )
+    geladen = set(ast.literal_eval(lauf.stdout.splitlines()[-1]))
+    assert not {m for m in geladen if m.startswith(SCHWER) and not m.startswith(erlaubt)}
+    assert "zielsteuerung.bericht.auswerten" in geladen  # the check sees what was imported

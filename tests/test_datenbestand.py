@@ -1,5 +1,6 @@
 """The store under concurrent use, as separate processes: readers go on while an import
-writes; a lock that lasts gives a clear German message and exit code 3."""
+writes; a lock that lasts gives a clear German message and exit code 3. And how an evaluation
+reads it: along the primary key, the newest vintage of each key, nothing sorted."""
 
 from __future__ import annotations
 
@@ -95,3 +96,26 @@ def test_default_location_is_documented_and_overridable(monkeypatch, tmp_path):
         assert standardpfad() == tmp_path / "zielsteuerung" / "datenbestand.sqlite"
     hilfe = zielsteuerung("import", "--help")
     assert "--store PFAD" in hilfe.stdout and "ZIELSTEUERUNG_STORE" in hilfe.stdout
+
+
+@pytest.mark.parametrize("traeger", [["05154"], None])
+def test_newest_vintage_is_read_along_the_primary_key_without_sorting(demo_store, traeger):
+    """The evaluation's read seeks along the primary key and needs no sort (no temporary
+    B-tree) for one Träger or all of them; the newest vintage of each key is the one kept."""
+    with Datenbestand(demo_store) as db:
+        gelesen: list[str] = []
+        db.con.set_trace_callback(gelesen.append)  # the statement with its values bound
+        werte = db.neueste_werte("T0", traeger, 202112, 202312, ["INT", "ELB"])
+        db.con.set_trace_callback(None)
+        abfrage = next(s for s in gelesen if s.startswith("SELECT traeger_id, merkmal"))
+        plan = " | ".join(z[3] for z in db.con.execute(f"EXPLAIN QUERY PLAN {abfrage}"))
+        alle = db.con.execute(
+            "SELECT traeger_id, merkmal, geschlecht, monat, wert, max(datenstand) FROM grunddaten "
+            "WHERE wartezeit = 'T0' AND monat BETWEEN 202112 AND 202312 AND merkmal IN "
+            "('INT', 'ELB') GROUP BY traeger_id, merkmal, geschlecht, monat"
+        ).fetchall()
+    assert "USING PRIMARY KEY" in plan and "TEMP B-TREE" not in plan, plan
+    erwartet = {z[:4]: (z[4], z[5]) for z in alle if traeger is None or z[0] in traeger}
+    assert len(werte) == len(erwartet) > 0
+    for z in werte.itertuples(index=False):
+        assert erwartet[(z.traeger_id, z.merkmal, z.geschlecht, z.monat)] == (z.wert, z.datenstand)

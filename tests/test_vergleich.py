@@ -13,7 +13,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import range_boundaries
 
 from zielsteuerung.bericht.auswerten import Ausschnitt, auswerten
-from zielsteuerung.bericht.vergleich import vergleich_berechnen
+from zielsteuerung.bericht.bericht import erstelle_bericht
 from zielsteuerung.daten.datenbestand import Datenbestand
 from zielsteuerung.daten.traeger import nrw_zkt
 from zielsteuerung.daten.vereinbarungen import beispiel
@@ -37,11 +37,16 @@ def einzeln(store: Path, bis_monat: int, gruppe: list[str]) -> dict[str, dict]:
         }
 
 
+def vergleich(store: Path, bis_monat: int, gruppe: list[str] | None = None):
+    """The comparison as the controlling workbook gets it: computed with the own evaluation."""
+    with Datenbestand(store) as db:
+        ausschnitt = Ausschnitt(KLEVE, bis_monat=bis_monat)
+        return erstelle_bericht(db, beispiel(), ausschnitt, vergleichsgruppe=gruppe).vergleich
+
+
 @pytest.mark.parametrize("bis_monat", [6, 12])
 def test_rank_median_and_quartiles_match_single_evaluations(demo_store, bis_monat):
-    with Datenbestand(demo_store) as db:
-        a = auswerten(db, beispiel(), Ausschnitt(KLEVE, bis_monat=bis_monat))
-        v = vergleich_berechnen(db, beispiel(), a, nrw_zkt())
+    v = vergleich(demo_store, bis_monat)
     assert v is not None
     assert v.anzahl == 18 and v.gruppe == "zugelassene kommunale Träger in NRW"
     alle = einzeln(demo_store, bis_monat, nrw_zkt())
@@ -73,20 +78,16 @@ def test_rank_median_and_quartiles_match_single_evaluations(demo_store, bis_mona
 
 
 def test_no_comparison_with_fewer_than_two_traeger(demo_store, tmp_path, demo_daten, cli):
-    with Datenbestand(demo_store) as db:
-        a = auswerten(db, beispiel(), Ausschnitt(KLEVE, bis_monat=6))
-        assert vergleich_berechnen(db, beispiel(), a, [KLEVE]) is None
-        assert vergleich_berechnen(db, beispiel(), a, ["09999"]) is None  # none in the store
-        zwei = vergleich_berechnen(db, beispiel(), a, ["05113"])  # the Träger always belongs
-        assert zwei is not None and zwei.anzahl == 2
-        assert zwei.gruppe == "Vergleichsgruppe aus den Einstellungen"
+    assert vergleich(demo_store, 6, [KLEVE]) is None
+    assert vergleich(demo_store, 6, ["09999"]) is None  # none in the store
+    zwei = vergleich(demo_store, 6, ["05113"])  # the Träger always belongs to its group
+    assert zwei is not None and zwei.anzahl == 2
+    assert zwei.gruppe == "Vergleichsgruppe aus den Einstellungen"
     kleve = tmp_path / "kleve.csv"
     demo_daten[demo_daten["traeger_id"] == KLEVE].to_csv(kleve, sep=";", index=False)
     store = tmp_path / "kleve.sqlite"
     assert cli("import", kleve, "--store", store).code == 0
-    with Datenbestand(store) as db:
-        a = auswerten(db, beispiel(), Ausschnitt(KLEVE, bis_monat=6))
-        assert vergleich_berechnen(db, beispiel(), a, nrw_zkt()) is None
+    assert vergleich(store, 6) is None
     mappe = tmp_path / "m.xlsx"
     arbeitsmappe(mappe, store, None, bis_monat=6)
     assert "Vergleich" not in load_workbook(mappe).sheetnames  # nothing to compare: no sheet
@@ -104,9 +105,7 @@ def test_sheet_vergleich_is_written_and_survives_refreshes(demo_store, tmp_path)
     wb = load_workbook(mappe)
     namen = wb.sheetnames
     assert namen[namen.index("Verlauf") + 1] == "Vergleich"
-    with Datenbestand(demo_store) as db:
-        a = auswerten(db, beispiel(), Ausschnitt(KLEVE, bis_monat=6))
-        v = vergleich_berechnen(db, beispiel(), a, nrw_zkt())
+    v = vergleich(demo_store, 6)
     assert v is not None
     zeilen = tabelle_lesen(wb, "tbl_Vergleich")
     assert [z["Ziel_ID"] for z in zeilen] == [z.id for z in beispiel().ziele]

@@ -1,16 +1,24 @@
-"""Evaluating an agreement from the store: the newest vintage of the chosen Wartezeit, the
-months found in the data, the path and projection, and where every figure came from."""
+"""Evaluating an agreement from the store: the newest vintage of the chosen Wartezeit in the
+months the evaluation uses, the months found in the data, the path and projection, and where
+every figure came from.
+
+One Träger, a peer group and every Träger of the store share one computation: one read of
+the store, one panel, the agreement evaluated once for all Träger of the panel
+(``auswertungen``), and from that one result per Träger.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from ..daten.datenbestand import Datenbestand
 from ..daten.traeger import name_von
 from ..fehler import EingabeFehler
-from ..kern.auswertung import Auswertung, auswerten_panel, ergebnisse
+from ..kern.auswertung import Auswertung, auswerten_panel, ergebnisse_je_traeger
 from ..kern.kennzahlen import JAHRESWERTE, Panel
 from ..kern.merkmale import MERKMALE
 from ..kern.vereinbarung import Zielvereinbarung
@@ -28,6 +36,144 @@ class Ausschnitt:
     wartezeit: str | None = None
 
 
+def zeitraum(jahr: int) -> tuple[int, int]:
+    """The months (YYYYMM) an evaluation of year Y reads: December Y-2 (the first month in
+    the denominator of the prior year's quotas) through December Y (the path of the year)."""
+    return (jahr - 2) * 100 + 12, jahr * 100 + 12
+
+
+@dataclass
+class Grundlage:
+    """What an evaluation is computed on: the newest stored rows it read, and their panel."""
+
+    werte: pd.DataFrame
+    panel: Panel
+
+
+def grundlage_lesen(
+    db: Datenbestand,
+    wartezeit: str,
+    jahr: int,
+    traeger: list[str] | None,
+    merkmale: list[str] | None,
+) -> Grundlage:
+    """Read the months of ``zeitraum(jahr)`` for the given Träger (None: every Träger of the
+    store) and figures (None: all) once, and build the panel on them."""
+    werte = db.neueste_werte(wartezeit, traeger, *zeitraum(jahr), merkmale)
+    return Grundlage(werte, Panel(werte, wartezeit, traeger))
+
+
+@dataclass
+class Auswertungen:
+    """The agreement evaluated for several Träger of one panel."""
+
+    #: one per Träger asked for that has a month to evaluate, in the panel's order
+    auswertungen: list[Auswertung]
+    #: by last month evaluated: the rows (targets and monitoring) of every Träger of the panel
+    tabellen: dict[int, pd.DataFrame]
+    #: Träger asked for without data in the year (only where the month comes from the data)
+    ohne_daten: list[str] = field(default_factory=list)
+
+
+def genutzte_zeilen(
+    werte: pd.DataFrame, jahr: int, bis_monat: int, merkmale: list[str] | None = None
+) -> pd.DataFrame:
+    """The stored rows an evaluation draws on: those of the given figures (default: all) in
+    the months the current year and the prior year are compared over (with the month before
+    each)."""
+    monat = werte["monat"]
+    verglichen = monat.between((jahr - 2) * 100 + 12, (jahr - 1) * 100 + bis_monat) | (
+        monat.between((jahr - 1) * 100 + 12, jahr * 100 + bis_monat)
+    )
+    return werte[verglichen & werte["merkmal"].isin(merkmale) if merkmale else verglichen]
+
+
+def _herkunft(
+    werte: pd.DataFrame, vereinbarung: Zielvereinbarung, jahr: int, bis_monat: int
+) -> dict[str, tuple[str, list[int]]]:
+    """Per Träger the newest Datenstand (a date) and the imports of the rows drawn on: the
+    figures of the agreement's targets and monitoring items."""
+    genutzt = genutzte_zeilen(werte, jahr, bis_monat, vereinbarung.merkmale(mit_monitoring=True))
+    traeger, ids = pd.factorize(genutzt["traeger_id"])
+    stand, staende = pd.factorize(genutzt["datenstand"])
+    ordnung = np.argsort(np.asarray(staende, dtype=object))
+    rang = np.empty_like(ordnung)
+    rang[ordnung] = np.arange(len(ordnung))
+    neuester = np.full(len(ids), -1)
+    np.maximum.at(neuester, traeger, rang[stand])
+    paare = sorted(set(zip(traeger.tolist(), genutzt["import_id"].tolist(), strict=True)))
+    importe: dict[int, list[int]] = defaultdict(list)
+    for t, i in paare:
+        importe[t].append(int(i))
+    return {
+        str(t): (str(staende[ordnung[neuester[n]]])[:10], importe[n]) for n, t in enumerate(ids)
+    }
+
+
+def auswertungen(
+    db: Datenbestand,
+    vereinbarung: Zielvereinbarung,
+    grundlage: Grundlage,
+    traeger: list[str],
+    jahr: int,
+    bis_monat: int | None,
+    wartezeit: str,
+    plaene: dict[str, list[float]] | None = None,
+) -> Auswertungen:
+    """Evaluate the agreement for the given Träger of the panel. Without ``bis_monat`` each
+    Träger is evaluated through its own last month with data."""
+    panel = grundlage.panel
+    unvollstaendig: set[str] = set()
+    if bis_monat is None:
+        monate_ = panel.letzte_monate(vereinbarung.merkmale(), jahr)
+        offen = [t for t in traeger if t not in monate_ and t in panel.spalte]
+        teilmonate = _teilmonate(panel, vereinbarung, offen, jahr) if offen else {}
+        monate_.update(teilmonate)
+        unvollstaendig = set(teilmonate)
+    else:
+        if not 1 <= bis_monat <= 12:
+            raise EingabeFehler("--bis-monat muss zwischen 1 und 12 liegen.")
+        monate_ = dict.fromkeys(panel.traeger, bis_monat)
+    gefragt = [t for t in traeger if t in monate_]
+    tabellen = {
+        t: auswerten_panel(panel, vereinbarung, jahr, t)
+        for t in sorted({monate_[traeger_id] for traeger_id in gefragt})
+    }
+    zeilen = {t: ergebnisse_je_traeger(tabelle) for t, tabelle in tabellen.items()}
+    importe = {i.import_id: i for i in db.importe()}
+    namen = db.traeger_namen()
+    herkunft = {t: _herkunft(grundlage.werte, vereinbarung, jahr, t) for t in tabellen}
+    ergebnis = []
+    for traeger_id in gefragt:
+        t = monate_[traeger_id]
+        ziele, monitoring = zeilen[t][traeger_id]
+        pfade = zielpfade(panel, vereinbarung, traeger_id, jahr, t, plaene)
+        for eintrag, pfad in zip(ziele, pfade, strict=True):
+            eintrag.update(pfad.als_json())
+        stand, import_ids = herkunft[t].get(traeger_id, (None, []))
+        quellen = [importe[i] for i in import_ids]
+        ergebnis.append(
+            Auswertung(
+                traeger_id=traeger_id,
+                traeger_name=namen.get(traeger_id) or name_von(traeger_id) or "",
+                jahr=jahr,
+                bis_monat=t,
+                wartezeit=wartezeit,
+                ziele=ziele,
+                monitoring=monitoring,
+                datenstand=stand,
+                beispieldaten=any(q.beispieldaten for q in quellen),
+                quellen=[{"datei": q.dateiname, "sha256": q.sha256} for q in quellen],
+                pfade=pfade,
+            )
+        )
+    _gleiche_wartezeit_hinweis(db, ergebnis)
+    for a in ergebnis:
+        if a.traeger_id in unvollstaendig:
+            _vorhanden_hinweis(db, a)
+    return Auswertungen(ergebnis, tabellen, [t for t in traeger if t not in monate_])
+
+
 def auswerten(
     db: Datenbestand,
     vereinbarung: Zielvereinbarung,
@@ -36,92 +182,75 @@ def auswerten(
 ) -> Auswertung:
     """Evaluate one Träger. ``plaene`` are the Jobcenter's own paths by target (sheet
     "Planung")."""
-    return auswerten_mit_grundlage(db, vereinbarung, ausschnitt, plaene)[0]
-
-
-def auswerten_mit_grundlage(
-    db: Datenbestand,
-    vereinbarung: Zielvereinbarung,
-    ausschnitt: Ausschnitt | None = None,
-    plaene: dict[str, list[float]] | None = None,
-) -> tuple[Auswertung, Panel, pd.DataFrame]:
-    """The evaluation, the panel it was computed on and the stored rows behind it."""
     ausschnitt = ausschnitt or Ausschnitt()
     traeger_id = ausschnitt.traeger_id or vereinbarung.traeger_id
     jahr = ausschnitt.jahr or vereinbarung.jahr
     wartezeit = ausschnitt.wartezeit or vereinbarung.wartezeit
-    bis_monat = ausschnitt.bis_monat
-    werte = db.neueste_werte(wartezeit, [traeger_id])
-    if werte.empty and not db.wartezeiten(traeger_id):
+    grundlage = grundlage_lesen(
+        db, wartezeit, jahr, [traeger_id], vereinbarung.merkmale(mit_monitoring=True)
+    )
+    return einzeln(
+        db, vereinbarung, grundlage, traeger_id, jahr, ausschnitt.bis_monat, wartezeit, plaene
+    ).auswertungen[0]
+
+
+def einzeln(
+    db: Datenbestand,
+    vereinbarung: Zielvereinbarung,
+    grundlage: Grundlage,
+    traeger_id: str,
+    jahr: int,
+    bis_monat: int | None,
+    wartezeit: str,
+    plaene: dict[str, list[float]] | None = None,
+) -> Auswertungen:
+    """One Träger's evaluation (the only one of the result). Where the year holds none of the
+    agreement's base figures, every item is "nicht berechenbar" (through December) with a
+    reason naming what the store holds; only a Träger without any data is an error."""
+    ergebnis = auswertungen(
+        db, vereinbarung, grundlage, [traeger_id], jahr, bis_monat, wartezeit, plaene
+    )
+    if not ergebnis.ohne_daten:
+        return ergebnis
+    if not db.wartezeiten(traeger_id):
         raise EingabeFehler(
             f"Für Träger {traeger_id} liegen im Datenbestand keine Daten vor. Bitte Daten "
             "importieren (zielsteuerung import DATEI) oder den Träger prüfen (--traeger)."
         )
-    panel = Panel(werte, wartezeit, [traeger_id])
-    vollstaendig = True
-    if bis_monat is None:
-        bis_monat, vollstaendig = _standardmonat(panel, vereinbarung, traeger_id, jahr)
-    if not 1 <= bis_monat <= 12:
-        raise EingabeFehler("--bis-monat muss zwischen 1 und 12 liegen.")
-    tabelle = auswerten_panel(panel, vereinbarung, jahr, bis_monat)
-    genutzt = werte[
-        werte["monat"].between((jahr - 2) * 100 + 12, (jahr - 1) * 100 + bis_monat)
-        | werte["monat"].between((jahr - 1) * 100 + 12, jahr * 100 + bis_monat)
-    ]
-    importe = {i.import_id: i for i in db.importe()}
-    quellen = [importe[int(i)] for i in sorted(genutzt["import_id"].unique())]
-    pfade = zielpfade(panel, vereinbarung, traeger_id, jahr, bis_monat, plaene)
-    ziele = ergebnisse(tabelle, "ziel")
-    for eintrag, pfad in zip(ziele, pfade, strict=True):
-        eintrag.update(pfad.als_json())
-    ergebnis = Auswertung(
-        traeger_id=traeger_id,
-        traeger_name=db.traeger_namen().get(traeger_id) or name_von(traeger_id) or "",
-        jahr=jahr,
-        bis_monat=bis_monat,
-        wartezeit=wartezeit,
-        ziele=ziele,
-        monitoring=ergebnisse(tabelle, "monitoring"),
-        datenstand=str(genutzt["datenstand"].max())[:10] if len(genutzt) else None,
-        beispieldaten=any(q.beispieldaten for q in quellen),
-        quellen=[{"datei": q.dateiname, "sha256": q.sha256} for q in quellen],
-        pfade=pfade,
-    )
-    _gleiche_wartezeit_hinweis(db, ergebnis)
-    if not vollstaendig:
-        _vorhanden_hinweis(db, werte, ergebnis)
-    return ergebnis, panel, genutzt
+    ergebnis = auswertungen(db, vereinbarung, grundlage, [traeger_id], jahr, 12, wartezeit, plaene)
+    _vorhanden_hinweis(db, ergebnis.auswertungen[0])
+    return ergebnis
 
 
-def _standardmonat(
-    panel: Panel, vereinbarung: Zielvereinbarung, traeger_id: str, jahr: int
-) -> tuple[int, bool]:
-    """(month, complete): the last month of the year in which all base figures of the targets
-    exist. Where no month has all, the last in which those of them exist that the year has at
-    all (of the targets, else of the monitoring); where the year has none, December."""
-    monat = panel.letzter_monat(traeger_id, vereinbarung.merkmale(), jahr)
-    if monat is not None:
-        return monat, True
+def _teilmonate(
+    panel: Panel, vereinbarung: Zielvereinbarung, traeger: list[str], jahr: int
+) -> dict[str, int]:
+    """For Träger where no month of the year has every base figure of the targets: the last
+    month with those of them that the year has at all (of the targets, else of the
+    monitoring), so that what can be evaluated is. Träger whose year has none are left out."""
     monitoring = [
         m for z in vereinbarung.monitoring for m in JAHRESWERTE[z.kennzahl][1:] if m is not None
     ]
+    ergebnis: dict[str, int] = {}
     for gruppe in (vereinbarung.merkmale(), list(dict.fromkeys(monitoring))):
-        letzte = {m: panel.letzter_monat(traeger_id, [m], jahr) for m in gruppe}
-        da = [m for m, letzter in letzte.items() if letzter is not None]
-        if da:
-            gemeinsam = panel.letzter_monat(traeger_id, da, jahr)
-            return gemeinsam or max(int(letzte[m] or 0) for m in da), False
-    return 12, False
+        letzte = {m: panel.letzte_monate([m], jahr) for m in gruppe}
+        for traeger_id in traeger:
+            da = [m for m in gruppe if traeger_id in letzte[m]]
+            if traeger_id in ergebnis or not da:
+                continue
+            gemeinsam = panel.letzte_monate(da, jahr).get(traeger_id) if len(da) > 1 else None
+            ergebnis[traeger_id] = gemeinsam or max(letzte[m][traeger_id] for m in da)
+    return ergebnis
 
 
-def _vorhanden_hinweis(db: Datenbestand, werte: pd.DataFrame, ergebnis: Auswertung) -> None:
+def _vorhanden_hinweis(db: Datenbestand, ergebnis: Auswertung) -> None:
     """Where the data do not cover the agreement, every item not computable names the base
-    figures and months the store holds for the Träger."""
-    da = werte.loc[werte["wert"].notna()].groupby("merkmal")["monat"].agg(["min", "max"])
+    figures and months the store holds for the Träger (any year)."""
+    da = db.vorhandene_monate(ergebnis.traeger_id, ergebnis.wartezeit)
     teile = [
-        f"{m} {_monat(int(z['min']))}"
-        + ("" if z["min"] == z["max"] else f" bis {_monat(int(z['max']))}")
-        for m, z in da.reindex([m for m in MERKMALE if m in da.index]).iterrows()
+        f"{m} {_monat(da[m][0])}" + ("" if da[m][0] == da[m][1] else f" bis {_monat(da[m][1])}")
+        for m in MERKMALE
+        if m in da
     ]
     if teile:
         text = (
@@ -143,21 +272,49 @@ def _monat(yyyymm: int) -> str:
     return f"{yyyymm // 100}-{yyyymm % 100:02d}"
 
 
-def _gleiche_wartezeit_hinweis(db: Datenbestand, ergebnis: Auswertung) -> None:
-    """Say so where the prior year lacks the chosen Wartezeit but has the other one."""
-    offen = [z for z in ergebnis.ziele + ergebnis.monitoring if z["vorjahr"] is None]
-    if not offen:
-        return
-    vorjahr = ergebnis.jahr - 1
-    vorhanden = db.con.execute(
-        "SELECT DISTINCT wartezeit FROM grunddaten WHERE traeger_id = ? AND monat BETWEEN ? AND ?",
-        (ergebnis.traeger_id, vorjahr * 100 + 1, vorjahr * 100 + ergebnis.bis_monat),
-    ).fetchall()
-    andere = sorted({w for (w,) in vorhanden} - {ergebnis.wartezeit})
-    if andere and ergebnis.wartezeit not in {w for (w,) in vorhanden}:
-        zusatz = (
-            f"Für {vorjahr} liegen nur Daten mit Wartezeit {', '.join(andere)} vor; verglichen "
-            f"wird nur Gleiches mit Gleichem (Wartezeit {ergebnis.wartezeit})."
+def auswerten_alle(
+    db: Datenbestand, vereinbarung: Zielvereinbarung, ausschnitt: Ausschnitt | None = None
+) -> Auswertungen:
+    """Evaluate the agreement for every Träger with data of the Wartezeit in the months the
+    evaluation reads (the agreement's targets applied to each), in one computation."""
+    ausschnitt = ausschnitt or Ausschnitt()
+    jahr = ausschnitt.jahr or vereinbarung.jahr
+    wartezeit = ausschnitt.wartezeit or vereinbarung.wartezeit
+    grundlage = grundlage_lesen(
+        db, wartezeit, jahr, None, vereinbarung.merkmale(mit_monitoring=True)
+    )
+    if not grundlage.panel.traeger:
+        raise EingabeFehler(
+            f"Im Datenbestand liegen für {jahr - 1} und {jahr} keine Daten mit Wartezeit "
+            f"{wartezeit} vor. Bitte Daten importieren."
         )
-        for z in offen:
-            z["grund"] = f"{z['grund']}. {zusatz}" if z["grund"] else zusatz
+    alle = grundlage.panel.traeger
+    return auswertungen(db, vereinbarung, grundlage, alle, jahr, ausschnitt.bis_monat, wartezeit)
+
+
+def _gleiche_wartezeit_hinweis(db: Datenbestand, ergebnisse: list[Auswertung]) -> None:
+    """Say so where the prior year lacks the chosen Wartezeit but has the other one."""
+    offen = defaultdict(list)  # by (jahr, bis_monat): evaluations missing a prior-year value
+    for a in ergebnisse:
+        if any(z["vorjahr"] is None for z in a.ziele + a.monitoring):
+            offen[(a.jahr, a.bis_monat)].append(a)
+    for (jahr, bis_monat), gruppe in offen.items():
+        ids = sorted({a.traeger_id for a in gruppe})
+        vorhanden = defaultdict(set)
+        for traeger_id, wartezeit in db.con.execute(
+            f"SELECT DISTINCT traeger_id, wartezeit FROM grunddaten WHERE traeger_id IN "
+            f"({','.join('?' * len(ids))}) AND monat BETWEEN ? AND ?",
+            [*ids, (jahr - 1) * 100 + 1, (jahr - 1) * 100 + bis_monat],
+        ):
+            vorhanden[traeger_id].add(wartezeit)
+        for a in gruppe:
+            andere = sorted(vorhanden[a.traeger_id] - {a.wartezeit})
+            if not andere or a.wartezeit in vorhanden[a.traeger_id]:
+                continue
+            zusatz = (
+                f"Für {jahr - 1} liegen nur Daten mit Wartezeit {', '.join(andere)} vor; "
+                f"verglichen wird nur Gleiches mit Gleichem (Wartezeit {a.wartezeit})."
+            )
+            for z in a.ziele + a.monitoring:
+                if z["vorjahr"] is None:
+                    z["grund"] = f"{z['grund']}. {zusatz}" if z["grund"] else zusatz

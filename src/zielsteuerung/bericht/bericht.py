@@ -13,13 +13,19 @@ from ..daten.traeger import nrw_zkt
 from ..kern import monate
 from ..kern.auswertung import Auswertung
 from ..kern.bewertung import veraenderung_berechnen
-from ..kern.kennzahlen import KENNZAHLEN, Panel, jahreswert, monatskennzahl
+from ..kern.kennzahlen import KENNZAHLEN, Panel, monatswerte
 from ..kern.mittel import Mittelausschoepfung, auswerten_mittel, mittel_lesen
 from ..kern.monate import MONATE
 from ..kern.vereinbarung import Zielvereinbarung
 from ..kern.zielpfad import planung_lesen
-from .auswerten import Ausschnitt, auswerten_mit_grundlage
-from .vergleich import Vergleich, vergleich_berechnen
+from .auswerten import (
+    Ausschnitt,
+    Grundlage,
+    einzeln,
+    genutzte_zeilen,
+    zeitraum,
+)
+from .vergleich import Vergleich, vergleich_aus
 
 #: Monthly § 48a values shown on the sheet "Kennzahlen": (column, code, geschlecht)
 KENNZAHL_SPALTEN = [(code, code, "gesamt") for code in KENNZAHLEN] + [
@@ -100,8 +106,9 @@ def _gender(panel: Panel, v: Zielvereinbarung, a: Auswertung) -> list[dict[str, 
         werte = {}
         for jahr, zusatz in ((a.jahr - 1, " Vorjahr"), (a.jahr, "")):
             for g in ("frauen", "maenner"):
+                verlauf = panel.jahresverlauf(kennzahl, g, jahr)  # every month, computed once
                 werte[f"{kennzahl} {GESCHLECHT_TEXT[g]}{zusatz}"] = _zahl(
-                    jahreswert(panel, kennzahl, g, jahr, m).wert[a.traeger_id]
+                    verlauf.wert[m - 1, panel.spalte[a.traeger_id]]
                 )
             f, mn = werte[f"{kennzahl} Frauen{zusatz}"], werte[f"{kennzahl} Männer{zusatz}"]
             werte[f"Abstand{zusatz}"] = None if f is None or mn is None else abs(mn - f)
@@ -149,12 +156,8 @@ def _kennzahlen(panel: Panel, a: Auswertung) -> list[dict[str, Any]]:
     index = pd.RangeIndex(bis - 23, bis + 1)
     spalten = {}
     for name, code, geschlecht in KENNZAHL_SPALTEN:
-        werte, _ = monatskennzahl(panel, code, geschlecht)
-        spalten[name] = (
-            werte[a.traeger_id].reindex(index)
-            if a.traeger_id in werte
-            else pd.Series(float("nan"), index=index)
-        )
+        werte = monatswerte(panel, code, geschlecht, [a.traeger_id])
+        spalten[name] = werte[a.traeger_id].reindex(index)
     return [
         {"Monat": monate.als_name(m), **{n: _zahl(s[m]) for n, s in spalten.items()}} for m in index
     ]
@@ -171,10 +174,35 @@ def erstelle_bericht(
 ) -> Bericht:
     """The evaluation and everything around it; the peer group defaults to the NRW zkT.
     ``planung`` and ``mittel`` are the rows of the sheets "Planung" and "Mittel", if any;
-    both are checked before anything is computed."""
+    both are checked before anything is computed.
+
+    One read and one evaluation serve the Träger and its peer group: the Träger's rows of
+    every figure from January three years back (the sheet "Kennzahlen" shows 24 months of
+    twelve-month indicators), the group's rows of the agreement's figures in the months the
+    evaluation uses."""
     plaene = planung_lesen(planung or [], vereinbarung)
     posten = None if mittel is None else mittel_lesen(mittel)
-    a, panel, genutzt = auswerten_mit_grundlage(db, vereinbarung, ausschnitt, plaene)
+    ausschnitt = ausschnitt or Ausschnitt()
+    traeger_id = ausschnitt.traeger_id or vereinbarung.traeger_id
+    jahr = ausschnitt.jahr or vereinbarung.jahr
+    wartezeit = ausschnitt.wartezeit or vereinbarung.wartezeit
+    gruppe = vergleichsgruppe or nrw_zkt()
+    andere = [t for t in dict.fromkeys(gruppe) if t != traeger_id]
+    von, bis = zeitraum(jahr)
+    eigene = db.neueste_werte(wartezeit, [traeger_id], (jahr - 3) * 100 + 1, bis)
+    merkmale = vereinbarung.merkmale(mit_monitoring=True)
+    werte = pd.concat(
+        [eigene, *([db.neueste_werte(wartezeit, andere, von, bis, merkmale)] if andere else [])],
+        ignore_index=True,
+    )
+    vorhanden = sorted(set(werte["traeger_id"]))
+    panel = Panel(werte, wartezeit, sorted({*vorhanden, traeger_id}))
+    grundlage = Grundlage(werte, panel)
+    ergebnis = einzeln(
+        db, vereinbarung, grundlage, traeger_id, jahr, ausschnitt.bis_monat, wartezeit, plaene
+    )
+    a = ergebnis.auswertungen[0]
+    genutzt = genutzte_zeilen(eigene, jahr, a.bis_monat)  # every figure: the sheet "Daten"
     importe = {i.import_id: i for i in db.importe()}
     daten = [
         {
@@ -206,7 +234,9 @@ def erstelle_bericht(
         kennzahlen=_kennzahlen(panel, a),
         daten=daten,
         quellen=quellen,
-        vergleich=vergleich_berechnen(db, vereinbarung, a, vergleichsgruppe or nrw_zkt()),
+        vergleich=vergleich_aus(
+            vereinbarung, a, ergebnis.tabellen[a.bis_monat], vorhanden, db.traeger_namen(), gruppe
+        ),
         zielpfad=_zielpfad(a),
         mittel=None if posten is None else auswerten_mittel(posten, a.jahr, a.bis_monat),
         planung=list(planung or []),

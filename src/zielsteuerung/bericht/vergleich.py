@@ -1,8 +1,9 @@
 """Peer comparison ("Vergleich"): the Träger's target values ranked within a group.
 
 The agreement of the Träger is evaluated for every Träger of the group at once (same year,
-months and Wartezeit), so that each target's change can be ranked, with median and quartiles.
-The sheet that shows it is written by ``mappe.vergleich``.
+months and Wartezeit), in the same computation as the Träger's own evaluation
+(``bericht.erstelle_bericht``), so that each target's change can be ranked, with median and
+quartiles. The sheet that shows it is written by ``mappe.vergleich``.
 """
 
 from __future__ import annotations
@@ -14,10 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..daten.datenbestand import Datenbestand
 from ..daten.traeger import name_von, nrw_zkt
-from ..kern.auswertung import Auswertung, auswerten_panel
-from ..kern.kennzahlen import Panel
+from ..kern.auswertung import Auswertung
 from ..kern.vereinbarung import Zielvereinbarung, kurznamen
 
 _ERREICHT = ("erreicht", "auf Kurs")
@@ -54,24 +53,25 @@ def _quartile(werte: list[float]) -> list[float]:
     return [float(q) for q in np.percentile(np.array(werte, dtype=float), [0, 25, 50, 75, 100])]
 
 
-def vergleich_berechnen(
-    db: Datenbestand, vereinbarung: Zielvereinbarung, auswertung: Auswertung, gruppe: list[str]
+def vergleich_aus(
+    vereinbarung: Zielvereinbarung,
+    auswertung: Auswertung,
+    tabelle: pd.DataFrame,
+    vorhanden: list[str],
+    namen: dict[str, str],
+    gruppe: list[str],
 ) -> Vergleich | None:
     """The comparison data for the sheet "Vergleich", or None where there is nothing to compare.
 
-    The Träger itself always belongs to its group. None when the store holds data of fewer
-    than two Träger of the group (in the evaluated Wartezeit).
+    ``tabelle`` is the agreement evaluated for the group (``kern.auswertung.auswerten_panel``,
+    the Träger's own rows included), ``vorhanden`` the Träger of the group with data in the
+    months evaluated; the Träger itself always belongs to its group. None when fewer than two
+    Träger of the group have data.
     """
     a = auswertung
-    ids = list(dict.fromkeys([a.traeger_id, *gruppe]))
-    werte = db.neueste_werte(a.wartezeit, ids)
-    vorhanden = sorted(str(t) for t in werte["traeger_id"].unique())
     if len(vorhanden) < 2 or a.traeger_id not in vorhanden:
         return None
-    panel = Panel(werte, a.wartezeit, vorhanden)
-    tabelle = auswerten_panel(panel, vereinbarung, a.jahr, a.bis_monat)
-    tabelle = tabelle[tabelle["bereich"] == "ziel"]
-    namen = db.traeger_namen()
+    tabelle = tabelle[(tabelle["bereich"] == "ziel") & tabelle["traeger_id"].isin(vorhanden)]
     eigene = {z["id"]: z for z in a.ziele}
 
     def name(traeger_id: str) -> str:

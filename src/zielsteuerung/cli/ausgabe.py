@@ -171,7 +171,8 @@ def csv_text(kopf: Sequence[str], zeilen: Iterable[Sequence[Any]]) -> str:
     return puffer.getvalue()
 
 
-def auswertung_als_csv(a: Auswertung) -> str:
+def auswertungen_als_csv(auswertungen: list[Auswertung]) -> str:
+    """One row per Träger and target or monitoring item."""
     kopf = [
         "traeger_id", "jahr", "bis_monat", "wartezeit", "bereich", "id", "bezeichnung", "vorjahr",
         "aktuell", "veraenderung", "einheit", "schwelle", "zielwert", "distanz", "noch_benoetigt",
@@ -179,11 +180,47 @@ def auswertung_als_csv(a: Auswertung) -> str:
         "prognose_veraenderung", "prognose_status", "hinweis",
     ]  # fmt: skip
     zeilen = []
-    for bereich, eintraege in (("ziel", a.ziele), ("monitoring", a.monitoring)):
-        for e in eintraege:
-            zeilen.append(
-                [a.traeger_id, a.jahr, a.bis_monat, a.wartezeit, bereich]
-                + [e.get(k) for k in kopf[5:-1]]
-                + [HINWEIS_BEISPIELDATEN if a.beispieldaten else ""]
-            )
+    for a in auswertungen:
+        for bereich, eintraege in (("ziel", a.ziele), ("monitoring", a.monitoring)):
+            for e in eintraege:
+                zeilen.append(
+                    [a.traeger_id, a.jahr, a.bis_monat, a.wartezeit, bereich]
+                    + [e.get(k) for k in kopf[5:-1]]
+                    + [HINWEIS_BEISPIELDATEN if a.beispieldaten else ""]
+                )
     return csv_text(kopf, zeilen)
+
+
+def auswertungen_als_text(auswertungen: list[Auswertung]) -> str:
+    """Every Träger in one line: the change and status of each target."""
+    if not auswertungen:
+        return "Keine Träger mit Daten für diese Auswertung."
+    erste = auswertungen[0]
+    teile = []
+    beispiel = any(a.beispieldaten for a in auswertungen)
+    if beispiel:
+        teile.append(f"*** {HINWEIS_BEISPIELDATEN} ***")
+    teile += [
+        f"Zielvereinbarung {erste.jahr} für {len(auswertungen)} Träger, Wartezeit "
+        f"{erste.wartezeit}: je Ziel die Veränderung gegenüber dem Vorjahr und der Status",
+        "",
+    ]
+    ziele = [(z["id"], z["bezeichnung"]) for z in erste.ziele]
+    zeilen = []
+    for a in auswertungen:
+        nach_id = {z["id"]: z for z in a.ziele}
+        zeilen.append(
+            [a.traeger_id, _kurz(a.traeger_name, 32), monatsname(a.bis_monat)[:3]]
+            + [
+                f"{wert_mit_einheit(z['veraenderung'], z['einheit'], True)} {z['status']}"
+                if (z := nach_id.get(i))
+                else ""
+                for i, _ in ziele
+            ]
+        )
+    teile.append(tabelle(["Träger", "Name", "bis", *(i for i, _ in ziele)], zeilen, set()))
+    teile += ["", *(f"{i}: {bezeichnung}" for i, bezeichnung in ziele)]
+    teile.append("Gründe, Zielpfad und Prognose: mit --format csv oder --format json.")
+    if beispiel:
+        teile += ["", f"*** {HINWEIS_BEISPIELDATEN} ***"]
+    return "\n".join(teile)

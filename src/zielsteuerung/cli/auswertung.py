@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..bericht.auswerten import Ausschnitt, auswerten
+from ..bericht.auswerten import Ausschnitt, auswerten, auswerten_alle
 from ..daten.datenbestand import Datenbestand
 from ..daten.vereinbarungen import beispiel
 from ..fehler import EingabeFehler
@@ -18,27 +18,62 @@ from ..kern.auswertung import HINWEIS_BEISPIELDATEN, Auswertung
 from ..kern.kennzahlen import Panel, monatskennzahlen
 from ..kern.merkmale import GESCHLECHTER
 from ..kern.zahlen import zahl
-from .ausgabe import auswertung_als_csv, auswertung_als_text, csv_text, tabelle
-from .hilfen import Fortschritt, monat_argument, store_pfad, traeger_aus_text, vereinbarung_aus_args
+from .ausgabe import (
+    auswertung_als_text,
+    auswertungen_als_csv,
+    auswertungen_als_text,
+    csv_text,
+    tabelle,
+)
+from .hilfen import (
+    ALLE,
+    Fortschritt,
+    monat_argument,
+    store_pfad,
+    traeger_aus_text,
+    vereinbarung_aus_args,
+)
 
 
 def _ausgeben(a_format: str, auswertung: Auswertung) -> None:
     if a_format == "json":
         print(json.dumps(auswertung.als_json(), ensure_ascii=False, indent=2))
     elif a_format == "csv":
-        sys.stdout.write(auswertung_als_csv(auswertung))
+        sys.stdout.write(auswertungen_als_csv([auswertung]))
     else:
         print(auswertung_als_text(auswertung))
 
 
 def befehl_auswerten(args: argparse.Namespace) -> int:
     vereinbarung = vereinbarung_aus_args(args)
+    alle = str(args.traeger or "").strip().lower() == ALLE
     with Datenbestand(store_pfad(args)) as db:
-        ausschnitt = Ausschnitt(
-            traeger_aus_text(args.traeger), args.jahr, args.bis_monat, args.wartezeit
+        if alle:
+            ergebnis = auswerten_alle(
+                db, vereinbarung, Ausschnitt(None, args.jahr, args.bis_monat, args.wartezeit)
+            )
+        else:
+            ausschnitt = Ausschnitt(
+                traeger_aus_text(args.traeger), args.jahr, args.bis_monat, args.wartezeit
+            )
+            einzel = auswerten(db, vereinbarung, ausschnitt)
+    if not alle:
+        _ausgeben(args.format, einzel)
+        return 0
+    if ergebnis.ohne_daten:
+        print(
+            f"Ohne Daten im Jahr {args.jahr or vereinbarung.jahr} (benötigt: "
+            f"{', '.join(vereinbarung.merkmale())}) und daher nicht ausgewertet: "
+            f"{len(ergebnis.ohne_daten)} Träger ({', '.join(ergebnis.ohne_daten)}).",
+            file=sys.stderr,
         )
-        ergebnis = auswerten(db, vereinbarung, ausschnitt)
-    _ausgeben(args.format, ergebnis)
+    if args.format == "json":
+        liste = [a.als_json() for a in ergebnis.auswertungen]
+        print(json.dumps(liste, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        sys.stdout.write(auswertungen_als_csv(ergebnis.auswertungen))
+    else:
+        print(auswertungen_als_text(ergebnis.auswertungen))
     return 0
 
 

@@ -16,6 +16,9 @@ from ..fehler import EingabeFehler
 from ..kern import monate
 from ..kern.vereinbarung import Zielvereinbarung
 
+#: ``--traeger alle``: every Träger of the store (``zielsteuerung auswerten``)
+ALLE = "alle"
+
 
 class Fortschritt:
     """Progress on stderr: a line per stage, a percentage on a terminal."""

@@ -83,7 +83,7 @@ def parser() -> argparse.ArgumentParser:
         "docs/spaltenzuordnung.md",
     )
 
-    def auswahl(q: argparse.ArgumentParser) -> None:
+    def auswahl(q: argparse.ArgumentParser, alle: bool = False) -> None:
         store_argument(q)
         q.add_argument(
             "--vereinbarung",
@@ -91,7 +91,12 @@ def parser() -> argparse.ArgumentParser:
             metavar="DATEI",
             help="Zielvereinbarung (TOML); Standard: Kreis Kleve 2023 (eingebaut)",
         )
-        q.add_argument("--traeger", metavar="ID", help="Regionalschlüssel des Trägers, z. B. 05154")
+        q.add_argument(
+            "--traeger",
+            metavar="ID",
+            help="Regionalschlüssel des Trägers, z. B. 05154"
+            + ("; „alle“: jeder Träger des Datenbestands mit Daten im Jahr" if alle else ""),
+        )
         q.add_argument("--jahr", type=int, metavar="JJJJ", help="Jahr der Auswertung")
         q.add_argument(
             "--bis-monat",
@@ -110,9 +115,10 @@ def parser() -> argparse.ArgumentParser:
         help="eine Zielvereinbarung auswerten",
         description="Wertet eine Zielvereinbarung aus: Vorjahr, aktueller Wert, Veränderung, "
         "Zielwert, Abstand und Status je Ziel. Träger, Jahr und Wartezeit kommen aus der "
-        "Vereinbarung, sofern nicht angegeben.",
+        "Vereinbarung, sofern nicht angegeben. Mit --traeger alle wird die Vereinbarung auf "
+        "jeden Träger des Datenbestands angewandt (eine Zeile je Träger und Ziel).",
     )
-    auswahl(ausw)
+    auswahl(ausw, alle=True)
 
     kz = sub.add_parser(
         "kennzahlen",

@@ -30,12 +30,17 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..fehler import DatenbestandBelegt, DatenbestandFehler, EingabeFehler
+from ..kern.merkmale import GESCHLECHTER, MERKMALE
 
 SCHEMA_VERSION = "2"
 _BLOCK = 100_000
+_TRAEGER_JE_ABFRAGE = 500  # SQLite before 3.32 allows 999 parameters per statement
+_LESESPALTEN = ["traeger_id", "merkmal", "geschlecht", "monat", "wert", "fehlkennzeichen",
+                "datenstand", "import_id"]  # fmt: skip
 
 #: format -> (next format, statements); applied in order on open, in one transaction
 _MIGRATIONEN: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -444,25 +449,57 @@ class Datenbestand:
         anzahl, letzte = zeile.fetchone()
         return int(anzahl), int(letzte)
 
-    def neueste_werte(self, wartezeit: str, traeger: list[str] | None = None) -> pd.DataFrame:
-        """For each (Träger, merkmal, geschlecht, month) the row of the newest Datenstand."""
-        bedingung = "wartezeit = ?"
-        parameter: list[object] = [wartezeit]
-        if traeger:
-            bedingung += f" AND traeger_id IN ({','.join('?' * len(traeger))})"
-            parameter += traeger
-        # SQLite takes the other columns from the row holding max(datenstand); the key has
-        # one row per Datenstand, so that row is unique
-        sql = (
-            "SELECT traeger_id, merkmal, geschlecht, monat, wert, fehlkennzeichen, "
-            "max(datenstand) AS datenstand, import_id FROM grunddaten "
-            f"WHERE {bedingung} GROUP BY traeger_id, merkmal, geschlecht, monat"
+    def traeger_ids(self) -> list[str]:
+        """Every Träger with stored rows, sorted: one seek per Träger along the primary key."""
+        zeilen = self.con.execute(
+            "WITH RECURSIVE t(id) AS (SELECT min(traeger_id) FROM grunddaten UNION ALL "
+            "SELECT (SELECT min(traeger_id) FROM grunddaten WHERE traeger_id > t.id) FROM t "
+            "WHERE t.id IS NOT NULL) SELECT id FROM t WHERE id IS NOT NULL"
         )
+        return [str(z[0]) for z in zeilen]
+
+    def neueste_werte(
+        self,
+        wartezeit: str,
+        traeger: list[str] | None = None,
+        von: int | None = None,
+        bis: int | None = None,
+        merkmale: list[str] | None = None,
+    ) -> pd.DataFrame:
+        """For each (Träger, merkmal, geschlecht, month) the row of the newest Datenstand.
+
+        ``traeger`` (default: all of the store), ``von``/``bis`` (YYYYMM, inclusive) and
+        ``merkmale`` (default: all) narrow the read to what an evaluation uses. Every column
+        of the primary key is constrained, so SQLite seeks from each (Träger, merkmal,
+        geschlecht) straight to its months and returns the rows in key order, each key's
+        vintages oldest first: the newest is the last row of its key (no GROUP BY, no sort).
+        """
+        ids = sorted(set(traeger)) if traeger else self.traeger_ids()
+        codes = sorted(set(merkmale or MERKMALE))
+        teile = []
         try:
-            return pd.read_sql_query(sql, self.con, params=parameter)
+            for start in range(0, len(ids), _TRAEGER_JE_ABFRAGE):
+                block = ids[start : start + _TRAEGER_JE_ABFRAGE]
+                teile += self.con.execute(
+                    "SELECT traeger_id, merkmal, geschlecht, monat, wert, fehlkennzeichen, "
+                    "datenstand, import_id FROM grunddaten "
+                    f"WHERE traeger_id IN ({','.join('?' * len(block))}) "
+                    f"AND merkmal IN ({','.join('?' * len(codes))}) "
+                    f"AND geschlecht IN ({','.join('?' * len(GESCHLECHTER))}) "
+                    "AND wartezeit = ? AND monat BETWEEN ? AND ? "
+                    "ORDER BY traeger_id, merkmal, geschlecht, wartezeit, monat, datenstand",
+                    [*block, *codes, *GESCHLECHTER, wartezeit, von or 0, bis or 999999],
+                ).fetchall()
         except sqlite3.OperationalError as exc:
             self._fehler(exc)
-            raise
+        feld = np.array(teile, dtype=object).reshape(len(teile), len(_LESESPALTEN))
+        neueste = np.ones(len(feld), dtype=bool)  # the newest vintage: the last row of its key
+        neueste[:-1] = (feld[1:, :4] != feld[:-1, :4]).any(axis=1)
+        feld = feld[neueste]
+        spalten = {name: pd.Series(feld[:, i], dtype=object) for i, name in enumerate(_LESESPALTEN)}
+        for name, typ in (("monat", np.int64), ("wert", float), ("import_id", np.int64)):
+            spalten[name] = pd.Series(np.array(spalten[name], dtype=typ))  # NULL -> NaN
+        return pd.DataFrame(spalten)
 
     def spannen(
         self, traeger: list[str], merkmale: list[str], von: int, bis: int, ohne: int | None
@@ -496,6 +533,15 @@ class Datenbestand:
             (traeger_id, merkmal, geschlecht, monat, wert, ohne),
         ).fetchone()
         return str(zeile[0]), str(zeile[1])
+
+    def vorhandene_monate(self, traeger_id: str, wartezeit: str) -> dict[str, tuple[int, int]]:
+        """Per base figure the first and the last month (YYYYMM) with a value for the Träger."""
+        zeilen = self.con.execute(
+            "SELECT merkmal, min(monat), max(monat) FROM grunddaten WHERE traeger_id = ? "
+            "AND wartezeit = ? AND wert IS NOT NULL GROUP BY merkmal",
+            (traeger_id, wartezeit),
+        )
+        return {str(m): (int(von), int(bis)) for m, von, bis in zeilen}
 
     def wartezeiten(self, traeger_id: str) -> list[str]:
         zeilen = self.con.execute(

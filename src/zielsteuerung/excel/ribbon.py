@@ -17,14 +17,13 @@ from ..bericht.bericht import Bericht, erstelle_bericht
 from ..bericht.vergleich import hinweis, rangliste
 from ..daten import einstellungen
 from ..daten.datenbestand import Datenbestand
-from ..daten.importer import importiere
 from ..fehler import EingabeFehler, ZielsteuerungFehler
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from ..mappe.dialog import BLATT as DIALOG
 from ..mappe.dialog import DATEN_SPALTE, bloecke
+from ..mappe.formate import FORMELZEICHEN, Formel
 from ..mappe.inhalte import Inhalt, dialog_formate, inhalte
 from ..mappe.vertrag import UMBENANNT
-from ..mappe.zellen import FORMELZEICHEN, Formel
 from .zielfunktionen import (
     jahr_aus,
     monat_aus,
@@ -184,6 +183,8 @@ def aktualisieren(book: Any) -> str:
             raise EingabeFehler(f"Der Datenordner {ordner} (Blatt Einstellungen) existiert nicht.")
         dateien = sorted(p for p in ordner.iterdir() if p.suffix.lower() in (".csv", ".xlsx"))
         if dateien:
+            from ..daten.importer import importiere  # only where there are files to import
+
             app.status_bar = f"Zielsteuerung: {len(dateien)} Dateien im Datenordner prüfen …"
             ergebnisse = importiere(dateien, store, ersetzen=False)  # never replace
             neu = [e for e in ergebnisse if not e.bereits_importiert]

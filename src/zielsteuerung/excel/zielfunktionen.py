@@ -1,5 +1,7 @@
 """The core behind the ZIEL_* worksheet functions: argument parsing as Excel passes values,
-the settings of the calling workbook, and a cache that reads the store once until it changes.
+the settings of the calling workbook, and a cache that reads the store once until it changes:
+one read per (Träger, Jahr, Wartezeit) serves the evaluations of every month and every
+ZIEL_WERT cell, and each (Träger, Jahr, Monat, Wartezeit) is evaluated once for all its cells.
 
 Excel-free: ``udfs.py`` only decorates thin wrappers around these functions.
 """
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..bericht.auswerten import Ausschnitt, auswerten
+from ..bericht.auswerten import Grundlage, einzeln, grundlage_lesen
 from ..daten import einstellungen
 from ..daten.datenbestand import Datenbestand, standardpfad
 from ..daten.traeger import TraegerAufloesung
@@ -25,7 +27,7 @@ from ..daten.vereinbarungen import lade as lade_vereinbarung
 from ..fehler import ZielsteuerungFehler
 from ..kern import monate
 from ..kern.auswertung import Auswertung
-from ..kern.kennzahlen import JAHRESWERTE, KENNZAHLEN, Panel, jahreswert, monatskennzahl
+from ..kern.kennzahlen import JAHRESWERTE, KENNZAHLEN, Panel, monatskennzahl
 from ..kern.merkmale import GESCHLECHTER, geschlecht_code, wartezeit_code
 from ..kern.vereinbarung import Zielvereinbarung, aus_tabelle
 
@@ -370,16 +372,43 @@ def _datenbestand(store: Path) -> Datenbestand:
     return Datenbestand(store)
 
 
+def grundlage(
+    store: Path,
+    traeger_id: str,
+    jahr: int,
+    wartezeit: str,
+    db: Datenbestand | None = None,
+    stand: tuple[int, ...] | None = None,
+) -> Grundlage:
+    """Every figure of one Träger in the months an evaluation of the year reads, read once
+    per store state ``stand`` (through ``db`` where one is open: an open connection changes
+    the fingerprint of the write-ahead log, so the caller takes it before opening)."""
+
+    def laden() -> Grundlage:
+        if db is not None:
+            return grundlage_lesen(db, wartezeit, jahr, [traeger_id], None)
+        with _datenbestand(store) as offen:
+            return grundlage_lesen(offen, wartezeit, jahr, [traeger_id], None)
+
+    stand = stand or fingerabdruck(store)
+    schluessel = ("grundlage", stand, str(store), traeger_id, jahr, wartezeit)
+    return _CACHE.holen(schluessel, laden)
+
+
 def auswertung(a: Auswahl) -> Auswertung:
-    """The same evaluation as ``auswerten --format json``, read once per store state."""
+    """The same evaluation as ``auswerten --format json``, computed once per store state."""
+
+    stand = fingerabdruck(a.store)
 
     def berechnen() -> Auswertung:
         with _datenbestand(a.store) as db:
-            return auswerten(
-                db, a.vereinbarung, Ausschnitt(a.traeger_id, a.jahr, a.bis_monat, a.wartezeit)
+            g = grundlage(a.store, a.traeger_id, a.jahr, a.wartezeit, db, stand)
+            ergebnis = einzeln(
+                db, a.vereinbarung, g, a.traeger_id, a.jahr, a.bis_monat, a.wartezeit
             )
+        return ergebnis.auswertungen[0]
 
-    schluessel = ("auswertung", fingerabdruck(a.store), a)
+    schluessel = ("auswertung", stand, a)
     return _CACHE.holen(schluessel, berechnen)
 
 
@@ -425,9 +454,10 @@ def wert(a: Auswahl, kennzahl: str, geschlecht: str) -> float:
     if code not in JAHRESWERTE:
         raise ZielFehler(f"Kennzahl „{kennzahl}“ unbekannt (z. B. K2, INT, LZB)")
     bis = a.bis_monat or auswertung(a).bis_monat
-    p = panel(a.store, a.traeger_id, a.wartezeit)
-    ergebnis = jahreswert(p, code, geschlecht, a.jahr, bis)
-    return _zahl(ergebnis.wert.get(a.traeger_id), ergebnis.grund.get(a.traeger_id))
+    p = grundlage(a.store, a.traeger_id, a.jahr, a.wartezeit).panel
+    verlauf = p.jahresverlauf(code, geschlecht, a.jahr)  # all twelve months, computed once
+    ergebnis = verlauf.wert[bis - 1, p.spalte[a.traeger_id]]
+    return _zahl(ergebnis, None if ergebnis == ergebnis else verlauf.grund(bis)[a.traeger_id])
 
 
 def kennzahl(

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..version import __version__
 from . import monate
-from .bewertung import erreicht, jahreswert_ziel, veraenderung_berechnen, verbinden
+from .bewertung import erreicht, veraenderung_berechnen, verbinden, zielverlauf
 from .kennzahlen import JAHRESWERTE, Panel
 from .merkmale import MERKMALE
 from .vereinbarung import Ziel, Zielvereinbarung
@@ -33,13 +33,17 @@ def _mit_jahr(grund: pd.Series, jahr: int) -> pd.Series:
 
 
 def _ziel_auswerten(panel: Panel, ziel: Ziel, bereich: str, jahr: int, t: int) -> pd.DataFrame:
-    vj, akt = jahreswert_ziel(panel, ziel, jahr - 1, t), jahreswert_ziel(panel, ziel, jahr, t)
-    v, a = vj.wert.to_numpy(float), akt.wert.to_numpy(float)
-    grund = verbinden(_mit_jahr(vj.grund, jahr - 1), _mit_jahr(akt.grund, jahr))
+    vorjahr, aktuell = zielverlauf(panel, ziel, jahr - 1), zielverlauf(panel, ziel, jahr)
+    v, a = vorjahr.wert[t - 1], aktuell.wert[t - 1]
+    grund = np.full(len(v), None, dtype=object)  # reasons exist only where a value is missing
+    if np.isnan(v).any() or np.isnan(a).any():
+        grund = verbinden(
+            _mit_jahr(vorjahr.grund(t), jahr - 1), _mit_jahr(aktuell.grund(t), jahr)
+        ).to_numpy()
     veraenderung = veraenderung_berechnen(a, v, ziel.art)
     if ziel.art == "relativ":
         null = (v == 0) & ~np.isnan(a)
-        grund = grund.where(~null, f"Vorjahreswert {jahr - 1} ist 0; keine relative Veränderung")
+        grund = np.where(null, f"Vorjahreswert {jahr - 1} ist 0; keine relative Veränderung", grund)
     tabelle = pd.DataFrame(
         {
             "traeger_id": panel.traeger,
@@ -53,7 +57,7 @@ def _ziel_auswerten(panel: Panel, ziel: Ziel, bereich: str, jahr: int, t: int) -
             "einheit": ziel.einheit,
             "schwelle": ziel.schwelle,
             "vergleich": ziel.vergleich,
-            "grund": grund.to_numpy(),
+            "grund": grund,
         }
     )
     if ziel.schwelle is None or ziel.vergleich is None:
@@ -128,9 +132,16 @@ class Auswertung:
         return daten
 
 
-def ergebnisse(tabelle: pd.DataFrame, bereich: str) -> list[dict[str, Any]]:
-    ergebnis = []
-    for zeile in tabelle[tabelle["bereich"] == bereich].to_dict("records"):
+def ergebnisse_je_traeger(
+    tabelle: pd.DataFrame,
+) -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """Per Träger its targets and its monitoring items as fachkonzept 5 states them, from the
+    rows of ``auswerten_panel``."""
+    ergebnis: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
+    spalten = list(tabelle.columns)
+    for werte in zip(*(tabelle[s].tolist() for s in spalten), strict=True):
+        zeile = dict(zip(spalten, werte, strict=True))
+        ziele, monitoring = ergebnis.setdefault(str(zeile["traeger_id"]), ([], []))
         eintrag: dict[str, Any] = {
             "id": zeile["id"],
             "bezeichnung": zeile["bezeichnung"],
@@ -140,7 +151,7 @@ def ergebnisse(tabelle: pd.DataFrame, bereich: str) -> list[dict[str, Any]]:
             "veraenderung": wert_oder_none(zeile["veraenderung"]),
             "einheit": zeile["einheit"],
         }
-        if bereich == "ziel":
+        if zeile["bereich"] == "ziel":
             noch = zeile["noch_benoetigt"]
             eintrag.update(
                 schwelle=wert_oder_none(zeile["schwelle"]),
@@ -152,5 +163,5 @@ def ergebnisse(tabelle: pd.DataFrame, bereich: str) -> list[dict[str, Any]]:
                 knapp=bool(zeile["knapp"]),
             )
         eintrag["grund"] = zeile["grund"] if isinstance(zeile["grund"], str) else None
-        ergebnis.append(eintrag)
+        (ziele if zeile["bereich"] == "ziel" else monitoring).append(eintrag)
     return ergebnis

@@ -7,8 +7,9 @@ A value that lacks an input is NaN in the numbers and carries a German reason be
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ from . import monate
 from .merkmale import GESCHLECHTER, MERKMALE, ist_bestand
 
 Jahresart = Literal["summe", "jdw", "jfw", "anteil"]
+T = TypeVar("T")
 
 #: Year-to-date values (3.2): code -> (kind, numerator or figure, denominator)
 JAHRESWERTE: dict[str, tuple[Jahresart, str, str | None]] = {
@@ -74,44 +76,48 @@ _FENSTER: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
 class Panel:
     """The newest vintage of one Wartezeit: per (merkmal, geschlecht) a frame months x Träger.
 
-    Months are integers (year * 12 + month - 1) on a contiguous index. Where one of gesamt,
-    frauen and maenner is missing and the other two are given, it is derived from them
-    (gesamt = frauen + maenner).
+    ``werte`` holds one row per (Träger, merkmal, geschlecht, month), as
+    ``Datenbestand.neueste_werte`` returns them. Months are integers (year * 12 + month - 1)
+    on a contiguous index. Where one of gesamt, frauen and maenner is missing and the other
+    two are given, it is derived from them (gesamt = frauen + maenner).
     """
 
     def __init__(
         self, werte: pd.DataFrame, wartezeit: str, traeger: list[str] | None = None
     ) -> None:
         self.wartezeit = wartezeit
-        werte = werte.assign(monat=(werte["monat"] // 100) * 12 + werte["monat"] % 100 - 1)
+        monat = werte["monat"].to_numpy(dtype=np.int64)
+        monat = (monat // 100) * 12 + monat % 100 - 1
         self.traeger: list[str] = traeger or sorted(werte["traeger_id"].unique().tolist())
+        self.spalte = {t: i for i, t in enumerate(self.traeger)}
         if len(werte):
-            self.erster, self.letzter = int(werte["monat"].min()), int(werte["monat"].max())
+            self.erster, self.letzter = int(monat.min()), int(monat.max())
         else:
             self.erster, self.letzter = 0, -1
         index = pd.RangeIndex(self.erster, self.letzter + 1)
         self._leer = pd.DataFrame(np.nan, index=index, columns=pd.Index(self.traeger))
         self.tabellen: dict[tuple[str, str], pd.DataFrame] = {}
-        if len(werte):
-            breit = werte.pivot_table(
-                index="monat",
-                columns=["merkmal", "geschlecht", "traeger_id"],
-                values="wert",
-                aggfunc="first",
-                dropna=False,
+        self._gemerkt: dict[tuple[Any, ...], Any] = {}
+        spalte = pd.Index(self.traeger).get_indexer(werte["traeger_id"])
+        geschlecht = pd.Index(GESCHLECHTER).get_indexer(werte["geschlecht"])
+        bekannt = (spalte >= 0) & (geschlecht >= 0)  # Träger outside ``traeger`` are left out
+        merkmal, merkmale = pd.factorize(werte["merkmal"].to_numpy()[bekannt])
+        wert = werte["wert"].to_numpy(dtype=float, na_value=np.nan)
+        feld = np.full((len(merkmale), len(GESCHLECHTER), len(index), len(self.traeger)), np.nan)
+        feld[merkmal, geschlecht[bekannt], monat[bekannt] - self.erster, spalte[bekannt]] = wert[
+            bekannt
+        ]
+        for i, code in enumerate(merkmale):
+            g, f, m = feld[i]
+            g, f, m = (
+                np.where(np.isnan(g), f + m, g),
+                np.where(np.isnan(f), g - m, f),
+                np.where(np.isnan(m), g - f, m),
             )
-            for merkmal, geschlecht in dict.fromkeys((m, g) for m, g, _ in breit.columns.to_list()):
-                teil = breit[merkmal][geschlecht]
-                self.tabellen[(merkmal, geschlecht)] = teil.reindex(
-                    index=index, columns=self.traeger
-                ).astype(float)
-        for merkmal in {m for m, _ in self.tabellen}:
-            g, f, m = (self.reihe(merkmal, x) for x in GESCHLECHTER)
-            self.tabellen[(merkmal, "gesamt")] = g.fillna(f + m)
-            self.tabellen[(merkmal, "frauen")] = f.fillna(g - m)
-            self.tabellen[(merkmal, "maenner")] = m.fillna(g - f)
-        self.datenstand: str | None = werte["datenstand"].max() if len(werte) else None
-        self.import_ids: list[int] = sorted(int(i) for i in werte["import_id"].unique())
+            for geschlecht_, tabelle in zip(GESCHLECHTER, (g, f, m), strict=True):
+                self.tabellen[(str(code), geschlecht_)] = pd.DataFrame(
+                    tabelle, index=index, columns=self._leer.columns
+                )
 
     def reihe(self, merkmal: str, geschlecht: str) -> pd.DataFrame:
         return self.tabellen.get((merkmal, geschlecht), self._leer)
@@ -120,16 +126,32 @@ class Panel:
         """Months von..bis (inclusive) of one figure; months outside the data are NaN."""
         return self.reihe(merkmal, geschlecht).reindex(pd.RangeIndex(von, bis + 1))
 
-    def letzter_monat(self, traeger_id: str, merkmale: list[str], jahr: int) -> int | None:
-        """The last month of the year (1..12) in which all given figures (gesamt) exist."""
+    def feld(self, merkmal: str, geschlecht: str, von: int, bis: int) -> np.ndarray:
+        """Months von..bis of one figure as an array Träger x months (NaN outside the data)."""
+        return np.ascontiguousarray(self.fenster(merkmal, geschlecht, von, bis).to_numpy().T)
+
+    def letzte_monate(self, merkmale: list[str], jahr: int) -> dict[str, int]:
+        """Per Träger the last month of the year (1..12) in which all given figures (gesamt)
+        exist; Träger without such a month are left out."""
         von, bis = monate.monat(jahr, 1), monate.monat(jahr, 12)
-        vorhanden = pd.Series(True, index=pd.RangeIndex(von, bis + 1))
+        vorhanden = np.ones((len(self.traeger), 12), dtype=bool)
         for merkmal in merkmale:
-            tabelle = self.fenster(merkmal, "gesamt", von, bis)
-            spalte = tabelle[traeger_id] if traeger_id in tabelle else pd.Series(np.nan)
-            vorhanden &= spalte.reindex(vorhanden.index).notna()
-        treffer = vorhanden[vorhanden].index
-        return int(treffer.max()) - von + 1 if len(treffer) else None
+            vorhanden &= ~np.isnan(self.feld(merkmal, "gesamt", von, bis))
+        letzte = 12 - np.argmax(vorhanden[:, ::-1], axis=1)
+        return {t: int(letzte[i]) for i, t in enumerate(self.traeger) if vorhanden[i].any()}
+
+    def merken(self, schluessel: tuple[Any, ...], berechnen: Callable[[], T]) -> T:
+        """What is computed from the panel, computed once (the panel does not change)."""
+        if schluessel not in self._gemerkt:
+            self._gemerkt[schluessel] = berechnen()
+        return self._gemerkt[schluessel]
+
+    def jahresverlauf(self, code: str, geschlecht: str, jahr: int) -> Jahresverlauf:
+        """V(Y, t) of one year-to-date value for t = 1..12, computed once per panel."""
+        return self.merken(
+            ("jahresverlauf", code, geschlecht, jahr),
+            lambda: Jahresverlauf(self, code, geschlecht, jahr),
+        )
 
 
 @dataclass
@@ -142,14 +164,14 @@ class Ergebnis:
 
 def _fehlend(panel: Panel, merkmal: str, geschlecht: str, von: int, bis: int) -> pd.Series:
     """Per Träger: text naming the missing months of a figure in von..bis, or None."""
-    tabelle = panel.fenster(merkmal, geschlecht, von, bis).isna()
+    tabelle = np.isnan(panel.feld(merkmal, geschlecht, von, bis))
     texte = {}
-    for traeger in panel.traeger:
-        luecken = tabelle.index[tabelle[traeger].to_numpy()] if traeger in tabelle else []
-        if len(luecken):
-            liste = ", ".join(monate.als_text(m) for m in luecken[:4])
-            if len(luecken) > 4:
-                liste += f" und {len(luecken) - 4} weitere"
+    for traeger, luecken in zip(panel.traeger, tabelle, strict=True):
+        if luecken.any():
+            monate_ = np.flatnonzero(luecken) + von
+            liste = ", ".join(monate.als_text(int(m)) for m in monate_[:4])
+            if len(monate_) > 4:
+                liste += f" und {len(monate_) - 4} weitere"
             texte[traeger] = f"{merkmal} ({geschlecht}) fehlt für {liste}"
     return pd.Series(texte, index=panel.traeger, dtype=object)
 
@@ -167,28 +189,65 @@ def _begruenden(panel: Panel, wert: pd.Series, teile: list[tuple[str, str, int, 
     return Ergebnis(wert, grund)
 
 
+class Jahresverlauf:
+    """V(Y, t) of fachkonzept 3.2 for t = 1..12 and every Träger of a panel, in one pass.
+
+    Each month's value is the reduction of its own prefix of one array (Träger x months), so
+    it is the same number, to the last bit, as evaluating that month alone.
+    """
+
+    def __init__(self, panel: Panel, code: str, geschlecht: str, jahr: int) -> None:
+        self.panel, self.code, self.geschlecht, self.jahr = panel, code, geschlecht, jahr
+        art, zaehler, nenner = JAHRESWERTE[code]
+        jan = monate.monat(jahr, 1)
+        n = panel.feld(zaehler, geschlecht, jan, jan + 11)
+        summen = np.stack([n[:, :t].sum(axis=1) for t in range(1, 13)])
+        if nenner is not None:
+            verschoben = 1 if art == "jfw" else 0
+            d = panel.feld(nenner, geschlecht, jan - verschoben, jan + 11 - verschoben)
+            nenner_summen = np.stack([d[:, :t].sum(axis=1) for t in range(1, 13)])
+        teiler = np.arange(1, 13, dtype=float)[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if art == "summe":
+                wert = summen
+            elif art == "jdw":
+                wert = summen / teiler
+            elif art == "jfw":
+                wert = 100 * summen / (nenner_summen / teiler)
+            else:
+                wert = 100 * summen / nenner_summen
+        #: values, months (row t - 1) x Träger; NaN where nicht berechenbar
+        self.wert = np.where(np.isinf(wert), np.nan, wert)
+        self._gruende: dict[int, pd.Series] = {}
+
+    def teile(self, t: int) -> list[tuple[str, str, int, int]]:
+        """The input windows of V(Y, t): (merkmal, geschlecht, from, to)."""
+        art, zaehler, nenner = JAHRESWERTE[self.code]
+        jan, bis = monate.monat(self.jahr, 1), monate.monat(self.jahr, t)
+        teile = [(zaehler, self.geschlecht, jan, bis)]
+        if nenner is not None:
+            verschoben = 1 if art == "jfw" else 0
+            teile.append((nenner, self.geschlecht, jan - verschoben, bis - verschoben))
+        return teile
+
+    def grund(self, t: int) -> pd.Series:
+        """Per Träger the reason where V(Y, t) is nicht berechenbar, else None."""
+        if t not in self._gruende:
+            wert = pd.Series(self.wert[t - 1], index=self.panel.traeger)
+            self._gruende[t] = (
+                _begruenden(self.panel, wert, self.teile(t)).grund
+                if wert.isna().any()
+                else pd.Series(None, index=self.panel.traeger, dtype=object)
+            )
+        return self._gruende[t]
+
+    def ergebnis(self, t: int) -> Ergebnis:
+        return Ergebnis(pd.Series(self.wert[t - 1], index=self.panel.traeger), self.grund(t))
+
+
 def jahreswert(panel: Panel, code: str, geschlecht: str, jahr: int, bis_monat: int) -> Ergebnis:
     """V(Y, t) of fachkonzept 3.2 for every Träger of the panel."""
-    art, zaehler, nenner = JAHRESWERTE[code]
-    jan, t = monate.monat(jahr, 1), monate.monat(jahr, bis_monat)
-    n = panel.fenster(zaehler, geschlecht, jan, t)
-    if art == "summe":
-        wert = n.sum(skipna=False)
-        teile = [(zaehler, geschlecht, jan, t)]
-    elif art == "jdw":
-        wert = n.mean(skipna=False)
-        teile = [(zaehler, geschlecht, jan, t)]
-    elif art == "jfw":
-        assert nenner is not None
-        d = panel.fenster(nenner, geschlecht, jan - 1, t - 1)
-        wert = 100 * n.sum(skipna=False) / d.mean(skipna=False)
-        teile = [(zaehler, geschlecht, jan, t), (nenner, geschlecht, jan - 1, t - 1)]
-    else:
-        assert nenner is not None
-        d = panel.fenster(nenner, geschlecht, jan, t)
-        wert = 100 * n.sum(skipna=False) / d.sum(skipna=False)
-        teile = [(zaehler, geschlecht, jan, t), (nenner, geschlecht, jan, t)]
-    return _begruenden(panel, wert, teile)
+    return panel.jahresverlauf(code, geschlecht, jahr).ergebnis(bis_monat)
 
 
 def _fehlt_im_fenster(tabelle: pd.DataFrame, von: int, bis: int) -> pd.DataFrame:
@@ -198,10 +257,22 @@ def _fehlt_im_fenster(tabelle: pd.DataFrame, von: int, bis: int) -> pd.DataFrame
     return fehlt.shift(-bis).fillna(1.0).astype(bool)
 
 
-def monatskennzahl(panel: Panel, code: str, geschlecht: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(values, reasons) of one § 48a indicator for all months x Träger of the panel, in %."""
+def monatswerte(
+    panel: Panel, code: str, geschlecht: str, traeger: list[str] | None = None
+) -> pd.DataFrame:
+    """One § 48a indicator for all months x Träger of the panel (or only the given Träger of
+    it), in %; NaN where nicht berechenbar."""
+    return _monatswerte(panel, code, geschlecht, traeger)[0]
+
+
+def _monatswerte(
+    panel: Panel, code: str, geschlecht: str, traeger: list[str] | None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The values, and the numerator's and denominator's monthly figures."""
     art, zaehler, nenner = KENNZAHLEN[code]
     n, d = panel.reihe(zaehler, geschlecht), panel.reihe(nenner, geschlecht)
+    if traeger is not None:
+        n, d = n[traeger], d[traeger]
     if art == "vorjahr":
         wert = (n / d.shift(12) - 1) * 100
     elif art == "zugangsrate":
@@ -215,7 +286,13 @@ def monatskennzahl(panel: Panel, code: str, geschlecht: str) -> tuple[pd.DataFra
         wert = 100 * n.rolling(12, min_periods=12).sum() / d.rolling(12, min_periods=12).sum()
     else:
         wert = 100 * n / d
-    wert = wert.replace([np.inf, -np.inf], np.nan)
+    return wert.replace([np.inf, -np.inf], np.nan), n, d
+
+
+def monatskennzahl(panel: Panel, code: str, geschlecht: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(values, reasons) of one § 48a indicator for all months x Träger of the panel, in %."""
+    art, zaehler, nenner = KENNZAHLEN[code]
+    wert, n, d = _monatswerte(panel, code, geschlecht, None)
     (zv, zb), (nv, nb) = _FENSTER[art]
     fehlt_z = _fehlt_im_fenster(n, zv, zb)
     fehlt_n = _fehlt_im_fenster(d, nv, nb)

@@ -64,10 +64,11 @@ class Zielvereinbarung:
     partner: str = ""
     quelle: str = ""
 
-    def merkmale(self) -> list[str]:
-        """Base figures the targets need (for the default 'last month with data')."""
+    def merkmale(self, mit_monitoring: bool = False) -> list[str]:
+        """Base figures the targets need (for the default 'last month with data'); with the
+        monitoring items', every figure the evaluation reads."""
         codes: list[str] = []
-        for ziel in self.ziele:
+        for ziel in self.ziele + (self.monitoring if mit_monitoring else ()):
             _, zaehler, nenner = JAHRESWERTE[ziel.kennzahl]
             codes += [zaehler] + ([nenner] if nenner else [])
         return list(dict.fromkeys(codes))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..fehler import sammelfehler
-from .bewertung import erreicht, jahreswert_ziel, veraenderung_berechnen
+from .bewertung import erreicht, veraenderung_berechnen, zielverlauf
 from .kennzahlen import JAHRESWERTE, Panel
 from .monate import MONATE
 from .vereinbarung import Ziel, Zielvereinbarung
@@ -133,6 +133,11 @@ class Zielpfad:
         }
 
 
+def _liste(werte: list[float]) -> list[float | None]:
+    """Twelve numbers as the JSON contract states them: None where NaN."""
+    return [None if w != w else w for w in werte]
+
+
 def _aus_plan(ziel: Ziel, plan: list[float]) -> list[float]:
     art = "direkt" if ziel.art == "geschlechterabstand" else JAHRESWERTE[ziel.kennzahl][0]
     if art == "summe":
@@ -150,17 +155,12 @@ def zielpfad(
     bis_monat: int,
     plan: list[float] | None = None,
 ) -> Zielpfad:
-    """Path, status against the path and projection of one target for one Träger."""
-    vorjahr, ist, gruende = [], [], []
-    for m in range(1, 13):
-        vj = jahreswert_ziel(panel, ziel, jahr - 1, m)
-        vorjahr.append(float(vj.wert[traeger_id]))
-        gruende.append(vj.grund[traeger_id])
-        if m <= bis_monat:
-            akt = jahreswert_ziel(panel, ziel, jahr, m)
-            ist.append(float(akt.wert[traeger_id]))
-        else:
-            ist.append(math.nan)
+    """Path, status against the path and projection of one target for one Träger; the
+    year-to-date values of all months come from one pass over each year (``zielverlauf``)."""
+    spalte = panel.spalte[traeger_id]
+    vj, akt = zielverlauf(panel, ziel, jahr - 1), zielverlauf(panel, ziel, jahr)
+    vorjahr = [float(w) for w in vj.wert[:, spalte]]
+    ist = [float(w) for w in akt.wert[:bis_monat, spalte]] + [math.nan] * (12 - bis_monat)
     s = ziel.schwelle or 0.0
     relativ = ziel.art == "relativ"
     v0 = vorjahr[11]
@@ -168,7 +168,7 @@ def zielpfad(
     grund = None
     fehlt = next((m for m, w in enumerate(vorjahr) if math.isnan(w)), None)
     if fehlt is not None:
-        grund = f"Vorjahr {jahr - 1}: {gruende[fehlt] or 'nicht berechenbar'}"
+        grund = f"Vorjahr {jahr - 1}: {vj.grund(fehlt + 1)[traeger_id] or 'nicht berechenbar'}"
     summe = ziel.art != "geschlechterabstand" and JAHRESWERTE[ziel.kennzahl][0] == "summe"
     if plan is not None:
         quelle, pfad = PLANUNG, _aus_plan(ziel, plan)
@@ -203,14 +203,14 @@ def zielpfad(
         ja = erreicht(veraenderung, ziel.vergleich, s)
         prognose_status = PROGNOSE_STATUS[(0 if ja else 1) + (2 if bis_monat == 12 else 0)]
     if math.isnan(a):
-        grund = grund or f"{jahr}: {akt.grund[traeger_id] or 'nicht berechenbar'}"
+        grund = grund or f"{jahr}: {akt.grund(bis_monat)[traeger_id] or 'nicht berechenbar'}"
     grund = grund or f"Vorjahreswert {jahr - 1} ist 0; keine relative Veränderung"
     return Zielpfad(
         ziel_id=ziel.id,
         quelle=quelle,
-        pfad=[wert_oder_none(w) for w in pfad],
-        ist=[wert_oder_none(w) for w in ist],
-        vorjahr=[wert_oder_none(w) for w in vorjahr],
+        pfad=_liste(pfad),
+        ist=_liste(ist),
+        vorjahr=_liste(vorjahr),
         zielwert_jahr=wert_oder_none(zielwert),
         pfad_aktuell=wert_oder_none(p),
         abstand_pfad=wert_oder_none(abstand),

@@ -26,7 +26,7 @@ from ..fehler import EingabeFehler
 from ..kern.vereinbarung import Zielvereinbarung
 from .blaetter import gestalten, kopfzeilen
 from .datei import laden, pruefe_schreibbar, speichern
-from .dialog import dialog_schreiben
+from .dialogblatt import dialog_schreiben
 from .inhalte import inhalte, mittel_format
 from .stil import ampel
 from .vereinbarungsblatt import vereinbarung_aus_mappe, vereinbarung_schreiben

@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..bericht.bericht import KENNZAHL_TEXTE, Bericht
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from . import diagramme as dg
+from .diagrammdaten import MONATE_KURZ, pfad_geteilt
 from .druck import (
     CM_JE_PT,
     PT_JE_EINHEIT,
@@ -25,7 +26,8 @@ from .druck import (
     ueber_breite,
     zeilen_anpassen,
 )
-from .stil import ABSCHNITT, FORMATE, UNTERTITEL, wertformat
+from .formate import FORMATE, wertformat
+from .stil import ABSCHNITT, UNTERTITEL
 from .vertrag import BLAETTER, EINGABE_MIT_KENNUNG
 from .zellen import kennungen_verbergen, setze
 
@@ -200,9 +202,9 @@ def _zielpfad(bericht: Bericht, prognose: Ort, pfad: Ort, unten: dict[str, int])
     spalten = [f"Ist {j}", "Zielpfad", "Zielpfad (weiter)", f"Vorjahr {j - 1}"]
     namen = list(zip(spalten, (dg.DURCHGEZOGEN, dg.GESTRICHELT, dg.GEPUNKTET, dg.GESTRICHELT),
                      strict=True))  # fmt: skip
-    zeilen: list[list[object]] = [[m] for m in dg.MONATE_KURZ]
+    zeilen: list[list[object]] = [[m] for m in MONATE_KURZ]
     for p in a.pfade:
-        bisher, weiter = dg.pfad_geteilt(p.pfad, bis)
+        bisher, weiter = pfad_geteilt(p.pfad, bis)
         for m, zeile in enumerate(zeilen):
             zeile += [p.ist[m], bisher[m], weiter[m], p.vorjahr[m]]
     kopf_daten, spalte = dg.hilfsdaten(
@@ -238,9 +240,9 @@ def _mittel(bericht: Bericht, auswertung: Ort, verlauf: Ort, unten: dict[str, in
     if mittel is not None and mittel.verlauf:
         bis = max(m + 1 for m, z in enumerate(mittel.verlauf) if z["Ist"] is not None)
         j = a.jahr
-        zeilen: list[list[object]] = [[m] for m in dg.MONATE_KURZ]
-        linear = dg.pfad_geteilt([z["Pfad linear"] for z in mittel.verlauf], bis)
-        vorjahr = dg.pfad_geteilt([z["Pfad Vorjahr"] for z in mittel.verlauf], bis)
+        zeilen: list[list[object]] = [[m] for m in MONATE_KURZ]
+        linear = pfad_geteilt([z["Pfad linear"] for z in mittel.verlauf], bis)
+        vorjahr = pfad_geteilt([z["Pfad Vorjahr"] for z in mittel.verlauf], bis)
         for m, zeile in enumerate(zeilen):
             zeile += [mittel.verlauf[m]["Ist"], linear[0][m], linear[1][m], vorjahr[0][m],
                       vorjahr[1][m]]  # fmt: skip

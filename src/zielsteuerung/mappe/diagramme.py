@@ -29,6 +29,7 @@ from openpyxl.utils.units import cm_to_EMU
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..fehler import EingabeFehler
+from .diagrammdaten import HILFSDATEN
 from .druck import CM_JE_PT, PT_JE_EINHEIT, STANDARDBREITE, diagramm_zeilen, spalte_bei
 from .stil import SCHRIFT
 from .zellen import setze
@@ -36,19 +37,11 @@ from .zellen import setze
 DIAGRAMM_PRAEFIX = ("Verlauf – ", "Gender – ", "Zielpfad – ", "Mittelausschöpfung – ")
 
 
-#: The first cell of a block of chart data we write (and rewrite) beside the tables.
-HILFSDATEN = "Daten der Diagramme (bei jeder Aktualisierung neu geschrieben)"
-
-
 _FARBEN = {
     "Frauen": "7030A0", "Männer": "2E75B6", "Veränderung": "1F3864", "Schwelle": "C00000",
     "Ist": "1F3864", "Zielpfad": "C00000", "Vorjahr": "7F7F7F", "Pfad linear": "ED7D31",
     "Pfad Vorjahr": "7F7F7F",
 }  # fmt: skip
-
-
-#: Month names on the axis of a chart over the whole year (the year stands in the legend).
-MONATE_KURZ = ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
 
 
 #: Line styles: a solid line, a dashed comparison line, a dotted remainder of a path.
@@ -199,14 +192,6 @@ def _block_leeren(ws: Worksheet, oben: int, spalte: int) -> None:
     for r in range(oben, oben + 15):
         for c in range(spalte, max(ende, spalte + 1)):
             ws.cell(r, c).value = None
-
-
-def pfad_geteilt(werte: Sequence[float | None], bis: int) -> tuple[list[Any], list[Any]]:
-    """A path as two series: through month ``bis`` and (dotted) from there to December."""
-    return (
-        [w if m < bis else None for m, w in enumerate(werte)],
-        [w if m >= bis - 1 else None for m, w in enumerate(werte)],
-    )
 
 
 def pfaddiagramm(

@@ -1,48 +1,19 @@
 """The sheet "Steuerungsdialog": a print-ready summary (A4 landscape, at most two pages) for
-the meeting with the ministry. It is rebuilt by every refresh from the same evaluation as the
-other sheets; ``raster`` is what both the file refresh and the ribbon button write.
+the meeting with the ministry, rebuilt by every refresh from the same evaluation as the other
+sheets. This module holds what the sheet shows (``raster``, the charts' data), which both the
+file refresh (``dialogblatt``) and the ribbon button write; it does not import openpyxl.
 """
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, PatternFill
-from openpyxl.utils import get_column_letter
 
 from ..bericht.bericht import Bericht
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from ..kern.vereinbarung import kurznamen
-from .diagramme import (
-    DURCHGEZOGEN,
-    GEPUNKTET,
-    GESTRICHELT,
-    HILFSDATEN,
-    MONATE_KURZ,
-    anordnen,
-    pfad_geteilt,
-    pfaddiagramm,
-)
-from .druck import einrichten, ueber_breite, zeilen_anpassen
-from .inhalte import dialog_formate, untertitel
-from .stil import (
-    ABSCHNITT,
-    BLAU,
-    FORMATE,
-    HINWEIS,
-    KOPF,
-    NORMAL,
-    TITEL,
-    UNTERTITEL,
-    ampel_regeln,
-    seite_einrichten,
-)
-from .vorlage import blatt_anlegen
-from .zellen import setze
+from .diagrammdaten import HILFSDATEN, MONATE_KURZ, pfad_geteilt
+from .inhalte import untertitel
 
 BLATT = "Steuerungsdialog"
 BREITE = 10  # columns A..J
@@ -205,7 +176,7 @@ def ziel_fuer_diagramm(bericht: Bericht) -> str | None:
 
 
 #: The charts' data columns after the month: the target's path, then the funds.
-_PFAD_REIHEN = 4
+PFAD_REIHEN = 4
 
 
 def diagrammdaten(bericht: Bericht) -> list[Zeile]:
@@ -235,82 +206,3 @@ def diagrammdaten(bericht: Bericht) -> list[Zeile]:
         ]  # fmt: skip
         zeilen.append([Zelle(name), *(Zelle(w) for w in werte)])
     return zeilen
-
-
-def dialog_schreiben(wb: Workbook, bericht: Bericht, erlaeuterungen: dict[str, Any]) -> None:
-    """Rebuild the sheet "Steuerungsdialog" (it holds nothing of the user's)."""
-    if BLATT in wb.sheetnames:
-        position = wb.sheetnames.index(BLATT)
-        wb.remove(wb[BLATT])
-        ws = wb.create_sheet(BLATT, position)
-        seite_einrichten(ws)
-    else:
-        ws = blatt_anlegen(wb, BLATT)
-    ws.sheet_properties.tabColor = BLAU
-    formate = dialog_formate(bericht.vereinbarung)
-    stile = {
-        "titel": (TITEL, None), "untertitel": (UNTERTITEL, None), "hinweis": (HINWEIS, None),
-        "abschnitt": (ABSCHNITT, None),
-        "kopf": (KOPF, PatternFill("solid", fgColor=BLAU)),
-    }  # fmt: skip
-    ws.column_dimensions["A"].width = 46
-    for c in range(2, DATEN_SPALTE + 11):
-        ws.column_dimensions[get_column_letter(c)].width = _BREITEN.get(c, 12.5)
-    inhalt = bloecke(bericht, erlaeuterungen, formate)
-    for spalte, block in inhalt:
-        for r, zeile in enumerate(block, start=1):
-            for c, z in enumerate(zeile, start=spalte):
-                zelle = ws.cell(r, c)
-                setze(zelle, z.wert, z.format_)
-                schrift, fuellung = stile.get(z.stil or "", (NORMAL, None))
-                zelle.font = schrift
-                if fuellung is not None:
-                    zelle.fill = fuellung
-                zelle.alignment = Alignment(
-                    wrap_text=z.stil in ("kopf", "umbruch", "erlaeuterung", "status"),
-                    vertical="top" if z.stil == "erlaeuterung" else "center",
-                    horizontal="center" if z.stil == "status" else None,
-                )
-                if z.stil == "status":
-                    ampel_regeln(
-                        ws, zelle.coordinate, partial('{0}="{1}"'.format, zelle.coordinate)
-                    )
-                if z.stil == "erlaeuterung":
-                    ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=BREITE)
-    zeilen = inhalt[0][1]
-    zeilen_anpassen(ws, range(1, len(zeilen) + 1))
-    for r, zeile in enumerate(zeilen, start=1):
-        if zeile and zeile[0].stil == "untertitel":  # long notes wrap over the sheet's width
-            ueber_breite(ws, r, BREITE)
-    j, unten = bericht.auswertung.jahr, len(zeilen) + 2
-    ziel = ziel_fuer_diagramm(bericht)
-    bezeichnung = next((z.bezeichnung for z in bericht.vereinbarung.ziele if z.id == ziel), "")
-    diagramme = []
-    for titel, format_, achse, spalte, namen in (
-        (f"Zielpfad – {bezeichnung}", formate.get(ziel or "", FORMATE["anzahl"]), "",
-         DATEN_SPALTE, [f"Ist {j}", "Zielpfad", "Zielpfad (weiter)", f"Vorjahr {j - 1}"]),
-        ("Mittelausschöpfung – alle Posten", FORMATE["anzahl"],
-         "Prozent der Mittel, Januar bis Monat", DATEN_SPALTE + _PFAD_REIHEN,
-         [f"Ist {j}", "Pfad linear", "Pfad linear (weiter)", f"Pfad Vorjahr {j - 1}",
-          "Pfad Vorjahr (weiter)"]),
-    ):  # fmt: skip
-        striche = [DURCHGEZOGEN] + [
-            GEPUNKTET if n.endswith("(weiter)") else GESTRICHELT for n in namen[1:]
-        ]
-        diagramm = pfaddiagramm(titel, format_, ws, 2, spalte, list(zip(namen, striche,
-                                strict=True)), DATEN_SPALTE, achse)  # fmt: skip
-        diagramm.height = 6.2
-        diagramme.append(diagramm)
-    karten = anordnen(ws, diagramme, unten)
-    einrichten(ws, BREITE, karten[-1][1], [*_abschnitte(zeilen), *karten])
-
-
-#: Column widths B..J (the numbers of the targets and of the funds need the room).
-_BREITEN = {2: 13, 3: 13, 4: 13, 5: 12, 6: 12.5, 7: 12, 8: 13, 9: 13, 10: 14}
-
-
-def _abschnitte(zeilen: list[Zeile]) -> list[tuple[int, int]]:
-    """Title with the first section, then every section: blocks a page break may not cut."""
-    anfaenge = [r for r, z in enumerate(zeilen, start=1) if z and z[0].stil == "abschnitt"]
-    grenzen = [1, *anfaenge[1:], len(zeilen) + 1]
-    return [(von, bis - 1) for von, bis in itertools.pairwise(grenzen)]

@@ -19,7 +19,7 @@ from ..kern.zahlen import zahl
 from ..kern.zielpfad import eingabeart
 from ..version import __version__
 from . import livewerte
-from .stil import FORMATE, abstandsformat, datum_text, wertformat
+from .formate import FORMATE, abstandsformat, datum_text, wertformat
 from .vertrag import VORLAGENVERSION
 
 

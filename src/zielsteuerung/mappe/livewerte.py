@@ -13,8 +13,7 @@ from typing import Any
 
 from ..kern.auswertung import Auswertung
 from ..kern.vereinbarung import Zielvereinbarung
-from .stil import FORMATE
-from .zellen import Formel
+from .formate import FORMATE, Formel
 
 TABELLE = "tbl_Live"
 

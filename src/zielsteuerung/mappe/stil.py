@@ -1,10 +1,9 @@
 """The look of every workbook we write (controlling workbook and the ministry's): palette, fonts,
-number formats, column widths, traffic lights and page setup.
+column widths, traffic lights and page setup (the number formats are in ``formate``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from openpyxl.formatting.rule import FormulaRule
@@ -12,29 +11,10 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..kern.kennzahlen import JAHRESWERTE, KENNZAHLEN
-from ..kern.merkmale import MERKMALE
+from ..kern.kennzahlen import KENNZAHLEN
 from ..kern.monate import MONATE
 from ..kern.zielpfad import AUF_DEM_PFAD, HINTER_DEM_PFAD
 from .druck import RAND_ZOLL, kopf_und_fuss
-
-FORMATE = {
-    "anzahl": "#,##0",
-    "quote": '0.0" %"',
-    "pp_wert": '0.0" pp"',
-    "euro": '#,##0" €"',
-    "%": '+0.0" %";-0.0" %";0.0" %"',
-    "pp": '+0.0" pp";-0.0" pp";0.0" pp"',
-    "abs": "+#,##0;-#,##0;0",
-    "euro_abs": '+#,##0" €";-#,##0" €";0" €"',
-    "prozentwert": "0.0",
-    "monat": "@",
-    "janein": '"ja";"ja";"nein"',
-    "datum": "DD.MM.YYYY",
-    "zeitpunkt": "DD.MM.YYYY HH:MM",
-    "kennung": ";;;",  # a machine key: in the cell, not on screen or paper
-}
-
 
 SCHRIFT = "Calibri"
 
@@ -102,36 +82,6 @@ _STANDARD = 9.5
 
 def spaltenbreite(spalte: str) -> float:
     return _BREITEN.get(spalte, _STANDARD)
-
-
-def wertformat(kennzahl: str, art: str = "") -> str:
-    """The format of a value of ``kennzahl`` (a count, an amount, a quota, a gender gap)."""
-    if art == "geschlechterabstand":
-        return FORMATE["pp_wert"]
-    jahresart, zaehler, _ = JAHRESWERTE[kennzahl]
-    if jahresart in ("jfw", "anteil"):
-        return FORMATE["quote"]
-    return FORMATE["euro"] if MERKMALE[zaehler][1] == "EUR" else FORMATE["anzahl"]
-
-
-def abstandsformat(kennzahl: str, art: str = "") -> str:
-    """The format of a difference of two values of ``kennzahl``: percentage points for
-    quotas and gaps, signed counts or amounts otherwise."""
-    wert = wertformat(kennzahl, art)
-    if wert in (FORMATE["quote"], FORMATE["pp_wert"]):
-        return FORMATE["pp"]
-    return FORMATE["euro_abs"] if wert == FORMATE["euro"] else FORMATE["abs"]
-
-
-def datum_text(wert: object) -> str:
-    """A date as TT.MM.JJJJ (ISO text or a date); anything else as it is, empty as –."""
-    if isinstance(wert, dt.date):
-        return f"{wert:%d.%m.%Y}"
-    text = str(wert or "")
-    try:
-        return f"{dt.date.fromisoformat(text[:10]):%d.%m.%Y}" if text else "–"
-    except ValueError:
-        return text
 
 
 def seite_einrichten(ws: Worksheet) -> None:

@@ -24,7 +24,8 @@ from ..bericht.vergleich import Vergleich, hinweis, rangliste, ranglisten_spalte
 from .blaetter import tabelle_gestalten
 from .diagramme import achsenformat, achsentitel, anordnen, diagrammtitel, text_eigenschaften
 from .druck import einrichten, rechts_von, ueber_breite
-from .stil import ABSCHNITT, FETT, FORMATE, NORMAL, SCHRIFT, ampel, seite_einrichten
+from .formate import FORMATE
+from .stil import ABSCHNITT, FETT, NORMAL, SCHRIFT, ampel, seite_einrichten
 from .vertrag import Tabelle
 from .zellen import setze, tabelle_ergaenzen, tabelle_schreiben, titel_setzen, zelle_des_namens
 

@@ -19,11 +19,9 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..fehler import EingabeFehler
-from .stil import BLAU, FORMATE, KOPF, TITEL, UNTERTITEL, spaltenbreite
+from .formate import FORMATE, FORMELZEICHEN, Formel
+from .stil import BLAU, KOPF, TITEL, UNTERTITEL, spaltenbreite
 from .vertrag import EINGABE_MIT_KENNUNG, EINHEIT, KENNUNGEN, TABELLEN, UMBENANNT, Tabelle
-
-FORMELZEICHEN = ("=", "+", "-", "@")  # text a spreadsheet would read as a formula
-
 
 _MITTIG = {
     "Status", "Status Zielpfad", "Status Prognose", "Stand", "Ampel", "Knapp", "Beispieldaten",
@@ -35,10 +33,6 @@ _UMBRUCH = {
     "Ziel", "Größe", "Grund", "Erläuterung", "Hinweis", "Eingabe", "Status", "Status Zielpfad",
     "Status Prognose",
 }  # fmt: skip
-
-
-class Formel(str):
-    """A formula the program writes from its own text (never from data): stays a formula."""
 
 
 def setze(zelle: Cell, wert: Any, format_: str | None = None) -> None:

@@ -17,20 +17,18 @@ from ..kern.kennzahlen import JAHRESWERTE
 from ..kern.monate import MONATSNAMEN
 from ..kern.vereinbarung import kurznamen
 from ..mappe.druck import einrichten, kopf_und_fuss, platz_schaffen, ueber_breite, zeilen_anpassen
+from ..mappe.formate import FORMATE, datum_text, wertformat
 from ..mappe.stil import (
     ABSCHNITT,
     FETT,
-    FORMATE,
     GRUEN,
     HINWEIS,
     ROT,
     UNTERTITEL,
     ampel,
     ampel_regeln,
-    datum_text,
     schrift,
     seite_einrichten,
-    wertformat,
 )
 from ..mappe.vertrag import VORLAGENVERSION, Tabelle
 from ..mappe.zellen import (
