@@ -19,11 +19,11 @@ import pandas as pd
 
 from ..kern.merkmale import FEHLKENNZEICHEN
 
-_MEHRDEUTIG_PUNKT = r"-?[1-9]\d{0,2}\.\d{3}"
-_MEHRDEUTIG_KOMMA = r"-?[1-9]\d{0,2},\d{3}"
+_MEHRDEUTIG_PUNKT = r"[-+]?[1-9]\d{0,2}\.\d{3}"
+_MEHRDEUTIG_KOMMA = r"[-+]?[1-9]\d{0,2},\d{3}"
 _GUELTIG = {
-    ",": (r"-?\d+(?:,\d+)?", r"-?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?"),
-    ".": (r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", r"-?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?"),
+    ",": (r"[-+]?\d+(?:,\d+)?", r"[-+]?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?"),
+    ".": (r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", r"[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?"),
 }
 
 
@@ -104,6 +104,11 @@ def _eindeutig(werte: pd.Series, dezimal: str | None, tausenderpunkt: bool) -> Z
 def zahlen_lesen(werte: pd.Series, dezimal: str | None, tausenderpunkt: bool) -> Zahlen:
     """Read a column of values (text or native numbers), each distinct value once.
     ``tausenderpunkt``: the file is ';'-separated (German Excel)."""
+    if werte.dtype.kind in "iu":  # whole numbers read as such: nothing to tell apart
+        nein = pd.Series(False, index=werte.index)
+        keines = pd.Series(None, index=werte.index, dtype=object)
+        return Zahlen(werte.astype(float), keines, nein, nein, keines, False)
+    # the values that occur (a categorical may know texts of rows left out, e.g. footnotes)
     codes, eindeutig = pd.factorize(werte, use_na_sentinel=True)
     ergebnis = _eindeutig(pd.Series([*eindeutig, None], dtype=object), dezimal, tausenderpunkt)
 
