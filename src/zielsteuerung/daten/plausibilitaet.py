@@ -65,8 +65,8 @@ def in_der_datei(breit: pd.DataFrame) -> list[Sprung]:
     Datenstand) within the file (its rows as ``pruefung.pruefen`` returns them)."""
     serie = np.zeros(len(breit), dtype=np.int64)  # one number per series of a gender
     for spalte in ("traeger_id", "merkmal", "wartezeit", "datenstand"):
-        c, eindeutig = pd.factorize(breit[spalte], use_na_sentinel=True)
-        serie = serie * (len(eindeutig) + 1) + c + 1
+        kategorisch = breit[spalte].array  # a categorical (NaN: -1)
+        serie = serie * (len(kategorisch.categories) + 1) + kategorisch.codes + 1
     monat = _monatsindex(breit["monat"])
     ergebnis = []
     for geschlecht in GESCHLECHTER:

@@ -304,15 +304,18 @@ def _breit(lang: pd.DataFrame, s: Sammler) -> pd.DataFrame:
     breit["datenstand"] = lang["datenstand"].array.take(erste)
     werte = np.full((len(gruppen), 3), np.nan)
     werte[zeile, g] = lang["wert"].to_numpy(float)
-    kennzeichen = np.full((len(gruppen), 3), None, dtype=object)
-    kennzeichen[zeile, g] = lang["fehlkennzeichen"].to_numpy(object)
+    kennzeichen = lang["fehlkennzeichen"].array  # a categorical: most values have none
+    markiert = np.full((len(gruppen), 3), -1, dtype=kennzeichen.codes.dtype)
+    markiert[zeile, g] = kennzeichen.codes
     herkunft = np.full((len(gruppen), 3), -1, dtype=np.int64)
     herkunft[zeile, g] = lang["zeile_nr"].to_numpy(np.int64)
     for k, name in enumerate(WERTE):
         breit[name] = werte[:, k]
-        breit[f"kennzeichen_{name}"] = kennzeichen[:, k]
+        breit[f"kennzeichen_{name}"] = pd.Categorical.from_codes(
+            markiert[:, k], dtype=kennzeichen.dtype, validate=False
+        )
         breit[f"zeile_{name}"] = herkunft[:, k]
-    return pd.DataFrame(breit)
+    return pd.DataFrame(breit, copy=False)
 
 
 def _doppelte(lang: pd.DataFrame, zelle: np.ndarray, s: Sammler) -> tuple[pd.DataFrame, np.ndarray]:

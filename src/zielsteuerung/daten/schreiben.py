@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .bestandsformat import IMPORTE, KENNZEICHEN, SCHLUESSEL, WERTE
@@ -51,21 +52,16 @@ def werte_speichern(
     A value stored already under the same key and Datenstand is skipped where equal (it stays
     with the import that gave it first); where it differs, ``KonfliktGefunden`` is raised. A
     gender the stored row lacks is added to it."""
-    # each gender's import: where the file gives the gender (a value or a marker)
-    einfuegen = (
-        "INSERT OR IGNORE INTO {ziel} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-        + ", ".join(
-            f"CASE WHEN ?{6 + k} IS NOT NULL OR ?{9 + k} IS NOT NULL THEN {import_id:d} END"
-            for k in range(3)
-        )
-        + ")"
-    )
+    # rows without any marker (nearly all) bind three parameters fewer
+    mit_kennzeichen = daten[KENNZEICHEN].notna().any(axis=1).to_numpy()
 
     def bloecke(ziel: str) -> None:
-        for start in range(0, len(daten), _BLOCK):
-            spalten = _als_listen(daten.iloc[start : start + _BLOCK], jetzt)
-            con.executemany(einfuegen.format(ziel=ziel), zip(*spalten, strict=True))
-            melden(len(spalten[0]))
+        for kennzeichen in (False, True):
+            teil = daten[mit_kennzeichen == kennzeichen]
+            for start in range(0, len(teil), _BLOCK):
+                spalten = _als_listen(teil.iloc[start : start + _BLOCK], jetzt)
+                _einfuegen(con, ziel, spalten if kennzeichen else spalten[:8], import_id)
+                melden(len(spalten[0]))
 
     # fast path: straight into the store; only where some keys were there already (an
     # overlapping file) are they compared, through a temporary table
@@ -98,15 +94,59 @@ def anzahl_werte(daten: pd.DataFrame) -> int:
 
 
 def _als_listen(daten: pd.DataFrame, jetzt: str) -> list[list[object]]:
-    """The rows' columns (``LIEFERSPALTEN``) as lists for executemany; a file without
-    Datenstand gets the import's time. NaN is stored as NULL."""
+    """The rows' columns (``LIEFERSPALTEN``) as lists; a file without Datenstand gets the
+    import's time. NaN is stored as NULL."""
     spalten = []
     for name in LIEFERSPALTEN:
         spalte = daten[name]
+        if isinstance(spalte.dtype, pd.CategoricalDtype):  # each text once, then by code
+            texte = np.empty(len(spalte.cat.categories) + 1, dtype=object)  # the last: None
+            texte[:-1] = spalte.cat.categories
+            werte = texte[spalte.cat.codes.to_numpy()]
+        else:
+            werte = spalte.to_numpy()
         if name == "datenstand":
-            spalte = spalte.astype(object).where(spalte.notna(), jetzt)
-        spalten.append(spalte.to_numpy().tolist())
+            werte = np.where(pd.isna(werte), jetzt, werte)
+        spalten.append(werte.tolist())
     return spalten
+
+
+def _einfuegen(
+    con: sqlite3.Connection, ziel: str, spalten: list[list[object]], import_id: int
+) -> None:
+    """Insert rows given by their columns (``LIEFERSPALTEN``, or without the markers), each
+    gender with ``import_id`` where the row gives it, many rows per statement: SQLite then
+    spends a third less time per row than with one statement per row."""
+    breite = len(spalten)
+    je_anweisung = 999 // breite  # SQLite before 3.32 allows 999 parameters per statement
+    auswahl = [f"column{i + 1}" for i in range(breite)]
+    if breite == 8:
+        auswahl += ["NULL"] * 3
+    auswahl += [
+        f"CASE WHEN column{6 + k} IS NOT NULL"
+        + (f" OR column{9 + k} IS NOT NULL" if breite > 8 else "")
+        + f" THEN {import_id:d} END"
+        for k in range(3)
+    ]
+
+    def anweisung(zeilen: int) -> str:
+        platz = "(" + ", ".join("?" * breite) + ")"
+        return (
+            f"INSERT OR IGNORE INTO {ziel} SELECT {', '.join(auswahl)} "
+            f"FROM (VALUES {', '.join([platz] * zeilen)})"
+        )
+
+    anzahl = len(spalten[0])
+    flach: list[object] = [None] * (anzahl * breite)
+    for i, spalte in enumerate(spalten):
+        flach[i::breite] = spalte
+    voll = anzahl // je_anweisung * je_anweisung * breite
+    schritt = je_anweisung * breite
+    con.executemany(
+        anweisung(je_anweisung), (flach[i : i + schritt] for i in range(0, voll, schritt))
+    )
+    if voll < len(flach):
+        con.execute(anweisung(anzahl - voll // breite), flach[voll:])
 
 
 def import_leeren(con: sqlite3.Connection, import_id: int) -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..kern.merkmale import FEHLKENNZEICHEN
@@ -29,8 +30,9 @@ _GUELTIG = {
 
 @dataclass
 class Zahlen:
-    """Per value: the number, the missing-value marker, whether it is no number, whether it is
-    readable both ways, and which decimal mark its text shows ("komma", "punkt" or "")."""
+    """Per value: the number, the missing-value marker (a categorical in ``zahlen_lesen``),
+    whether it is no number, whether it is readable both ways, and which decimal mark its text
+    shows ("komma", "punkt" or "")."""
 
     zahlen: pd.Series
     kennzeichen: pd.Series
@@ -106,7 +108,10 @@ def zahlen_lesen(werte: pd.Series, dezimal: str | None, tausenderpunkt: bool) ->
     ``tausenderpunkt``: the file is ';'-separated (German Excel)."""
     if werte.dtype.kind in "iu":  # whole numbers read as such: nothing to tell apart
         nein = pd.Series(False, index=werte.index)
-        keines = pd.Series(None, index=werte.index, dtype=object)
+        keines = pd.Series(
+            pd.Categorical.from_codes(np.full(len(werte), -1, np.int8), pd.Index([], dtype=object)),
+            index=werte.index,
+        )
         return Zahlen(werte.astype(float), keines, nein, nein, keines, False)
     # the values that occur (a categorical may know texts of rows left out, e.g. footnotes)
     codes, eindeutig = pd.factorize(werte, use_na_sentinel=True)
@@ -115,9 +120,13 @@ def zahlen_lesen(werte: pd.Series, dezimal: str | None, tausenderpunkt: bool) ->
     def je_wert(spalte: pd.Series, dtype: object) -> pd.Series:
         return pd.Series(spalte.to_numpy()[codes], index=werte.index, dtype=dtype)
 
+    kennzeichen, texte = pd.factorize(ergebnis.kennzeichen, use_na_sentinel=True)
     return Zahlen(
         je_wert(ergebnis.zahlen, float),
-        je_wert(ergebnis.kennzeichen, object),
+        pd.Series(
+            pd.Categorical.from_codes(kennzeichen[codes], pd.Index(texte, dtype=object)),
+            index=werte.index,
+        ),
         je_wert(ergebnis.unlesbar, bool),
         je_wert(ergebnis.mehrdeutig, bool),
         je_wert(ergebnis.art, object),
