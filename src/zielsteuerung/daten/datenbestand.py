@@ -42,7 +42,6 @@ __all__ = ["SCHEMA_VERSION", "Datenbestand", "Gespeichert", "ImportInfo", "Liefe
 _TRAEGER_JE_ABFRAGE = 500  # SQLite before 3.32 allows 999 parameters per statement
 _LESESPALTEN = ["traeger_id", "merkmal", "geschlecht", "monat", "wert", "fehlkennzeichen",
                 "datenstand", "import_id"]  # fmt: skip
-_LESETYPEN = [object, object, object, np.int64, float, object, object, np.int64]
 
 
 def standardpfad() -> Path:
@@ -376,7 +375,8 @@ class Datenbestand:
         merkmale: list[str] | None = None,
     ) -> pd.DataFrame:
         """For each (Träger, merkmal, geschlecht, month) the value of the newest Datenstand
-        that gives that gender, one row each (``_LESESPALTEN``).
+        that gives that gender, one row each (``_LESESPALTEN``; Träger, merkmal and
+        geschlecht as categoricals).
 
         ``traeger`` (default: all of the store), ``von``/``bis`` (YYYYMM, inclusive) and
         ``merkmale`` (default: all) narrow the read to what an evaluation uses. The columns
@@ -487,36 +487,42 @@ def _platzhalter(name: str, werte: list[str]) -> str:
 def _neueste_je_geschlecht(zeilen: list[tuple[object, ...]]) -> pd.DataFrame:
     """Rows of ``neueste_werte``'s query (key order, vintages oldest first) to one row per
     Träger, merkmal, geschlecht and month: the last row of each month that gives the gender."""
-    feld = np.array(zeilen, dtype=object).reshape(len(zeilen), 13)
-    traeger, merkmal, stand = feld[:, 0], feld[:, 1], feld[:, 3]
-    monat = feld[:, 2].astype(np.int64)
-    neu = np.ones(len(feld), dtype=bool)  # the first row of a (Träger, merkmal, month)
+    spalten = np.array(zeilen, dtype=object).reshape(len(zeilen), 13).T
+    traeger, merkmal, stand = spalten[0], spalten[1], spalten[3]
+    monat = spalten[2].astype(np.int64)
+    neu = np.ones(len(monat), dtype=bool)  # the first row of a (Träger, merkmal, month)
     neu[1:] = (
         (monat[1:] != monat[:-1]) | (merkmal[1:] != merkmal[:-1]) | (traeger[1:] != traeger[:-1])
     )
     gruppe = np.cumsum(neu)
-    teile = []
-    for k, geschlecht in enumerate(WERTE):
-        gegeben = np.flatnonzero(pd.notna(feld[:, 10 + k]))
+    letzte, herkunft = [], []
+    for k in range(3):
+        import_ = spalten[10 + k].astype(float)  # NULL: not given
+        gegeben = np.flatnonzero(~np.isnan(import_))
         gruppen = gruppe[gegeben]
         ende = np.ones(len(gruppen), dtype=bool)  # the last row of its month that gives it
         ende[:-1] = gruppen[1:] != gruppen[:-1]
-        letzte = gegeben[ende]
-        teile.append(
-            {
-                "traeger_id": traeger[letzte],
-                "merkmal": merkmal[letzte],
-                "geschlecht": np.full(len(letzte), geschlecht, dtype=object),
-                "monat": monat[letzte],
-                "wert": feld[letzte, 4 + k].astype(float),
-                "fehlkennzeichen": feld[letzte, 7 + k],
-                "datenstand": stand[letzte],
-                "import_id": feld[letzte, 10 + k].astype(np.int64),
-            }
-        )
+        letzte.append(gegeben[ende])
+        herkunft.append(import_[letzte[-1]])
+    alle = np.concatenate(letzte)
+
+    def je_geschlecht(erste: int, typ: type) -> np.ndarray:
+        return np.concatenate([spalten[erste + k][z].astype(typ) for k, z in enumerate(letzte)])
+
+    def kategorisch(texte: np.ndarray) -> pd.Categorical:  # each text once
+        codes, kategorien = pd.factorize(texte, sort=True)
+        return pd.Categorical.from_codes(codes[alle], pd.Index(kategorien, dtype=object))
+
+    geschlecht = np.repeat(np.arange(3, dtype=np.int8), [len(z) for z in letzte])
     return pd.DataFrame(
         {
-            name: pd.Series(np.concatenate([t[name] for t in teile]), dtype=typ)
-            for name, typ in zip(_LESESPALTEN, _LESETYPEN, strict=True)
+            "traeger_id": kategorisch(traeger),
+            "merkmal": kategorisch(merkmal),
+            "geschlecht": pd.Categorical.from_codes(geschlecht, pd.Index(WERTE, dtype=object)),
+            "monat": monat[alle],
+            "wert": je_geschlecht(4, float),
+            "fehlkennzeichen": pd.Series(je_geschlecht(7, object), dtype=object),
+            "datenstand": pd.Series(stand[alle], dtype=object),
+            "import_id": np.concatenate(herkunft).astype(np.int64),
         }
     )
