@@ -342,6 +342,12 @@ def _lese_csv(
         )
         for i, name in enumerate(kopf)
     }
+    if (
+        werte
+        and not werte_als_text
+        and not _ganzzahlig_am_anfang(anfang, kodierung, werte, optionen)
+    ):
+        raise _Neustart()  # values as text from the start: no pass in vain
     spalten = [_Spalte() for _ in kopf]
     strom = _Strom(datei, groesse - weg, kodierung, s)
     try:
@@ -396,6 +402,20 @@ def _lese_csv(
     roh = pd.DataFrame({i: sp.spalte() for i, sp in enumerate(spalten)})
     roh.columns = pd.RangeIndex(len(kopf))
     return Gelesen(kopf, roh, kopf_index + 1, trenner, sha256)
+
+
+def _ganzzahlig_am_anfang(
+    anfang: bytes, kodierung: str, werte: set[int], optionen: dict[str, object]
+) -> bool:
+    """Do the value columns of the file's first rows hold whole numbers only?"""
+    probe = anfang[: anfang.rfind(b"\n") + 1].decode(kodierung, errors="replace").encode()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tabelle = pd.read_csv(io.BytesIO(probe), **{**optionen, "encoding": "utf-8"})
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return True  # the reading itself will say what is wrong
+    return all(tabelle.iloc[:, i].dtype == np.int64 for i in werte if i < tabelle.shape[1])
 
 
 def _lange_zeilen_melden(

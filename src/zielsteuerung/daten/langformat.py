@@ -66,7 +66,9 @@ def gefuellt(werte: pd.Series) -> np.ndarray:
     """Per row: does the cell hold anything (numbers always do)?"""
     if werte.dtype.kind in "iuf":
         return np.asarray(werte.notna())
-    return je_wert(werte, lambda t: str(t).strip() != "")
+    codes, eindeutig = _codes(werte)
+    texte = pd.Series(np.asarray(eindeutig, dtype=object), dtype=object).astype(str)
+    return np.append(texte.str.strip().ne("").to_numpy(bool), False)[codes]
 
 
 def als_kategorie(spalte: pd.Series) -> pd.Categorical:
