@@ -99,12 +99,38 @@ def test_no_import_cycle():
     assert not kreise, "Importkreise: " + "; ".join(" -> ".join(k) for k in kreise)
 
 
+def _attribute_fremder_module(name: str, pfad: Path) -> list[str]:
+    """``modul._x`` where ``modul`` is one of ours, imported under that name."""
+    module = {
+        importiert: f"{modul}.{importiert}"
+        for modul, importiert in _importe(name, pfad)
+        if f"{modul}.{importiert}" in MODULE
+    }
+    for knoten in ast.walk(ast.parse(pfad.read_text(encoding="utf-8"))):
+        for alias in getattr(knoten, "names", []) if isinstance(knoten, ast.ImportFrom) else []:
+            if alias.asname and alias.name in module:
+                module[alias.asname] = module[alias.name]
+    return [
+        f"{module[k.value.id]}.{k.attr}"
+        for k in ast.walk(ast.parse(pfad.read_text(encoding="utf-8")))
+        if isinstance(k, ast.Attribute)
+        and isinstance(k.value, ast.Name)
+        and k.value.id in module
+        and k.attr.startswith("_")
+        and not k.attr.startswith("__")
+    ]
+
+
 def test_no_private_name_taken_from_another_module():
     genommen = [
         f"{name} nimmt {modul}.{importiert}"
         for name, pfad in MODULE.items()
         for modul, importiert in _importe(name, pfad)
         if importiert.startswith("_") and importiert != "__version__" and modul != name
+    ] + [
+        f"{name} nimmt {fremd}"
+        for name, pfad in MODULE.items()
+        for fremd in _attribute_fremder_module(name, pfad)
     ]
     assert not genommen
 
@@ -131,16 +157,19 @@ def test_module_stays_readable(modul):
 
 def test_the_checker_sees_a_cycle_and_a_private_import(tmp_path, monkeypatch):
     """The checks above can fail: a planted cycle and a planted private import are found."""
-    a, b = tmp_path / "a.py", tmp_path / "b.py"
+    a, b, c = tmp_path / "a.py", tmp_path / "b.py", tmp_path / "c.py"
     a.write_text("from .b import _geheim\n", encoding="utf-8")
     b.write_text("def f():\n    from .a import x\n", encoding="utf-8")
+    c.write_text("from . import b as bb\n\nbb._intern()\n", encoding="utf-8")
     monkeypatch.setattr(
-        "test_architektur.MODULE", {"zielsteuerung.kern.a": a, "zielsteuerung.kern.b": b}
+        "test_architektur.MODULE",
+        {"zielsteuerung.kern.a": a, "zielsteuerung.kern.b": b, "zielsteuerung.kern.c": c},
     )
     with pytest.raises(AssertionError, match="Importkreise"):
         test_no_import_cycle()
-    with pytest.raises(AssertionError, match="_geheim"):
+    with pytest.raises(AssertionError, match="_geheim") as gefunden:
         test_no_private_name_taken_from_another_module()
+    assert "zielsteuerung.kern.b._intern" in str(gefunden.value)
 
 
 #: what a command must not load unless it writes a workbook (openpyxl pulls in its charts)

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN, Auswertung
 from ..kern.kennzahlen import JAHRESWERTE
-from ..kern.monate import monatsname
+from ..kern.monate import datum_text, monatsname
 from ..kern.zahlen import zahl
 
 _FORMEL_ANFANG = ("=", "+", "-", "@", "\t", "\r")
@@ -54,7 +54,7 @@ def auswertung_als_text(a: Auswertung) -> str:
     teile.append(
         f"Zielvereinbarung {a.jahr} – {a.traeger_name or 'Träger'} ({a.traeger_id}), "
         f"{json['zeitraum']}, Wartezeit {a.wartezeit}"
-        + (f", Datenstand {a.datenstand}" if a.datenstand else "")
+        + (f", Datenstand {datum_text(a.datenstand)}" if a.datenstand else "")
     )
     teile.append("")
     zeilen = []

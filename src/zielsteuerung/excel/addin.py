@@ -131,14 +131,20 @@ def bauen(ziel: Path, interpreter: str = "") -> Path:
             kopie.compress_type, kopie.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
             archiv.writestr(kopie, neu.get(info.filename, inhalt))
     os.chmod(tmp, 0o644)  # readable like any other file, not only by its builder (mkstemp: 0600)
+    einsetzen(Path(tmp), ziel)
+    return ziel
+
+
+def einsetzen(tmp: Path, ziel: Path) -> None:
+    """Move a finished add-in file into place in one step; Windows refuses while Excel has
+    the old one loaded, which is said plainly (the temporary file is removed)."""
     try:
         os.replace(tmp, ziel)
     except PermissionError:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise EingabeFehler(
             f"{ziel} ist in Excel geladen. Bitte Excel schließen und erneut versuchen."
         ) from None
-    return ziel
 
 
 MANUELL = """\

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..daten import einstellungen
 from ..fehler import EingabeFehler
-from .addin import ADDIN_NAME, bauen
+from .addin import ADDIN_NAME, bauen, einsetzen
 from .vba import projekt, vorlage
 
 INTERPRETER_SCHLUESSEL = "INTERPRETER_WIN"
@@ -108,13 +108,7 @@ def _kopieren(quelle: Path, ziel: Path) -> None:
     fd, tmp = tempfile.mkstemp(dir=ziel.parent, suffix=".xlam")
     os.close(fd)
     shutil.copyfile(quelle, tmp)
-    try:
-        os.replace(tmp, ziel)
-    except PermissionError:
-        Path(tmp).unlink(missing_ok=True)
-        raise EingabeFehler(
-            f"{ziel} ist in Excel geladen. Bitte Excel schließen und erneut versuchen."
-        ) from None
+    einsetzen(Path(tmp), ziel)
 
 
 def installieren(

@@ -19,6 +19,7 @@ from ..daten import einstellungen
 from ..daten.datenbestand import Datenbestand
 from ..fehler import EingabeFehler, ZielsteuerungFehler
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
+from ..kern.monate import datum_text
 from ..mappe.dialog import BLATT as DIALOG
 from ..mappe.dialog import DATEN_SPALTE, bloecke
 from ..mappe.formate import FORMELZEICHEN, Formel
@@ -259,7 +260,7 @@ def aktualisieren(book: Any) -> str:
     meldungen.insert(
         0,
         f"Aktualisiert: {a.traeger_name} ({a.traeger_id}), {a.als_json()['zeitraum']}, "
-        f"Wartezeit {a.wartezeit}, Datenstand {a.datenstand or '–'}"
+        f"Wartezeit {a.wartezeit}, Datenstand {datum_text(a.datenstand)}"
         + (f" ({HINWEIS_BEISPIELDATEN})" if a.beispieldaten else ""),
     )
     return " – ".join(meldungen)

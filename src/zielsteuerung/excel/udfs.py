@@ -91,7 +91,7 @@ def ZIEL_ZIELWERT(ziel_id, jahr=None, bis_monat=None, traeger=None, wartezeit=No
 
     def berechnen() -> float:
         z = zf.ziel(zf.auswahl(caller, jahr, bis_monat, traeger, wartezeit), ziel_id)
-        return zf._zahl(z["zielwert"], z["grund"])
+        return zf.zahl_oder_fehler(z["zielwert"], z["grund"])
 
     return _sicher(berechnen)
 

@@ -420,7 +420,8 @@ def panel(store: Path, traeger_id: str, wartezeit: str) -> Panel:
     return _CACHE.holen(("panel", fingerabdruck(store), str(store), traeger_id, wartezeit), laden)
 
 
-def _zahl(wert: Any, grund: str | None) -> float:
+def zahl_oder_fehler(wert: Any, grund: str | None) -> float:
+    """A value for a cell, or #ZIEL! with the reason where it is not computable."""
     if wert is None or (isinstance(wert, float) and math.isnan(wert)):
         raise ZielFehler(f"nicht berechenbar{': ' + grund if grund else ''}")
     return float(wert)
@@ -445,7 +446,7 @@ def veraenderung(a: Auswahl, ziel_id: str) -> float:
     if ziel_id not in {z.id for z in a.vereinbarung.ziele}:
         a = Auswahl(a.store, beispiel(), a.traeger_id, a.jahr, a.bis_monat, a.wartezeit)
     z = ziel(a, ziel_id)
-    return _zahl(z["veraenderung"], z["grund"])
+    return zahl_oder_fehler(z["veraenderung"], z["grund"])
 
 
 def wert(a: Auswahl, kennzahl: str, geschlecht: str) -> float:
@@ -457,7 +458,9 @@ def wert(a: Auswahl, kennzahl: str, geschlecht: str) -> float:
     p = grundlage(a.store, a.traeger_id, a.jahr, a.wartezeit).panel
     verlauf = p.jahresverlauf(code, geschlecht, a.jahr)  # all twelve months, computed once
     ergebnis = verlauf.wert[bis - 1, p.spalte[a.traeger_id]]
-    return _zahl(ergebnis, None if ergebnis == ergebnis else verlauf.grund(bis)[a.traeger_id])
+    return zahl_oder_fehler(
+        ergebnis, None if ergebnis == ergebnis else verlauf.grund(bis)[a.traeger_id]
+    )
 
 
 def kennzahl(
@@ -471,7 +474,7 @@ def kennzahl(
     werte, gruende = monatskennzahl(p, code, geschlecht)
     if monat not in werte.index or traeger_id not in werte:
         raise ZielFehler(f"keine Daten für {monate.als_text(monat)}")
-    return _zahl(werte.loc[monat, traeger_id], gruende.loc[monat, traeger_id])
+    return zahl_oder_fehler(werte.loc[monat, traeger_id], gruende.loc[monat, traeger_id])
 
 
 TABELLENKOPF = ["Ziel_ID", "Ziel", "Vorjahr", "Aktuell", "Veraenderung", "Einheit", "Schwelle",

@@ -107,3 +107,14 @@ def parse_datum(wert: object) -> str | None:
             continue
         return f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
     return None
+
+
+def datum_text(wert: object) -> str:
+    """A date as TT.MM.JJJJ (ISO text or a date); anything else as it is, empty as –."""
+    if isinstance(wert, dt.date):
+        return f"{wert:%d.%m.%Y}"
+    text = str(wert or "")
+    try:
+        return f"{dt.date.fromisoformat(text[:10]):%d.%m.%Y}" if text else "–"
+    except ValueError:
+        return text

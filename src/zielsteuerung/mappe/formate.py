@@ -1,10 +1,8 @@
-"""Number formats, dates as people read them, and the rule for text that looks like a formula:
+"""Number formats and the rule for text that looks like a formula:
 what the openpyxl writer and the ribbon button (which writes through Excel) share. Nothing here
 imports openpyxl, so the button's fresh process does not pay for it."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from ..kern.kennzahlen import JAHRESWERTE
 from ..kern.merkmale import MERKMALE
@@ -50,14 +48,3 @@ def abstandsformat(kennzahl: str, art: str = "") -> str:
     if wert in (FORMATE["quote"], FORMATE["pp_wert"]):
         return FORMATE["pp"]
     return FORMATE["euro_abs"] if wert == FORMATE["euro"] else FORMATE["abs"]
-
-
-def datum_text(wert: object) -> str:
-    """A date as TT.MM.JJJJ (ISO text or a date); anything else as it is, empty as –."""
-    if isinstance(wert, dt.date):
-        return f"{wert:%d.%m.%Y}"
-    text = str(wert or "")
-    try:
-        return f"{dt.date.fromisoformat(text[:10]):%d.%m.%Y}" if text else "–"
-    except ValueError:
-        return text

@@ -13,13 +13,13 @@ from typing import Any
 from ..bericht.bericht import Bericht
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN, Auswertung
 from ..kern.mittel import SPALTEN as MITTEL_SPALTEN
-from ..kern.monate import MONATE
+from ..kern.monate import MONATE, datum_text
 from ..kern.vereinbarung import Zielvereinbarung, kurznamen
 from ..kern.zahlen import zahl
 from ..kern.zielpfad import eingabeart
 from ..version import __version__
 from . import livewerte
-from .formate import FORMATE, abstandsformat, datum_text, wertformat
+from .formate import FORMATE, abstandsformat, wertformat
 from .vertrag import VORLAGENVERSION
 
 

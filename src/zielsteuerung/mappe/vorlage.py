@@ -107,7 +107,7 @@ BLATTTITEL = {
         "Spalte „Erläuterung“ frei ausfüllen; sie wird bei keiner Aktualisierung überschrieben.",
     ),
     "Live-Werte": (
-        "Live-Werte: Funktionen ZIEL_… neben der letzten Aktualisierung",
+        "Live-Werte (Funktionen ZIEL_…)",
         "„Veränderung“ und „Status“ stehen so da, wie die letzte Aktualisierung sie schrieb. "
         "Die Spalten „… live“ rechnet das Excel-Add-in mit den Funktionen ZIEL_… direkt aus dem "
         "Datenbestand, mit Jahr, „Auswerten bis Monat“, Träger und Wartezeit vom Blatt "

@@ -14,10 +14,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from ..kern.kennzahlen import JAHRESWERTE
-from ..kern.monate import MONATSNAMEN
+from ..kern.monate import MONATSNAMEN, datum_text
 from ..kern.vereinbarung import kurznamen
 from ..mappe.druck import einrichten, kopf_und_fuss, platz_schaffen, ueber_breite, zeilen_anpassen
-from ..mappe.formate import FORMATE, datum_text, wertformat
+from ..mappe.formate import FORMATE, wertformat
 from ..mappe.stil import (
     ABSCHNITT,
     FETT,
