@@ -406,7 +406,7 @@ def test_each_text_is_stored_once_as_excel_does(mappe_mit_store):
         assert b"sharedStrings.xml" in archiv.read("xl/_rels/workbook.xml.rels")
     texte = re.findall(rb"<si><t[^>]*>(.*?)</t></si>", tabelle)
     assert len(texte) == len(set(texte)) > 100
-    assert not any(b'<is><t' in blatt for blatt in blaetter)
+    assert not any(b"<is><t" in blatt for blatt in blaetter)
     assert sum(blatt.count(b't="s"') for blatt in blaetter) > len(texte)  # shared by cells
     wb = load_workbook(mappe)
     ziele = tabelle_lesen(wb, "tbl_Ziele")
