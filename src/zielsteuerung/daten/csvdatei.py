@@ -3,9 +3,10 @@ hostile files, and the SHA-256 of exactly the bytes read.
 
 The table is never held as text: pandas reads it in blocks of rows, and each column becomes
 codes into the column's distinct texts (a categorical), so that every later check parses each
-distinct text once. Value columns that hold nothing but whole numbers in every block are read
-as numbers; otherwise (markers, decimal marks, empty cells) the whole file is read again with
-them as text, because whether "3.731" is 3731 or 3.731 can only be told from the whole file.
+distinct text once. Value columns that hold nothing but whole numbers are read as numbers;
+otherwise (markers, decimal marks, empty cells) as text, because whether "3.731" is 3731 or
+3.731 can only be told from the whole file: from the start where the first rows show it, else by
+reading the file again from where a block shows it.
 """
 
 from __future__ import annotations
@@ -114,8 +115,8 @@ def _fusszeilen(datei: IO[bytes], groesse: int, kodierung: str, trenner: str, br
 
 def _zu_lang(s: Sammler, zeile: int) -> None:
     s.fehler(
-        f"Die Zeile ist länger als {grenzen.max_zeilenlaenge_kb()} KB (Grenze, "
-        "ZIELSTEUERUNG_MAX_ZEILENLAENGE_KB); das ist keine Tabellenzeile.",
+        f"Die Zeile ist länger als die Grenze von {grenzen.max_zeilenlaenge_kb()} KB "
+        "(ZIELSTEUERUNG_MAX_ZEILENLAENGE_KB); das ist keine Tabellenzeile.",
         zeile,
     )
     s.abbrechen_falls_noetig()
@@ -175,10 +176,7 @@ class _Strom:
         block = self.datei.read(min(rest, n if n > 0 else 1 << 20))
         self.hash.update(block)
         if b"\x00" in block:
-            self.s.fehler(
-                "Die Datei enthält Binärdaten (NUL-Zeichen) und ist weder CSV noch Excel."
-            )
-            self.s.abbrechen_falls_noetig()
+            _binaer(self.s)
         self._zeilenlaenge(block)
         self.gelesen += len(block)
         if self.kodierung != "cp1252":
@@ -214,9 +212,11 @@ class _Strom:
 
     def zeile(self, stelle: int) -> int:
         """The line number of the byte at ``stelle`` (counted again where it is needed)."""
-        weiter = self.datei.tell()
+        weiter, umbrueche = self.datei.tell(), 0
         self.datei.seek(0)
-        umbrueche = self.datei.read(stelle).count(b"\n")
+        while stelle > 0 and (block := self.datei.read(min(stelle, 1 << 24))):
+            umbrueche += block.count(b"\n")
+            stelle -= len(block)
         self.datei.seek(weiter)
         return umbrueche + 1
 

@@ -127,13 +127,9 @@ def _merkmale(
 def _leere_spalten(eingang: Lang, lang: pd.DataFrame, s: Sammler) -> pd.DataFrame:
     """A value column empty in every row read is an error naming it; an empty column of one
     month (a month still to come) is left out with a warning."""
-    leer = ~gefuellt(lang["wert"])
-    spalten, namen = (
-        lang["quelle_spalte"].cat.codes.to_numpy(),
-        lang["quelle_spalte"].cat.categories,
-    )
-    voll = np.bincount(spalten[~leer], minlength=len(namen))
-    for spalte in namen[voll == 0]:
+    quelle = lang["quelle_spalte"].array  # a categorical of the value columns' headers
+    voll = np.bincount(quelle.codes[gefuellt(lang["wert"])], minlength=len(quelle.categories))
+    for spalte in quelle.categories[voll == 0]:
         if spalte in eingang.monatsspalten and voll.any():
             s.warnung("Die Monatsspalte ist leer und wird übergangen.", eingang.kopfzeile, spalte)
             lang = lang.loc[lang["quelle_spalte"] != spalte]
