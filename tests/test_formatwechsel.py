@@ -183,3 +183,20 @@ def test_a_migrated_store_takes_new_values_conflicts_and_removals(format_2, cli,
     nachher = inhalt(format_2, WERTE_SQL)[0]
     assert nachher == [w for w in vorher if w[8] != 4]
     assert ("05154", "LZB", "gesamt", "T3", 202301, "2023-05-20", 6880.0, None, 1) in nachher
+
+
+def test_a_value_the_new_format_cannot_hold_stops_the_migration(format_2, cli):
+    """A value of another geschlecht (written by hand, say) would be lost: the store stays in
+    format 2, unchanged, and the message says why."""
+    with closing(sqlite3.connect(format_2)) as con, con:
+        con.execute(
+            "INSERT INTO grunddaten VALUES ('05154', 'INT', 'divers', 'T3', 202301, "
+            "'2023-05-20', 1.0, NULL, 1)"
+        )
+    vorher = inhalt(format_2, FORMAT_2_WERTE)
+    lauf = cli("bestand", "--store", format_2)
+    assert lauf.code == 2 and "Traceback" not in lauf.err
+    assert "fände 113 statt 114 Werte" in lauf.err and "unverändert" in lauf.err
+    with closing(sqlite3.connect(format_2)) as con:
+        assert con.execute("SELECT wert FROM meta").fetchone() == ("2",)
+    assert inhalt(format_2, FORMAT_2_WERTE) == vorher

@@ -37,8 +37,6 @@ from ..kern.merkmale import MERKMALE
 from .bestandsformat import IMPORTE, KENNZEICHEN, MIGRATIONEN, SCHEMA, SCHEMA_VERSION, WERTE
 from .schreiben import Lieferung, anzahl_werte, import_leeren, werte_speichern
 
-__all__ = ["SCHEMA_VERSION", "Datenbestand", "Gespeichert", "ImportInfo", "Lieferung"]
-
 _TRAEGER_JE_ABFRAGE = 500  # SQLite before 3.32 allows 999 parameters per statement
 _LESESPALTEN = ["traeger_id", "merkmal", "geschlecht", "monat", "wert", "fehlkennzeichen",
                 "datenstand", "import_id"]  # fmt: skip
