@@ -27,6 +27,8 @@ ANZAHL = 404
 JAHRE = range(2020, 2025)
 SEED = 2023
 DATEI = CACHE / f"national-synthetisch-{ANZAHL}-jobcenter-2020-2024.csv"
+#: the same with one suppressed cell ("*") in its first data row: its values read as text
+DATEI_TEXT = DATEI.with_name(DATEI.stem + "-ein-gesperrter-wert.csv")
 KLEVE = "05154"
 
 
@@ -75,3 +77,19 @@ def sicherstellen(block: int = 50) -> dict[str, object]:
     }
     meta_pfad.write_text(json.dumps(meta, indent=2), encoding="utf-8")
     return {**meta, "from_cache": False}
+
+
+def text_variante() -> Path:
+    """``DATEI`` with the value of its first data row written as "*" (a suppressed cell, as
+    BA writes them), so that the importer reads the file's values as text; made once."""
+    if DATEI_TEXT.exists() and DATEI_TEXT.stat().st_mtime >= DATEI.stat().st_mtime:
+        return DATEI_TEXT
+    tmp = DATEI_TEXT.with_suffix(".tmp")
+    with open(DATEI, "rb") as quelle, open(tmp, "wb") as ziel:
+        kopf, erste = quelle.readline(), quelle.readline().split(b";")
+        erste[kopf.split(b";").index(b"wert")] = b"*"
+        ziel.write(kopf + b";".join(erste))
+        while block := quelle.read(16 * 1024 * 1024):
+            ziel.write(block)
+    os.replace(tmp, DATEI_TEXT)
+    return DATEI_TEXT

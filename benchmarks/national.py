@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +136,14 @@ def import_messen(csv: Path, n_pandas: int = 3) -> dict[str, Any]:
     imp = im_kindprozess("import", csv, STORE)
     log(f"  {imp['seconds']:.1f} s, peak RSS {imp['peak_rss_bytes'] / MIB:.0f} MiB")
     verhaeltnis = imp["seconds"] / pandas_["seconds"]
+    log("the same file with one suppressed cell: its values read as text (child process) …")
+    text_csv = daten.text_variante()
+    _vorwaermen(text_csv)
+    text_store = STORE.with_name("national-text.sqlite")
+    text_store.unlink(missing_ok=True)
+    text = im_kindprozess("import", text_csv, text_store)
+    text_store.unlink(missing_ok=True)
+    log(f"  {text['seconds']:.1f} s, peak RSS {text['peak_rss_bytes'] / MIB:.0f} MiB")
     return {
         "rows_stored": imp["rows"],
         "store_bytes": STORE.stat().st_size,
@@ -155,10 +164,24 @@ def import_messen(csv: Path, n_pandas: int = 3) -> dict[str, Any]:
             "ratio_to_read_csv": gerundet(imp["peak_rss_bytes"] / pandas_["peak_rss_bytes"], 3),
             **ziel("import_peak_memory", imp["peak_rss_bytes"] / pandas_["peak_rss_bytes"]),
         },
+        "values_as_text": {
+            "what": "the same file with the value of its first row written as '*': every "
+            "value is read as text and parsed (whole numbers otherwise are read as numbers)",
+            "importiere_s": gerundet(text["seconds"]),
+            "ratio": gerundet(text["seconds"] / pandas_["seconds"], 3),
+            "peak_rss_mib": round(text["peak_rss_bytes"] / MIB, 1),
+        },
+        "store_format": _store_format(),
         "repetitions": {"importiere": 1, "read_csv": n_pandas, "statistic": "minimum"},
         "note": "one import per run (it builds the store the other measurements use); "
         "both contestants read the file from the page cache",
     }
+
+
+def _store_format() -> str | None:
+    with closing(sqlite3.connect(STORE)) as con:
+        zeile = con.execute("SELECT wert FROM meta WHERE schluessel = 'schema_version'")
+        return next(iter(zeile.fetchone() or ()), None)
 
 
 # --- 2. evaluating the agreement: all 404 against one ----------------------------------------

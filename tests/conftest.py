@@ -8,12 +8,14 @@ import json
 import os
 import selectors
 import shutil
+import sqlite3
 import struct
 import subprocess
 import tempfile
 import time
 import zlib
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +65,22 @@ def schreibe_csv(pfad: Path, zeilen: list[dict], kopf: list[str] = KOPF, sep: st
         for z in zeilen:
             w.writerow({k: ("" if z.get(k) is None else z.get(k)) for k in kopf})
     return pfad
+
+
+#: every value of a store (format 3: the genders of a key in one row), one row each:
+#: traeger_id, merkmal, geschlecht, wartezeit, monat, datenstand, wert, fehlkennzeichen, import_id
+WERTE_SQL = " UNION ALL ".join(
+    f"SELECT traeger_id, merkmal, '{g}' AS geschlecht, wartezeit, monat, datenstand, {g} AS wert, "
+    f"kennzeichen_{g} AS fehlkennzeichen, import_{g} AS import_id FROM grunddaten "
+    f"WHERE import_{g} IS NOT NULL"
+    for g in ("gesamt", "frauen", "maenner")
+)
+
+
+def gespeicherte_werte(store: Path) -> list[tuple]:
+    """Every value stored, as the rows of ``WERTE_SQL``, sorted."""
+    with closing(sqlite3.connect(store)) as con:
+        return sorted(con.execute(WERTE_SQL).fetchall(), key=repr)
 
 
 @pytest.fixture(scope="session")

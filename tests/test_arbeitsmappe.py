@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import zipfile
 from pathlib import Path
 
@@ -187,8 +188,9 @@ def pruefe_ergaenzungen(pfad: Path) -> None:
     assert erlaeuterungen["integrationen_lzb"] == "+45 Integrationen fehlen noch"
     with zipfile.ZipFile(pfad) as archiv:  # stored as text, not as a formula
         xml = b"".join(archiv.read(n) for n in archiv.namelist() if n.startswith("xl/worksheets/"))
+        texte = archiv.read("xl/sharedStrings.xml")
         assert b"<f>Zielwert wird" not in xml and b"<f>+45" not in xml
-        assert b"<t>=Zielwert wird im Herbst erreicht</t>" in xml
+        assert b"<t>=Zielwert wird im Herbst erreicht</t>" in texte
 
 
 def test_refresh_twice_keeps_everything_the_user_added(tmp_path, cli, teildaten):
@@ -391,6 +393,25 @@ def test_moved_table_and_restyled_cells_still_refresh(mappe_mit_store, cli, teil
     )
     assert ws["C8"].font.bold and ws["C8"].font.color.rgb.endswith("0000FF")
     assert ws["A4"].value is None  # the old place stays empty
+
+
+def test_each_text_is_stored_once_as_excel_does(mappe_mit_store):
+    """Cell texts are in one table of shared strings, each once, the cells refer to it; the
+    workbook reads back with the same texts (LibreOffice opening it: the rendering tests)."""
+    mappe, _ = mappe_mit_store
+    with zipfile.ZipFile(mappe) as archiv:
+        blaetter = [archiv.read(n) for n in archiv.namelist() if n.startswith("xl/worksheets/")]
+        tabelle = archiv.read("xl/sharedStrings.xml")
+        assert b"sharedStrings" in archiv.read("[Content_Types].xml")
+        assert b"sharedStrings.xml" in archiv.read("xl/_rels/workbook.xml.rels")
+    texte = re.findall(rb"<si><t[^>]*>(.*?)</t></si>", tabelle)
+    assert len(texte) == len(set(texte)) > 100
+    assert not any(b"<is><t" in blatt for blatt in blaetter)
+    assert sum(blatt.count(b't="s"') for blatt in blaetter) > len(texte)  # shared by cells
+    wb = load_workbook(mappe)
+    ziele = tabelle_lesen(wb, "tbl_Ziele")
+    assert ziele[1]["Ziel"] == "Veränderung der Integrationsquote (K2)"
+    assert wb["Einstellungen"]["B5"].value == "Kreis Kleve"
 
 
 def test_text_from_data_stays_text(tmp_path, cli):

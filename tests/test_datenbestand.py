@@ -1,6 +1,6 @@
 """The store under concurrent use, as separate processes: readers go on while an import
 writes; a lock that lasts gives a clear German message and exit code 3. And how an evaluation
-reads it: along the primary key, the newest vintage of each key, nothing sorted."""
+reads it: along the primary key, the newest vintage of each value, nothing sorted."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 
 from zielsteuerung.daten.datenbestand import Datenbestand, standardpfad
 
-from conftest import schreibe_csv, warte_auf_zeile
+from conftest import WERTE_SQL, schreibe_csv, warte_auf_zeile
 
 HALTER = """
 import sqlite3, sys
@@ -110,9 +110,9 @@ def test_newest_vintage_is_read_along_the_primary_key_without_sorting(demo_store
         abfrage = next(s for s in gelesen if s.startswith("SELECT traeger_id, merkmal"))
         plan = " | ".join(z[3] for z in db.con.execute(f"EXPLAIN QUERY PLAN {abfrage}"))
         alle = db.con.execute(
-            "SELECT traeger_id, merkmal, geschlecht, monat, wert, max(datenstand) FROM grunddaten "
-            "WHERE wartezeit = 'T0' AND monat BETWEEN 202112 AND 202312 AND merkmal IN "
-            "('INT', 'ELB') GROUP BY traeger_id, merkmal, geschlecht, monat"
+            f"SELECT traeger_id, merkmal, geschlecht, monat, wert, max(datenstand) FROM "
+            f"({WERTE_SQL}) WHERE wartezeit = 'T0' AND monat BETWEEN 202112 AND 202312 AND "
+            "merkmal IN ('INT', 'ELB') GROUP BY traeger_id, merkmal, geschlecht, monat"
         ).fetchall()
     assert "USING PRIMARY KEY" in plan and "TEMP B-TREE" not in plan, plan
     erwartet = {z[:4]: (z[4], z[5]) for z in alle if traeger is None or z[0] in traeger}

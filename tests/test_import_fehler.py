@@ -495,3 +495,22 @@ def test_conflict_with_stored_vintage_leaves_store_unchanged(tmp_path, capsys):
     assert "korrektur.csv" in err
     assert "10500" in err and "10501" in err
     assert "gueltig.csv" in err  # where the stored value came from
+
+
+def test_every_way_of_stopping_leaves_no_thread_behind(tmp_path, capsys):
+    """The checksum is computed in a thread beside the reader: a file refused while it is read
+    (NUL bytes, a row too long, a broken structure, a bad value) ends that thread too."""
+    import threading
+
+    vorher = threading.active_count()
+    faelle = {
+        "nul.csv": (H + OK).encode() + b"05154;2023-02;INT;gesamt;2\x001\n",
+        "felder.csv": (H + OK + "05154;2023-02;INT;gesamt;190;7;8\n").encode(),
+        "wert.csv": (H + OK + "05154;2023-02;INT;gesamt;zwölf\n").encode(),
+        "leer.csv": b"traeger_id;berichtsmonat\n",
+    }
+    for name, inhalt in faelle.items():
+        (tmp_path / name).write_bytes(inhalt)
+        assert main(["import", str(tmp_path / name), "--store", str(tmp_path / "s.sqlite")]) == 2
+    capsys.readouterr()
+    assert threading.active_count() == vorher

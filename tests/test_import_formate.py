@@ -19,6 +19,8 @@ import pytest
 from zielsteuerung.cli import main
 from zielsteuerung.daten.datenbestand import Datenbestand
 
+from conftest import gespeicherte_werte
+
 KLEVE = "05154"
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -74,19 +76,15 @@ def newest(store: Path, wartezeit: str = "T3") -> dict[tuple[str, str, str, int]
 
 
 def stored_rows(store: Path) -> list[tuple]:
-    """Every stored row: (traeger_id, merkmal, geschlecht, wartezeit, monat, datenstand, wert,
+    """Every stored value: (traeger_id, merkmal, geschlecht, wartezeit, monat, datenstand, wert,
     fehlkennzeichen), sorted."""
-    with closing(sqlite3.connect(store)) as con:
-        return sorted(
-            con.execute(
-                "SELECT traeger_id, merkmal, geschlecht, wartezeit, monat, datenstand, wert, "
-                "fehlkennzeichen FROM grunddaten"
-            ).fetchall(),
-            key=repr,
-        )
+    return sorted((w[:8] for w in gespeicherte_werte(store)), key=repr)
 
 
-def count(store: Path, table: str = "grunddaten") -> int:
+def count(store: Path, table: str = "werte") -> int:
+    """Values stored, or rows of another table."""
+    if table == "werte":
+        return len(gespeicherte_werte(store))
     with closing(sqlite3.connect(store)) as con:
         return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 

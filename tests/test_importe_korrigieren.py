@@ -19,6 +19,8 @@ from zielsteuerung.cli import main
 from zielsteuerung.daten.datenbestand import SCHEMA_VERSION, Datenbestand
 from zielsteuerung.daten.importer import importiere
 
+from conftest import gespeicherte_werte
+
 KLEVE = "05154"
 FORMAT_1 = Path(__file__).parent / "daten" / "datenbestand-format-1.sqlite"
 
@@ -67,8 +69,13 @@ def newest(store: Path, wartezeit: str = "T3") -> dict[tuple[str, str, str, int]
 
 
 def rows(store: Path) -> list[tuple]:
+    """Every stored value (traeger_id, merkmal, geschlecht, wartezeit, monat, datenstand, wert,
+    fehlkennzeichen, import_id), sorted: of formats 1 and 2 (one row per value) as well."""
     with closing(sqlite3.connect(store)) as con:
-        return sorted(con.execute("SELECT * FROM grunddaten").fetchall(), key=repr)
+        (version,) = con.execute("SELECT wert FROM meta").fetchone()
+        if version in ("1", "2"):
+            return sorted(con.execute("SELECT * FROM grunddaten").fetchall(), key=repr)
+    return gespeicherte_werte(store)
 
 
 def bestand_json(capsys, store: Path) -> dict:
@@ -275,10 +282,10 @@ def test_the_data_folder_scan_never_replaces_an_import(tmp_path, capsys):
 def test_a_failing_migration_changes_nothing(alter_bestand, capsys, monkeypatch):
     """All steps of a migration are one transaction: a step that fails (here a made-up second
     statement) leaves the store in format 1, as the backup beside it."""
-    from zielsteuerung.daten import datenbestand
+    from zielsteuerung.daten import bestandsformat
 
-    schritte = (*datenbestand._MIGRATIONEN["1"][1], "ALTER TABLE gibt_es_nicht ADD COLUMN x")
-    monkeypatch.setitem(datenbestand._MIGRATIONEN, "1", ("2", schritte))
+    schritte = (*bestandsformat.MIGRATIONEN["1"][1], "ALTER TABLE gibt_es_nicht ADD COLUMN x")
+    monkeypatch.setitem(bestandsformat.MIGRATIONEN, "1", ("2", schritte))
     vorher = rows(alter_bestand)
     rc, _, err = run(capsys, "bestand", "--store", alter_bestand)
     assert rc == 2 and "Traceback" not in err

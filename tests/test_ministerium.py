@@ -814,6 +814,7 @@ def test_foreign_text_stays_text_in_the_overview(kopien, tmp_path):
     konsolidieren([kopie], tmp_path / "u.xlsx")
     with zipfile.ZipFile(tmp_path / "u.xlsx") as archiv:
         xml = b"".join(archiv.read(n) for n in archiv.namelist() if n.startswith("xl/worksheets/"))
-    assert b"<f>" not in xml and b"HYPERLINK" in xml
+        texte = archiv.read("xl/sharedStrings.xml")  # the cells' texts
+    assert b"<f>" not in xml and b"HYPERLINK" in texte
     zeilen = tabelle_lesen(load_workbook(tmp_path / "u.xlsx"), "tbl_Ergebnisse")
     assert next(z for z in zeilen if z["Ziel_ID"] == "k2")["Erläuterung"].startswith("=HYPERLINK")

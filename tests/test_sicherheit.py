@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from conftest import KOPF, abbrechen_bei, schreibe_csv
+from conftest import KOPF, WERTE_SQL, abbrechen_bei, schreibe_csv
 
 SPEICHER = 1536 * 1024 * 1024  # bytes of address space a hostile import may use
 ZEIT = 120  # seconds
@@ -199,6 +199,20 @@ def test_limits_are_configurable(tmp_path):
     assert lauf.returncode == 2 and "ganze Zahl" in lauf.stderr
 
 
+def test_a_line_over_the_limit_is_named_by_its_row(tmp_path):
+    """The limit is checked as the file streams past, within a block of the file as well."""
+    zeilen = ["traeger_id;berichtsmonat;merkmal;wert"]
+    zeilen += [f"05154;2023-0{m};INT;21{m}" for m in range(1, 5)]
+    zeilen.insert(3, "05154;2023-05;INT;" + "9" * 3000)
+    datei = tmp_path / "lang.csv"
+    datei.write_text("\n".join(zeilen) + "\n")
+    store = tmp_path / "s.sqlite"
+    lauf = importieren(datei, "--store", store, env={"ZIELSTEUERUNG_MAX_ZEILENLAENGE_KB": "2"})
+    assert lauf.returncode == 2, lauf.stderr
+    assert "Zeile 4" in lauf.stderr and "keine Tabellenzeile" in lauf.stderr
+    assert not store.exists()
+
+
 def test_defusedxml_is_installed_and_used():
     import defusedxml
     import openpyxl.xml
@@ -328,7 +342,7 @@ def test_two_imports_and_an_evaluation_at_once(tmp_path, demo_daten, demo_store)
         gespeichert = dict(con.execute("SELECT dateiname, zeilen FROM importe").fetchall())
         for t in teile:
             (anzahl,) = con.execute(
-                "SELECT count(*) FROM grunddaten JOIN importe USING (import_id) "
+                f"SELECT count(*) FROM ({WERTE_SQL}) JOIN importe USING (import_id) "
                 "WHERE dateiname = ?",
                 (t.name,),
             ).fetchone()
@@ -359,7 +373,7 @@ def beobachten(sql):  # every statement SQLite runs, before it runs
         halt()
     if befehl.startswith("INSERT") and phase == "mitten im Schreiben":
         einfuegungen.append(1)
-        if len(einfuegungen) == 20_000:  # of about 90,000 rows
+        if len(einfuegungen) == 100:  # of about 260 statements of 120 rows (three values each)
             halt()
     if befehl.startswith("COMMIT") and phase == "vor dem Abschluss":
         halt()
@@ -394,17 +408,22 @@ def test_killed_imports_leave_a_sound_store_without_partial_imports(tmp_path, de
     demo_daten[demo_daten["traeger_id"] != "05154"].to_csv(gross, sep=";", index=False)
 
     def importe() -> list[tuple[str, int]]:
-        """(file, rows) of every import; each holds all its rows, no row is without one."""
+        """(file, values) of every import; each holds all its values, no value and no row is
+        without one."""
         assert _integritaet(store) == "ok"
         with sqlite3.connect(store) as con:
             liste = con.execute(
-                "SELECT dateiname, zeilen, (SELECT count(*) FROM grunddaten g "
+                f"SELECT dateiname, zeilen, (SELECT count(*) FROM ({WERTE_SQL}) g "
                 "WHERE g.import_id = i.import_id) FROM importe i ORDER BY import_id"
             ).fetchall()
-            (alle,) = con.execute("SELECT count(*) FROM grunddaten").fetchone()
+            (alle,) = con.execute(f"SELECT count(*) FROM ({WERTE_SQL})").fetchone()
+            (ohne,) = con.execute(
+                "SELECT count(*) FROM grunddaten WHERE import_gesamt IS NULL AND "
+                "import_frauen IS NULL AND import_maenner IS NULL"
+            ).fetchone()
         for datei, zeilen, anzahl in liste:
-            assert anzahl == zeilen, datei  # all rows of an import, or none
-        assert alle == sum(zeilen for _, zeilen, _ in liste)
+            assert anzahl == zeilen, datei  # all values of an import, or none
+        assert alle == sum(zeilen for _, zeilen, _ in liste) and ohne == 0
         return [(datei, zeilen) for datei, zeilen, _ in liste]
 
     vorher = [("basis.csv", len(kleve))]

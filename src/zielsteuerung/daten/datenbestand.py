@@ -1,22 +1,21 @@
 """The embedded store: one SQLite file holding every vintage of the base figures with provenance.
 
+Layout and format history: ``bestandsformat``. One row per Träger, merkmal, Wartezeit, month
+and Datenstand holds the three genders, each with its value, the marker of a value given as
+missing, and the import that gave it (NULL where none did: a file may give gesamt without
+frauen and maenner, or the other way round, and a later file of the same vintage may add what
+an earlier one left out).
+
 Concurrency: WAL journal, so readers go on while one import writes; writers wait up to the
 lock limit (``ZIELSTEUERUNG_SPERRFRIST`` seconds, default 10) and then get a German message.
 
 Import identity: an import is the file's content (``importe.sha256``, unique) read with one
 mapping (``importe.zuordnung``, the SHA-256 of the mapping's settings, see
 ``Spaltenzuordnung.kennung``; ``zuordnung_datei`` is the mapping's file name for people). The
-same content read with another mapping replaces that import's rows in place: same ``import_id``,
-same ``importiert_am``, which stays the Datenstand of rows whose file gave none, so a
-correction is the same vintage as what it corrects. ``entfernen`` deletes one import and its
-rows after a backup.
-
-Format history (``meta.schema_version``); a store of an older format is migrated when opened,
-after a backup next to it (``sichern``), in one transaction (``_MIGRATIONEN``):
-
-- 1: tables ``meta``, ``importe``, ``traeger``, ``grunddaten``.
-- 2: ``importe.zuordnung`` and ``importe.zuordnung_datei`` (NULL for imports of format 1,
-  whose mapping is unknown: importing such a file again on the command line replaces it).
+same content read with another mapping replaces that import's values in place: same
+``import_id``, same ``importiert_am``, which stays the Datenstand of values whose file gave
+none, so a correction is the same vintage as what it corrects. ``entfernen`` deletes one import
+and its values after a backup.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,62 +33,13 @@ import numpy as np
 import pandas as pd
 
 from ..fehler import DatenbestandBelegt, DatenbestandFehler, EingabeFehler
-from ..kern.merkmale import GESCHLECHTER, MERKMALE
+from ..kern.merkmale import MERKMALE
+from .bestandsformat import IMPORTE, KENNZEICHEN, MIGRATIONEN, SCHEMA, SCHEMA_VERSION, WERTE
+from .schreiben import Lieferung, anzahl_werte, import_leeren, werte_speichern
 
-SCHEMA_VERSION = "2"
-_BLOCK = 100_000
 _TRAEGER_JE_ABFRAGE = 500  # SQLite before 3.32 allows 999 parameters per statement
 _LESESPALTEN = ["traeger_id", "merkmal", "geschlecht", "monat", "wert", "fehlkennzeichen",
                 "datenstand", "import_id"]  # fmt: skip
-
-#: format -> (next format, statements); applied in order on open, in one transaction
-_MIGRATIONEN: dict[str, tuple[str, tuple[str, ...]]] = {
-    "1": (
-        "2",
-        (
-            "ALTER TABLE importe ADD COLUMN zuordnung TEXT",
-            "ALTER TABLE importe ADD COLUMN zuordnung_datei TEXT",
-        ),
-    ),
-}
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (schluessel TEXT PRIMARY KEY, wert TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS importe (
-    import_id     INTEGER PRIMARY KEY,
-    dateiname     TEXT NOT NULL,
-    sha256        TEXT NOT NULL UNIQUE,
-    importiert_am TEXT NOT NULL,
-    zeilen        INTEGER NOT NULL,
-    beispieldaten INTEGER NOT NULL DEFAULT 0,
-    zuordnung     TEXT,             -- SHA-256 of the mapping's settings (NULL: format 1)
-    zuordnung_datei TEXT            -- the mapping's file name, NULL for the built-in one
-);
-CREATE TABLE IF NOT EXISTS traeger (traeger_id TEXT PRIMARY KEY, name TEXT);
-CREATE TABLE IF NOT EXISTS grunddaten (
-    traeger_id     TEXT NOT NULL,
-    merkmal        TEXT NOT NULL,
-    geschlecht     TEXT NOT NULL,
-    wartezeit      TEXT NOT NULL,
-    monat          INTEGER NOT NULL,  -- YYYYMM
-    datenstand     TEXT NOT NULL,     -- ISO date, or the import time where the file gave none
-    wert           REAL,              -- NULL = missing (suppressed or not available)
-    fehlkennzeichen TEXT,             -- the marker the file used for a missing value
-    import_id      INTEGER NOT NULL REFERENCES importe(import_id),
-    PRIMARY KEY (traeger_id, merkmal, geschlecht, wartezeit, monat, datenstand)
-) WITHOUT ROWID;
-"""
-
-SPALTEN = [
-    "traeger_id",
-    "merkmal",
-    "geschlecht",
-    "wartezeit",
-    "monat",
-    "datenstand",
-    "wert",
-    "fehlkennzeichen",
-]
 
 
 def standardpfad() -> Path:
@@ -129,23 +79,9 @@ class ImportInfo:
 
 
 @dataclass(frozen=True)
-class Lieferung:
-    """One validated file to store: its rows, name, SHA-256, Träger names, demo flag, and the
-    mapping it was read with (fingerprint and file name)."""
-
-    daten: pd.DataFrame
-    dateiname: str
-    sha256: str
-    namen: dict[str, str]
-    beispieldaten: bool
-    zuordnung: str
-    zuordnung_datei: str | None = None
-
-
-@dataclass(frozen=True)
 class Gespeichert:
-    """What storing one file did: rows new to the store, and the import of the same content
-    (read with another mapping) it replaced, with the number of rows removed."""
+    """What storing one file did: values new to the store, and the import of the same content
+    (read with another mapping) it replaced, with the number of values removed."""
 
     neu: int
     ersetzt: ImportInfo | None = None
@@ -155,10 +91,6 @@ class Gespeichert:
 _IMPORT_SPALTEN = (
     "import_id, dateiname, sha256, importiert_am, zeilen, beispieldaten, zuordnung, zuordnung_datei"
 )
-
-
-def _zahl(wert: float | None) -> str:
-    return "leer" if wert is None else f"{wert:g}"
 
 
 def _info(zeile: tuple[object, ...]) -> ImportInfo:
@@ -214,7 +146,7 @@ class Datenbestand:
     def _schema_anlegen(self) -> None:
         if self.con.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             self.con.execute("PRAGMA journal_mode = WAL")
-        self.con.executescript(_SCHEMA)
+        self.con.executescript(SCHEMA)
         self.con.execute(
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
         )
@@ -234,7 +166,7 @@ class Datenbestand:
         version = self._version()
         if not version:
             raise DatenbestandFehler(f"{self.pfad} ist kein Datenbestand von zielsteuerung.")
-        if version in _MIGRATIONEN:
+        if version in MIGRATIONEN:
             self._migrieren()
         elif version != SCHEMA_VERSION:
             raise DatenbestandFehler(
@@ -244,15 +176,21 @@ class Datenbestand:
 
     def _migrieren(self) -> None:
         """Bring a store of an older format to the current one: backup first, then every step
-        in one transaction (another process may have done it meanwhile)."""
+        in one transaction (another process may have done it meanwhile); then give the space
+        of what was replaced back to the file system where nobody else has the store open."""
         sicherung = self.sichern(f"vor-format-{SCHEMA_VERSION}")
         with self._schreiben() as con:
             version = self._version()
-            while version in _MIGRATIONEN:
-                version, befehle = _MIGRATIONEN[version]
-                for befehl in befehle:
-                    con.execute(befehl)
+            while version in MIGRATIONEN:
+                version, schritte = MIGRATIONEN[version]
+                for schritt in schritte:
+                    if callable(schritt):
+                        schritt(con)
+                    else:
+                        con.execute(schritt)
             con.execute("UPDATE meta SET wert = ? WHERE schluessel = 'schema_version'", (version,))
+        with suppress(sqlite3.OperationalError):  # in use elsewhere: the space is reused later
+            self.con.execute("VACUUM")
         print(
             f"Hinweis: Datenbestand {self.pfad} auf Format {SCHEMA_VERSION} umgestellt; "
             f"Sicherung des bisherigen Stands: {sicherung}",
@@ -322,26 +260,34 @@ class Datenbestand:
         dateien: list[Lieferung],
         fortschritt: Callable[[str, float | None], None] | None = None,
     ) -> list[Gespeichert]:
-        """Store validated files in one transaction; per file the number of new rows and, where
-        the same content was imported with another mapping, the import it replaced.
+        """Store validated files in one transaction; per file the number of new values and,
+        where the same content was imported with another mapping, the import it replaced.
 
-        Rows already present with the same value are skipped; a row whose vintage key is
-        stored with another value is a conflict, and then nothing is stored.
+        A value already stored under the same key and Datenstand is skipped where equal (it
+        stays with the import that gave it first); where it differs it is a conflict, and then
+        nothing is stored. A gender the stored row lacks is added to it.
         """
         gesamt = sum(len(d.daten) for d in dateien)
         erledigt = 0
         ergebnisse: list[Gespeichert] = []
+
+        def melden(zeilen: int) -> None:
+            nonlocal erledigt
+            erledigt += zeilen
+            if fortschritt:
+                fortschritt("Speichere", erledigt / max(gesamt, 1))
+
         with self._schreiben() as con:
             beginn = dt.datetime.now().replace(microsecond=0)
             letzter = con.execute("SELECT max(importiert_am) FROM importe").fetchone()[0]
             if letzter and dt.datetime.fromisoformat(letzter) >= beginn:  # within one second
                 beginn = dt.datetime.fromisoformat(letzter) + dt.timedelta(seconds=1)
-            con.execute("CREATE TEMP TABLE IF NOT EXISTS neu AS SELECT * FROM grunddaten WHERE 0")
             for nr, lieferung in enumerate(dateien):
-                daten, dateiname, namen = lieferung.daten, lieferung.dateiname, lieferung.namen
+                daten, dateiname = lieferung.daten, lieferung.dateiname
+                werte = anzahl_werte(daten)
                 angaben = (
                     dateiname,
-                    len(daten),
+                    werte,
                     int(lieferung.beispieldaten),
                     lieferung.zuordnung,
                     lieferung.zuordnung_datei,
@@ -349,9 +295,7 @@ class Datenbestand:
                 ersetzt = self.import_vorhanden(lieferung.sha256)
                 if ersetzt:  # read again with another mapping: in place, the same vintage
                     import_id, jetzt = ersetzt.import_id, ersetzt.importiert_am
-                    entfernt = con.execute(
-                        "DELETE FROM grunddaten WHERE import_id = ?", (import_id,)
-                    ).rowcount
+                    entfernt = import_leeren(con, import_id)
                     con.execute(
                         "UPDATE importe SET dateiname = ?, zeilen = ?, beispieldaten = ?, "
                         "zuordnung = ?, zuordnung_datei = ? WHERE import_id = ?",
@@ -367,56 +311,20 @@ class Datenbestand:
                         (*angaben, lieferung.sha256, jetzt),
                     )
                     import_id, entfernt = int(cur.lastrowid or 0), 0
-                tabelle = (
-                    daten[SPALTEN]
-                    .assign(datenstand=daten["datenstand"].fillna(jetzt), import_id=import_id)
-                    .sort_values(SPALTEN[:6])
-                )  # primary-key order: the B-tree grows at its end
-
-                def bloecke(ziel: str, tabelle: pd.DataFrame = tabelle) -> None:
-                    nonlocal erledigt
-                    for start in range(0, len(tabelle), _BLOCK):
-                        block = tabelle.iloc[start : start + _BLOCK].astype(object)
-                        block = block.where(block.notna(), None)
-                        con.executemany(
-                            f"INSERT OR IGNORE INTO {ziel} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            block.itertuples(index=False, name=None),
-                        )
-                        erledigt += len(block)
-                        if fortschritt:
-                            fortschritt("Speichere", erledigt / max(gesamt, 1))
-
-                # fast path: straight into the store; only where some rows were there already
-                # (an overlapping file) are they compared, through a temporary table
-                vorher = con.total_changes
-                con.execute("SAVEPOINT datei")
-                bloecke("grunddaten")
-                if con.total_changes - vorher == len(tabelle):
-                    con.execute("RELEASE datei")
-                    neu = len(tabelle)
-                else:
-                    con.execute("ROLLBACK TO datei")
-                    con.execute("RELEASE datei")
-                    con.execute("DELETE FROM temp.neu")
-                    erledigt -= len(tabelle)
-                    bloecke("temp.neu")
-                    _konflikte_pruefen(con, dateiname)
-                    neu = con.execute(
-                        "INSERT OR IGNORE INTO grunddaten SELECT * FROM temp.neu"
-                    ).rowcount
+                neu = werte_speichern(con, daten, dateiname, import_id, jetzt, melden)
                 ergebnisse.append(Gespeichert(neu, ersetzt, entfernt))
                 con.executemany(
                     "INSERT INTO traeger VALUES (?, ?) ON CONFLICT (traeger_id) DO UPDATE SET "
                     "name = excluded.name",
-                    list(namen.items()),
+                    list(lieferung.namen.items()),
                 )
-            con.execute("DELETE FROM temp.neu")
         return ergebnisse
 
     def entfernen(self, import_id: int) -> tuple[ImportInfo, int, Path]:
-        """Remove one import and its rows, after a backup: (the import, rows removed, backup).
+        """Remove one import and its values, after a backup: (the import, values removed,
+        backup).
 
-        Rows another file delivered identically (same key, Datenstand and value) were stored
+        Values another file delivered identically (same key, Datenstand and value) were stored
         once, under the import that came first, and go with it."""
         info = next((i for i in self.importe() if i.import_id == import_id), None)
         if info is None:
@@ -426,9 +334,7 @@ class Datenbestand:
             )
         sicherung = self.sichern(f"vor-entfernen-nr-{import_id}")
         with self._schreiben() as con:
-            entfernt = con.execute(
-                "DELETE FROM grunddaten WHERE import_id = ?", (import_id,)
-            ).rowcount
+            entfernt = import_leeren(con, import_id)
             con.execute("DELETE FROM importe WHERE import_id = ?", (import_id,))
         return info, entfernt, sicherung
 
@@ -466,54 +372,73 @@ class Datenbestand:
         bis: int | None = None,
         merkmale: list[str] | None = None,
     ) -> pd.DataFrame:
-        """For each (Träger, merkmal, geschlecht, month) the row of the newest Datenstand.
+        """For each (Träger, merkmal, geschlecht, month) the value of the newest Datenstand
+        that gives that gender, one row each (``_LESESPALTEN``; Träger, merkmal and
+        geschlecht as categoricals).
 
         ``traeger`` (default: all of the store), ``von``/``bis`` (YYYYMM, inclusive) and
-        ``merkmale`` (default: all) narrow the read to what an evaluation uses. Every column
-        of the primary key is constrained, so SQLite seeks from each (Träger, merkmal,
-        geschlecht) straight to its months and returns the rows in key order, each key's
-        vintages oldest first: the newest is the last row of its key (no GROUP BY, no sort).
+        ``merkmale`` (default: all) narrow the read to what an evaluation uses. The columns
+        before the month are constrained, so SQLite seeks from each (Träger, merkmal,
+        Wartezeit) straight to its months and returns the rows in key order, each month's
+        vintages oldest first (no GROUP BY, no sort): per gender the newest is the last row of
+        its month that gives it.
         """
         ids = sorted(set(traeger)) if traeger else self.traeger_ids()
         codes = sorted(set(merkmale or MERKMALE))
-        teile = []
+        zeilen = []
         try:
             for start in range(0, len(ids), _TRAEGER_JE_ABFRAGE):
                 block = ids[start : start + _TRAEGER_JE_ABFRAGE]
-                teile += self.con.execute(
-                    "SELECT traeger_id, merkmal, geschlecht, monat, wert, fehlkennzeichen, "
-                    "datenstand, import_id FROM grunddaten "
+                zeilen += self.con.execute(
+                    "SELECT traeger_id, merkmal, monat, datenstand, "
+                    f"{', '.join([*WERTE, *KENNZEICHEN, *IMPORTE])} FROM grunddaten "
                     f"WHERE traeger_id IN ({','.join('?' * len(block))}) "
                     f"AND merkmal IN ({','.join('?' * len(codes))}) "
-                    f"AND geschlecht IN ({','.join('?' * len(GESCHLECHTER))}) "
                     "AND wartezeit = ? AND monat BETWEEN ? AND ? "
-                    "ORDER BY traeger_id, merkmal, geschlecht, wartezeit, monat, datenstand",
-                    [*block, *codes, *GESCHLECHTER, wartezeit, von or 0, bis or 999999],
+                    "ORDER BY traeger_id, merkmal, wartezeit, monat, datenstand",
+                    [*block, *codes, wartezeit, von or 0, bis or 999999],
                 ).fetchall()
         except sqlite3.OperationalError as exc:
             self._fehler(exc)
-        feld = np.array(teile, dtype=object).reshape(len(teile), len(_LESESPALTEN))
-        neueste = np.ones(len(feld), dtype=bool)  # the newest vintage: the last row of its key
-        neueste[:-1] = (feld[1:, :4] != feld[:-1, :4]).any(axis=1)
-        feld = feld[neueste]
-        spalten = {name: pd.Series(feld[:, i], dtype=object) for i, name in enumerate(_LESESPALTEN)}
-        for name, typ in (("monat", np.int64), ("wert", float), ("import_id", np.int64)):
-            spalten[name] = pd.Series(np.array(spalten[name], dtype=typ))  # NULL -> NaN
-        return pd.DataFrame(spalten)
+        return _neueste_je_geschlecht(zeilen)
 
     def spannen(
         self, traeger: list[str], merkmale: list[str], von: int, bis: int, ohne: int | None
     ) -> pd.DataFrame:
         """Per Träger, merkmal, geschlecht and month (YYYYMM, von..bis): the smallest and the
         largest positive value stored in any vintage and Wartezeit, without import ``ohne``."""
-        sql = (
-            "SELECT traeger_id, merkmal, geschlecht, monat, min(wert) AS kleinster, "
-            "max(wert) AS groesster FROM grunddaten "
-            f"WHERE traeger_id IN ({','.join('?' * len(traeger))}) "
-            f"AND merkmal IN ({','.join('?' * len(merkmale))}) AND monat BETWEEN ? AND ? "
-            "AND wert > 0 AND import_id IS NOT ? GROUP BY traeger_id, merkmal, geschlecht, monat"
+        positiv = [f"CASE WHEN {g} > 0 AND {i} IS NOT :ohne THEN {g} END" for g, i in
+                   zip(WERTE, IMPORTE, strict=True)]  # fmt: skip
+        zeilen = self.con.execute(
+            "SELECT traeger_id, merkmal, monat, "
+            + ", ".join(f"min({p}), max({p})" for p in positiv)
+            + f" FROM grunddaten WHERE traeger_id IN ({_platzhalter('t', traeger)}) "
+            f"AND merkmal IN ({_platzhalter('m', merkmale)}) "
+            "AND monat BETWEEN :von AND :bis GROUP BY traeger_id, merkmal, monat",
+            {
+                **{f"t{n}": t for n, t in enumerate(traeger)},
+                **{f"m{n}": m for n, m in enumerate(merkmale)},
+                **{"von": von, "bis": bis, "ohne": ohne},
+            },
+        ).fetchall()
+        breit = np.array(zeilen, dtype=object).reshape(len(zeilen), 9)
+        lang = pd.concat(
+            [
+                pd.DataFrame(
+                    {
+                        "traeger_id": breit[:, 0],
+                        "merkmal": breit[:, 1],
+                        "geschlecht": g,
+                        "monat": breit[:, 2].astype(np.int64),
+                        "kleinster": breit[:, 3 + 2 * k].astype(float),
+                        "groesster": breit[:, 4 + 2 * k].astype(float),
+                    }
+                )
+                for k, g in enumerate(WERTE)
+            ],
+            ignore_index=True,
         )
-        return pd.read_sql_query(sql, self.con, params=[*traeger, *merkmale, von, bis, ohne])
+        return lang[lang["kleinster"].notna()].reset_index(drop=True)
 
     def herkunft(
         self,
@@ -525,12 +450,14 @@ class Datenbestand:
         ohne: int | None,
     ) -> tuple[str, str]:
         """Datenstand and file of a stored value (the newest, where several hold it)."""
+        if geschlecht not in WERTE:
+            raise ValueError(geschlecht)
         zeile = self.con.execute(
             "SELECT g.datenstand, i.dateiname FROM grunddaten g JOIN importe i "
-            "USING (import_id) WHERE g.traeger_id = ? AND g.merkmal = ? AND g.geschlecht = ? "
-            "AND g.monat = ? AND g.wert = ? AND g.import_id IS NOT ? "
+            f"ON i.import_id = g.import_{geschlecht} WHERE g.traeger_id = ? AND g.merkmal = ? "
+            f"AND g.monat = ? AND g.{geschlecht} = ? AND g.import_{geschlecht} IS NOT ? "
             "ORDER BY g.datenstand DESC LIMIT 1",
-            (traeger_id, merkmal, geschlecht, monat, wert, ohne),
+            (traeger_id, merkmal, monat, wert, ohne),
         ).fetchone()
         return str(zeile[0]), str(zeile[1])
 
@@ -538,7 +465,8 @@ class Datenbestand:
         """Per base figure the first and the last month (YYYYMM) with a value for the Träger."""
         zeilen = self.con.execute(
             "SELECT merkmal, min(monat), max(monat) FROM grunddaten WHERE traeger_id = ? "
-            "AND wartezeit = ? AND wert IS NOT NULL GROUP BY merkmal",
+            f"AND wartezeit = ? AND ({' OR '.join(f'{g} IS NOT NULL' for g in WERTE)}) "
+            "GROUP BY merkmal",
             (traeger_id, wartezeit),
         )
         return {str(m): (int(von), int(bis)) for m, von, bis in zeilen}
@@ -550,32 +478,49 @@ class Datenbestand:
         return sorted(z[0] for z in zeilen)
 
 
-def _konflikte_pruefen(con: sqlite3.Connection, dateiname: str) -> None:
-    """Rows of temp.neu whose vintage is stored with another value: nothing is stored then."""
-    konflikte = con.execute(
-        "SELECT n.traeger_id, n.merkmal, n.geschlecht, n.wartezeit, n.monat, "
-        "n.datenstand, g.wert, n.wert, i.dateiname FROM temp.neu n "
-        "JOIN grunddaten g USING (traeger_id, merkmal, geschlecht, wartezeit, monat, "
-        "datenstand) JOIN importe i ON i.import_id = g.import_id "
-        "WHERE g.wert IS NOT n.wert LIMIT 20"
-    ).fetchall()
-    if konflikte:
-        raise KonfliktGefunden(
-            [
-                (
-                    dateiname,
-                    f"Träger {k[0]}, {k[4] // 100}-{k[4] % 100:02d}, {k[1]} {k[2]}, {k[3]}, "
-                    f"Datenstand {k[5]}: gespeichert {_zahl(k[6])} (aus {k[8]}), in dieser "
-                    f"Datei {_zahl(k[7])}",
-                )
-                for k in konflikte
-            ]
-        )
+def _platzhalter(name: str, werte: list[str]) -> str:
+    return ", ".join(f":{name}{n}" for n in range(len(werte)))
 
 
-class KonfliktGefunden(Exception):
-    """Rows that contradict stored values of the same vintage: (file name, description)."""
+def _neueste_je_geschlecht(zeilen: list[tuple[object, ...]]) -> pd.DataFrame:
+    """Rows of ``neueste_werte``'s query (key order, vintages oldest first) to one row per
+    Träger, merkmal, geschlecht and month: the last row of each month that gives the gender."""
+    spalten = np.array(zeilen, dtype=object).reshape(len(zeilen), 13).T
+    traeger, merkmal, stand = spalten[0], spalten[1], spalten[3]
+    monat = spalten[2].astype(np.int64)
+    neu = np.ones(len(monat), dtype=bool)  # the first row of a (Träger, merkmal, month)
+    neu[1:] = (
+        (monat[1:] != monat[:-1]) | (merkmal[1:] != merkmal[:-1]) | (traeger[1:] != traeger[:-1])
+    )
+    gruppe = np.cumsum(neu)
+    letzte, herkunft = [], []
+    for k in range(3):
+        import_ = spalten[10 + k].astype(float)  # NULL: not given
+        gegeben = np.flatnonzero(~np.isnan(import_))
+        gruppen = gruppe[gegeben]
+        ende = np.ones(len(gruppen), dtype=bool)  # the last row of its month that gives it
+        ende[:-1] = gruppen[1:] != gruppen[:-1]
+        letzte.append(gegeben[ende])
+        herkunft.append(import_[letzte[-1]])
+    alle = np.concatenate(letzte)
 
-    def __init__(self, zeilen: list[tuple[str, str]]) -> None:
-        self.zeilen = zeilen
-        super().__init__("\n".join(z[1] for z in zeilen))
+    def je_geschlecht(erste: int, typ: type) -> np.ndarray:
+        return np.concatenate([spalten[erste + k][z].astype(typ) for k, z in enumerate(letzte)])
+
+    def kategorisch(texte: np.ndarray) -> pd.Categorical:  # each text once
+        codes, kategorien = pd.factorize(texte, sort=True)
+        return pd.Categorical.from_codes(codes[alle], pd.Index(kategorien, dtype=object))
+
+    geschlecht = np.repeat(np.arange(3, dtype=np.int8), [len(z) for z in letzte])
+    return pd.DataFrame(
+        {
+            "traeger_id": kategorisch(traeger),
+            "merkmal": kategorisch(merkmal),
+            "geschlecht": pd.Categorical.from_codes(geschlecht, pd.Index(WERTE, dtype=object)),
+            "monat": monat[alle],
+            "wert": je_geschlecht(4, float),
+            "fehlkennzeichen": pd.Series(je_geschlecht(7, object), dtype=object),
+            "datenstand": pd.Series(stand[alle], dtype=object),
+            "import_id": np.concatenate(herkunft).astype(np.int64),
+        }
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -14,12 +13,13 @@ import pandas as pd
 
 from ..fehler import EingabeFehler, ImportFehler, Problem
 from . import grenzen, plausibilitaet
-from .datenbestand import Datenbestand, KonfliktGefunden, Lieferung
+from .datenbestand import Datenbestand
 from .langformat import in_langformat
 from .lesen import datei_lesen
 from .plausibilitaet import gegen_bestand, in_der_datei
 from .pruefung import pruefen
 from .sammler import Sammler, anzahl
+from .schreiben import KonfliktGefunden, Lieferung, anzahl_werte
 from .zuordnung import Spaltenzuordnung
 
 Fortschritt = Callable[[str, float | None], None]
@@ -35,7 +35,7 @@ class GeprüfteDatei:
 
     pfad: Path
     sha256: str
-    daten: pd.DataFrame  # traeger_id, merkmal, geschlecht, wartezeit, monat, datenstand, wert, ...
+    daten: pd.DataFrame  # one row per key of the store, genders as columns (pruefen)
     namen: dict[str, str]
     beispieldaten: bool
     warnungen: list[Problem] = field(default_factory=list)
@@ -69,14 +69,16 @@ def pruefe_datei(
     z = zuordnung or Spaltenzuordnung()
     s = Sammler(pfad.name)
     try:
-        groesse = pfad.stat().st_size
-        if groesse > grenzen.max_datei_mb() * 1024 * 1024:
-            s.fehler(
-                f"Die Datei ist {groesse // 1024 // 1024} MB groß (Grenze {grenzen.max_datei_mb()} "
-                "MB, ZIELSTEUERUNG_MAX_DATEI_MB)."
-            )
-            s.abbrechen_falls_noetig()
-        rohdaten = pfad.read_bytes()
+        with pfad.open("rb") as datei:
+            groesse = os.fstat(datei.fileno()).st_size
+            if groesse > grenzen.max_datei_mb() * 1024 * 1024:
+                s.fehler(
+                    f"Die Datei ist {groesse // 1024 // 1024} MB groß (Grenze "
+                    f"{grenzen.max_datei_mb()} MB, ZIELSTEUERUNG_MAX_DATEI_MB)."
+                )
+                s.abbrechen_falls_noetig()
+            fortschritt(f"Lese {pfad.name}", None)
+            gelesen = datei_lesen(pfad, datei, groesse, s, z)
     except FileNotFoundError:
         raise EingabeFehler(f"{pfad}: Datei nicht gefunden.") from None
     except IsADirectoryError:
@@ -85,10 +87,14 @@ def pruefe_datei(
         raise EingabeFehler(f"{pfad}: keine Berechtigung zum Lesen.") from None
     except OSError as exc:
         raise EingabeFehler(f"{pfad}: Datei nicht lesbar (Fehler {exc.errno}).") from None
-    fortschritt(f"Lese {pfad.name}", None)
-    sha256 = hashlib.sha256(rohdaten).hexdigest()
-    kopf, roh, erste_zeile, trenner = datei_lesen(pfad, rohdaten, s, z)
-    del rohdaten  # only the parsed table is needed from here on (peak memory)
+    kopf, roh, erste_zeile, trenner = (
+        gelesen.kopf,
+        gelesen.roh,
+        gelesen.erste_zeile,
+        gelesen.trenner,
+    )
+    sha256 = gelesen.sha256
+    del gelesen  # only the table is needed from here on (peak memory)
     if not kopf or roh.shape[0] == 0:
         s.fehler("Die Datei enthält keine Datenzeilen.")
         s.abbrechen_falls_noetig()
@@ -152,7 +158,7 @@ def _ergebnis(datei: GeprüfteDatei, neu: int = 0, **angaben: Any) -> ImportErge
     return ImportErgebnis(
         datei.pfad.name,
         datei.sha256,
-        len(datei.daten),
+        anzahl_werte(datei.daten),
         neu,
         beispieldaten=datei.beispieldaten,
         warnungen=datei.warnungen,

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from ..kern import monate
 from ..kern.merkmale import FEHLKENNZEICHEN, normalisiere
@@ -22,23 +23,60 @@ _RECHTSKREIS = re.compile(r"(^|_)sgb_?(ii|iii|2|3)($|_)")
 _ZAHLARTIG = re.compile(r"[-+]?[\d.,\s€]*\d[\d.,\s€]*")
 
 
+def _codes(werte: pd.Series | pd.Categorical) -> tuple[np.ndarray, Any]:
+    """Per row the index of its distinct value, and the distinct values (-1: missing)."""
+    if isinstance(werte.dtype, pd.CategoricalDtype):
+        kategorisch = werte.array if isinstance(werte, pd.Series) else werte
+        return kategorisch.codes, kategorisch.categories
+    return pd.factorize(werte, use_na_sentinel=True)
+
+
 def abbilden(werte: pd.Series, funktion: Callable[[Any], object]) -> pd.Series:
     """Apply a parser to each distinct value once (files repeat few distinct texts); a missing
     value is parsed as ''."""
-    codes, eindeutig = pd.factorize(werte, use_na_sentinel=True)
+    codes, eindeutig = _codes(werte)
     ergebnisse = np.empty(len(eindeutig) + 1, dtype=object)
     ergebnisse[:-1] = [funktion(u) for u in eindeutig]
     ergebnisse[-1] = funktion("")
     return pd.Series(ergebnisse[codes], index=werte.index)
 
 
-def als_kategorie(spalte: pd.Series) -> Any:
-    """A column as text; categories stay categories (no copy of every cell)."""
+def je_wert(werte: pd.Series, funktion: Callable[[Any], bool]) -> np.ndarray:
+    """``abbilden`` for a test: a boolean per row."""
+    codes, eindeutig = _codes(werte)
+    ergebnisse = np.array([*(bool(funktion(u)) for u in eindeutig), bool(funktion(""))])
+    return ergebnisse[codes]
+
+
+def kategorisch(werte: pd.Series, funktion: Callable[[Any], object]) -> pd.Series:
+    """``abbilden`` to a categorical of the results (sorted; NaN where the result is None):
+    the codes of two columns read this way order rows as their values do."""
+    codes, eindeutig = _codes(werte)
+    ergebnisse = [*(funktion(u) for u in eindeutig), funktion("")]
+    neu: list[Any] = sorted({e for e in ergebnisse if e is not None})
+    nummer = {e: i for i, e in enumerate(neu)}
+    umkodiert = np.array([-1 if e is None else nummer[e] for e in ergebnisse], dtype=np.int32)
+    return pd.Series(
+        pd.Categorical.from_codes(umkodiert[codes], categories=pd.Index(neu), validate=False),
+        index=werte.index,
+    )
+
+
+def gefuellt(werte: pd.Series) -> np.ndarray:
+    """Per row: does the cell hold anything (numbers always do)?"""
+    if werte.dtype.kind in "iuf":
+        return np.asarray(werte.notna())
+    codes, eindeutig = _codes(werte)
+    texte = pd.Series(np.asarray(eindeutig, dtype=object), dtype=object).astype(str)
+    return np.append(texte.str.strip().ne("").to_numpy(bool), False)[codes]
+
+
+def als_kategorie(spalte: pd.Series) -> pd.Categorical:
+    """A column as a categorical of its texts (categories stay categories: no copy)."""
     if isinstance(spalte.dtype, pd.CategoricalDtype):
         return spalte.array
-    # each distinct text once: an object array would hold one str per cell (about 1 GB for
-    # the national file with pyarrow-backed strings)
-    return pd.Categorical(spalte.astype(str))
+    codes, texte = pd.factorize(np.asarray(spalte.astype(str), dtype=object))
+    return pd.Categorical.from_codes(codes, categories=pd.Index(texte, dtype=object))
 
 
 @dataclass
@@ -51,6 +89,15 @@ class Lang:
     kopfzeile: int = 1
     ignoriert: list[str] = field(default_factory=list)  # headers of columns not read
     monatsspalten: set[str] = field(default_factory=set)  # value columns of one month each
+
+
+def _verbinden(stuecke: list[Any]) -> Any:
+    """The parts of one column, one after the other (categoricals stay categoricals)."""
+    if len(stuecke) == 1:
+        return stuecke[0]
+    if all(isinstance(t, pd.Categorical) for t in stuecke):
+        return union_categoricals(stuecke)
+    return pd.concat([pd.Series(t, dtype=object) for t in stuecke], ignore_index=True)
 
 
 def _zahlartig(wert: object) -> bool:
@@ -72,7 +119,7 @@ def in_langformat(
     rechtskreise = [k for k in kopf if _RECHTSKREIS.search(normalisiere(k))]
     for i, name in enumerate(kopf):
         if not name.strip() or name.startswith("Unnamed:"):
-            if roh.shape[0] and (roh[i].astype(str).str.strip() != "").any():
+            if roh.shape[0] and gefuellt(roh[i]).any():
                 s.fehler("Spalte ohne Überschrift enthält Werte.", erste_zeile, f"Nr. {i + 1}")
             continue
         rolle = z.rolle(name)
@@ -150,12 +197,12 @@ def in_langformat(
             )
     s.abbrechen_falls_noetig()
 
-    gefuellt = sum(
-        (abbilden(roh[c], lambda t: str(t).strip() != "").to_numpy(bool) for c in roh.columns),
-        np.zeros(len(roh), dtype=int),
+    voll = pd.Series(
+        sum((gefuellt(roh[c]).astype(int) for c in roh.columns), np.zeros(len(roh), dtype=int)),
+        index=roh.index,
     )
-    gefuellt = pd.Series(gefuellt, index=roh.index)
-    roh = roh.loc[gefuellt > 0]
+    if not voll.all():
+        roh = roh.loc[voll > 0]
     # "Quelle: Statistik der BA, …" and similar lines under the table, however many fields a
     # comma made of them: one entry; or no figure in any value column and no month where the
     # month column is (without one: at most half of the columns filled)
@@ -163,13 +210,13 @@ def in_langformat(
     monatsspalte = dimensionen.get("berichtsmonat")
 
     def fussnote(index: Any) -> bool:
-        if gefuellt[index] == 1:
+        if voll[index] == 1:
             return True
         if any(_zahlartig(roh.at[index, spalte]) for spalte, _ in wertspalten):
             return False
         if monatsspalte is not None:
             return monate.parse_monat(roh.at[index, monatsspalte]) is None
-        return bool(gefuellt[index] <= halb)
+        return bool(voll[index] <= halb)
 
     fussnoten = 0
     while fussnoten < len(roh) and fussnote(roh.index[len(roh) - 1 - fussnoten]):
@@ -182,25 +229,41 @@ def in_langformat(
         )
         roh = roh.iloc[: len(roh) - fussnoten]
     zeilennummern = roh.index.to_numpy() + erste_zeile + 1
-    teile = []
+    n = len(roh)
+
+    def fest(wert: object) -> pd.Categorical:  # the same value in every row of a part
+        return pd.Categorical.from_codes(
+            np.full(n, -1 if wert is None else 0, dtype=np.int8),
+            categories=pd.Index([] if wert is None else [wert], dtype=object),
+            validate=False,
+        )
+
+    teile: dict[str, list[Any]] = {s: [] for s in ("quelle_spalte", *DIMENSIONEN, "rolle")}
+    werte = []
     for spalte, wertspalte in wertspalten:
-        teil = pd.DataFrame({"zeile_nr": zeilennummern, "quelle_spalte": kopf[spalte]})
+        teile["quelle_spalte"].append(fest(kopf[spalte]))
         for dim in DIMENSIONEN:
-            fest = getattr(wertspalte, dim, None)
+            wert = getattr(wertspalte, dim, None)
             if dim in dimensionen:
-                teil[dim] = als_kategorie(roh[dimensionen[dim]])
-            elif fest is not None:
-                teil[dim] = monate.als_text(fest) if dim == "berichtsmonat" else fest
+                teile[dim].append(als_kategorie(roh[dimensionen[dim]]))
+            elif wert is not None:
+                teile[dim].append(fest(monate.als_text(wert) if dim == "berichtsmonat" else wert))
             else:
-                teil[dim] = z.feste_werte.get(dim)
-        teil["rolle"] = wertspalte.rolle
-        teil["wert"] = roh[spalte].array
-        teile.append(teil)
+                teile[dim].append(fest(z.feste_werte.get(dim)))
+        teile["rolle"].append(fest(wertspalte.rolle))
+        werte.append(roh[spalte].array)
+    daten = pd.DataFrame(
+        {
+            "zeile_nr": np.tile(zeilennummern, len(wertspalten)),
+            **{name: _verbinden(stuecke) for name, stuecke in teile.items()},
+            "wert": _verbinden(werte),
+        }
+    )
     beispieldaten = bool(hinweise) and any(
         "Beispieldaten" in str(t) for t in pd.unique(roh[hinweise[0]])
     )
     return Lang(
-        pd.concat(teile, ignore_index=True),
+        daten,
         {d: kopf[i] for d, i in dimensionen.items()},
         beispieldaten,
         erste_zeile,

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..kern import monate
-from ..kern.merkmale import MERKMALE
+from ..kern.merkmale import GESCHLECHTER, MERKMALE
 from ..kern.zahlen import zahl
 from .datenbestand import Datenbestand
 from .sammler import Sammler, anzahl
@@ -60,39 +60,53 @@ def _spruenge(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a > 0) & (b > 0) & (verhaeltnis >= FAKTOR)
 
 
-def in_der_datei(daten: pd.DataFrame) -> list[Sprung]:
+def in_der_datei(breit: pd.DataFrame) -> list[Sprung]:
     """Jumps between consecutive months of one series (Träger, merkmal, geschlecht, Wartezeit,
-    Datenstand) within the file."""
-    d = daten.loc[daten["wert"] > 0]
-    if len(d) < 2:
-        return []
-    codes = np.zeros(len(d), dtype=np.int64)  # one number per series
-    for spalte in [*_SCHLUESSEL, "wartezeit", "datenstand"]:
-        c, eindeutig = pd.factorize(d[spalte], use_na_sentinel=True)
-        codes = codes * (len(eindeutig) + 1) + c + 1
-    monat = _monatsindex(d["monat"])
-    ordnung = np.lexsort((monat, codes))
-    codes, monat = codes[ordnung], monat[ordnung]
-    wert = d["wert"].to_numpy(float)[ordnung]
-    folgt = (codes[1:] == codes[:-1]) & (monat[1:] == monat[:-1] + 1)
-    treffer = np.flatnonzero(folgt & _spruenge(wert[1:], wert[:-1]))
-    zeilen = d["zeile_nr"].to_numpy()[ordnung]
+    Datenstand) within the file (its rows as ``pruefung.pruefen`` returns them)."""
+    serie = np.zeros(len(breit), dtype=np.int64)  # one number per series of a gender
+    for spalte in ("traeger_id", "merkmal", "wartezeit", "datenstand"):
+        kategorisch = breit[spalte].array  # a categorical (NaN: -1)
+        serie = serie * (len(kategorisch.categories) + 1) + kategorisch.codes + 1
+    monat = _monatsindex(breit["monat"])
     ergebnis = []
-    for i in treffer:
-        zeile = d.iloc[ordnung[i + 1]]
-        ergebnis.append(
-            Sprung(
-                str(zeile["traeger_id"]),
-                str(zeile["merkmal"]),
-                str(zeile["geschlecht"]),
-                int(zeile["monat"]),
-                float(wert[i + 1]),
-                int(zeilen[i + 1]),
-                float(wert[i]),
-                f"im Vormonat (Zeile {int(zeilen[i])})",
+    for geschlecht in GESCHLECHTER:
+        alle = breit[geschlecht].to_numpy(float)
+        positiv = np.flatnonzero(alle > 0)
+        ordnung = positiv[np.lexsort((monat[positiv], serie[positiv]))]
+        s, m, wert = serie[ordnung], monat[ordnung], alle[ordnung]
+        folgt = (s[1:] == s[:-1]) & (m[1:] == m[:-1] + 1)
+        zeilen = breit[f"zeile_{geschlecht}"].to_numpy()[ordnung]
+        for i in np.flatnonzero(folgt & _spruenge(wert[1:], wert[:-1])):
+            zeile = breit.iloc[ordnung[i + 1]]
+            ergebnis.append(
+                Sprung(
+                    str(zeile["traeger_id"]), str(zeile["merkmal"]), geschlecht,
+                    int(zeile["monat"]), float(wert[i + 1]), int(zeilen[i + 1]),
+                    float(wert[i]), f"im Vormonat (Zeile {int(zeilen[i])})",
+                )
+            )  # fmt: skip
+    return ergebnis
+
+
+def _positive(breit: pd.DataFrame, auswahl: np.ndarray) -> pd.DataFrame:
+    """The positive values of the chosen rows, one row each."""
+    teile = []
+    for geschlecht in GESCHLECHTER:
+        wert = breit[geschlecht].to_numpy(float)
+        da = auswahl & (wert > 0)
+        teile.append(
+            pd.DataFrame(
+                {
+                    "traeger_id": np.asarray(breit["traeger_id"], dtype=object)[da],
+                    "merkmal": np.asarray(breit["merkmal"], dtype=object)[da],
+                    "geschlecht": geschlecht,
+                    "monat": breit["monat"].to_numpy(np.int64)[da],
+                    "wert": wert[da],
+                    "zeile_nr": breit[f"zeile_{geschlecht}"].to_numpy()[da],
+                }
             )
         )
-    return ergebnis
+    return pd.concat(teile, ignore_index=True)
 
 
 def _kategorien(*spalten: pd.Series) -> pd.Index:
@@ -110,25 +124,26 @@ def _schluessel(teil: pd.DataFrame, kategorien: list[pd.Index]) -> np.ndarray:
     return zahl_ * 100_000 + _monatsindex(teil["monat"])
 
 
-def gegen_bestand(daten: pd.DataFrame, db: Datenbestand, ohne_import: int | None) -> list[Sprung]:
+def gegen_bestand(breit: pd.DataFrame, db: Datenbestand, ohne_import: int | None) -> list[Sprung]:
     """Jumps against the store: every stored vintage (any Wartezeit) of the same month and of
     the months before and after, without the rows of ``ohne_import`` (being replaced). The
     store is read in blocks of Träger, as smallest and largest value per key and month."""
-    d = daten.loc[daten["wert"] > 0, [*_SCHLUESSEL, "monat", "wert", "zeile_nr"]]
-    if d.empty:
+    mit_wert = (breit[list(GESCHLECHTER)].to_numpy(float) > 0).any(axis=1)
+    if not mit_wert.any():
         return []
-    merkmale = [str(m) for m in pd.unique(d["merkmal"])]
-    von, bis = int(d["monat"].min()), int(d["monat"].max())
+    merkmale = [str(m) for m in pd.unique(breit["merkmal"][mit_wert])]
+    monate_ = breit["monat"].to_numpy(np.int64)[mit_wert]
+    von, bis = int(monate_.min()), int(monate_.max())
     von = von - 1 if von % 100 > 1 else von - 89  # YYYYMM: January -> the December before
     bis = bis + 1 if bis % 100 < 12 else bis + 89
-    alle = [str(t) for t in pd.unique(d["traeger_id"])]
+    alle = [str(t) for t in pd.unique(breit["traeger_id"][mit_wert])]
     treffer = []
     for start in range(0, len(alle), 50):
         block = alle[start : start + 50]
         spannen = db.spannen(block, merkmale, von, bis, ohne_import)
         if spannen.empty:
             continue
-        teil = d.loc[d["traeger_id"].isin(block)]
+        teil = _positive(breit, mit_wert & breit["traeger_id"].isin(block).to_numpy())
         kategorien = [_kategorien(teil[sp], spannen[sp]) for sp in _SCHLUESSEL]
         index = pd.Index(_schluessel(spannen, kategorien))
         eigene = _schluessel(teil, kategorien)

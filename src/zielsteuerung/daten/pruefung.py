@@ -5,13 +5,15 @@ numbers, months, codes and the sum gesamt = frauen + maenner.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..kern import monate
 from ..kern.merkmale import geschlecht_code, wartezeit_code
-from .langformat import Lang, abbilden
+from .bestandsformat import WERTE
+from .langformat import Lang, abbilden, gefuellt, je_wert, kategorisch
 from .sammler import MAX_PROBLEME, Sammler, anzahl
 from .traeger import TraegerAufloesung
 from .zahlentext import Zahlen, lesarten, zahlen_lesen
@@ -19,7 +21,7 @@ from .zuordnung import KENNZAHL_GRUNDDATEN, Spaltenzuordnung
 
 
 def _melden(
-    s: Sammler, lang: pd.DataFrame, kopf: dict[str, str], maske: pd.Series, dim: str, text: str
+    s: Sammler, lang: pd.DataFrame, kopf: dict[str, str], maske: Any, dim: str, text: str
 ) -> None:
     """One problem per masked row (up to the limit), quoting the file's own text; a row melted
     into one value per value column is named once for a dimension of the row."""
@@ -45,12 +47,14 @@ def gelesen(
     text: str,
     leer_erlaubt: bool = False,
 ) -> pd.Series:
-    """Parse one dimension; report every value that does not parse."""
-    neu = abbilden(lang[dim], funktion)
-    fehlerhaft = neu.isna()
+    """Parse one dimension (each distinct text once) to a categorical of the results; report
+    every value that does not parse."""
+    neu = kategorisch(lang[dim], funktion)
+    fehlerhaft = neu.isna().to_numpy(copy=True)
     if leer_erlaubt:
-        fehlerhaft &= abbilden(lang[dim], lambda t: str(t).strip() != "").astype(bool)
-    _melden(s, lang, kopf, fehlerhaft, dim, text)
+        fehlerhaft &= gefuellt(lang[dim])
+    if fehlerhaft.any():
+        _melden(s, lang, kopf, fehlerhaft, dim, text)
     return neu
 
 
@@ -63,16 +67,21 @@ def _merkmale(
     def merkmal(text: object) -> str | None:
         return z.merkmal(str(text))
 
-    codes = abbilden(lang["merkmal"], merkmal)
     if lang["rolle"].notna().any():
+        codes = abbilden(lang["merkmal"], merkmal)
         paare = abbilden(lang["merkmal"], lambda t: z.kennzahl(str(t)))
         zaehler, nenner = lang["rolle"] == "zaehler", lang["rolle"] == "nenner"
         codes[zaehler] = paare[zaehler].str[0]
         codes[nenner] = paare[nenner].str[1]
+        codes = kategorisch(codes, lambda c: c if isinstance(c, str) and c else None)
+    else:
+        codes = kategorisch(lang["merkmal"], merkmal)
     unbekannt = codes.isna()
     uebersprungen: dict[str, int] = {}
     if unbekannt.any():
-        zeilen = lang.loc[unbekannt, ["zeile_nr", "merkmal", "rolle"]].astype({"merkmal": str})
+        zeilen = lang.loc[unbekannt, ["zeile_nr", "merkmal", "rolle"]].astype(
+            {"merkmal": str, "rolle": object}
+        )
         zeilen = zeilen.drop_duplicates(["zeile_nr", "merkmal"])
         for (text, rolle), gruppe in zeilen.groupby(["merkmal", "rolle"], dropna=False, sort=False):
             nummern = gruppe["zeile_nr"].tolist()
@@ -108,8 +117,8 @@ def _merkmale(
                 int(nummern[0]),
                 kopf.get("merkmal"),
             )
-        weg = abbilden(lang["merkmal"], lambda t: str(t) in uebersprungen).astype(bool)
-        behalten = ~(weg & unbekannt)
+        weg = je_wert(lang["merkmal"], lambda t: str(t) in uebersprungen)
+        behalten = ~(weg & unbekannt.to_numpy())
         lang, codes = lang.loc[behalten], codes.loc[behalten]  # the rest is reported
     lang["merkmal"] = codes
     return lang, uebersprungen
@@ -118,11 +127,10 @@ def _merkmale(
 def _leere_spalten(eingang: Lang, lang: pd.DataFrame, s: Sammler) -> pd.DataFrame:
     """A value column empty in every row read is an error naming it; an empty column of one
     month (a month still to come) is left out with a warning."""
-    leer = abbilden(lang["wert"], lambda v: isinstance(v, str) and not v.strip()).to_numpy(bool)
-    spalten, namen = pd.factorize(lang["quelle_spalte"])
-    gefuellt = np.bincount(spalten[~leer], minlength=len(namen))
-    for spalte in namen[gefuellt == 0]:
-        if spalte in eingang.monatsspalten and gefuellt.any():
+    quelle = lang["quelle_spalte"].array  # a categorical of the value columns' headers
+    voll = np.bincount(quelle.codes[gefuellt(lang["wert"])], minlength=len(quelle.categories))
+    for spalte in quelle.categories[voll == 0]:
+        if spalte in eingang.monatsspalten and voll.any():
             s.warnung("Die Monatsspalte ist leer und wird übergangen.", eingang.kopfzeile, spalte)
             lang = lang.loc[lang["quelle_spalte"] != spalte]
         else:
@@ -180,7 +188,8 @@ def _dezimalzeichen_melden(s: Sammler, lang: pd.DataFrame, z: Zahlen) -> None:
 def pruefen(
     eingang: Lang, s: Sammler, z: Spaltenzuordnung, tausenderpunkt: bool
 ) -> tuple[pd.DataFrame, dict[str, str], dict[str, int]]:
-    """Validated rows, Träger names from the file, and the rows skipped per unknown merkmal."""
+    """Validated rows (one per key of the store, ``_breit``), Träger names from the file, and
+    the rows skipped per unknown merkmal."""
     lang, kopf = eingang.daten, eingang.kopf
     lang, uebersprungen = _merkmale(lang, s, z, kopf)
     if lang.empty:
@@ -194,14 +203,13 @@ def pruefen(
         s.abbrechen_falls_noetig()
     lang = _leere_spalten(eingang, lang, s)
     aufloesung = TraegerAufloesung(z.traeger)
-    ids = abbilden(lang["traeger_id"], lambda t: aufloesung.aufloesen(str(t)))
-    repariert = ids.str[1].astype(bool)
+    repariert = je_wert(lang["traeger_id"], lambda t: aufloesung.aufloesen(str(t))[1])
     if repariert.any():
         erste = lang.loc[repariert].iloc[0]
         zeilen = anzahl(lang.loc[repariert, "zeile_nr"].nunique(), "Zeile", "Zeilen")
         s.warnung(
-            f"Träger-Kennung ohne führende Null ({zeilen}, z. B. "
-            f"„{erste['traeger_id']}“): als „{ids[repariert].iloc[0][0]}“ übernommen. Die Datei "
+            f"Träger-Kennung ohne führende Null ({zeilen}, z. B. „{erste['traeger_id']}“): als "
+            f"„{aufloesung.aufloesen(str(erste['traeger_id']))[0]}“ übernommen. Die Datei "
             "wurde vermutlich in Excel geöffnet; bitte die Spalte als Text formatieren.",
             int(erste["zeile_nr"]),
             kopf.get("traeger_id"),
@@ -231,70 +239,112 @@ def pruefen(
 
     zahlen = zahlen_lesen(lang["wert"], z.dezimalzeichen, tausenderpunkt)
     _dezimalzeichen_melden(s, lang, zahlen)
-    _melden(s, lang, kopf, zahlen.unlesbar, "wert", "Wert „{wert}“ ist keine Zahl.")
-    _melden(
-        s,
-        lang,
-        kopf,
-        zahlen.zahlen < 0,
-        "wert",
-        "Negativer Wert {wert}: Anzahlen und Beträge können nicht negativ sein.",
-    )
+    if zahlen.unlesbar.any():
+        _melden(s, lang, kopf, zahlen.unlesbar, "wert", "Wert „{wert}“ ist keine Zahl.")
+    negativ = zahlen.zahlen < 0
+    if negativ.any():
+        text = "Negativer Wert {wert}: Anzahlen und Beträge können nicht negativ sein."
+        _melden(s, lang, kopf, negativ, "wert", text)
     lang["wert"] = zahlen.zahlen
     lang["fehlkennzeichen"] = zahlen.kennzeichen
     s.abbrechen_falls_noetig()
 
-    schluessel = ["traeger_id", "merkmal", "geschlecht", "wartezeit", "monat", "datenstand"]
-    lang["monat"] = lang["monat"].astype(np.int64)
-    doppelt = lang.duplicated(schluessel, keep=False)
-    if doppelt.any():
-        gruppe = lang.loc[doppelt].fillna({"datenstand": ""})
-        verschieden = gruppe.groupby(schluessel)["wert"].transform(
-            lambda w: w.nunique(dropna=False) > 1
-        )
-        for _, zeilen in gruppe.loc[verschieden].groupby(schluessel):
-            erste = zeilen.iloc[0]
-            s.fehler(
-                f"{erste['merkmal']} {erste['geschlecht']} {monate.als_text(erste['monat'])} "
-                f"(Träger {erste['traeger_id']}, {erste['wartezeit']}) steht mehrfach mit "
-                f"verschiedenen Werten in der Datei: Zeilen "
-                + ", ".join(str(n) for n in zeilen["zeile_nr"].head(5))
-                + " ("
-                + ", ".join("leer" if pd.isna(w) else f"{w:g}" for w in zeilen["wert"].head(5))
-                + ").",
-                int(erste["zeile_nr"]),
-                erste["quelle_spalte"],
-            )
-        s.abbrechen_falls_noetig()
-        lang = lang.drop_duplicates(schluessel)
+    breit = _breit(lang, s)
+    summen_pruefen(breit, s)
+    return breit, _namen(lang, kopf, z), uebersprungen
 
-    summen_pruefen(lang, s)
-    namen: dict[str, str] = {}
+
+def _namen(lang: pd.DataFrame, kopf: dict[str, str], z: Spaltenzuordnung) -> dict[str, str]:
+    """Träger names from the file: each Träger's first, or the mapping's fixed one."""
+    ids = lang["traeger_id"].array
     if "traeger_name" in kopf:
-        paare = lang[["traeger_id", "traeger_name"]].drop_duplicates("traeger_id")
-        namen = {k: str(v).strip() for k, v in paare.itertuples(index=False) if str(v).strip()}
-    elif z.feste_werte.get("traeger_name"):
-        namen = {t: z.feste_werte["traeger_name"] for t in lang["traeger_id"].unique()}
-    spalten = [*schluessel, "wert", "fehlkennzeichen", "zeile_nr"]
-    lang["monat"] = (lang["monat"] // 12) * 100 + lang["monat"] % 12 + 1  # stored as YYYYMM
-    return lang[spalten].reset_index(drop=True), namen, uebersprungen
+        _, erste = np.unique(ids.codes, return_index=True)
+        namen = lang["traeger_name"].array.take(erste)
+        paare = zip(ids.take(erste), namen, strict=True)
+        return {str(t): str(n).strip() for t, n in paare if pd.notna(n) and str(n).strip()}
+    if name := z.feste_werte.get("traeger_name"):
+        return dict.fromkeys(map(str, ids.categories[np.unique(ids.codes)]), name)
+    return {}
 
 
-def summen_pruefen(lang: pd.DataFrame, s: Sammler) -> None:
+def _codes(spalte: pd.Series) -> tuple[np.ndarray, int]:
+    """The codes of a categorical column from 0 (NaN first) and how many there are."""
+    kategorisch = spalte.array
+    return kategorisch.codes.astype(np.int64) + 1, len(kategorisch.categories) + 1
+
+
+def _breit(lang: pd.DataFrame, s: Sammler) -> pd.DataFrame:
+    """One row per Träger, merkmal, Wartezeit, month and Datenstand with the three genders as
+    columns (``LIEFERSPALTEN``, and ``zeile_<geschlecht>``: the row each value came from), in
+    the order of the store's key. A value given twice is reported where the two differ."""
+    schluessel = np.zeros(len(lang), dtype=np.int64)
+    for spalte in ("traeger_id", "merkmal", "wartezeit", "monat", "datenstand"):
+        codes, anzahl_ = _codes(lang[spalte])
+        schluessel = schluessel * anzahl_ + codes
+    geschlecht = lang["geschlecht"].array
+    nummer = np.array([WERTE.index(g) for g in geschlecht.categories], dtype=np.int64)
+    g = nummer[geschlecht.codes]
+    gruppe, gruppen = pd.factorize(schluessel)
+    zelle = gruppe * 3 + g
+    if (np.bincount(zelle, minlength=3 * len(gruppen)) > 1).any():
+        lang, zelle = _doppelte(lang, zelle, s)
+        gruppe, g = zelle // 3, zelle % 3
+    rang = np.empty(len(gruppen), dtype=np.int64)
+    rang[np.argsort(gruppen, kind="stable")] = np.arange(len(gruppen))
+    zeile = rang[gruppe]  # the row of the wide table, in key order
+    erste = np.empty(len(gruppen), dtype=np.int64)
+    erste[zeile] = np.arange(len(lang))
+    breit = {sp: lang[sp].array.take(erste) for sp in ("traeger_id", "merkmal", "wartezeit")}
+    monat = np.asarray(lang["monat"].array.take(erste), dtype=np.int64)
+    breit["monat"] = (monat // 12) * 100 + monat % 12 + 1  # stored as YYYYMM
+    breit["datenstand"] = lang["datenstand"].array.take(erste)
+    werte = np.full((len(gruppen), 3), np.nan)
+    werte[zeile, g] = lang["wert"].to_numpy(float)
+    kennzeichen = lang["fehlkennzeichen"].array  # a categorical: most values have none
+    markiert = np.full((len(gruppen), 3), -1, dtype=kennzeichen.codes.dtype)
+    markiert[zeile, g] = kennzeichen.codes
+    herkunft = np.full((len(gruppen), 3), -1, dtype=np.int64)
+    herkunft[zeile, g] = lang["zeile_nr"].to_numpy(np.int64)
+    for k, name in enumerate(WERTE):
+        breit[name] = werte[:, k]
+        breit[f"kennzeichen_{name}"] = pd.Categorical.from_codes(
+            markiert[:, k], dtype=kennzeichen.dtype, validate=False
+        )
+        breit[f"zeile_{name}"] = herkunft[:, k]
+    return pd.DataFrame(breit, copy=False)
+
+
+def _doppelte(lang: pd.DataFrame, zelle: np.ndarray, s: Sammler) -> tuple[pd.DataFrame, np.ndarray]:
+    """Values given more than once: an error where they differ, else kept once."""
+    doppelt = pd.Series(zelle).duplicated(keep=False).to_numpy()
+    gruppe = lang.loc[doppelt].assign(zelle=zelle[doppelt])
+    verschieden = gruppe.groupby("zelle")["wert"].transform(lambda w: w.nunique(dropna=False) > 1)
+    for _, zeilen in gruppe.loc[verschieden.to_numpy()].groupby("zelle"):
+        erste = zeilen.iloc[0]
+        s.fehler(
+            f"{erste['merkmal']} {erste['geschlecht']} {monate.als_text(erste['monat'])} "
+            f"(Träger {erste['traeger_id']}, {erste['wartezeit']}) steht mehrfach mit "
+            f"verschiedenen Werten in der Datei: Zeilen "
+            + ", ".join(str(n) for n in zeilen["zeile_nr"].head(5))
+            + " ("
+            + ", ".join("leer" if pd.isna(w) else f"{w:g}" for w in zeilen["wert"].head(5))
+            + ").",
+            int(erste["zeile_nr"]),
+            erste["quelle_spalte"],
+        )
+    s.abbrechen_falls_noetig()
+    behalten = ~pd.Series(zelle).duplicated().to_numpy()
+    return lang.loc[behalten], zelle[behalten]
+
+
+def summen_pruefen(breit: pd.DataFrame, s: Sammler) -> None:
     """Warn where gesamt differs from frauen + maenner (gesamt is then the figure used)."""
-    schluessel = ["traeger_id", "merkmal", "wartezeit", "monat", "datenstand"]
-    breit = lang.fillna({"datenstand": ""}).pivot_table(
-        index=schluessel, columns="geschlecht", values="wert", aggfunc="first"
-    )
-    if not {"gesamt", "frauen", "maenner"} <= set(breit.columns):
-        return
     abweichung = (breit["gesamt"] - breit["frauen"] - breit["maenner"]).abs() > 0.5
     if abweichung.any():
-        beispiele = breit.loc[abweichung].head(3)
         texte = [
-            f"{m} {monate.als_text(mo)} Träger {t}: gesamt {r['gesamt']:g}, frauen + maenner "
-            f"{r['frauen'] + r['maenner']:g}"
-            for (t, m, _w, mo, _d), r in beispiele.iterrows()
+            f"{r.merkmal} {r.monat // 100}-{r.monat % 100:02d} Träger {r.traeger_id}: gesamt "
+            f"{r.gesamt:g}, frauen + maenner {r.frauen + r.maenner:g}"
+            for r in breit.loc[abweichung].head(3).itertuples()
         ]
         s.warnung(
             f"In {anzahl(int(abweichung.sum()), 'Fall', 'Fällen')} ist gesamt nicht gleich "

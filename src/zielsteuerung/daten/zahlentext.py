@@ -15,22 +15,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..kern.merkmale import FEHLKENNZEICHEN
 
-_MEHRDEUTIG_PUNKT = r"-?[1-9]\d{0,2}\.\d{3}"
-_MEHRDEUTIG_KOMMA = r"-?[1-9]\d{0,2},\d{3}"
+_MEHRDEUTIG_PUNKT = r"[-+]?[1-9]\d{0,2}\.\d{3}"
+_MEHRDEUTIG_KOMMA = r"[-+]?[1-9]\d{0,2},\d{3}"
 _GUELTIG = {
-    ",": (r"-?\d+(?:,\d+)?", r"-?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?"),
-    ".": (r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", r"-?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?"),
+    ",": (r"[-+]?\d+(?:,\d+)?", r"[-+]?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?"),
+    ".": (r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", r"[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?"),
 }
 
 
 @dataclass
 class Zahlen:
-    """Per value: the number, the missing-value marker, whether it is no number, whether it is
-    readable both ways, and which decimal mark its text shows ("komma", "punkt" or "")."""
+    """Per value: the number, the missing-value marker (a categorical in ``zahlen_lesen``),
+    whether it is no number, whether it is readable both ways, and which decimal mark its text
+    shows ("komma", "punkt" or "")."""
 
     zahlen: pd.Series
     kennzeichen: pd.Series
@@ -69,14 +71,18 @@ def _lesen(t: pd.Series, dezimal: str) -> pd.Series:
 
 
 def _eindeutig(werte: pd.Series, dezimal: str | None, tausenderpunkt: bool) -> Zahlen:
-    ist_text = werte.map(lambda v: isinstance(v, str))
+    ist_text = pd.Series([isinstance(v, str) for v in werte.tolist()], index=werte.index)
     text = werte.where(ist_text, "").astype(str).str.strip().str.replace("\u00a0", "", regex=False)
     kennzeichen = text.where(ist_text & text.isin(FEHLKENNZEICHEN))
     zahlen = pd.to_numeric(werte.where(~ist_text), errors="coerce").astype(float)
     zu_parsen = ist_text & kennzeichen.isna()
     t = text[zu_parsen].str.replace("€", "", regex=False).str.replace(" ", "", regex=False)
+    # plain whole numbers (most values of most files) show no mark: read as they are
+    ganz = pd.Series([z.isascii() and z.isdigit() for z in t.tolist()], index=t.index, dtype=bool)
+    zahlen.loc[t.index[ganz]] = t[ganz].astype(float)
+    t = t[~ganz]
     art = pd.Series("", index=werte.index, dtype=object)
-    art[zu_parsen] = _art(t)
+    art[t.index] = _art(t)
     mehrdeutig = pd.Series(False, index=werte.index)
     widerspruch = False
     if dezimal is None:
@@ -89,13 +95,15 @@ def _eindeutig(werte: pd.Series, dezimal: str | None, tausenderpunkt: bool) -> Z
         dezimal = "," if komma or gruppen_punkt else "."
         if not widerspruch:
             mehrdeutig = ((art == "D") & (not gruppen_punkt)) | ((art == "C") & (not gruppen_komma))
-    zahlen.loc[zu_parsen] = _lesen(t, dezimal)
+    zahlen.loc[t.index] = _lesen(t, dezimal)
     if widerspruch:  # reported as such; each value read as its own text shows
-        punkt_text = art[zu_parsen] == "punkt"
+        punkt_text = art[t.index] == "punkt"
         zahlen.loc[punkt_text[punkt_text].index] = _lesen(t[punkt_text], ".")
     zahlen[mehrdeutig] = float("nan")
     unlesbar = zu_parsen & zahlen.isna() & ~mehrdeutig
-    unlesbar |= ~ist_text & werte.map(lambda v: v is not None and v != "") & zahlen.isna()
+    andere = werte[~ist_text]  # native values (Excel): None is an empty cell
+    gefuellt = np.array([v is not None and v != "" for v in andere.tolist()], dtype=bool)
+    unlesbar[andere.index] |= gefuellt & zahlen[andere.index].isna().to_numpy()
     kennzeichen = kennzeichen.where(kennzeichen.isna(), kennzeichen.replace({"": "leer"}))
     art = art.where(~art.isin(["D", "C"]), "")
     return Zahlen(zahlen, kennzeichen, unlesbar, mehrdeutig, art, widerspruch)
@@ -104,15 +112,34 @@ def _eindeutig(werte: pd.Series, dezimal: str | None, tausenderpunkt: bool) -> Z
 def zahlen_lesen(werte: pd.Series, dezimal: str | None, tausenderpunkt: bool) -> Zahlen:
     """Read a column of values (text or native numbers), each distinct value once.
     ``tausenderpunkt``: the file is ';'-separated (German Excel)."""
-    codes, eindeutig = pd.factorize(werte, use_na_sentinel=True)
+    if werte.dtype.kind in "iu":  # whole numbers read as such: nothing to tell apart
+        nein = pd.Series(False, index=werte.index)
+        keines = pd.Series(
+            pd.Categorical.from_codes(np.full(len(werte), -1, np.int8), pd.Index([], dtype=object)),
+            index=werte.index,
+        )
+        return Zahlen(werte.astype(float), keines, nein, nein, keines, False)
+    # the values that occur (a categorical may know texts of rows left out, e.g. footnotes)
+    if isinstance(werte.dtype, pd.CategoricalDtype):
+        codes = werte.cat.codes.to_numpy()
+        da = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(werte.cat.categories)))
+        neu = np.full(len(werte.cat.categories) + 1, -1, dtype=np.int64)
+        neu[da] = np.arange(len(da))
+        codes, eindeutig = neu[codes], werte.cat.categories[da]
+    else:
+        codes, eindeutig = pd.factorize(werte, use_na_sentinel=True)
     ergebnis = _eindeutig(pd.Series([*eindeutig, None], dtype=object), dezimal, tausenderpunkt)
 
     def je_wert(spalte: pd.Series, dtype: object) -> pd.Series:
         return pd.Series(spalte.to_numpy()[codes], index=werte.index, dtype=dtype)
 
+    kennzeichen, texte = pd.factorize(ergebnis.kennzeichen, use_na_sentinel=True)
     return Zahlen(
         je_wert(ergebnis.zahlen, float),
-        je_wert(ergebnis.kennzeichen, object),
+        pd.Series(
+            pd.Categorical.from_codes(kennzeichen[codes], pd.Index(texte, dtype=object)),
+            index=werte.index,
+        ),
         je_wert(ergebnis.unlesbar, bool),
         je_wert(ergebnis.mehrdeutig, bool),
         je_wert(ergebnis.art, object),

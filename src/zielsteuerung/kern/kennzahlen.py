@@ -98,10 +98,10 @@ class Panel:
         self._leer = pd.DataFrame(np.nan, index=index, columns=pd.Index(self.traeger))
         self.tabellen: dict[tuple[str, str], pd.DataFrame] = {}
         self._gemerkt: dict[tuple[Any, ...], Any] = {}
-        spalte = pd.Index(self.traeger).get_indexer(werte["traeger_id"])
-        geschlecht = pd.Index(GESCHLECHTER).get_indexer(werte["geschlecht"])
+        spalte = _stelle(werte["traeger_id"], self.traeger)
+        geschlecht = _stelle(werte["geschlecht"], list(GESCHLECHTER))
         bekannt = (spalte >= 0) & (geschlecht >= 0)  # Träger outside ``traeger`` are left out
-        merkmal, merkmale = pd.factorize(werte["merkmal"].to_numpy()[bekannt])
+        merkmal, merkmale = pd.factorize(werte["merkmal"][bekannt])
         wert = werte["wert"].to_numpy(dtype=float, na_value=np.nan)
         feld = np.full((len(merkmale), len(GESCHLECHTER), len(index), len(self.traeger)), np.nan)
         feld[merkmal, geschlecht[bekannt], monat[bekannt] - self.erster, spalte[bekannt]] = wert[
@@ -152,6 +152,15 @@ class Panel:
             ("jahresverlauf", code, geschlecht, jahr),
             lambda: Jahresverlauf(self, code, geschlecht, jahr),
         )
+
+
+def _stelle(spalte: pd.Series, liste: list[str]) -> np.ndarray:
+    """Per row the position of its value in ``liste`` (-1: not in it); a categorical column
+    is looked up by its categories."""
+    if isinstance(spalte.dtype, pd.CategoricalDtype):
+        stellen = np.append(pd.Index(liste).get_indexer(spalte.cat.categories), -1)
+        return stellen[spalte.cat.codes.to_numpy()]
+    return pd.Index(liste).get_indexer(spalte)
 
 
 @dataclass
