@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -47,6 +48,8 @@ def test_demo_builds_a_fresh_store_and_prints_the_kleve_evaluation(tmp_path):
     assert len(ergebnis["quellen"]) == 1
     bestand = laufen("bestand", "--store", ordner / "beispiel-datenbestand.sqlite")
     assert bestand.stdout.count(".csv") == 1
+    zeile = next(z for z in bestand.stdout.splitlines() if ".csv" in z)
+    assert re.search(r"  \d{2}\.\d{2}\.\d{4} \d{2}:\d{2}  ", zeile), zeile  # not ISO
 
 
 def test_kennzahlen_in_three_formats(cli, demo_store):

@@ -12,6 +12,7 @@ from ..daten.vereinbarungen import beispiel_text
 from ..daten.vereinbarungen import lade as lade_vereinbarung
 from ..daten.zuordnung import liste
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
+from ..kern.monate import datum_text
 from ..kern.zahlen import zahl
 from .ausgabe import tabelle
 from .hilfen import Fortschritt, store_pfad
@@ -102,7 +103,7 @@ def befehl_bestand(args: argparse.Namespace) -> int:
                 [
                     str(i.import_id),
                     i.dateiname,
-                    i.importiert_am,
+                    datum_text(i.importiert_am),
                     zahl(i.zeilen),
                     i.sha256[:16] + "…",
                     i.zuordnung_datei or ("eingebaut" if i.zuordnung else "unbekannt"),
@@ -120,7 +121,8 @@ def _entfernen(args: argparse.Namespace) -> int:
     with Datenbestand(store_pfad(args)) as db:
         info, entfernt, sicherung = db.entfernen(args.nr)
     print(
-        f"Import Nr. {info.import_id} ({info.dateiname}, importiert am {info.importiert_am}) "
+        f"Import Nr. {info.import_id} ({info.dateiname}, "
+        f"importiert am {datum_text(info.importiert_am)}) "
         f"entfernt: {anzahl(entfernt, 'Wert', 'Werte')}."
     )
     print(f"Sicherung des vorherigen Stands: {sicherung}")

@@ -110,11 +110,14 @@ def parse_datum(wert: object) -> str | None:
 
 
 def datum_text(wert: object) -> str:
-    """A date as TT.MM.JJJJ (ISO text or a date); anything else as it is, empty as –."""
+    """A date as TT.MM.JJJJ (ISO text or a date; an ISO time of day kept as HH:MM); anything
+    else as it is, empty as –."""
     if isinstance(wert, dt.date):
         return f"{wert:%d.%m.%Y}"
     text = str(wert or "")
     try:
-        return f"{dt.date.fromisoformat(text[:10]):%d.%m.%Y}" if text else "–"
+        datum = f"{dt.date.fromisoformat(text[:10]):%d.%m.%Y}" if text else "–"
     except ValueError:
         return text
+    zeit = text[11:16] if len(text) >= 16 and text[10] in "T " else ""
+    return f"{datum} {zeit}" if zeit else datum
