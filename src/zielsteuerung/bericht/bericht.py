@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -161,6 +163,29 @@ def _kennzahlen(panel: Panel, a: Auswertung) -> list[dict[str, Any]]:
     return [
         {"Monat": monate.als_name(m), **{n: _zahl(s[m]) for n, s in spalten.items()}} for m in index
     ]
+
+
+def bericht_fuer_mappe(
+    store: Path,
+    vereinbarung: Zielvereinbarung,
+    ausschnitt: Ausschnitt,
+    vergleichsgruppe: object,
+    planung: list[dict[str, Any]] | None,
+    mittel: list[dict[str, Any]] | None,
+) -> Bericht:
+    """The report a controlling workbook asks for: its store, its settings, and its cell
+    "Vergleichsgruppe" as written there (every five-digit Regionalschlüssel in it; none: the
+    default group)."""
+    gruppe = re.findall(r"\d{5}", str(vergleichsgruppe or ""))
+    with Datenbestand(store) as db:
+        return erstelle_bericht(
+            db,
+            vereinbarung,
+            ausschnitt,
+            vergleichsgruppe=gruppe or None,
+            planung=planung,
+            mittel=mittel,
+        )
 
 
 def erstelle_bericht(

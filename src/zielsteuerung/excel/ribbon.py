@@ -8,15 +8,13 @@ charts of the workbook stay as they are and follow the tables as Excel resizes t
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from ..bericht.auswerten import Ausschnitt
-from ..bericht.bericht import Bericht, erstelle_bericht
+from ..bericht.bericht import Bericht, bericht_fuer_mappe
 from ..bericht.vergleich import hinweis, rangliste
 from ..daten import einstellungen
-from ..daten.datenbestand import Datenbestand
 from ..fehler import EingabeFehler, ZielsteuerungFehler
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from ..kern.monate import datum_text
@@ -200,16 +198,14 @@ def aktualisieren(book: Any) -> str:
     vereinbarung = vereinbarung_aus_bereich(
         _als_zeilen(table.range.value), traeger_id or "", jahr or 0, wartezeit or "T3"
     )
-    gruppe = re.findall(r"\d{5}", str(_name(book, "Vergleichsgruppe").value or ""))
-    with Datenbestand(store) as db:
-        bericht = erstelle_bericht(
-            db,
-            vereinbarung,
-            Ausschnitt(traeger_id, jahr, bis_monat, wartezeit),
-            vergleichsgruppe=gruppe or None,
-            planung=_tabelle_lesen(book, "tbl_Planung"),
-            mittel=_tabelle_lesen(book, "tbl_Mittel"),
-        )
+    bericht = bericht_fuer_mappe(
+        store,
+        vereinbarung,
+        Ausschnitt(traeger_id, jahr, bis_monat, wartezeit),
+        _name(book, "Vergleichsgruppe").value,
+        planung=_tabelle_lesen(book, "tbl_Planung"),
+        mittel=_tabelle_lesen(book, "tbl_Mittel"),
+    )
     erlaeuterungen = {
         str(z.get("Ziel_ID")): z.get("Erläuterung")
         for z in _tabelle_lesen(book, "tbl_Erlaeuterungen") or []

@@ -6,7 +6,6 @@ are, rewrites their contents, and leaves everything else alone.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,9 +16,8 @@ from openpyxl.utils import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..bericht.auswerten import Ausschnitt
-from ..bericht.bericht import Bericht, erstelle_bericht
+from ..bericht.bericht import Bericht, bericht_fuer_mappe
 from ..daten import einstellungen
-from ..daten.datenbestand import Datenbestand
 from ..daten.traeger import TraegerAufloesung
 from ..daten.vereinbarungen import beispiel
 from ..fehler import EingabeFehler
@@ -131,16 +129,14 @@ def arbeitsmappe(
         name_setzen(wb, "Datenbestand", str(store.resolve()))
     else:
         store = einstellungen.datenbestand(name_lesen(wb, "Datenbestand"))
-    gruppe = re.findall(r"\d{5}", str(name_lesen(wb, "Vergleichsgruppe") or ""))
-    with Datenbestand(store) as db:
-        bericht = erstelle_bericht(
-            db,
-            vereinbarung,
-            Ausschnitt(traeger_id, jahr, bis_monat, wartezeit),
-            vergleichsgruppe=gruppe or None,
-            planung=tabelle_lesen(wb, "tbl_Planung") if planung is None else planung,
-            mittel=tabelle_lesen(wb, "tbl_Mittel"),
-        )
+    bericht = bericht_fuer_mappe(
+        store,
+        vereinbarung,
+        Ausschnitt(traeger_id, jahr, bis_monat, wartezeit),
+        name_lesen(wb, "Vergleichsgruppe"),
+        planung=tabelle_lesen(wb, "tbl_Planung") if planung is None else planung,
+        mittel=tabelle_lesen(wb, "tbl_Mittel"),
+    )
     bericht_schreiben(wb, bericht)
     speichern(wb, pfad)
     return Ergebnis(pfad, neu, bericht)

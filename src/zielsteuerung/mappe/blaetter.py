@@ -27,9 +27,9 @@ from .druck import (
     zeilen_anpassen,
 )
 from .formate import FORMATE, wertformat
-from .stil import ABSCHNITT, UNTERTITEL
+from .stil import ABSCHNITT
 from .vertrag import BLAETTER, EINGABE_MIT_KENNUNG
-from .zellen import kennungen_verbergen, setze
+from .zellen import anmerkung, kennungen_verbergen, setze
 
 #: A table's place after writing: sheet, header row, first column, last column.
 Ort = tuple[Worksheet, int, int, int]
@@ -178,14 +178,14 @@ def _kennzahlen(ort: Ort, unten: int) -> None:
         setze(ws.cell(zeile + i, 2), text)
         ws.cell(zeile + i, 2).alignment = Alignment(horizontal="left")
     ende = zeile + len(KENNZAHL_TEXTE)
-    setze(
-        ws.cell(ende + 1, 1),
+    anmerkung(
+        ws,
+        ende + 1,
         "Jeder Monat zeigt die zwölf Monate bis dahin (bzw. den Vergleich mit dem "
         "Vorjahresmonat); die Zielvereinbarung und das Gender-Datenblatt rechnen dagegen "
         "Januar bis Monat (Jahresfortschrittswert), daher weichen die Werte ab.",
+        letzte,
     )
-    ws.cell(ende + 1, 1).font = UNTERTITEL
-    ueber_breite(ws, ende + 1, letzte)
     einrichten(ws, letzte, ende + 1, [(1, kopf + 1), (zeile, ende + 1)])
 
 

@@ -19,6 +19,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..fehler import EingabeFehler
+from .druck import ueber_breite
 from .formate import FORMATE, FORMELZEICHEN, Formel
 from .stil import BLAU, KOPF, TITEL, UNTERTITEL, spaltenbreite
 from .vertrag import EINGABE_MIT_KENNUNG, EINHEIT, KENNUNGEN, TABELLEN, UMBENANNT, Tabelle
@@ -44,6 +45,14 @@ def setze(zelle: Cell, wert: Any, format_: str | None = None) -> None:
             zelle.quotePrefix = True
     if format_:
         zelle.number_format = format_
+
+
+def anmerkung(ws: Worksheet, zeile: int, text: str, bis_spalte: int) -> None:
+    """A note in the small grey type of subtitles, in column A of ``zeile``, wrapped over the
+    columns up to ``bis_spalte``."""
+    setze(ws.cell(zeile, 1), text)
+    ws.cell(zeile, 1).font = UNTERTITEL
+    ueber_breite(ws, zeile, bis_spalte)
 
 
 def zelle_des_namens(wb: Workbook, name: str) -> Cell | None:

@@ -37,9 +37,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..fehler import EingabeFehler
 from ..mappe.datei import pruefe_schreibbar, speichern
-from ..mappe.druck import ueber_breite
-from ..mappe.stil import FETT, UNTERTITEL
+from ..mappe.stil import FETT
 from ..mappe.zellen import (
+    anmerkung,
     setze,
     zelle_des_namens,
 )
@@ -291,14 +291,14 @@ def _vermerk(wb: Workbook) -> tuple[Cell, Cell]:
         wb.defined_names[name] = DefinedName(
             name, attr_text=f"{quote_sheetname(ws.title)}!$B${zeile + i}"
         )
-    setze(
-        ws.cell(zeile + 2, 1),
+    anmerkung(
+        ws,
+        zeile + 2,
         "Wertekopie ohne Formeln und Makros, erzeugt mit „zielsteuerung export-ministerium“. "
         "Jede spätere Änderung eines Wertes macht die Prüfsumme ungültig; die Zusammenführung "
         "im Ministerium lehnt die Datei dann ab.",
+        max(ws.max_column, 2),
     )
-    ws.cell(zeile + 2, 1).font = UNTERTITEL
-    ueber_breite(ws, zeile + 2, max(ws.max_column, 2))
     ws.print_area = f"A1:{get_column_letter(max(ws.max_column, 2))}{zeile + 2}"
     return ws.cell(zeile, 2), ws.cell(zeile + 1, 2)
 

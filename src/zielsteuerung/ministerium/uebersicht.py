@@ -32,6 +32,7 @@ from ..mappe.stil import (
 )
 from ..mappe.vertrag import VORLAGENVERSION, Tabelle
 from ..mappe.zellen import (
+    anmerkung,
     kennungen_verbergen,
     setze,
     tabelle_anlegen,
@@ -276,9 +277,7 @@ def _legende(ws: Worksheet, legende: int, breite: int) -> int:
             "geprüfte Dateien mit Prüfsummen: Blatt „Info“.",
         )
     ):
-        setze(ws.cell(legende + nr, 1), text)
-        ws.cell(legende + nr, 1).font = UNTERTITEL
-        ueber_breite(ws, legende + nr, breite)
+        anmerkung(ws, legende + nr, text, breite)
     return legende + 1
 
 
