@@ -4,6 +4,7 @@ for a child process to reach a phase, the tools a rendering test needs, pictures
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import selectors
@@ -24,6 +25,7 @@ import pytest
 
 from zielsteuerung.cli import main
 from zielsteuerung.daten.beispieldaten import erzeuge_beispieldaten
+from zielsteuerung.daten.datenbestand import Datenbestand
 
 KOPF = ["traeger_id", "berichtsmonat", "merkmal", "geschlecht", "wert", "wartezeit", "datenstand"]
 
@@ -38,17 +40,55 @@ class Lauf:
         return json.loads(self.out)
 
 
+def befehl(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
+    """Run the command line in-process, as a user would type it: exit code, stdout, stderr."""
+    capsys.readouterr()
+    code = main([str(a) for a in args])
+    erfasst = capsys.readouterr()
+    return code, erfasst.out, erfasst.err
+
+
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Lauf]:
-    """Run the command line in-process, as a user would type it."""
+    """``befehl`` as a fixture, its result as a ``Lauf``."""
 
     def laufen(*args: object) -> Lauf:
-        capsys.readouterr()
-        code = main([str(a) for a in args])
-        erfasst = capsys.readouterr()
-        return Lauf(code, erfasst.out, erfasst.err)
+        return Lauf(*befehl(capsys, *args))
 
     return laufen
+
+
+def schreibe_datei(pfad: Path, inhalt: str | bytes, encoding: str = "utf-8") -> Path:
+    pfad.write_bytes(inhalt if isinstance(inhalt, bytes) else inhalt.encode(encoding))
+    return pfad
+
+
+def importieren(
+    capsys: pytest.CaptureFixture[str], store: Path, *dateien: Path, mapping: str | None = None
+) -> tuple[int, str, str]:
+    """``zielsteuerung import`` of the files into ``store``; ``mapping``: the text of a mapping,
+    written beside the store."""
+    args: list[object] = ["import", *dateien, "--store", store]
+    if mapping is not None:
+        args += ["--mapping", schreibe_datei(store.parent / "zuordnung.toml", mapping)]
+    return befehl(capsys, *args)
+
+
+def neueste(store: Path, wartezeit: str = "T3") -> dict[tuple[str, str, str, int], float | None]:
+    """(traeger_id, merkmal, geschlecht, YYYYMM) -> value (None = missing) of the newest vintage."""
+    with Datenbestand(store) as db:
+        df = db.neueste_werte(wartezeit)
+    return {
+        (r.traeger_id, r.merkmal, r.geschlecht, int(r.monat)): None
+        if pd.isna(r.wert)
+        else float(r.wert)
+        for r in df.itertuples()
+    }
+
+
+def ordner_abbild(ordner: Path) -> dict[str, str]:
+    """SHA-256 of every file in a folder (a store's .sqlite and any -wal/-shm beside it)."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(ordner.iterdir())}
 
 
 def zielzeile(tabelle: str, bezeichnung: str) -> str:

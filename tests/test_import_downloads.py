@@ -8,7 +8,6 @@ our own in the same layouts. Every run goes through the real command line and a 
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import sqlite3
@@ -21,19 +20,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zielsteuerung.cli import main
-from zielsteuerung.daten.datenbestand import Datenbestand
 from zielsteuerung.daten.zahlentext import zahlen_lesen
+
+from conftest import importieren, neueste, ordner_abbild, schreibe_datei
 
 KLEVE = "05154"
 RS_REGENSBURG = "09362"
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def write(path: Path, content: str | bytes) -> Path:
-    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    return path
 
 
 def xlsx_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
@@ -48,22 +42,8 @@ def xlsx_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
     return buf.getvalue()
 
 
-def run(capsys, *args: object) -> tuple[int, str, str]:
-    capsys.readouterr()
-    rc = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return rc, out, err
-
-
-def run_import(capsys, store: Path, *files: Path, mapping: str | None = None):
-    args: list[object] = ["import", *files, "--store", store]
-    if mapping is not None:
-        args += ["--mapping", write(store.parent / "zuordnung.toml", mapping)]
-    return run(capsys, *args)
-
-
 def import_ok(capsys, store: Path, *files: Path, mapping: str | None = None) -> tuple[str, str]:
-    rc, out, err = run_import(capsys, store, *files, mapping=mapping)
+    rc, out, err = importieren(capsys, store, *files, mapping=mapping)
     assert rc == 0, err
     assert "Fehler" not in err
     return out, err
@@ -71,31 +51,16 @@ def import_ok(capsys, store: Path, *files: Path, mapping: str | None = None) -> 
 
 def refused(capsys, store: Path, datei: Path, mapping: str | None = None) -> str:
     """Exit code 2, a message naming the file, and the store unchanged (or not created)."""
-    vorher = _snapshot(store.parent)
-    rc, out, err = run_import(capsys, store, datei, mapping=mapping)
+    vorher = ordner_abbild(store.parent)
+    rc, out, err = importieren(capsys, store, datei, mapping=mapping)
     assert rc == 2, out + err
     assert f"Fehler: {datei.name}" in err
     assert "Traceback" not in err
-    nachher = _snapshot(store.parent)
+    nachher = ordner_abbild(store.parent)
     nachher.pop("zuordnung.toml", None)
     vorher.pop("zuordnung.toml", None)
     assert nachher == vorher, "a refused import must leave the store unchanged"
     return err
-
-
-def _snapshot(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
-
-
-def newest(store: Path, wartezeit: str = "T3") -> dict[tuple[str, str, str, int], float | None]:
-    with Datenbestand(store) as db:
-        df = db.neueste_werte(wartezeit)
-    return {
-        (r.traeger_id, r.merkmal, r.geschlecht, int(r.monat)): None
-        if pd.isna(r.wert)
-        else float(r.wert)
-        for r in df.itertuples()
-    }
 
 
 def count_rows(store: Path) -> int:
@@ -158,17 +123,17 @@ ECKWERTE_LANG_ERGEBNIS = {
 
 
 def test_unneeded_measures_are_skipped_when_the_mapping_says_so(tmp_path, capsys):
-    f = write(tmp_path / "eckwerte_long.csv", ECKWERTE_LANG)
+    f = schreibe_datei(tmp_path / "eckwerte_long.csv", ECKWERTE_LANG)
     store = tmp_path / "bestand.sqlite"
     out, _ = import_ok(capsys, store, f, mapping=ECKWERTE_LANG_ZUORDNUNG)
-    assert newest(store, "T0") == ECKWERTE_LANG_ERGEBNIS
+    assert neueste(store, "T0") == ECKWERTE_LANG_ERGEBNIS
     # the summary says how many rows of which measure were skipped
     assert "4 Zeilen übersprungen" in out
     assert "„Bestand“ (2)" in out and "„Frauen“ (2)" in out
 
 
 def test_unneeded_measures_without_the_setting_give_one_message_per_measure(tmp_path, capsys):
-    f = write(tmp_path / "eckwerte_long.csv", ECKWERTE_LANG)
+    f = schreibe_datei(tmp_path / "eckwerte_long.csv", ECKWERTE_LANG)
     zuordnung = ECKWERTE_LANG_ZUORDNUNG.replace('unbekannte_merkmale = "ignorieren"', "")
     err = refused(capsys, tmp_path / "bestand.sqlite", f, mapping=zuordnung)
     meldungen = [z for z in err.splitlines() if "unbekannt" in z]
@@ -177,7 +142,7 @@ def test_unneeded_measures_without_the_setting_give_one_message_per_measure(tmp_
 
 
 def test_single_measures_can_be_skipped_by_name_and_lookalikes_are_named(tmp_path, capsys):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "eckwerte_long.csv",
         ECKWERTE_LANG
         + "2025-01,Grundsicherung für Arbeitsuchende,nicht erwerbsfähige Leistungsberechtigte "
@@ -189,7 +154,7 @@ def test_single_measures_can_be_skipped_by_name_and_lookalikes_are_named(tmp_pat
     )
     store = tmp_path / "bestand.sqlite"
     out, err = import_ok(capsys, store, f, mapping=zuordnung)
-    assert newest(store, "T0") == ECKWERTE_LANG_ERGEBNIS
+    assert neueste(store, "T0") == ECKWERTE_LANG_ERGEBNIS
     # NEF is skipped through unbekannte_merkmale, but looks like ELB: named in a warning
     warnungen = [z for z in err.splitlines() if z.startswith("Warnung")]
     assert len(warnungen) == 1 and "(NEF)“" in warnungen[0] and "ELB" in warnungen[0]
@@ -207,7 +172,7 @@ def test_single_measures_can_be_skipped_by_name_and_lookalikes_are_named(tmp_pat
 def test_insgesamt_beside_sgb2_is_not_taken_for_geschlecht_gesamt(tmp_path, capsys):
     """A BA column "insgesamt" (SGB II + SGB III) once imported as Geschlecht gesamt, every
     value of the kept rows empty, with a success message."""
-    f = write(tmp_path / "eckwerte_long.csv", ECKWERTE_LANG)
+    f = schreibe_datei(tmp_path / "eckwerte_long.csv", ECKWERTE_LANG)
     zuordnung = """
 [datei]
 unbekannte_spalten = "ignorieren"
@@ -225,7 +190,7 @@ traeger_id = "09362"
 
 
 def test_a_value_column_empty_in_every_row_is_an_error_naming_it(tmp_path, capsys):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "leer.csv",
         "traeger_id;berichtsmonat;merkmal;Frauen;Männer\n"
         "05154;2023-01;INT;90;\n05154;2023-02;INT;85;\n",
@@ -236,7 +201,7 @@ def test_a_value_column_empty_in_every_row_is_an_error_naming_it(tmp_path, capsy
 
 def test_ignored_column_resembling_a_base_figure_is_named(tmp_path, capsys):
     """With unbekannte_spalten = "ignorieren" a misspelled base figure once vanished silently."""
-    f = write(
+    f = schreibe_datei(
         tmp_path / "breit.csv",
         "period,Arbeitslose (Bestand),Bedarfsgemeinschafen,Erwerbsfähige Leistungsberechtigte "
         "(ELB)\n2025-01-01,1470.0,2797.3,3730.5\n2025-02-01,1382.0,2755.7,3710.2\n",
@@ -253,7 +218,7 @@ def test_ignored_column_resembling_a_base_figure_is_named(tmp_path, capsys):
     assert "Warnung" in err
     # every ignored column is listed in the summary
     assert "„Arbeitslose (Bestand)“" in out and "„Bedarfsgemeinschafen“" in out
-    assert set(newest(store)) == {
+    assert set(neueste(store)) == {
         (RS_REGENSBURG, "ELB", "gesamt", 202501),
         (RS_REGENSBURG, "ELB", "gesamt", 202502),
     }
@@ -269,14 +234,14 @@ KANON = [
 
 
 def test_xlsx_with_notes_sheet_first_reads_the_one_sheet_with_a_table(tmp_path, capsys):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "download.xlsx",
         xlsx_bytes({"Hinweise": [["Statistik der BA"], ["Erläuterungen …"]], "Daten": KANON}),
     )
     store = tmp_path / "bestand.sqlite"
     _, err = import_ok(capsys, store, f)
     assert "„Daten“" in err  # says which sheet it read
-    assert newest(store) == {
+    assert neueste(store) == {
         (KLEVE, "INT", "gesamt", 202301): 210.0,
         (KLEVE, "INT", "gesamt", 202302): 190.0,
     }
@@ -284,7 +249,7 @@ def test_xlsx_with_notes_sheet_first_reads_the_one_sheet_with_a_table(tmp_path, 
 
 def test_xlsx_without_a_recognisable_table_lists_the_sheets_and_suggests_blatt(tmp_path, capsys):
     kopf = ["Gebiet", "Zeit", "Größe", "Zahl"]
-    f = write(
+    f = schreibe_datei(
         tmp_path / "download.xlsx",
         xlsx_bytes({"Hinweise": [["Statistik der BA"]], "Tabelle 1": [kopf], "Tabelle 2": [kopf]}),
     )
@@ -294,7 +259,7 @@ def test_xlsx_without_a_recognisable_table_lists_the_sheets_and_suggests_blatt(t
 
 
 def test_chosen_sheet_without_a_table_lists_the_sheets(tmp_path, capsys):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "download.xlsx",
         xlsx_bytes({"Hinweise": [["Statistik der BA"]], "Daten": KANON}),
     )
@@ -319,7 +284,7 @@ def test_chosen_sheet_without_a_table_lists_the_sheets(tmp_path, capsys):
     ],
 )
 def test_footnotes_under_the_table_are_skipped_with_a_warning(tmp_path, capsys, fusszeilen):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "grunddaten.csv",
         "traeger_id,berichtsmonat,merkmal,geschlecht,wert\n"
         "05154,2023-01,INT,gesamt,210\n05154,2023-02,INT,gesamt,190\n" + fusszeilen,
@@ -327,33 +292,35 @@ def test_footnotes_under_the_table_are_skipped_with_a_warning(tmp_path, capsys, 
     store = tmp_path / "bestand.sqlite"
     _, err = import_ok(capsys, store, f)
     assert "übersprungen" in err and "Warnung" in err
-    assert newest(store) == {
+    assert neueste(store) == {
         (KLEVE, "INT", "gesamt", 202301): 210.0,
         (KLEVE, "INT", "gesamt", 202302): 190.0,
     }
 
 
 def test_month_written_mm_jj_is_read(tmp_path, capsys):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "monate.csv",
         "traeger_id;berichtsmonat;merkmal;wert\n05154;01/25;INT;210\n05154;2/25;INT;190\n",
     )
     store = tmp_path / "bestand.sqlite"
     import_ok(capsys, store, f)
-    assert newest(store) == {
+    assert neueste(store) == {
         (KLEVE, "INT", "gesamt", 202501): 210.0,
         (KLEVE, "INT", "gesamt", 202502): 190.0,
     }
 
 
 def test_unreadable_month_names_the_accepted_forms(tmp_path, capsys):
-    f = write(tmp_path / "monate.csv", "traeger_id;berichtsmonat;merkmal;wert\n05154;Q1/25;INT;1\n")
+    f = schreibe_datei(
+        tmp_path / "monate.csv", "traeger_id;berichtsmonat;merkmal;wert\n05154;Q1/25;INT;1\n"
+    )
     err = refused(capsys, tmp_path / "bestand.sqlite", f)
     assert "07/23" in err  # names the short form it accepts, not only JJJJ-MM
 
 
 def test_one_message_per_problem_not_per_value_column(tmp_path, capsys):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "breit.csv",
         "traeger_id;berichtsmonat;merkmal;Insgesamt;Frauen;Männer\n05154;2023-13;INT;210;90;120\n",
     )
@@ -362,7 +329,9 @@ def test_one_message_per_problem_not_per_value_column(tmp_path, capsys):
 
 
 def test_summary_counts_one_value_in_the_singular(tmp_path, capsys):
-    f = write(tmp_path / "eins.csv", "traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;INT;1\n")
+    f = schreibe_datei(
+        tmp_path / "eins.csv", "traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;INT;1\n"
+    )
     out, _ = import_ok(capsys, tmp_path / "bestand.sqlite", f)
     assert "1 Wert geprüft, 1 neu gespeichert" in out
 
@@ -378,9 +347,11 @@ def test_summary_counts_one_value_in_the_singular(tmp_path, capsys):
     ],
 )
 def test_mapping_errors_are_german_not_python_lists(tmp_path, capsys, toml, text):
-    f = write(tmp_path / "eins.csv", "traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;INT;1\n")
+    f = schreibe_datei(
+        tmp_path / "eins.csv", "traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;INT;1\n"
+    )
     store = tmp_path / "bestand.sqlite"
-    rc, _, err = run_import(capsys, store, f, mapping=toml)
+    rc, _, err = importieren(capsys, store, f, mapping=toml)
     assert rc == 2
     assert text in err
     assert not re.search(r"\['|'\]", err), err
@@ -420,7 +391,7 @@ ELB_UND_LLU = {
     ],
 )
 def test_value_readable_both_ways_stops_the_import(tmp_path, capsys, name, inhalt, zeilen):
-    f = write(tmp_path / name, inhalt)
+    f = schreibe_datei(tmp_path / name, inhalt)
     err = refused(capsys, tmp_path / "bestand.sqlite", f)
     assert "mehrdeutig" in err
     for zeile in zeilen:
@@ -430,7 +401,7 @@ def test_value_readable_both_ways_stops_the_import(tmp_path, capsys, name, inhal
 
 
 def test_text_cells_of_an_xlsx_are_not_guessed_either(tmp_path, capsys):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "download.xlsx",
         xlsx_bytes(
             {
@@ -473,14 +444,14 @@ def test_text_cells_of_an_xlsx_are_not_guessed_either(tmp_path, capsys):
     ],
 )
 def test_the_file_itself_settles_the_decimal_mark(tmp_path, capsys, inhalt, erwartet):
-    f = write(tmp_path / "grunddaten.csv", inhalt)
+    f = schreibe_datei(tmp_path / "grunddaten.csv", inhalt)
     store = tmp_path / "bestand.sqlite"
     import_ok(capsys, store, f)
-    assert newest(store) == erwartet
+    assert neueste(store) == erwartet
 
 
 def test_decimal_comma_and_decimal_point_in_one_file_stop_the_import(tmp_path, capsys):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "gemischt.csv",
         "traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;LLU;5.812.345,67\n"
         "05154;2023-01;LUH;2797.30\n",
@@ -490,10 +461,10 @@ def test_decimal_comma_and_decimal_point_in_one_file_stop_the_import(tmp_path, c
 
 
 def test_the_mapping_decides_a_doubtful_value(tmp_path, capsys):
-    f = write(tmp_path / "komma.csv", LANG_KOPF + "09362,2025-01,LLU,3.731\n")
+    f = schreibe_datei(tmp_path / "komma.csv", LANG_KOPF + "09362,2025-01,LLU,3.731\n")
     store = tmp_path / "bestand.sqlite"
     import_ok(capsys, store, f, mapping='[datei]\ndezimalzeichen = "."\n')
-    assert newest(store) == {(RS_REGENSBURG, "LLU", "gesamt", 202501): 3.731}
+    assert neueste(store) == {(RS_REGENSBURG, "LLU", "gesamt", 202501): 3.731}
 
 
 def _formatiert(wert: float, art: str) -> str:
@@ -545,7 +516,7 @@ PUNKT = '[datei]\ndezimalzeichen = "."\n'  # a wrong setting for a file with tho
 
 
 def test_a_jump_within_the_file_stops_the_import_for_stocks(tmp_path, capsys):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "eckwerte.csv",
         LANG_KOPF + "09362,2025-01,ELB,3730.59\n09362,2025-02,ELB,3.710\n"
         "09362,2025-03,ELB,3746.43\n",
@@ -557,21 +528,21 @@ def test_a_jump_within_the_file_stops_the_import_for_stocks(tmp_path, capsys):
 
 def test_a_jump_against_the_store_stops_the_import(tmp_path, capsys):
     store = tmp_path / "bestand.sqlite"
-    januar = write(tmp_path / "januar.csv", LANG_KOPF + "09362,2025-01,BG,2797.30\n")
+    januar = schreibe_datei(tmp_path / "januar.csv", LANG_KOPF + "09362,2025-01,BG,2797.30\n")
     import_ok(capsys, store, januar)
-    februar = write(tmp_path / "februar.csv", LANG_KOPF + "09362,2025-02,BG,2.755\n")
+    februar = schreibe_datei(tmp_path / "februar.csv", LANG_KOPF + "09362,2025-02,BG,2.755\n")
     err = refused(capsys, store, februar, mapping=PUNKT)
     assert "BG" in err and "Vormonat" in err and "januar.csv" in err
 
 
 def test_a_jump_against_an_earlier_vintage_stops_the_import(tmp_path, capsys):
     store = tmp_path / "bestand.sqlite"
-    t0 = write(
+    t0 = schreibe_datei(
         tmp_path / "t0.csv",
         "traeger_id,berichtsmonat,merkmal,wert,wartezeit\n09362,2025-03,ELB,3746.43,T0\n",
     )
     import_ok(capsys, store, t0)
-    t3 = write(
+    t3 = schreibe_datei(
         tmp_path / "t3.csv",
         "traeger_id,berichtsmonat,merkmal,wert,wartezeit\n09362,2025-03,ELB,3.751,T3\n",
     )
@@ -581,7 +552,7 @@ def test_a_jump_against_an_earlier_vintage_stops_the_import(tmp_path, capsys):
 
 def test_jumps_of_flows_are_warnings_and_the_mapping_can_lower_stocks_to_warnings(tmp_path, capsys):
     store = tmp_path / "bestand.sqlite"
-    f = write(
+    f = schreibe_datei(
         tmp_path / "klein.csv",
         LANG_KOPF + "05154,2023-01,INT_AE,1\n05154,2023-02,INT_AE,24\n"
         "05154,2023-01,LZB_MASSN,10\n05154,2023-02,LZB_MASSN,400\n",
@@ -589,15 +560,15 @@ def test_jumps_of_flows_are_warnings_and_the_mapping_can_lower_stocks_to_warning
     refused(capsys, store, f)  # the stock is an error by default
     _, err = import_ok(capsys, store, f, mapping='[datei]\nsprungpruefung = "warnung"\n')
     assert err.count("Faktor") == 2 and "Warnung" in err
-    assert newest(store)[(KLEVE, "INT_AE", "gesamt", 202302)] == 24.0
+    assert neueste(store)[(KLEVE, "INT_AE", "gesamt", 202302)] == 24.0
 
 
 def test_a_correction_is_not_compared_with_the_values_it_replaces(tmp_path, capsys):
     store = tmp_path / "bestand.sqlite"
-    f = write(tmp_path / "eckwerte.csv", LANG_KOPF + "09362,2025-01,ELB,3.731\n")
+    f = schreibe_datei(tmp_path / "eckwerte.csv", LANG_KOPF + "09362,2025-01,ELB,3.731\n")
     import_ok(capsys, store, f, mapping=PUNKT)  # nothing to compare with yet: stored as 3.731
     import_ok(capsys, store, f, mapping='[datei]\ndezimalzeichen = ","\n')
-    assert newest(store) == {(RS_REGENSBURG, "ELB", "gesamt", 202501): 3731.0}
+    assert neueste(store) == {(RS_REGENSBURG, "ELB", "gesamt", 202501): 3731.0}
 
 
 # --- the mappings the user guide shows for the real downloads ----------------------------------
@@ -665,8 +636,8 @@ PERS_NEF = (
 )
 def test_the_guide_s_mappings_read_the_real_layouts(tmp_path, capsys, beispiel, inhalt,
                                                      wartezeit, erwartet):  # fmt: skip
-    f = write(tmp_path / "download.csv", inhalt)
+    f = schreibe_datei(tmp_path / "download.csv", inhalt)
     store = tmp_path / "bestand.sqlite"
     _, err = import_ok(capsys, store, f, mapping=zuordnung_aus_doku(beispiel))
     assert "Warnung" not in err, err  # the guide's mappings leave nothing in doubt
-    assert newest(store, wartezeit) == erwartet
+    assert neueste(store, wartezeit) == erwartet

@@ -7,7 +7,6 @@ stay byte for byte the same).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import random
 import re
@@ -18,6 +17,8 @@ import openpyxl
 import pytest
 
 from zielsteuerung.cli import main
+
+from conftest import ordner_abbild
 
 H = "traeger_id;berichtsmonat;merkmal;geschlecht;wert\n"
 OK = "05154;2023-01;INT;gesamt;210\n"  # a valid data row (Zeile 2 after H)
@@ -79,11 +80,6 @@ def run_import(capsys, store: Path, *files: Path, mapping: Path | None = None):
     return rc, out, err
 
 
-def snapshot(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file in the store's folder (the .sqlite and any -wal/-shm)."""
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
-
-
 def store_with_data(tmp_path: Path, capsys) -> Path:
     folder = tmp_path / "bestand"
     folder.mkdir()
@@ -110,10 +106,10 @@ def assert_rejected(tmp_path: Path, capsys, *files: Path, mapping: Path | None =
     yield err
 
     store = store_with_data(tmp_path, capsys)
-    before = snapshot(store.parent)
+    before = ordner_abbild(store.parent)
     rc, out, err = run_import(capsys, store, *files, mapping=mapping)
     assert rc == 2, err
-    assert snapshot(store.parent) == before, "a refused import must leave the store unchanged"
+    assert ordner_abbild(store.parent) == before, "a refused import must leave the store unchanged"
     assert "gespeichert" not in out
     yield err
 
@@ -487,10 +483,10 @@ def test_conflict_with_stored_vintage_leaves_store_unchanged(tmp_path, capsys):
         encoding="utf-8",
     )
     store = store_with_data(tmp_path, capsys)
-    before = snapshot(store.parent)
+    before = ordner_abbild(store.parent)
     rc, _, err = run_import(capsys, store, f)
     assert rc == 2, err
-    assert snapshot(store.parent) == before
+    assert ordner_abbild(store.parent) == before
     check_message(err)
     assert "korrektur.csv" in err
     assert "10500" in err and "10501" in err

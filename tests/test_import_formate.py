@@ -13,22 +13,15 @@ from contextlib import closing
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 import pytest
 
-from zielsteuerung.cli import main
 from zielsteuerung.daten.datenbestand import Datenbestand
 
-from conftest import gespeicherte_werte
+from conftest import gespeicherte_werte, importieren, neueste, schreibe_datei
 
 KLEVE = "05154"
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def write(path: Path, content: str | bytes, encoding: str = "utf-8") -> Path:
-    path.write_bytes(content if isinstance(content, bytes) else content.encode(encoding))
-    return path
 
 
 def xlsx_bytes(rows: list[list[object]], first_row: int = 1) -> bytes:
@@ -44,35 +37,12 @@ def xlsx_bytes(rows: list[list[object]], first_row: int = 1) -> bytes:
     return buf.getvalue()
 
 
-def run_import(capsys, store: Path, *files: Path, mapping: str | None = None):
-    """Run the CLI import; returns (exit code, stdout, stderr)."""
-    args = ["import", *map(str, files), "--store", str(store)]
-    if mapping is not None:
-        mapping_file = write(store.parent / "zuordnung.toml", mapping)
-        args += ["--mapping", str(mapping_file)]
-    rc = main(args)
-    out, err = capsys.readouterr()
-    return rc, out, err
-
-
 def import_ok(capsys, tmp_path: Path, *files: Path, mapping: str | None = None):
     store = tmp_path / "bestand.sqlite"
-    rc, out, err = run_import(capsys, store, *files, mapping=mapping)
+    rc, out, err = importieren(capsys, store, *files, mapping=mapping)
     assert rc == 0, err
     assert "Fehler" not in err
     return store, out, err
-
-
-def newest(store: Path, wartezeit: str = "T3") -> dict[tuple[str, str, str, int], float | None]:
-    """(traeger_id, merkmal, geschlecht, YYYYMM) -> value (None = missing) of the newest vintage."""
-    with Datenbestand(store) as db:
-        df = db.neueste_werte(wartezeit)
-    return {
-        (r.traeger_id, r.merkmal, r.geschlecht, int(r.monat)): None
-        if pd.isna(r.wert)
-        else float(r.wert)
-        for r in df.itertuples()
-    }
 
 
 def stored_rows(store: Path) -> list[tuple]:
@@ -123,31 +93,31 @@ def long_csv(sep: str, values: tuple[str, str, str], name: str = "Kreis Düren")
     ],
 )
 def test_canonical_long_csv(tmp_path, capsys, encoding, sep, values):
-    f = write(tmp_path / "grunddaten.csv", long_csv(sep, values), encoding)
+    f = schreibe_datei(tmp_path / "grunddaten.csv", long_csv(sep, values), encoding)
     store, out, _ = import_ok(capsys, tmp_path, f)
     assert "grunddaten.csv" in out
-    assert newest(store, "T0") == {
+    assert neueste(store, "T0") == {
         ("05358", "INT", "frauen", 202307): 185.0,
         ("05358", "LLU", "gesamt", 202307): 1234.5,
         ("05358", "ELB", "maenner", 202308): 5100.0,
     }
-    assert newest(store, "T3") == {}
+    assert neueste(store, "T3") == {}
     assert {r[5] for r in stored_rows(store)} == {"2023-11-20"}
     # the umlaut survives whichever encoding the file used
     assert traeger_namen(store) == {"05358": "Kreis Düren"}
 
 
 def test_optional_columns_absent_default_to_t3_and_gesamt(tmp_path, capsys):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "kurz.csv",
         "traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;INT;210\n05154;2023-01;ELB;10600\n",
     )
     store, _, _ = import_ok(capsys, tmp_path, f)
-    assert newest(store, "T3") == {
+    assert neueste(store, "T3") == {
         (KLEVE, "INT", "gesamt", 202301): 210.0,
         (KLEVE, "ELB", "gesamt", 202301): 10600.0,
     }
-    assert newest(store, "T0") == {}
+    assert neueste(store, "T0") == {}
 
 
 def test_canonical_xlsx(tmp_path, capsys):
@@ -168,9 +138,9 @@ def test_canonical_xlsx(tmp_path, capsys):
         [KLEVE, "Kreis Kleve", "2023-09", "INT", "frauen", "*", "T0", "2023-11-20"],
         [KLEVE, "Kreis Kleve", "2023-10", "INT", "frauen", None, "T0", "2023-11-20"],
     ]
-    f = write(tmp_path / "grunddaten.xlsx", xlsx_bytes(rows))
+    f = schreibe_datei(tmp_path / "grunddaten.xlsx", xlsx_bytes(rows))
     store, _, _ = import_ok(capsys, tmp_path, f)
-    assert newest(store, "T0") == {
+    assert neueste(store, "T0") == {
         (KLEVE, "INT", "frauen", 202307): 185.0,
         (KLEVE, "INT", "frauen", 202308): 190.5,
         (KLEVE, "INT", "frauen", 202309): None,
@@ -205,9 +175,9 @@ def test_canonical_xlsx(tmp_path, capsys):
     ],
 )
 def test_ba_style_headers_and_traeger_names(tmp_path, capsys, text):
-    f = write(tmp_path / "ba.csv", text)
+    f = schreibe_datei(tmp_path / "ba.csv", text)
     store, _, _ = import_ok(capsys, tmp_path, f)
-    assert newest(store) == {
+    assert neueste(store) == {
         (KLEVE, "INT", "frauen", 202307): 185.0,
         (KLEVE, "ELB", "maenner", 202307): 5100.0,
     }
@@ -224,11 +194,11 @@ def test_title_rows_above_header_are_skipped(tmp_path, capsys, kind):
         ["t38704", "2023-08", "INT", "190"],
     ]
     if kind == "csv":
-        f = write(tmp_path / "ba.csv", "".join(";".join(r) + "\n" for r in rows))
+        f = schreibe_datei(tmp_path / "ba.csv", "".join(";".join(r) + "\n" for r in rows))
     else:
-        f = write(tmp_path / "ba.xlsx", xlsx_bytes(rows))
+        f = schreibe_datei(tmp_path / "ba.xlsx", xlsx_bytes(rows))
     store, _, _ = import_ok(capsys, tmp_path, f)
-    assert newest(store) == {
+    assert neueste(store) == {
         (KLEVE, "INT", "gesamt", 202307): 185.0,
         (KLEVE, "INT", "gesamt", 202308): 190.0,
     }
@@ -247,12 +217,12 @@ def test_title_rows_above_header_are_skipped(tmp_path, capsys, kind):
     ids=["iso", "abgekuerzt", "ausgeschrieben"],
 )
 def test_wide_one_column_per_month(tmp_path, capsys, months):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "monate.csv",
         f"Jobcenter;Merkmal;{';'.join(months)}\nt38704;INT;210;*;230\n05154;ELB;10500;10600;-\n",
     )
     store, _, _ = import_ok(capsys, tmp_path, f)
-    assert newest(store) == {
+    assert neueste(store) == {
         (KLEVE, "INT", "gesamt", 202301): 210.0,
         (KLEVE, "INT", "gesamt", 202302): None,
         (KLEVE, "INT", "gesamt", 202303): 230.0,
@@ -263,14 +233,14 @@ def test_wide_one_column_per_month(tmp_path, capsys, months):
 
 
 def test_wide_one_column_per_merkmal(tmp_path, capsys):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "merkmale.csv",
         "Regionalschlüssel;Berichtsmonat;Integrationen;"
         "Erwerbsfähige Leistungsberechtigte (eLb);LZB\n"
         "05154;2023-01;210;10500;*\n05154;2023-02;190;10600;6850\n",
     )
     store, _, _ = import_ok(capsys, tmp_path, f)
-    assert newest(store) == {
+    assert neueste(store) == {
         (KLEVE, "INT", "gesamt", 202301): 210.0,
         (KLEVE, "ELB", "gesamt", 202301): 10500.0,
         (KLEVE, "LZB", "gesamt", 202301): None,
@@ -305,9 +275,9 @@ ECKWERTE = (
 )
 def test_wide_eckwerte_one_row_per_month_with_fixed_traeger(tmp_path, capsys, mapping):
     """The layout of BA's "Eckwerte für Jobcenter" as processed by third parties."""
-    f = write(tmp_path / "eckwerte.csv", ECKWERTE)
+    f = schreibe_datei(tmp_path / "eckwerte.csv", ECKWERTE)
     store, _, _ = import_ok(capsys, tmp_path, f, mapping=mapping)
-    assert newest(store) == {
+    assert neueste(store) == {
         ("09362", "BG", "gesamt", 202501): pytest.approx(2797.30338102),
         ("09362", "ELB", "gesamt", 202501): pytest.approx(3730.59085177),
         ("09362", "BG", "gesamt", 202502): None,
@@ -317,14 +287,14 @@ def test_wide_eckwerte_one_row_per_month_with_fixed_traeger(tmp_path, capsys, ma
 
 
 def test_wide_gender_columns(tmp_path, capsys):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "geschlecht.csv",
         "Jobcenter;Berichtsmonat;Merkmal;Frauen;Männer;Insgesamt\n"
         "t38704;2023-01;INT;90;120;210\nt38704;2023-01;ELB;5300;5300;10600\n",
     )
     store, _, err = import_ok(capsys, tmp_path, f)
     assert "Warnung" not in err
-    assert newest(store) == {
+    assert neueste(store) == {
         (KLEVE, "INT", "frauen", 202301): 90.0,
         (KLEVE, "INT", "maenner", 202301): 120.0,
         (KLEVE, "INT", "gesamt", 202301): 210.0,
@@ -335,14 +305,14 @@ def test_wide_gender_columns(tmp_path, capsys):
 
 
 def test_wide_zaehler_nenner_with_kennzahl_column(tmp_path, capsys):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "quoten.csv",
         "Regionalschlüssel;Berichtsmonat;Kennzahl;Zähler;Nenner\n"
         "05154;2023-01;K2;210;10600\n05154;2023-01;K3E1;58;6900\n"
         "05154;2023-02;K2;190;10650\n",
     )
     store, _, _ = import_ok(capsys, tmp_path, f)
-    assert newest(store) == {
+    assert neueste(store) == {
         (KLEVE, "INT", "gesamt", 202301): 210.0,
         (KLEVE, "ELB", "gesamt", 202301): 10600.0,
         (KLEVE, "INT_LZB", "gesamt", 202301): 58.0,
@@ -356,7 +326,7 @@ def test_wide_zaehler_nenner_with_kennzahl_column(tmp_path, capsys):
 
 
 def test_mapping_renames_columns_sets_fixed_values_and_aliases(tmp_path, capsys):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "fachverfahren.csv",
         "Gebiet;Zeitraum von;Größe;Fälle;Bearbeiter\n"
         "JC Kleve;2023-01;Integr. gesamt;210;Meier\n"
@@ -382,7 +352,7 @@ datenstand = "2023-02-15"
 "JC Kleve" = "05154"
 """
     store, _, _ = import_ok(capsys, tmp_path, f, mapping=mapping)
-    assert newest(store, "T0") == {
+    assert neueste(store, "T0") == {
         (KLEVE, "INT", "gesamt", 202301): 210.0,
         (KLEVE, "ELB", "gesamt", 202301): 10600.0,
     }
@@ -390,7 +360,7 @@ datenstand = "2023-02-15"
 
 
 def test_mapping_value_columns_fix_merkmal_and_geschlecht(tmp_path, capsys):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "export.csv",
         "Jobcenter;Monat;eLb weiblich;eLb männlich;Integr. (Fr.)\nt38704;2023-03;5300;5350;100\n",
     )
@@ -401,7 +371,7 @@ def test_mapping_value_columns_fix_merkmal_and_geschlecht(tmp_path, capsys):
 "Integr. (Fr.)" = { merkmal = "INT", geschlecht = "frauen" }
 """
     store, _, _ = import_ok(capsys, tmp_path, f, mapping=mapping)
-    assert newest(store) == {
+    assert neueste(store) == {
         (KLEVE, "ELB", "frauen", 202303): 5300.0,
         (KLEVE, "ELB", "maenner", 202303): 5350.0,
         (KLEVE, "INT", "frauen", 202303): 100.0,
@@ -409,7 +379,7 @@ def test_mapping_value_columns_fix_merkmal_and_geschlecht(tmp_path, capsys):
 
 
 def test_mapping_own_kennzahl_with_zaehler_nenner_columns(tmp_path, capsys):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "quoten.csv",
         "Jobcenter;Monat;Quote;Integrationen;Bezugsgröße\n"
         "t38704;2023-03;K2-JC;230;10650\nt38704;2023-03;LZB-Quote;66;6800\n",
@@ -425,7 +395,7 @@ Integrationen = { rolle = "zaehler" }
 "LZB-Quote" = { zaehler = "INT_LZB", nenner = "LZB" }
 """
     store, _, _ = import_ok(capsys, tmp_path, f, mapping=mapping)
-    assert newest(store) == {
+    assert neueste(store) == {
         (KLEVE, "INT", "gesamt", 202303): 230.0,
         (KLEVE, "ELB", "gesamt", 202303): 10650.0,
         (KLEVE, "INT_LZB", "gesamt", 202303): 66.0,
@@ -434,37 +404,37 @@ Integrationen = { rolle = "zaehler" }
 
 
 def test_mapping_decimal_comma_reads_german_thousands(tmp_path, capsys):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "bestand.csv",
         "traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;ELB;10.512\n05154;2023-02;INT;185\n",
     )
     store, _, _ = import_ok(capsys, tmp_path, f, mapping='[datei]\ndezimalzeichen = ","\n')
-    assert newest(store) == {
+    assert neueste(store) == {
         (KLEVE, "ELB", "gesamt", 202301): 10512.0,
         (KLEVE, "INT", "gesamt", 202302): 185.0,
     }
 
 
 def test_german_thousands_without_decimal_comma_not_misread(tmp_path, capsys):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "bestand.csv",
         "Regionalschlüssel;Berichtsmonat;Merkmal;Anzahl\n05154;2023-01;ELB;10.512\n"
         "05154;2023-02;INT;185\n",
     )
     store, _, _ = import_ok(capsys, tmp_path, f)
-    assert newest(store) == {
+    assert neueste(store) == {
         (KLEVE, "ELB", "gesamt", 202301): 10512.0,  # never 10.512
         (KLEVE, "INT", "gesamt", 202302): 185.0,
     }
 
 
 def test_trailing_separator_on_data_rows(tmp_path, capsys):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "export.csv",
         "traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;INT;210;\n05154;2023-02;INT;190;\n",
     )
     store, _, _ = import_ok(capsys, tmp_path, f)
-    assert newest(store) == {
+    assert neueste(store) == {
         (KLEVE, "INT", "gesamt", 202301): 210.0,
         (KLEVE, "INT", "gesamt", 202302): 190.0,
     }
@@ -480,11 +450,11 @@ def test_suppression_and_missing_markers_stay_missing(tmp_path, capsys, kind):
     rows += [[KLEVE, f"2023-{m:02d}", "INT", marker] for m, marker in enumerate(markers, 1)]
     rows += [[KLEVE, "2023-06", "INT", "0"]]  # a real zero stays a zero
     if kind == "csv":
-        f = write(tmp_path / "fehlwerte.csv", "".join(";".join(r) + "\n" for r in rows))
+        f = schreibe_datei(tmp_path / "fehlwerte.csv", "".join(";".join(r) + "\n" for r in rows))
     else:
-        f = write(tmp_path / "fehlwerte.xlsx", xlsx_bytes(rows))
+        f = schreibe_datei(tmp_path / "fehlwerte.xlsx", xlsx_bytes(rows))
     store, _, _ = import_ok(capsys, tmp_path, f)
-    werte = newest(store)
+    werte = neueste(store)
     assert werte == {(KLEVE, "INT", "gesamt", 202301 + i): None for i in range(5)} | {
         (KLEVE, "INT", "gesamt", 202306): 0.0
     }
@@ -501,19 +471,19 @@ def test_suppression_and_missing_markers_stay_missing(tmp_path, capsys, kind):
 @pytest.mark.parametrize("second_name", ["grunddaten.csv", "kopie.csv"])
 def test_reimport_of_same_content_adds_nothing(tmp_path, capsys, second_name):
     text = "traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;INT;210\n05154;2023-02;INT;190\n"
-    first = write(tmp_path / "grunddaten.csv", text)
+    first = schreibe_datei(tmp_path / "grunddaten.csv", text)
     store, out, _ = import_ok(capsys, tmp_path, first)
     assert "bereits importiert" not in out
     assert (count(store), count(store, "importe")) == (2, 1)
-    second = write(tmp_path / second_name, text)
-    rc, out, err = run_import(capsys, store, second)
+    second = schreibe_datei(tmp_path / second_name, text)
+    rc, out, err = importieren(capsys, store, second)
     assert rc == 0, err
     assert f"{second_name}: bereits importiert" in out
     assert (count(store), count(store, "importe")) == (2, 1)
 
 
 def vintage_file(path: Path, datenstand: str, wert: str) -> Path:
-    return write(
+    return schreibe_datei(
         path,
         "traeger_id;berichtsmonat;merkmal;wert;wartezeit;datenstand\n"
         f"05154;2023-07;INT;{wert};T0;{datenstand}\n05154;2023-06;INT;200;T0;{datenstand}\n",
@@ -526,11 +496,11 @@ def test_newer_vintage_kept_beside_older(tmp_path, capsys, newer_first):
     newer = vintage_file(tmp_path / "stand-september.csv", "2023-09-20", "191")
     store = tmp_path / "bestand.sqlite"
     for f in (newer, older) if newer_first else (older, newer):
-        rc, _, err = run_import(capsys, store, f)
+        rc, _, err = importieren(capsys, store, f)
         assert rc == 0, err
     july = [r for r in stored_rows(store) if r[4] == 202307]
     assert [(r[5], r[6]) for r in july] == [("2023-08-20", 185.0), ("2023-09-20", 191.0)]
-    assert newest(store, "T0") == {
+    assert neueste(store, "T0") == {
         (KLEVE, "INT", "gesamt", 202307): 191.0,
         (KLEVE, "INT", "gesamt", 202306): 200.0,
     }
@@ -543,11 +513,15 @@ def test_newer_vintage_kept_beside_older(tmp_path, capsys, newer_first):
 def test_traeger_id_without_leading_zero_is_repaired_with_warning(tmp_path, capsys, kind):
     rows = [["traeger_id", "berichtsmonat", "merkmal", "wert"], [5154, "2023-01", "INT", 210]]
     if kind == "csv":
-        f = write(tmp_path / "excel.csv", "".join(";".join(map(str, r)) + "\n" for r in rows))
+        f = schreibe_datei(
+            tmp_path / "excel.csv", "".join(";".join(map(str, r)) + "\n" for r in rows)
+        )
     else:
-        f = write(tmp_path / "excel.xlsx", xlsx_bytes(rows))  # a number cell, as Excel makes it
+        f = schreibe_datei(
+            tmp_path / "excel.xlsx", xlsx_bytes(rows)
+        )  # a number cell, as Excel makes it
     store, _, err = import_ok(capsys, tmp_path, f)
-    assert newest(store) == {(KLEVE, "INT", "gesamt", 202301): 210.0}
+    assert neueste(store) == {(KLEVE, "INT", "gesamt", 202301): 210.0}
     warnung = [line for line in err.splitlines() if "führende Null" in line]
     assert len(warnung) == 1
     assert f"excel.{kind}" in warnung[0]
@@ -555,7 +529,7 @@ def test_traeger_id_without_leading_zero_is_repaired_with_warning(tmp_path, caps
 
 
 def test_gesamt_not_sum_of_frauen_and_maenner_imports_with_warning(tmp_path, capsys):
-    f = write(
+    f = schreibe_datei(
         tmp_path / "summen.csv",
         "traeger_id;berichtsmonat;merkmal;geschlecht;wert\n"
         "05154;2023-01;INT;frauen;90\n05154;2023-01;INT;maenner;120\n"
@@ -570,5 +544,5 @@ def test_gesamt_not_sum_of_frauen_and_maenner_imports_with_warning(tmp_path, cap
     assert "gesamt" in warnungen[0]
     assert "2023-01" in warnungen[0]
     assert "2023-02" not in warnungen[0]
-    assert newest(store)[(KLEVE, "INT", "gesamt", 202301)] == 215.0  # gesamt is the figure used
+    assert neueste(store)[(KLEVE, "INT", "gesamt", 202301)] == 215.0  # gesamt is the figure used
     assert count(store) == 6

@@ -12,14 +12,12 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from zielsteuerung.cli import main
-from zielsteuerung.daten.datenbestand import SCHEMA_VERSION, Datenbestand
+from zielsteuerung.daten.datenbestand import SCHEMA_VERSION
 from zielsteuerung.daten.importer import importiere
 
-from conftest import gespeicherte_werte
+from conftest import befehl, gespeicherte_werte, neueste
 
 KLEVE = "05154"
 FORMAT_1 = Path(__file__).parent / "daten" / "datenbestand-format-1.sqlite"
@@ -42,30 +40,12 @@ KORREKT = {
 }
 
 
-def run(capsys, *args: object) -> tuple[int, str, str]:
-    capsys.readouterr()
-    rc = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return rc, out, err
-
-
 def import_mit(capsys, store: Path, datei: Path, zuordnung: str, name: str) -> tuple[str, str]:
     pfad = store.parent / name
     pfad.write_text(zuordnung, encoding="utf-8")
-    rc, out, err = run(capsys, "import", datei, "--store", store, "--mapping", pfad)
+    rc, out, err = befehl(capsys, "import", datei, "--store", store, "--mapping", pfad)
     assert rc == 0, err
     return out, err
-
-
-def newest(store: Path, wartezeit: str = "T3") -> dict[tuple[str, str, str, int], float | None]:
-    with Datenbestand(store) as db:
-        df = db.neueste_werte(wartezeit)
-    return {
-        (r.traeger_id, r.merkmal, r.geschlecht, int(r.monat)): None
-        if pd.isna(r.wert)
-        else float(r.wert)
-        for r in df.itertuples()
-    }
 
 
 def rows(store: Path) -> list[tuple]:
@@ -79,7 +59,7 @@ def rows(store: Path) -> list[tuple]:
 
 
 def bestand_json(capsys, store: Path) -> dict:
-    rc, out, err = run(capsys, "bestand", "--store", store, "--format", "json")
+    rc, out, err = befehl(capsys, "bestand", "--store", store, "--format", "json")
     assert rc == 0, err
     return json.loads(out)
 
@@ -92,10 +72,10 @@ def test_same_file_with_a_corrected_mapping_replaces_the_wrong_values(tmp_path, 
     datei.write_text(TABELLE, encoding="utf-8")
     store = tmp_path / "bestand.sqlite"
     import_mit(capsys, store, datei, FALSCH, "falsch.toml")
-    assert newest(store) != KORREKT
+    assert neueste(store) != KORREKT
 
     out, _ = import_mit(capsys, store, datei, RICHTIG, "richtig.toml")
-    assert newest(store) == KORREKT
+    assert neueste(store) == KORREKT
     assert "ersetzt" in out and "Nr. 1" in out  # says so
     assert len(rows(store)) == 4  # the wrong values are gone, not kept beside
     importe = bestand_json(capsys, store)["importe"]
@@ -106,7 +86,7 @@ def test_same_file_with_a_corrected_mapping_replaces_the_wrong_values(tmp_path, 
     # the same file with the same mapping (even under another file name) adds nothing
     out, _ = import_mit(capsys, store, datei, RICHTIG, "nochmal.toml")
     assert "bereits importiert" in out
-    assert newest(store) == KORREKT
+    assert neueste(store) == KORREKT
 
 
 def test_a_replacement_keeps_the_vintage_of_the_file_it_corrects(tmp_path, capsys):
@@ -121,10 +101,10 @@ def test_a_replacement_keeps_the_vintage_of_the_file_it_corrects(tmp_path, capsy
     )
     store = tmp_path / "bestand.sqlite"
     import_mit(capsys, store, januar, FALSCH, "falsch.toml")
-    rc, _, err = run(capsys, "import", revision, "--store", store)
+    rc, _, err = befehl(capsys, "import", revision, "--store", store)
     assert rc == 0, err
     import_mit(capsys, store, januar, RICHTIG, "richtig.toml")
-    werte = newest(store)
+    werte = neueste(store)
     assert werte[(KLEVE, "INT", "frauen", 202301)] == 91.0  # the revision stays the newest
     assert werte[(KLEVE, "INT", "frauen", 202302)] == 85.0  # the corrected value
 
@@ -137,7 +117,7 @@ def test_a_refused_correction_keeps_the_earlier_import(tmp_path, capsys):
     vorher = rows(store)
     kaputt = tmp_path / "kaputt.toml"
     kaputt.write_text(RICHTIG + '[merkmale]\n"INT" = "INT"\n[feste_werte]\nwartezeit = "T7"\n')
-    rc, _, _ = run(capsys, "import", datei, "--store", store, "--mapping", kaputt)
+    rc, _, _ = befehl(capsys, "import", datei, "--store", store, "--mapping", kaputt)
     assert rc == 2
     assert rows(store) == vorher
 
@@ -151,35 +131,35 @@ def test_bestand_entfernen_removes_one_import_after_a_backup(tmp_path, capsys):
     a.write_text("traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;INT;210\n")
     b.write_text("traeger_id;berichtsmonat;merkmal;wert\n05154;2023-02;INT;190\n")
     for f in (a, b):
-        assert run(capsys, "import", f, "--store", store)[0] == 0
+        assert befehl(capsys, "import", f, "--store", store)[0] == 0
     nr_a = next(i["nr"] for i in bestand_json(capsys, store)["importe"] if i["datei"] == "a.csv")
 
-    rc, out, err = run(capsys, "bestand", "entfernen", nr_a, "--store", store)
+    rc, out, err = befehl(capsys, "bestand", "entfernen", nr_a, "--store", store)
     assert rc == 0, err
     sicherung = next(
         Path(w) for w in out.split() if w.endswith(".sqlite") and "sicherung" in w.lower()
     )
     assert sicherung.exists() and sicherung.parent == store.parent
-    assert newest(store) == {(KLEVE, "INT", "gesamt", 202302): 190.0}
+    assert neueste(store) == {(KLEVE, "INT", "gesamt", 202302): 190.0}
     assert [i["datei"] for i in bestand_json(capsys, store)["importe"]] == ["b.csv"]
     assert "1 Wert" in out and "a.csv" in out
     # the backup holds the store as it was before
-    assert newest(sicherung) == {
+    assert neueste(sicherung) == {
         (KLEVE, "INT", "gesamt", 202301): 210.0,
         (KLEVE, "INT", "gesamt", 202302): 190.0,
     }
     # the removed file can be imported again
-    assert run(capsys, "import", a, "--store", store)[0] == 0
-    assert len(newest(store)) == 2
+    assert befehl(capsys, "import", a, "--store", store)[0] == 0
+    assert len(neueste(store)) == 2
 
 
 def test_bestand_entfernen_of_an_unknown_number_changes_nothing(tmp_path, capsys):
     store = tmp_path / "bestand.sqlite"
     a = tmp_path / "a.csv"
     a.write_text("traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;INT;210\n")
-    assert run(capsys, "import", a, "--store", store)[0] == 0
+    assert befehl(capsys, "import", a, "--store", store)[0] == 0
     vorher = sorted(p.name for p in tmp_path.iterdir())
-    rc, _, err = run(capsys, "bestand", "entfernen", 7, "--store", store)
+    rc, _, err = befehl(capsys, "bestand", "entfernen", 7, "--store", store)
     assert rc == 2
     assert "Nr. 7" in err and "bestand" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == vorher  # no backup either
@@ -189,7 +169,7 @@ def test_bestand_json_lists_every_import_with_its_number(tmp_path, capsys):
     store = tmp_path / "bestand.sqlite"
     a = tmp_path / "a.csv"
     a.write_text("traeger_id;berichtsmonat;merkmal;wert;hinweis\n05154;2023-01;INT;210;x\n")
-    assert run(capsys, "import", a, "--store", store)[0] == 0
+    assert befehl(capsys, "import", a, "--store", store)[0] == 0
     daten = bestand_json(capsys, store)
     assert daten["datenbestand"] == str(store)
     (eintrag,) = daten["importe"]
@@ -213,7 +193,7 @@ def alter_bestand(tmp_path) -> Path:
 
 def test_a_store_of_format_1_is_migrated_on_open_after_a_backup(alter_bestand, capsys):
     vorher = rows(alter_bestand)
-    rc, out, err = run(capsys, "bestand", "--store", alter_bestand, "--format", "json")
+    rc, out, err = befehl(capsys, "bestand", "--store", alter_bestand, "--format", "json")
     assert rc == 0, err
     sicherungen = [p for p in alter_bestand.parent.iterdir() if p != alter_bestand]
     sicherungen = [p for p in sicherungen if p.suffix == ".sqlite"]
@@ -231,12 +211,12 @@ def test_a_store_of_format_1_is_migrated_on_open_after_a_backup(alter_bestand, c
         (2, "format1b.csv", None),
     ]
     # opened a second time: nothing more to do, no second backup
-    assert run(capsys, "bestand", "--store", alter_bestand)[0] == 0
+    assert befehl(capsys, "bestand", "--store", alter_bestand)[0] == 0
     assert len([p for p in alter_bestand.parent.iterdir() if p.suffix == ".sqlite"]) == 2
 
 
 def test_a_migrated_store_evaluates_and_imports_as_before(alter_bestand, capsys, tmp_path):
-    assert newest(alter_bestand) == {
+    assert neueste(alter_bestand) == {
         (KLEVE, "ELB", "gesamt", 202301): 10398.0,
         (KLEVE, "ELB", "gesamt", 202302): 10421.0,
         (KLEVE, "INT", "gesamt", 202301): 172.0,
@@ -245,15 +225,15 @@ def test_a_migrated_store_evaluates_and_imports_as_before(alter_bestand, capsys,
     }
     neu = tmp_path / "maerz.csv"
     neu.write_text("traeger_id;berichtsmonat;merkmal;wert\n05154;2023-03;INT;214\n")
-    assert run(capsys, "import", neu, "--store", alter_bestand)[0] == 0
-    assert newest(alter_bestand)[(KLEVE, "INT", "gesamt", 202303)] == 214.0
+    assert befehl(capsys, "import", neu, "--store", alter_bestand)[0] == 0
+    assert neueste(alter_bestand)[(KLEVE, "INT", "gesamt", 202303)] == 214.0
 
 
 def test_a_store_of_a_newer_format_is_refused_unchanged(alter_bestand, capsys):
     with closing(sqlite3.connect(alter_bestand)) as con, con:
         con.execute("UPDATE meta SET wert = '99' WHERE schluessel = 'schema_version'")
     vorher = alter_bestand.read_bytes()
-    rc, _, err = run(capsys, "bestand", "--store", alter_bestand)
+    rc, _, err = befehl(capsys, "bestand", "--store", alter_bestand)
     assert rc == 2 and "Format 99" in err
     assert alter_bestand.read_bytes() == vorher
     assert [p.name for p in alter_bestand.parent.iterdir()] == [alter_bestand.name]
@@ -273,7 +253,7 @@ def test_the_data_folder_scan_never_replaces_an_import(tmp_path, capsys):
     assert ergebnis.bereits_importiert and ergebnis.nr == 1
     assert rows(store) == vorher
 
-    rc, out, err = run(capsys, "import", datei, "--store", store)
+    rc, out, err = befehl(capsys, "import", datei, "--store", store)
     assert rc == 0, err
     assert "ersetzt Import Nr. 1" in out
     assert [r[3] for r in rows(store)] == ["T3"]
@@ -287,7 +267,7 @@ def test_a_failing_migration_changes_nothing(alter_bestand, capsys, monkeypatch)
     schritte = (*bestandsformat.MIGRATIONEN["1"][1], "ALTER TABLE gibt_es_nicht ADD COLUMN x")
     monkeypatch.setitem(bestandsformat.MIGRATIONEN, "1", ("2", schritte))
     vorher = rows(alter_bestand)
-    rc, _, err = run(capsys, "bestand", "--store", alter_bestand)
+    rc, _, err = befehl(capsys, "bestand", "--store", alter_bestand)
     assert rc == 2 and "Traceback" not in err
     with closing(sqlite3.connect(alter_bestand)) as con:
         assert con.execute("SELECT wert FROM meta").fetchone() == ("1",)
