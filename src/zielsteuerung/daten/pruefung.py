@@ -14,7 +14,7 @@ from ..kern import monate
 from ..kern.merkmale import geschlecht_code, wartezeit_code
 from .bestandsformat import WERTE
 from .langformat import Lang, abbilden, gefuellt, je_wert, kategorisch
-from .sammler import MAX_PROBLEME, Sammler, anzahl
+from .sammler import MAX_PROBLEME, Sammler, anzahl, aufzaehlung
 from .traeger import TraegerAufloesung
 from .zahlentext import Zahlen, lesarten, zahlen_lesen
 from .zuordnung import KENNZAHL_GRUNDDATEN, Spaltenzuordnung
@@ -98,7 +98,7 @@ def _merkmale(
                         kopf.get("merkmal"),
                     )
                 continue
-            wo = ", ".join(str(n) for n in nummern[:10]) + (" …" if len(nummern) > 10 else "")
+            wo = aufzaehlung([str(n) for n in nummern], 10)
             if pd.isna(rolle):
                 erklaerung = (
                     "erlaubt sind die Codes der Tabelle 2.2 (z. B. INT, ELB, LZB) oder eine "
@@ -196,8 +196,7 @@ def pruefen(
         if not s.probleme:
             s.fehler(
                 "Die Datei enthält keine Zeile mit einem benötigten Merkmal (übersprungen: "
-                + ", ".join(f"„{t}“" for t in list(uebersprungen)[:10])
-                + (" …" if len(uebersprungen) > 10 else "")
+                + aufzaehlung([f"„{t}“" for t in uebersprungen], 10)
                 + "). Merkmale ordnet der Abschnitt [merkmale] der Spaltenzuordnung zu."
             )
         s.abbrechen_falls_noetig()

@@ -35,3 +35,8 @@ class Sammler:
 
 def anzahl(n: int, einzahl: str, mehrzahl: str) -> str:
     return f"{n:,} {einzahl if n == 1 else mehrzahl}".replace(",", ".")
+
+
+def aufzaehlung(texte: list[str], hoechstens: int) -> str:
+    """The first ``hoechstens`` texts, comma-separated, and " …" where there are more."""
+    return ", ".join(texte[:hoechstens]) + (" …" if len(texte) > hoechstens else "")

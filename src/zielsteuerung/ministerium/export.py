@@ -35,6 +35,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..daten.sammler import aufzaehlung
 from ..fehler import EingabeFehler
 from ..mappe.datei import pruefe_schreibbar, speichern
 from ..mappe.stil import FETT
@@ -167,9 +168,8 @@ def _formeln_ersetzen(
     if ohne_wert:
         raise EingabeFehler(
             f"{quelle.name}: {len(ohne_wert)} Zelle(n) mit ZIEL_-Formeln haben keinen "
-            f"gespeicherten Wert: {', '.join(ohne_wert[:5])}"
-            + (" …" if len(ohne_wert) > 5 else "")
-            + ". Berechnen kann der Export selbst nur Formeln, die genau eine Funktion ZIEL_… "
+            f"gespeicherten Wert: {aufzaehlung(ohne_wert, 5)}. "
+            "Berechnen kann der Export selbst nur Formeln, die genau eine Funktion ZIEL_… "
             "mit Zahlen, Texten, Namen oder Zellbezügen als Argumenten aufrufen. Bitte die Mappe "
             "in Excel mit geladenem Add-in öffnen, neu berechnen (F9), speichern und erneut "
             "exportieren. Es wurde keine Kopie geschrieben."
@@ -208,9 +208,8 @@ def _mit_libreoffice_berechnen(
     if unbekannt:
         raise EingabeFehler(
             f"{quelle.name}: LibreOffice kann {len(unbekannt)} Formel(n) ohne gespeicherten "
-            f"Wert nicht berechnen: {', '.join(unbekannt[:5])}"
-            + (" …" if len(unbekannt) > 5 else "")
-            + ". Bitte die Mappe in Excel öffnen, speichern (Excel speichert die Werte mit) und "
+            f"Wert nicht berechnen: {aufzaehlung(unbekannt, 5)}. "
+            "Bitte die Mappe in Excel öffnen, speichern (Excel speichert die Werte mit) und "
             "erneut exportieren. Es wurde keine Kopie geschrieben."
         )
 
