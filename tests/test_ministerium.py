@@ -478,6 +478,9 @@ def pruefe_uebersicht(pfad: Path, kopien, monat: int, demo_store, cli) -> None:
     assert len(ergebnisse) == len(erwartet_traeger) * 5
     stand = "Januar bis Dezember 2023" if monat == 12 else "Januar bis Juni 2023"
     assert wb["Übersicht"]["A1"].value.endswith(f"Stand {stand}")
+    # the matrix scrolls under its frozen header (not under the summary's further down)
+    kopf = wb["Übersicht"].tables["tbl_Matrix"].ref.split(":")[0]
+    assert wb["Übersicht"].freeze_panes == f"A{int(kopf[1:]) + 1}"
     for zeile in matrix:
         traeger_id = zeile["Regionalschlüssel"]
         lauf = cli(

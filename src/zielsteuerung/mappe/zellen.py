@@ -188,7 +188,8 @@ def tabelle_anlegen(ws: Worksheet, t: Tabelle, spalte: int = 1) -> None:
     )
     tabelle.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     ws.add_table(tabelle)
-    ws.freeze_panes = ws.cell(t.kopfzeile + 1, 1)
+    if ws.freeze_panes is None:  # the sheet's first table: the rows below it scroll
+        ws.freeze_panes = ws.cell(t.kopfzeile + 1, 1)
 
 
 def tabelle_ergaenzen(ws: Worksheet, t: Tabelle) -> None:

@@ -188,7 +188,6 @@ def _matrix_schreiben(
                 vertical="center", wrap_text=c != erste + 2,
                 horizontal="center" if c > erste + 2 else None,
             )  # fmt: skip
-    ws.freeze_panes = ws.cell(kopf + 1, 1)
     oben = ende + 3
     zletzte = _zusammenfassung_schreiben(ws, k, ziele, kurz, oben)
     # both tables share the columns: widths for both at once
