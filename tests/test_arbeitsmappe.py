@@ -17,6 +17,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from zielsteuerung.kern.monate import MONATSNAMEN
 from zielsteuerung.mappe.vorlage import vorlage_erzeugen
 from zielsteuerung.mappe.zellen import tabelle_lesen
 
@@ -279,6 +280,23 @@ def test_settings_come_from_the_workbook(mappe_mit_store, cli):
     ).json()
     pruefe_tbl_ziele(tabelle_lesen(wb, "tbl_Ziele"), erwartet)
     assert wb["Info"]["B10"].value == "T3"
+
+
+def test_a_budget_line_without_allocated_funds_is_explained_not_a_crash(mappe_mit_store, cli):
+    """Spending entered, the allocation not yet: no share can be computed, and the refresh
+    says why instead of stopping (it used to fail with an internal error)."""
+    mappe, _ = mappe_mit_store
+    monate = ";".join(MONATSNAMEN)
+    mittel = mappe.with_name("mittel.csv")
+    mittel.write_text(
+        f"Posten;Jahr;Mittel;{monate}\nEingliederung;2023;;100;100;;;;;;;;;;\n", encoding="utf-8"
+    )
+    lauf = cli("arbeitsmappe", "-o", mappe, "--mittel", mittel, "--bis-monat", 5)
+    assert lauf.code == 0, lauf.err
+    (zeile,) = tabelle_lesen(load_workbook(mappe), "tbl_Mittel_Auswertung")
+    assert zeile["Ausgaben"] == 200
+    assert zeile["Ausschöpfung"] is None
+    assert "keine Mittel eingetragen" in zeile["Grund"]
 
 
 def test_agreement_comes_from_its_sheet(mappe_mit_store, cli):

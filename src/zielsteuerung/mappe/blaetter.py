@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..bericht.bericht import KENNZAHL_TEXTE, Bericht
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from . import diagramme as dg
-from .diagrammdaten import MONATE_KURZ, pfad_geteilt
+from .diagrammdaten import MONATE_KURZ, mittel_namen, mittel_zeilen, pfad_namen, pfad_zeilen
 from .druck import (
     CM_JE_PT,
     PT_JE_EINHEIT,
@@ -199,14 +199,11 @@ def _zielpfad(bericht: Bericht, prognose: Ort, pfad: Ort, unten: dict[str, int])
     j, bis = a.jahr, a.bis_monat
     daneben = pfad[0] is ws and pfad[2] > letzte  # the template's layout: months at the right
     rechts = max(letzte, pfad[3]) if pfad[0] is ws else letzte
-    spalten = [f"Ist {j}", "Zielpfad", "Zielpfad (weiter)", f"Vorjahr {j - 1}"]
-    namen = list(zip(spalten, (dg.DURCHGEZOGEN, dg.GESTRICHELT, dg.GEPUNKTET, dg.GESTRICHELT),
-                     strict=True))  # fmt: skip
+    spalten = pfad_namen(j)
     zeilen: list[list[object]] = [[m] for m in MONATE_KURZ]
     for p in a.pfade:
-        bisher, weiter = pfad_geteilt(p.pfad, bis)
-        for m, zeile in enumerate(zeilen):
-            zeile += [p.ist[m], bisher[m], weiter[m], p.vorjahr[m]]
+        for zeile, werte in zip(zeilen, pfad_zeilen(p, bis), strict=True):
+            zeile += werte
     kopf_daten, spalte = dg.hilfsdaten(
         ws, pfad[1] if pfad[0] is ws else kopf, rechts + 2,
         ["Monat", *(s for _ in a.pfade for s in spalten)], zeilen,
@@ -214,7 +211,7 @@ def _zielpfad(bericht: Bericht, prognose: Ort, pfad: Ort, unten: dict[str, int])
     formate = {z.id: wertformat(z.kennzahl, z.art) for z in bericht.vereinbarung.ziele}
     diagramme = [
         dg.pfaddiagramm(f"Zielpfad – {ziel.bezeichnung}", formate[ziel.id], ws, kopf_daten,
-                        spalte + 4 * i, namen, spalte)
+                        spalte + 4 * i, spalten, spalte)
         for i, ziel in enumerate(bericht.vereinbarung.ziele)
     ]  # fmt: skip
     oben = unten["tbl_Prognose"] if daneben else max(unten["tbl_Prognose"], unten["tbl_Zielpfad"])
@@ -238,26 +235,14 @@ def _mittel(bericht: Bericht, auswertung: Ort, verlauf: Ort, unten: dict[str, in
     a = bericht.auswertung
     _, v_kopf, _, v_letzte = verlauf
     if mittel is not None and mittel.verlauf:
-        bis = max(m + 1 for m, z in enumerate(mittel.verlauf) if z["Ist"] is not None)
-        j = a.jahr
-        zeilen: list[list[object]] = [[m] for m in MONATE_KURZ]
-        linear = pfad_geteilt([z["Pfad linear"] for z in mittel.verlauf], bis)
-        vorjahr = pfad_geteilt([z["Pfad Vorjahr"] for z in mittel.verlauf], bis)
-        for m, zeile in enumerate(zeilen):
-            zeile += [mittel.verlauf[m]["Ist"], linear[0][m], linear[1][m], vorjahr[0][m],
-                      vorjahr[1][m]]  # fmt: skip
+        zeilen = [[m, *w] for m, w in zip(MONATE_KURZ, mittel_zeilen(mittel.verlauf, a.bis_monat),
+                                         strict=True)]  # fmt: skip
         rechts = max(letzte, v_letzte if verlauf[0] is ws else letzte)
-        kopf_daten, spalte = dg.hilfsdaten(
-            ws, v_kopf, rechts + 2,
-            ["Monat", f"Ist {j}", "Pfad linear", "Pfad linear (weiter)", f"Pfad Vorjahr {j - 1}",
-             "Pfad Vorjahr (weiter)"], zeilen,
-        )  # fmt: skip
+        namen = mittel_namen(a.jahr)
+        kopf_daten, spalte = dg.hilfsdaten(ws, v_kopf, rechts + 2, ["Monat", *namen], zeilen)
         diagramm = dg.pfaddiagramm(
             "Mittelausschöpfung – alle Posten", FORMATE["anzahl"], ws, kopf_daten, spalte,
-            [(f"Ist {j}", dg.DURCHGEZOGEN), ("Pfad linear", dg.GESTRICHELT),
-             ("Pfad linear (weiter)", dg.GEPUNKTET), (f"Pfad Vorjahr {j - 1}", dg.GESTRICHELT),
-             ("Pfad Vorjahr (weiter)", dg.GEPUNKTET)], spalte,
-            "Prozent der Mittel, Januar bis Monat",
+            namen, spalte, "Prozent der Mittel, Januar bis Monat",
         )  # fmt: skip
         diagramm.width, diagramm.height = 16.0, 8.0
         _, ende = dg.platzieren(ws, diagramm, ende + 2)

@@ -200,12 +200,13 @@ def pfaddiagramm(
     ws: Worksheet,
     kopf: int,
     spalte: int,
-    namen: Sequence[tuple[str, str]],
+    namen: Sequence[str],
     monate: int,
     achse: str = "",
 ) -> LineChart:
     """Adjacent monthly columns right of column ``spalte`` (12 rows below ``kopf``), the
-    month names in column ``monate``."""
+    month names in column ``monate``: the first series solid, one named "… (weiter)" dotted
+    (it continues the one before), the others dashed."""
     achse = achse or f"{achsentitel(format_)}, Januar bis Monat"
     diagramm = liniendiagramm(titel, achse, format_)
     diagramm.add_data(
@@ -213,7 +214,10 @@ def pfaddiagramm(
             ws, min_col=spalte + 1, max_col=spalte + len(namen), min_row=kopf + 1, max_row=kopf + 12
         )
     )
-    reihen(diagramm, namen)
+    striche = [DURCHGEZOGEN] + [
+        GEPUNKTET if n.endswith("(weiter)") else GESTRICHELT for n in namen[1:]
+    ]
+    reihen(diagramm, list(zip(namen, striche, strict=True)))
     diagramm.set_categories(Reference(ws, min_col=monate, min_row=kopf + 1, max_row=kopf + 12))
     return diagramm
 

@@ -12,7 +12,14 @@ from typing import Any
 from ..bericht.bericht import Bericht
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from ..kern.vereinbarung import kurznamen
-from .diagrammdaten import HILFSDATEN, MONATE_KURZ, pfad_geteilt
+from .diagrammdaten import (
+    HILFSDATEN,
+    MONATE_KURZ,
+    mittel_namen,
+    mittel_zeilen,
+    pfad_namen,
+    pfad_zeilen,
+)
 from .inhalte import untertitel
 
 BLATT = "Steuerungsdialog"
@@ -187,22 +194,12 @@ def diagrammdaten(bericht: Bericht) -> list[Zeile]:
     ziel = ziel_fuer_diagramm(bericht)
     pfad = next((p for p in a.pfade if p.ziel_id == ziel), None)
     verlauf = bericht.mittel.verlauf if bericht.mittel else []
-    leer: list[float | None] = [None] * 12
-    bisher, weiter = pfad_geteilt(pfad.pfad if pfad else leer, bis)
-    ist_bis = max((m + 1 for m, z in enumerate(verlauf) if z["Ist"] is not None), default=bis)
-    linear = pfad_geteilt([z["Pfad linear"] for z in verlauf] or leer, ist_bis)
-    vorjahr = pfad_geteilt([z["Pfad Vorjahr"] for z in verlauf] or leer, ist_bis)
     zeilen: list[Zeile] = [
         [Zelle(HILFSDATEN, "abschnitt")],
-        _kopf("Monat", f"Ist {j}", "Zielpfad", "Zielpfad (weiter)", f"Vorjahr {j - 1}",
-              f"Ist {j}", "Pfad linear", "Pfad linear (weiter)", f"Pfad Vorjahr {j - 1}",
-              "Pfad Vorjahr (weiter)"),
-    ]  # fmt: skip
-    for m, name in enumerate(MONATE_KURZ):
-        werte = [
-            pfad.ist[m] if pfad else None, bisher[m], weiter[m], pfad.vorjahr[m] if pfad else None,
-            verlauf[m]["Ist"] if verlauf else None, linear[0][m], linear[1][m], vorjahr[0][m],
-            vorjahr[1][m],
-        ]  # fmt: skip
-        zeilen.append([Zelle(name), *(Zelle(w) for w in werte)])
+        _kopf("Monat", *pfad_namen(j), *mittel_namen(j)),
+    ]
+    for name, werte_pfad, werte_mittel in zip(
+        MONATE_KURZ, pfad_zeilen(pfad, bis), mittel_zeilen(verlauf, bis), strict=True
+    ):
+        zeilen.append([Zelle(name), *(Zelle(w) for w in [*werte_pfad, *werte_mittel])])
     return zeilen

@@ -12,7 +12,8 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..bericht.bericht import Bericht
-from .diagramme import DURCHGEZOGEN, GEPUNKTET, GESTRICHELT, anordnen, pfaddiagramm
+from .diagrammdaten import mittel_namen, pfad_namen
+from .diagramme import anordnen, pfaddiagramm
 from .dialog import BLATT, BREITE, DATEN_SPALTE, PFAD_REIHEN, Zeile, bloecke, ziel_fuer_diagramm
 from .druck import einrichten, ueber_breite, zeilen_anpassen
 from .formate import FORMATE
@@ -83,17 +84,11 @@ def dialog_schreiben(wb: Workbook, bericht: Bericht, erlaeuterungen: dict[str, A
     diagramme = []
     for titel, format_, achse, spalte, namen in (
         (f"Zielpfad – {bezeichnung}", formate.get(ziel or "", FORMATE["anzahl"]), "",
-         DATEN_SPALTE, [f"Ist {j}", "Zielpfad", "Zielpfad (weiter)", f"Vorjahr {j - 1}"]),
+         DATEN_SPALTE, pfad_namen(j)),
         ("Mittelausschöpfung – alle Posten", FORMATE["anzahl"],
-         "Prozent der Mittel, Januar bis Monat", DATEN_SPALTE + PFAD_REIHEN,
-         [f"Ist {j}", "Pfad linear", "Pfad linear (weiter)", f"Pfad Vorjahr {j - 1}",
-          "Pfad Vorjahr (weiter)"]),
+         "Prozent der Mittel, Januar bis Monat", DATEN_SPALTE + PFAD_REIHEN, mittel_namen(j)),
     ):  # fmt: skip
-        striche = [DURCHGEZOGEN] + [
-            GEPUNKTET if n.endswith("(weiter)") else GESTRICHELT for n in namen[1:]
-        ]
-        diagramm = pfaddiagramm(titel, format_, ws, 2, spalte, list(zip(namen, striche,
-                                strict=True)), DATEN_SPALTE, achse)  # fmt: skip
+        diagramm = pfaddiagramm(titel, format_, ws, 2, spalte, namen, DATEN_SPALTE, achse)
         diagramm.height = 6.2
         diagramme.append(diagramm)
     karten = anordnen(ws, diagramme, unten)
