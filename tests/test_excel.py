@@ -483,6 +483,23 @@ def test_ribbon_button_reports_problems_in_a_message_box(zwei_mappen, monkeypatc
     assert buch.app.status_bar is False
 
 
+def test_ribbon_button_refuses_a_report_month_of_another_year(zwei_mappen, monkeypatch):
+    """A date in "Auswerten bis Monat" that lies in another year than "Jahr": the button says
+    so, as the ZIEL_ cells do, and writes nothing (it used to evaluate that month of 2023)."""
+    _, _, _, excel = zwei_mappen
+    wb = load_workbook(excel)
+    blatt, zelle = next(wb.defined_names["Bis_Monat_Vorgabe"].destinations)
+    wb[blatt][zelle.replace("$", "")] = dt.datetime(2022, 3, 1)
+    wb.save(excel)
+    buch = Buch(excel)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()
+    ((_, text),) = buch.app.meldungen
+    assert "Monat 03/2022 liegt nicht im Jahr 2023" in text
+    buch.save()
+    assert tabelle_lesen(load_workbook(excel), "tbl_Ziele") == tabelle_lesen(wb, "tbl_Ziele")
+
+
 def test_without_arguments_the_table_function_shows_what_the_cli_shows(vorgaben, cli):
     """Both use the same defaults (agreement, Träger, year, Wartezeit, last month with data):
     =ZIEL_TABELLE() without arguments is the JSON of `auswerten` without options, row by row."""

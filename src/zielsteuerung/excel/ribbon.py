@@ -14,7 +14,6 @@ from typing import Any
 from ..bericht.auswerten import Ausschnitt
 from ..bericht.bericht import Bericht, bericht_fuer_mappe
 from ..bericht.vergleich import hinweis, rangliste
-from ..daten import einstellungen
 from ..fehler import EingabeFehler, ZielsteuerungFehler
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from ..kern.monate import datum_text
@@ -23,15 +22,17 @@ from ..mappe.dialog import DATEN_SPALTE, bloecke
 from ..mappe.formate import FORMELZEICHEN, Formel
 from ..mappe.inhalte import Inhalt, dialog_formate, inhalte
 from ..mappe.vertrag import UMBENANNT
-from .zielfunktionen import (
-    jahr_aus,
-    monat_aus,
-    traeger_aus,
-    vereinbarung_aus_bereich,
-    wartezeit_aus,
-)
+from .zielfunktionen import als_zeilen, auswahl_aus_mappe, mappenwerte_in_excel, tabellen_in_excel
+
+#: The tables of the open workbook by name (``tabellen_in_excel``), read once per refresh: a
+#: refresh adds, removes and renames no table, and a resized table stays the same object.
+Tabellen = dict[str, tuple[Any, Any]]
 
 _TITEL = "Zielsteuerung"
+_KEINE_MAPPE = (
+    "Diese Arbeitsmappe ist keine Controlling-Arbeitsmappe von zielsteuerung ({grund}). Eine "
+    "neue Mappe entsteht mit: zielsteuerung arbeitsmappe -o DATEI"
+)
 
 
 def aufrufende_mappe() -> Any:  # pragma: no cover - needs Excel on Windows
@@ -44,33 +45,7 @@ def _name(book: Any, name: str) -> Any:
     try:
         return book.names[name].refers_to_range
     except Exception:
-        raise EingabeFehler(
-            f"Diese Arbeitsmappe ist keine Controlling-Arbeitsmappe von zielsteuerung (der Name "
-            f"„{name}“ fehlt). Eine neue Mappe entsteht mit: zielsteuerung arbeitsmappe -o DATEI"
-        ) from None
-
-
-def _tabelle(book: Any, name: str) -> tuple[Any, Any]:
-    for sheet in book.sheets:
-        for table in sheet.tables:
-            if table.name == name:
-                return sheet, table
-    raise EingabeFehler(f"Die Tabelle „{name}“ fehlt in der Arbeitsmappe.")
-
-
-def _hat_tabelle(book: Any, name: str) -> bool:
-    try:
-        _tabelle(book, name)
-    except EingabeFehler:
-        return False
-    return True
-
-
-def _als_zeilen(wert: Any) -> list[list[Any]]:
-    """xlwings gives a scalar for one cell and a flat list for one row or column."""
-    if not isinstance(wert, list):
-        return [[wert]]
-    return wert if wert and isinstance(wert[0], list) else [wert]
+        raise EingabeFehler(_KEINE_MAPPE.format(grund=f"der Name „{name}“ fehlt")) from None
 
 
 def _text(wert: Any) -> Any:
@@ -81,12 +56,12 @@ def _text(wert: Any) -> Any:
     return "'" + wert if wert.startswith(FORMELZEICHEN) else wert
 
 
-def tabelle_schreiben(book: Any, inhalt: Inhalt) -> None:
+def tabelle_schreiben(tabellen: Tabellen, inhalt: Inhalt) -> None:
     """Resize one of our tables through Excel and write its columns, like the file refresh."""
-    sheet, table = _tabelle(book, inhalt.tabelle)
+    sheet, table = tabellen[inhalt.tabelle]
     r0, c0 = table.range.row, table.range.column
     zeilen_alt, spalten_anzahl = table.range.shape
-    kopf = _als_zeilen(sheet.range((r0, c0), (r0, c0 + spalten_anzahl - 1)).value)[0]
+    kopf = als_zeilen(sheet.range((r0, c0), (r0, c0 + spalten_anzahl - 1)).value)[0]
     if inhalt.spalten is not None and kopf != inhalt.spalten:
         if len(inhalt.spalten) < spalten_anzahl:
             sheet.range((r0, c0), (r0 + zeilen_alt - 1, c0 + spalten_anzahl - 1)).clear_contents()
@@ -94,7 +69,7 @@ def tabelle_schreiben(book: Any, inhalt: Inhalt) -> None:
         kopf, spalten_anzahl = list(inhalt.spalten), len(inhalt.spalten)
     n = max(1, len(inhalt.zeilen))
     if n + 1 > zeilen_alt:  # growing must not overwrite anything below the table
-        unten = _als_zeilen(
+        unten = als_zeilen(
             sheet.range((r0 + zeilen_alt, c0), (r0 + n, c0 + spalten_anzahl - 1)).value
         )
         if any(w not in (None, "") for zeile in unten for w in zeile):
@@ -121,12 +96,12 @@ def tabelle_schreiben(book: Any, inhalt: Inhalt) -> None:
                     sheet.range((r0 + 1 + i, c)).number_format = format_
 
 
-def _tabelle_lesen(book: Any, name: str) -> list[dict[str, Any]] | None:
+def _tabelle_lesen(tabellen: Tabellen, name: str) -> list[dict[str, Any]] | None:
     """The rows of one of our tables (None where the workbook lacks it), empty rows left out."""
-    if not _hat_tabelle(book, name):
+    if name not in tabellen:
         return None
-    _, table = _tabelle(book, name)
-    kopf, *zeilen = _als_zeilen(table.range.value)
+    _, table = tabellen[name]
+    kopf, *zeilen = als_zeilen(table.range.value)
     return [
         dict(zip(kopf, zeile, strict=False))
         for zeile in zeilen
@@ -134,16 +109,16 @@ def _tabelle_lesen(book: Any, name: str) -> list[dict[str, Any]] | None:
     ]
 
 
-def spalten_umbenennen(book: Any) -> None:
+def spalten_umbenennen(tabellen: Tabellen) -> None:
     """Tables of an older template get this template's column names, written through Excel
     (which follows the renaming in the workbook's own formulas)."""
     for name, namen in UMBENANNT.items():
-        if not _hat_tabelle(book, name):
+        if name not in tabellen:
             continue
-        sheet, table = _tabelle(book, name)
+        sheet, table = tabellen[name]
         r0, c0 = table.range.row, table.range.column
         breite = table.range.shape[1]
-        kopf = _als_zeilen(sheet.range((r0, c0), (r0, c0 + breite - 1)).value)[0]
+        kopf = als_zeilen(sheet.range((r0, c0), (r0, c0 + breite - 1)).value)[0]
         for j, alt in enumerate(kopf):
             if alt in namen and namen[alt] not in kopf:
                 sheet.range((r0, c0 + j)).value = namen[alt]
@@ -169,11 +144,12 @@ def aktualisieren(book: Any) -> str:
     """Import new files, evaluate and refresh the open workbook; returns a German summary."""
     app = book.app
     app.status_bar = "Zielsteuerung: Einstellungen lesen …"
-    traeger_id = traeger_aus(_name(book, "Traeger_ID").value)
-    jahr = jahr_aus(_name(book, "Jahr").value)
-    wartezeit = wartezeit_aus(_name(book, "Wartezeit").value)
-    bis_monat = monat_aus(_name(book, "Bis_Monat_Vorgabe").value)
-    store = einstellungen.datenbestand(_name(book, "Datenbestand").value)
+    tabellen = tabellen_in_excel(book)
+    werte = mappenwerte_in_excel(book, tabellen)
+    if werte is None:
+        raise EingabeFehler(_KEINE_MAPPE.format(grund="sie hat keine Einstellungen"))
+    auswahl = auswahl_aus_mappe(werte)  # as the ZIEL_ cells read the settings
+    store = auswahl.store
     ordner_text = _name(book, "Datenordner").value
     meldungen = []
     if ordner_text:
@@ -194,41 +170,37 @@ def aktualisieren(book: Any) -> str:
                     else f"{len(neu)} neue Dateien importiert"
                 )
     app.status_bar = "Zielsteuerung: Zielvereinbarung auswerten …"
-    _, table = _tabelle(book, "tbl_Vereinbarung")
-    vereinbarung = vereinbarung_aus_bereich(
-        _als_zeilen(table.range.value), traeger_id or "", jahr or 0, wartezeit or "T3"
-    )
     bericht = bericht_fuer_mappe(
         store,
-        vereinbarung,
-        Ausschnitt(traeger_id, jahr, bis_monat, wartezeit),
+        auswahl.vereinbarung,
+        Ausschnitt(auswahl.traeger_id, auswahl.jahr, auswahl.bis_monat, auswahl.wartezeit),
         _name(book, "Vergleichsgruppe").value,
-        planung=_tabelle_lesen(book, "tbl_Planung"),
-        mittel=_tabelle_lesen(book, "tbl_Mittel"),
+        planung=_tabelle_lesen(tabellen, "tbl_Planung"),
+        mittel=_tabelle_lesen(tabellen, "tbl_Mittel"),
     )
     erlaeuterungen = {
         str(z.get("Ziel_ID")): z.get("Erläuterung")
-        for z in _tabelle_lesen(book, "tbl_Erlaeuterungen") or []
+        for z in _tabelle_lesen(tabellen, "tbl_Erlaeuterungen") or []
     }
-    tabellen, namen = inhalte(bericht, erlaeuterungen)
-    spalten_umbenennen(book)
-    fehlend = [i.tabelle for i in tabellen if not _hat_tabelle(book, i.tabelle)]
+    inhalte_, namen = inhalte(bericht, erlaeuterungen)
+    spalten_umbenennen(tabellen)
+    fehlend = [i.tabelle for i in inhalte_ if i.tabelle not in tabellen]
     if fehlend:  # a workbook of an older template: the command line adds these once
-        tabellen = [i for i in tabellen if i.tabelle not in fehlend]
+        inhalte_ = [i for i in inhalte_ if i.tabelle not in fehlend]
         meldungen.append(
             f"Tabellen {', '.join(fehlend)} fehlen (ältere Vorlage): bitte einmal „zielsteuerung "
             "arbeitsmappe -o DATEI“ ausführen, dann legt sie die Aktualisierung an"
         )
-    if bericht.vergleich is not None and _hat_tabelle(book, "tbl_Vergleich"):
+    if bericht.vergleich is not None and "tbl_Vergleich" in tabellen:
         kopf, zeilen = rangliste(bericht.vergleich)
-        tabellen += [
+        inhalte_ += [
             Inhalt("tbl_Vergleich", bericht.vergleich.ziele),
             Inhalt("tbl_Vergleich_Rangliste", zeilen, spalten=kopf),
         ]
         namen["Vergleich_Hinweis"] = (hinweis(bericht.vergleich), None)
-    for i, inhalt in enumerate(tabellen, start=1):
-        app.status_bar = f"Zielsteuerung: Tabellen schreiben ({i} von {len(tabellen)}) …"
-        tabelle_schreiben(book, inhalt)
+    for i, inhalt in enumerate(inhalte_, start=1):
+        app.status_bar = f"Zielsteuerung: Tabellen schreiben ({i} von {len(inhalte_)}) …"
+        tabelle_schreiben(tabellen, inhalt)
     if DIALOG in [s.name for s in book.sheets]:
         _dialog_schreiben(book, bericht, erlaeuterungen)
     for name, (wert, format_) in namen.items():

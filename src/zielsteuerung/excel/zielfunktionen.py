@@ -100,11 +100,6 @@ def monat_und_jahr(wert: Any) -> tuple[int | None, int | None]:
     return int(monat), None
 
 
-def monat_aus(wert: Any) -> int | None:
-    """A month 1..12, also from a date cell or an Excel date number."""
-    return monat_und_jahr(wert)[0]
-
-
 def monat_im_jahr(wert: Any, jahr: int) -> int | None:
     """A month of ``jahr``; a date of another year is an error, never silently its month."""
     monat, monatsjahr = monat_und_jahr(wert)
@@ -209,13 +204,25 @@ def mappenwerte_lesen(
     return Mappenwerte({name: gelesen[name][1] for name in EINSTELLUNGEN}, zeilen)
 
 
-def _tabelle_in_excel(book: Any, name: str) -> list[list[Any]]:
-    for sheet in book.sheets:
-        for table in sheet.tables:
-            if table.name == name:
-                werte = table.range.value
-                return werte if werte and isinstance(werte[0], list) else [werte]
-    raise KeyError(name)
+def tabellen_in_excel(book: Any) -> dict[str, tuple[Any, Any]]:
+    """Every table of an open workbook by name: (sheet, table), xlwings' objects."""
+    return {table.name: (sheet, table) for sheet in book.sheets for table in sheet.tables}
+
+
+def als_zeilen(wert: Any) -> list[list[Any]]:
+    """A range's value as rows: xlwings gives a scalar for one cell and a flat list for one row
+    or column."""
+    if not isinstance(wert, list):
+        return [[wert]]
+    return wert if wert and isinstance(wert[0], list) else [wert]
+
+
+def mappenwerte_in_excel(book: Any, tabellen: dict[str, tuple[Any, Any]]) -> Mappenwerte | None:
+    """``mappenwerte_lesen`` of an open workbook (``tabellen``: ``tabellen_in_excel``)."""
+    return mappenwerte_lesen(
+        lambda name: book.names[name].refers_to_range.value,
+        lambda name: als_zeilen(tabellen[name][1].range.value),
+    )
 
 
 _MAPPEN_CACHE: dict[str, tuple[float, Mappenwerte | None]] = {}
@@ -237,10 +244,7 @@ def mappen_einstellungen(caller: Any) -> Mappenwerte | None:
     treffer = _MAPPEN_CACHE.get(schluessel)
     if treffer and jetzt - treffer[0] < _MAPPEN_GUELTIG:
         return treffer[1]
-    werte = mappenwerte_lesen(
-        lambda name: book.names[name].refers_to_range.value,
-        lambda name: _tabelle_in_excel(book, name),
-    )
+    werte = mappenwerte_in_excel(book, tabellen_in_excel(book))
     _MAPPEN_CACHE[schluessel] = (jetzt, werte)
     return werte
 
@@ -273,7 +277,7 @@ def auswahl(
     or unreadable setting is an error); anywhere else the user's defaults."""
     mappe = mappen_einstellungen(caller)
     if mappe is not None:
-        return _aus_mappe(mappe, jahr, bis_monat, traeger, wartezeit)
+        return auswahl_aus_mappe(mappe, jahr, bis_monat, traeger, wartezeit)
     vorgaben = einstellungen.lesen()
     traeger_id = traeger_aus(traeger) or traeger_aus(vorgaben.get("traeger_id"))
     jahr_ = jahr_aus(jahr) or jahr_aus(vorgaben.get("jahr"))
@@ -302,9 +306,15 @@ def _einstellung(mappe: Mappenwerte, name: str, lesen: Callable[[Any], T]) -> T:
         raise ZielFehler(f"Einstellungen: {exc}") from None
 
 
-def _aus_mappe(
-    mappe: Mappenwerte, jahr: Any, bis_monat: Any, traeger: Any, wartezeit: Any
+def auswahl_aus_mappe(
+    mappe: Mappenwerte,
+    jahr: Any = None,
+    bis_monat: Any = None,
+    traeger: Any = None,
+    wartezeit: Any = None,
 ) -> Auswahl:
+    """The arguments given, else the workbook's Einstellungen: an empty or unreadable setting
+    is an error, a month of another year too."""
     traeger_id = traeger_aus(traeger) or _einstellung(mappe, "Traeger_ID", traeger_aus)
     jahr_ = jahr_aus(jahr) or _einstellung(mappe, "Jahr", jahr_aus)
     wz = wartezeit_aus(wartezeit) or _einstellung(mappe, "Wartezeit", wartezeit_aus)
