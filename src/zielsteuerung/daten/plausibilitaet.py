@@ -11,6 +11,7 @@ groups can legitimately vary that much from month to month (1 integration, then 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -88,21 +89,22 @@ def in_der_datei(breit: pd.DataFrame) -> list[Sprung]:
     return ergebnis
 
 
-def _positive(breit: pd.DataFrame, auswahl: np.ndarray) -> pd.DataFrame:
-    """The positive values of the chosen rows, one row each."""
+def _positive(spalten: dict[str, Any], auswahl: np.ndarray) -> pd.DataFrame:
+    """The positive values of the chosen rows, one row each (``spalten``: the columns of the
+    file's rows as arrays, taken out once for all blocks)."""
     teile = []
     for geschlecht in GESCHLECHTER:
-        wert = breit[geschlecht].to_numpy(float)
+        wert = spalten[geschlecht]
         da = auswahl & (wert > 0)
         teile.append(
             pd.DataFrame(
                 {
-                    "traeger_id": np.asarray(breit["traeger_id"], dtype=object)[da],
-                    "merkmal": np.asarray(breit["merkmal"], dtype=object)[da],
+                    "traeger_id": spalten["traeger_id"][da],
+                    "merkmal": spalten["merkmal"][da],
                     "geschlecht": geschlecht,
-                    "monat": breit["monat"].to_numpy(np.int64)[da],
+                    "monat": spalten["monat"][da],
                     "wert": wert[da],
-                    "zeile_nr": breit[f"zeile_{geschlecht}"].to_numpy()[da],
+                    "zeile_nr": spalten[f"zeile_{geschlecht}"][da],
                 }
             )
         )
@@ -133,17 +135,23 @@ def gegen_bestand(breit: pd.DataFrame, db: Datenbestand, ohne_import: int | None
         return []
     merkmale = [str(m) for m in pd.unique(breit["merkmal"][mit_wert])]
     monate_ = breit["monat"].to_numpy(np.int64)[mit_wert]
-    von, bis = int(monate_.min()), int(monate_.max())
-    von = von - 1 if von % 100 > 1 else von - 89  # YYYYMM: January -> the December before
-    bis = bis + 1 if bis % 100 < 12 else bis + 89
+    von = monate.als_yyyymm(monate.aus_yyyymm(int(monate_.min())) - 1)
+    bis = monate.als_yyyymm(monate.aus_yyyymm(int(monate_.max())) + 1)
     alle = [str(t) for t in pd.unique(breit["traeger_id"][mit_wert])]
+    spalten = {
+        "traeger_id": breit["traeger_id"].array,  # categoricals: subsets cost no texts
+        "merkmal": breit["merkmal"].array,
+        "monat": breit["monat"].to_numpy(np.int64),
+        **{g: breit[g].to_numpy(float) for g in GESCHLECHTER},
+        **{f"zeile_{g}": breit[f"zeile_{g}"].to_numpy() for g in GESCHLECHTER},
+    }
     treffer = []
     for start in range(0, len(alle), 50):
         block = alle[start : start + 50]
         spannen = db.spannen(block, merkmale, von, bis, ohne_import)
         if spannen.empty:
             continue
-        teil = _positive(breit, mit_wert & breit["traeger_id"].isin(block).to_numpy())
+        teil = _positive(spalten, mit_wert & breit["traeger_id"].isin(block).to_numpy())
         kategorien = [_kategorien(teil[sp], spannen[sp]) for sp in _SCHLUESSEL]
         index = pd.Index(_schluessel(spannen, kategorien))
         eigene = _schluessel(teil, kategorien)
