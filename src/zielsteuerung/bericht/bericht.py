@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,21 +80,6 @@ class Bericht:
 
 def _zahl(wert: Any) -> float | None:
     return None if pd.isna(wert) else float(wert)
-
-
-def _datum(wert: Any) -> dt.date | str:
-    """A Datenstand as a date (the cell shows TT.MM.JJJJ); text that is no date stays text."""
-    try:
-        return dt.date.fromisoformat(str(wert)[:10])
-    except ValueError:
-        return str(wert)
-
-
-def _zeitpunkt(wert: str) -> dt.datetime | str:
-    try:
-        return dt.datetime.fromisoformat(wert).replace(microsecond=0, tzinfo=None)
-    except ValueError:
-        return wert
 
 
 def _gender(panel: Panel, v: Zielvereinbarung, a: Auswertung) -> list[dict[str, Any]]:
@@ -237,7 +221,7 @@ def erstelle_bericht(
             "Wert": _zahl(z.wert),
             "Fehlkennzeichen": z.fehlkennzeichen or None,
             "Wartezeit": a.wartezeit,
-            "Datenstand": _datum(z.datenstand),
+            "Datenstand": monate.als_datum(z.datenstand),
             "Quelle": importe[int(z.import_id)].dateiname,
         }
         for z in genutzt.sort_values(["merkmal", "geschlecht", "monat"]).itertuples()
@@ -246,7 +230,7 @@ def erstelle_bericht(
         {
             "Datei": importe[int(i)].dateiname,
             "SHA-256": importe[int(i)].sha256,
-            "Importiert am": _zeitpunkt(importe[int(i)].importiert_am),
+            "Importiert am": monate.als_zeitpunkt(importe[int(i)].importiert_am),
             "Beispieldaten": "ja" if importe[int(i)].beispieldaten else "nein",
         }
         for i in sorted(genutzt["import_id"].unique())

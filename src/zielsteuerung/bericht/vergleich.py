@@ -85,7 +85,7 @@ def vergleich_aus(
         jahr=a.jahr,
         bis_monat=a.bis_monat,
         wartezeit=a.wartezeit,
-        zeitraum=str(a.als_json()["zeitraum"]),
+        zeitraum=a.zeitraum,
     )
     for ziel in vereinbarung.ziele:
         zeilen = tabelle[tabelle["id"] == ziel.id]

@@ -11,17 +11,9 @@ from typing import Any
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN, Auswertung
 from ..kern.kennzahlen import JAHRESWERTE
 from ..kern.monate import datum_text, monatsname
-from ..kern.zahlen import zahl
+from ..kern.zahlen import wert_mit_einheit, zahl
 
 _FORMEL_ANFANG = ("=", "+", "-", "@", "\t", "\r")
-
-
-def wert_mit_einheit(wert: float | None, einheit: str, vorzeichen: bool = False) -> str:
-    if einheit == "%":
-        return f"{zahl(wert, 1, vorzeichen)} %" if wert is not None else "–"
-    if einheit == "pp":
-        return f"{zahl(wert, 1, vorzeichen)} pp" if wert is not None else "–"
-    return zahl(wert, 0, vorzeichen)
 
 
 def stellen(kennzahl: str) -> int:

@@ -29,7 +29,7 @@ def befehl_arbeitsmappe(args: argparse.Namespace) -> int:
     a = ergebnis.bericht.auswertung
     print(
         f"{'Angelegt' if ergebnis.neu else 'Aktualisiert'}: {ergebnis.pfad} – "
-        f"{a.traeger_name} ({a.traeger_id}), {a.als_json()['zeitraum']}, Wartezeit {a.wartezeit}"
+        f"{a.traeger_name} ({a.traeger_id}), {a.zeitraum}, Wartezeit {a.wartezeit}"
         + (f" ({HINWEIS_BEISPIELDATEN})" if a.beispieldaten else "")
     )
     return 0

@@ -9,6 +9,7 @@ import re
 import zipfile
 
 from ..fehler import EingabeFehler
+from ..kern.zahlen import zahl
 
 
 def _grenze(name: str, standard: int) -> int:
@@ -49,16 +50,12 @@ def max_zeilenlaenge_kb() -> int:
     return _grenze("ZIELSTEUERUNG_MAX_ZEILENLAENGE_KB", 1024)
 
 
-def _zahl(n: float) -> str:
-    return f"{n:,.0f}".replace(",", ".")
-
-
 def zip_pruefen(archiv: zipfile.ZipFile) -> list[str]:
     """What makes a zip (xlsx) unsafe to unpack: strange names, bombs, too many parts."""
     probleme: list[str] = []
     teile = archiv.infolist()
     if len(teile) > 10_000:
-        probleme.append(f"Die Datei besteht aus {_zahl(len(teile))} Teilen (zu viele).")
+        probleme.append(f"Die Datei besteht aus {zahl(len(teile))} Teilen (zu viele).")
     for teil in teile:
         name = teil.filename
         if (
@@ -71,14 +68,14 @@ def zip_pruefen(archiv: zipfile.ZipFile) -> list[str]:
     gesamt = sum(t.file_size for t in teile)
     if gesamt > max_entpackt_mb() * 1024 * 1024:
         probleme.append(
-            f"Entpackt wäre die Datei {_zahl(gesamt / 1024 / 1024)} MB groß (Grenze "
-            f"{_zahl(max_entpackt_mb())} MB, ZIELSTEUERUNG_MAX_ENTPACKT_MB)."
+            f"Entpackt wäre die Datei {zahl(gesamt / 1024 / 1024)} MB groß (Grenze "
+            f"{zahl(max_entpackt_mb())} MB, ZIELSTEUERUNG_MAX_ENTPACKT_MB)."
         )
     for teil in teile:
         faktor = teil.file_size / max(teil.compress_size, 1)
         if teil.file_size > 1024 * 1024 and faktor > max_kompression():
             probleme.append(
-                f"Der Teil „{teil.filename[:80]}“ ist {_zahl(faktor)}-fach gepackt (Grenze "
+                f"Der Teil „{teil.filename[:80]}“ ist {zahl(faktor)}-fach gepackt (Grenze "
                 f"{max_kompression()}, ZIELSTEUERUNG_MAX_KOMPRESSION): vermutlich eine ZIP-Bombe."
             )
             break

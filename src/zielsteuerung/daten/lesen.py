@@ -12,6 +12,7 @@ from typing import IO, Any
 
 import pandas as pd
 
+from ..kern.zahlen import zahl
 from . import grenzen
 from .csvdatei import Gelesen, erkannte_kopfzeile, kopfzeile_finden, lese_csv
 from .sammler import Sammler
@@ -98,10 +99,8 @@ def _lese_xlsx(rohdaten: bytes, s: Sammler, z: Spaltenzuordnung) -> Gelesen:
         grenze = grenzen.max_zeilen()
         if (blatt.max_row or 0) > grenze:  # the sheet's own <dimension>, read before the rows
             s.fehler(
-                f"Das Tabellenblatt hat {blatt.max_row:,} Zeilen (Grenze {grenze:,}, "
-                "ZIELSTEUERUNG_MAX_ZEILEN). Große Tabellen bitte als CSV speichern.".replace(
-                    ",", "."
-                )
+                f"Das Tabellenblatt hat {zahl(blatt.max_row)} Zeilen (Grenze {zahl(grenze)}, "
+                "ZIELSTEUERUNG_MAX_ZEILEN). Große Tabellen bitte als CSV speichern."
             )
             s.abbrechen_falls_noetig()
         zeilen = []

@@ -5,6 +5,7 @@ all at once, up to a limit.
 from __future__ import annotations
 
 from ..fehler import ImportFehler, Problem
+from ..kern.zahlen import zahl
 
 MAX_PROBLEME = 50
 
@@ -34,7 +35,7 @@ class Sammler:
 
 
 def anzahl(n: int, einzahl: str, mehrzahl: str) -> str:
-    return f"{n:,} {einzahl if n == 1 else mehrzahl}".replace(",", ".")
+    return f"{zahl(n)} {einzahl if n == 1 else mehrzahl}"
 
 
 def aufzaehlung(texte: list[str], hoechstens: int) -> str:

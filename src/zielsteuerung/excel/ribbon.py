@@ -227,7 +227,7 @@ def aktualisieren(book: Any) -> str:
     a = bericht.auswertung
     meldungen.insert(
         0,
-        f"Aktualisiert: {a.traeger_name} ({a.traeger_id}), {a.als_json()['zeitraum']}, "
+        f"Aktualisiert: {a.traeger_name} ({a.traeger_id}), {a.zeitraum}, "
         f"Wartezeit {a.wartezeit}, Datenstand {datum_text(a.datenstand)}"
         + (f" ({HINWEIS_BEISPIELDATEN})" if a.beispieldaten else ""),
     )

@@ -118,14 +118,14 @@ class Auswertung:
     #: path and projection per target (also merged into ``ziele``); not a JSON field itself
     pfade: list[Zielpfad] = field(default_factory=list)
 
+    @property
+    def zeitraum(self) -> str:
+        return monate.zeitraum(self.jahr, self.bis_monat)
+
     def als_json(self) -> dict[str, Any]:
         daten = asdict(self)
         del daten["pfade"]
-        daten["zeitraum"] = (
-            f"Januar bis {monate.monatsname(self.bis_monat)} {self.jahr}"
-            if self.bis_monat > 1
-            else f"Januar {self.jahr}"
-        )
+        daten["zeitraum"] = self.zeitraum
         daten["programmversion"] = __version__
         if self.beispieldaten:
             daten["hinweis"] = HINWEIS_BEISPIELDATEN

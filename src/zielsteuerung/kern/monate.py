@@ -109,6 +109,31 @@ def parse_datum(wert: object) -> str | None:
     return None
 
 
+def zeitraum(jahr: int, bis_monat: int) -> str:
+    """The months of a year-to-date value: "Januar bis Juni 2023", "Januar 2023"."""
+    return f"Januar bis {monatsname(bis_monat)} {jahr}" if bis_monat > 1 else f"Januar {jahr}"
+
+
+def als_datum(text: object) -> dt.date | str | None:
+    """An ISO date (a time after it ignored) as a date, for a cell that shows TT.MM.JJJJ;
+    text that is no date stays text, empty is None."""
+    if text is None or text == "":
+        return None
+    try:
+        return dt.date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return str(text)
+
+
+def als_zeitpunkt(text: str) -> dt.datetime | str:
+    """An ISO timestamp as a time for a cell (whole seconds, no time zone: a spreadsheet has
+    none); text that is no timestamp stays text."""
+    try:
+        return dt.datetime.fromisoformat(text).replace(microsecond=0, tzinfo=None)
+    except ValueError:
+        return text
+
+
 def datum_text(wert: object) -> str:
     """A date as TT.MM.JJJJ (ISO text or a date; an ISO time of day kept as HH:MM); anything
     else as it is, empty as –."""

@@ -26,6 +26,15 @@ def zahl(wert: float | None, stellen: int = 0, vorzeichen: bool = False) -> str:
     return zeichen + text
 
 
+def wert_mit_einheit(wert: float | None, einheit: str, vorzeichen: bool = False) -> str:
+    """A change or threshold with its unit ("%", "pp", "abs"): +2,7 %; -0,4 pp; -45."""
+    if einheit == "%":
+        return f"{zahl(wert, 1, vorzeichen)} %" if wert is not None else "–"
+    if einheit == "pp":
+        return f"{zahl(wert, 1, vorzeichen)} pp" if wert is not None else "–"
+    return zahl(wert, 0, vorzeichen)
+
+
 def zahl_lesen(wert: Any) -> float | None:
     """A number from a cell: numbers as they are, text in German notation (1.234,5; 1.200.000)
     or with a decimal point (2.5).

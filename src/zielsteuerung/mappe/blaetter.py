@@ -90,7 +90,7 @@ def kopfzeilen(wb: Workbook, bericht: Bericht) -> None:
     shown, Träger and period in the footer."""
     a = bericht.auswertung
     hinweis = HINWEIS_BEISPIELDATEN if a.beispieldaten else None
-    links = f"{a.traeger_name} ({a.traeger_id}) · {a.als_json()['zeitraum']}"
+    links = f"{a.traeger_name} ({a.traeger_id}) · {a.zeitraum}"
     for ws in wb.worksheets:
         if ws.title in BLAETTER or ws.title == "Vergleich":
             kopf_und_fuss(ws, hinweis, links)

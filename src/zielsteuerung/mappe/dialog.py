@@ -62,7 +62,7 @@ def raster(
     """The sheet's rows, top to bottom. ``formate`` maps a target id (and the unit codes
     "%", "pp", "abs", "euro", "quote") to a number format."""
     a = bericht.auswertung
-    zeitraum = a.als_json()["zeitraum"]
+    zeitraum = a.zeitraum
     kurz = kurznamen(z["id"] for z in a.ziele)
     zeilen: list[Zeile] = [
         [Zelle(f"Steuerungsdialog – Zielvereinbarung {a.jahr} – {a.traeger_name} "

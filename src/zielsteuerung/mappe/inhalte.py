@@ -13,7 +13,7 @@ from typing import Any
 from ..bericht.bericht import Bericht
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN, Auswertung
 from ..kern.mittel import SPALTEN as MITTEL_SPALTEN
-from ..kern.monate import MONATE, datum_text
+from ..kern.monate import MONATE, als_datum, datum_text
 from ..kern.vereinbarung import Zielvereinbarung, kurznamen
 from ..kern.zahlen import zahl
 from ..kern.zielpfad import eingabeart
@@ -69,16 +69,9 @@ class Inhalt:
 def untertitel(a: Auswertung) -> str:
     """Period, Wartezeit and Datenstand of an evaluation, as the sheets' subtitles say it."""
     return (
-        f"{a.als_json()['zeitraum']} (Werte Januar bis Monat gegenüber denselben Monaten des "
+        f"{a.zeitraum} (Werte Januar bis Monat gegenüber denselben Monaten des "
         f"Vorjahres), Wartezeit {a.wartezeit}, Datenstand {datum_text(a.datenstand)}"
     )
-
-
-def _datum(text: str | None) -> dt.date | str | None:
-    try:
-        return dt.date.fromisoformat(text[:10]) if text else None
-    except ValueError:
-        return text
 
 
 def _wie(formate: dict[str, str]) -> Callable[[dict[str, Any], str], str | None]:
@@ -247,7 +240,7 @@ def inhalte(
         Inhalt("tbl_Mittel_Verlauf", mittel.verlauf if mittel else [], _wie(_MITTEL_FORMATE)),
         Inhalt(livewerte.TABELLE, livewerte.zeilen(v, a), livewerte.format_),
     ]  # fmt: skip
-    zeitraum = a.als_json()["zeitraum"]
+    zeitraum = a.zeitraum
     hinweis = HINWEIS_BEISPIELDATEN if a.beispieldaten else None
     namen: dict[str, tuple[Any, str | None]] = {
         "Traeger_ID": (a.traeger_id, "@"),
@@ -260,7 +253,7 @@ def inhalte(
         "Aktualisiert_am": (dt.datetime.now().replace(microsecond=0), FORMATE["zeitpunkt"]),
         "Bis_Monat": (a.bis_monat, "0"),
         "Zeitraum": (zeitraum, None),
-        "Datenstand": (_datum(a.datenstand), FORMATE["datum"]),
+        "Datenstand": (als_datum(a.datenstand), FORMATE["datum"]),
         "Wartezeit_ausgewertet": (a.wartezeit, None),
         "Hinweis": (hinweis, None),
         "Untertitel": (untertitel(a), None),

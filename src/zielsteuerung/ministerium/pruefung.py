@@ -18,6 +18,7 @@ from defusedxml.ElementTree import iterparse
 from openpyxl import Workbook
 
 from ..fehler import ZielsteuerungFehler
+from ..kern.zahlen import zahl
 from ..mappe.vertrag import VORLAGENVERSION
 from ..mappe.zellen import (
     tabelle_lesen,
@@ -66,15 +67,11 @@ class Kopie:
     vereinbarung: dict[str, dict[str, Any]]
 
 
-def _deutsch(zahl: float, stellen: int) -> str:
-    return f"{zahl:,.{stellen}f}".replace(",", "X").replace(".", ",").replace("X", ".")
-
-
 def _mb(anzahl: float) -> str:
     """A size in German: 50,0 MB; below one MB in KB."""
     if anzahl < 1024 * 1024:
-        return f"{_deutsch(anzahl / 1024, 0)} KB"
-    return f"{_deutsch(anzahl / 1024 / 1024, 1)} MB"
+        return f"{zahl(anzahl / 1024, 0)} KB"
+    return f"{zahl(anzahl / 1024 / 1024, 1)} MB"
 
 
 _VERBOTEN = (
@@ -138,8 +135,8 @@ def _zip_grenzen(archiv: zipfile.ZipFile, grenzen: Grenzen) -> None:
         if info.file_size > 1024 * 1024 and verhaeltnis > grenzen.max_verhaeltnis:
             raise Abgelehnt(
                 f"ZIP-Bombe vermutet: {info.filename} entpackt {_mb(info.file_size)} aus "
-                f"{_mb(info.compress_size)} (Verhältnis {_deutsch(verhaeltnis, 0)}:1, erlaubt "
-                f"{_deutsch(grenzen.max_verhaeltnis, 0)}:1)."
+                f"{_mb(info.compress_size)} (Verhältnis {zahl(verhaeltnis, 0)}:1, erlaubt "
+                f"{zahl(grenzen.max_verhaeltnis, 0)}:1)."
             )
         if info.flag_bits & 0x1:
             raise Abgelehnt(f"enthält verschlüsselte Teile ({info.filename}).")

@@ -14,8 +14,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from ..kern.kennzahlen import JAHRESWERTE
-from ..kern.monate import MONATSNAMEN, datum_text
+from ..kern.monate import als_datum, als_zeitpunkt, datum_text, monatsname, zeitraum
 from ..kern.vereinbarung import kurznamen
+from ..kern.zahlen import wert_mit_einheit
 from ..mappe.druck import einrichten, kopf_und_fuss, platz_schaffen, ueber_breite, zeilen_anpassen
 from ..mappe.formate import FORMATE, wertformat
 from ..mappe.stil import (
@@ -65,13 +66,7 @@ def _schwelle_text(vergleich: Any, schwelle: Any, einheit: str) -> str:
     if not isinstance(schwelle, int | float) or isinstance(schwelle, bool):
         return ""
     zeichen = "≥" if vergleich == ">=" else "≤"
-    if schwelle == 0:
-        zahl = "0"
-    elif einheit == "abs":
-        zahl = f"{schwelle:+,.0f}".replace(",", ".")
-    else:
-        zahl = f"{schwelle:+.1f}".replace(".", ",")
-    return f"{zeichen} {zahl} {'' if einheit == 'abs' else einheit}".strip()
+    return f"{zeichen} {wert_mit_einheit(float(schwelle), einheit, vorzeichen=True)}"
 
 
 def _ziele_der_kopien(kopien: list[Kopie]) -> dict[str, str]:
@@ -87,7 +82,9 @@ def stand(k: Konsolidierung) -> str:
     """The months the overview covers, e.g. "Januar bis Juni 2023"."""
     if k.bis_monat is None:
         return next((kopie.zeitraum for kopie in k.kopien), "–")
-    return f"Januar bis {MONATSNAMEN[k.bis_monat - 1]} {k.jahr or ''}".strip()
+    if k.jahr is None:
+        return f"Januar bis {monatsname(k.bis_monat)}"
+    return zeitraum(k.jahr, k.bis_monat)
 
 
 def uebersicht_erstellen(k: Konsolidierung) -> Workbook:
@@ -157,7 +154,7 @@ def _matrix_schreiben(
         zeile: dict[str, Any] = {
             "Regionalschlüssel": kopie.traeger_id,
             "Träger": kopie.traeger_name,
-            "Datenstand": _datum(kopie.datenstand),
+            "Datenstand": als_datum(kopie.datenstand),
         }
         texte = []
         for i, titel in kurz.items():
@@ -205,13 +202,6 @@ def _matrix_schreiben(
         ws, max(letzte, zletzte), legende, [(1, kopf + 1), (oben - 1, legende)],
         kopf if len(zeilen) > 25 else None,
     )  # fmt: skip
-
-
-def _datum(text: str) -> dt.date | str:
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return text
 
 
 def _zusammenfassung_schreiben(
@@ -395,8 +385,8 @@ def _info_schreiben(ws: Worksheet, k: Konsolidierung) -> None:
             "Datei": kopie.datei.name,
             "Regionalschlüssel": kopie.traeger_id,
             "Träger": kopie.traeger_name,
-            "Datenstand": _datum(kopie.datenstand),
-            "Exportiert am": _zeitpunkt(kopie.exportiert_am),
+            "Datenstand": als_datum(kopie.datenstand),
+            "Exportiert am": als_zeitpunkt(kopie.exportiert_am),
             "Programmversion": kopie.programmversion,
             "Prüfsumme": kopie.pruefsumme,
         }
@@ -418,10 +408,3 @@ def _info_schreiben(ws: Worksheet, k: Konsolidierung) -> None:
     platz_schaffen(ws, kopf, erste, letzte, unten)
     zeilen_anpassen(ws, range(kopf, unten + 1))
     einrichten(ws, letzte, unten, [(1, kopf + 1)], kopf)
-
-
-def _zeitpunkt(text: str) -> dt.datetime | str:
-    try:
-        return dt.datetime.fromisoformat(text)
-    except ValueError:
-        return text
