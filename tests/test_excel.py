@@ -500,6 +500,24 @@ def test_ribbon_button_refuses_a_report_month_of_another_year(zwei_mappen, monke
     assert tabelle_lesen(load_workbook(excel), "tbl_Ziele") == tabelle_lesen(wb, "tbl_Ziele")
 
 
+def test_ribbon_button_writes_the_ministry_copy_where_the_settings_say(zwei_mappen, monkeypatch):
+    """ "Pfad der Kopie für das Ministerium" = a folder beside the workbook: the button saves
+    the workbook and writes the values-only copy there."""
+    _, _, _, excel = zwei_mappen
+    wb = load_workbook(excel)
+    blatt, zelle = next(wb.defined_names["Ministeriumskopie"].destinations)
+    wb[blatt][zelle.replace("$", "")] = "ausgang/"
+    wb.save(excel)
+    buch = Buch(excel)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()
+    assert buch.app.meldungen == []
+    kopie = excel.parent / "ausgang" / "excel-ministerium.xlsx"
+    assert f"Kopie für das Ministerium: {kopie}" in str(buch.app.status_bar)
+    ziele = tabelle_lesen(load_workbook(kopie), "tbl_Ziele")
+    assert ziele == tabelle_lesen(load_workbook(excel), "tbl_Ziele")
+
+
 def test_without_arguments_the_table_function_shows_what_the_cli_shows(vorgaben, cli):
     """Both use the same defaults (agreement, Träger, year, Wartezeit, last month with data):
     =ZIEL_TABELLE() without arguments is the JSON of `auswerten` without options, row by row."""

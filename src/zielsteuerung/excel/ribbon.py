@@ -213,14 +213,14 @@ def aktualisieren(book: Any) -> str:
         app.api.CalculateFull()
     except AttributeError:
         app.calculate()
-    if _name(book, "Ministeriumskopie").value:
-        from ..ministerium.export import exportieren, zielpfad_aus_mappe
+    if eintrag := _name(book, "Ministeriumskopie").value:
+        from ..ministerium.export import exportieren, zielpfad
         from .mappenformeln import berechnen
 
         app.status_bar = "Zielsteuerung: Kopie für das Ministerium schreiben …"
         book.save()
         mappe = Path(str(book.fullname))
-        kopie = zielpfad_aus_mappe(mappe)
+        kopie = zielpfad(eintrag, mappe)
         if kopie is not None:
             exportieren(mappe, kopie, berechnen)
             meldungen.append(f"Kopie für das Ministerium: {kopie}")

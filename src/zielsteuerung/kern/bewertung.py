@@ -3,6 +3,7 @@ against the prior year, and whether the change meets the threshold."""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,7 +71,9 @@ def zielverlauf(panel: Panel, ziel: Ziel, jahr: int) -> Zielverlauf:
         if ziel.art == "geschlechterabstand":
             f = panel.jahresverlauf(ziel.kennzahl, "frauen", jahr)
             m = panel.jahresverlauf(ziel.kennzahl, "maenner", jahr)
-            return Zielverlauf(np.abs(m.wert - f.wert), lambda t: verbinden(m.grund(t), f.grund(t)))
+            # once per month, as the parts' reasons are (asked for per Träger)
+            grund = functools.cache(lambda t: verbinden(m.grund(t), f.grund(t)))
+            return Zielverlauf(np.abs(m.wert - f.wert), grund)
         verlauf = panel.jahresverlauf(ziel.kennzahl, ziel.geschlecht, jahr)
         return Zielverlauf(verlauf.wert, verlauf.grund)
 

@@ -357,14 +357,20 @@ def exportieren(quelle: Path, ziel: Path, ziel_rechner: ZielRechner | None = Non
 
 
 def zielpfad_aus_mappe(quelle: Path) -> Path | None:
-    """The path set in the workbook (Einstellungen > Pfad der Kopie für das Ministerium);
-    relative to the workbook's folder; a folder gets ``<name>-ministerium.xlsx``."""
+    """The path set in the workbook file (Einstellungen > Pfad der Kopie für das Ministerium),
+    as ``zielpfad``."""
     try:
         wb = mappe_laden(quelle, read_only=False)
     except Exception:  # reported by the export itself
         return None
     zelle = zelle_des_namens(wb, "Ministeriumskopie")
-    text = str(zelle.value).strip() if zelle is not None and zelle.value else ""
+    return zielpfad(zelle.value if zelle is not None else None, quelle)
+
+
+def zielpfad(eintrag: Any, quelle: Path) -> Path | None:
+    """The copy's path from the setting "Pfad der Kopie für das Ministerium" of the workbook
+    ``quelle``: relative to its folder; a folder gets ``<name>-ministerium.xlsx``; empty: None."""
+    text = str(eintrag).strip() if eintrag else ""
     if not text:
         return None
     pfad = Path(text).expanduser()
