@@ -1,6 +1,8 @@
 """zielsteuerung: target steering for SGB II Jobcenters (§ 48a / § 48b SGB II)."""
 
-__version__ = "0.1.0"
+from .version import __version__
+
+__all__ = ["__version__", "main"]
 
 
 def main() -> None:

@@ -55,8 +55,6 @@ def befehl_konsolidieren(args: argparse.Namespace) -> int:
         raise EingabeFehler("--max-mb muss größer als 0 sein.")
     max_bytes = int(args.max_mb * 1024 * 1024)
     grenzen = Grenzen(max_bytes=max_bytes, max_entpackt=max(10 * max_bytes, Grenzen().max_entpackt))
-    if args.bis_monat is not None and not 1 <= args.bis_monat <= 12:
-        raise EingabeFehler("--bis-monat muss zwischen 1 und 12 liegen.")
     ergebnis = konsolidieren(
         args.eingaben, args.ausgabe, args.jahr, args.wartezeit, grenzen, args.bis_monat
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -267,7 +266,7 @@ def parser() -> argparse.ArgumentParser:
                        help="Quellcode von zielsteuerung (Ordner mit pyproject.toml); Standard: "
                        "der Ordner, aus dem das Programm läuft")  # fmt: skip
 
-    _ministerium(sub, auswahl)
+    _ministerium(sub)
 
     best = sub.add_parser(
         "bestand",
@@ -294,7 +293,7 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _ministerium(sub: Any, auswahl: Callable[[argparse.ArgumentParser], None]) -> None:
+def _ministerium(sub: Any) -> None:
     """The ministry's subcommands."""
     export = sub.add_parser(
         "export-ministerium",
@@ -342,6 +341,7 @@ def _ministerium(sub: Any, auswahl: Callable[[argparse.ArgumentParser], None]) -
     kons.add_argument(
         "--bis-monat",
         type=int,
+        choices=range(1, 13),
         metavar="M",
         help="nur Kopien, die bis zu diesem Monat auswerten (1–12); Standard: der häufigste "
         "Stand. Kopien mit anderem Stand werden nie gemischt, sondern als abgelehnt aufgeführt.",

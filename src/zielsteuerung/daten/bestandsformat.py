@@ -27,7 +27,6 @@ SCHLUESSEL = ["traeger_id", "merkmal", "wartezeit", "monat", "datenstand"]
 WERTE = list(GESCHLECHTER)  # gesamt, frauen, maenner
 KENNZEICHEN = [f"kennzeichen_{g}" for g in GESCHLECHTER]
 IMPORTE = [f"import_{g}" for g in GESCHLECHTER]
-SPALTEN = [*SCHLUESSEL, *WERTE, *KENNZEICHEN, *IMPORTE]
 
 
 def grunddaten_tabelle(name: str) -> str:

@@ -38,8 +38,6 @@ from .bestandsformat import IMPORTE, KENNZEICHEN, MIGRATIONEN, SCHEMA, SCHEMA_VE
 from .schreiben import Lieferung, anzahl_werte, import_leeren, werte_speichern
 
 _TRAEGER_JE_ABFRAGE = 500  # SQLite before 3.32 allows 999 parameters per statement
-_LESESPALTEN = ["traeger_id", "merkmal", "geschlecht", "monat", "wert", "fehlkennzeichen",
-                "datenstand", "import_id"]  # fmt: skip
 
 
 def standardpfad() -> Path:
@@ -108,7 +106,7 @@ def _info(zeile: tuple[object, ...]) -> ImportInfo:
 
 
 class Datenbestand:
-    """Access to one store file. Use ``oeffnen`` (read) or ``Datenbestand(pfad, anlegen=True)``."""
+    """Access to one store file: ``Datenbestand(pfad)`` opens one, ``anlegen=True`` creates it."""
 
     def __init__(self, pfad: Path | str, anlegen: bool = False) -> None:
         self.pfad = Path(pfad)
@@ -373,8 +371,9 @@ class Datenbestand:
         merkmale: list[str] | None = None,
     ) -> pd.DataFrame:
         """For each (Träger, merkmal, geschlecht, month) the value of the newest Datenstand
-        that gives that gender, one row each (``_LESESPALTEN``; Träger, merkmal and
-        geschlecht as categoricals).
+        that gives that gender, one row each (traeger_id, merkmal, geschlecht, monat, wert,
+        fehlkennzeichen, datenstand, import_id; Träger, merkmal and geschlecht as
+        categoricals).
 
         ``traeger`` (default: all of the store), ``von``/``bis`` (YYYYMM, inclusive) and
         ``merkmale`` (default: all) narrow the read to what an evaluation uses. The columns

@@ -162,7 +162,7 @@ def in_langformat(
             wertspalten.append((i, Wertspalte()))
         elif rolle == "hinweis":
             hinweise.append(i)
-        elif rolle != "ignorieren":
+        else:
             if rolle in dimensionen:
                 s.fehler(
                     f"Zwei Spalten für „{rolle}“: „{kopf[dimensionen[rolle]]}“ und „{name}“.",

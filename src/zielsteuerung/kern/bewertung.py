@@ -15,7 +15,6 @@ import pandas as pd
 from .kennzahlen import Panel
 from .vereinbarung import Ziel
 
-STATUS = ("erreicht", "nicht erreicht", "auf Kurs", "gefährdet", "nicht berechenbar")
 #: Relative tolerance when comparing a change with its threshold (float rounding only).
 TOLERANZ = 1e-9
 

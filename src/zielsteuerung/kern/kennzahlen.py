@@ -36,13 +36,6 @@ JAHRESWERTE.update(
     }
 )
 
-JAHRESART_TEXT = {
-    "summe": "Jahressumme",
-    "jdw": "Jahresdurchschnittswert",
-    "jfw": "Jahresfortschrittswert",
-    "anteil": "Anteil",
-}
-
 #: Monthly § 48a indicators (3.1): code -> (formula kind, numerator, denominator)
 KENNZAHLEN: dict[str, tuple[str, str, str]] = {
     "K1": ("vorjahr", "LLU", "LLU"),

@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..bericht.vergleich import Vergleich, hinweis, rangliste, ranglisten_spalten
 from .blaetter import tabelle_gestalten
-from .diagramme import achsenformat, achsentitel, anordnen, diagrammtitel, text_eigenschaften
+from .diagramme import achsenformat, achsentitel, anordnen, entfernen, text_eigenschaften
 from .druck import einrichten, rechts_von, ueber_breite
 from .formate import FORMATE
 from .stil import ABSCHNITT, FETT, NORMAL, SCHRIFT, ampel, seite_einrichten
@@ -119,9 +119,8 @@ def _hinweis_setzen(wb: Workbook, text: str) -> None:
 
 
 def _diagramme_entfernen(wb: Workbook) -> None:
-
     for ws in wb.worksheets:
-        ws._charts = [c for c in ws._charts if not diagrammtitel(c).startswith(DIAGRAMM_PRAEFIX)]
+        entfernen(ws, DIAGRAMM_PRAEFIX)
 
 
 def vergleich_schreiben(wb: Workbook, vergleich: Vergleich | None) -> None:

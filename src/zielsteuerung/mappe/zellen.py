@@ -143,8 +143,6 @@ def tabelle_schreiben(
             zelle = ws.cell(kopfzeile + 1 + i, c)
             zelle._style = copy(stile[c])
             setze(zelle, zeile.get(spalte), format_(zeile, spalte) if zeile else None)
-            if spalte in KENNUNGEN and name != EINGABE_MIT_KENNUNG:
-                zelle.number_format = FORMATE["kennung"]
     tabelle.ref = (
         f"{get_column_letter(erste_spalte)}{kopfzeile}:{get_column_letter(letzte_spalte)}"
         f"{neue_letzte}"

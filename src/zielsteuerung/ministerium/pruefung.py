@@ -21,8 +21,8 @@ from ..fehler import ZielsteuerungFehler
 from ..kern.zahlen import zahl
 from ..mappe.vertrag import VORLAGENVERSION
 from ..mappe.zellen import (
+    name_lesen,
     tabelle_lesen,
-    zelle_des_namens,
 )
 from .export import als_excel_text, mappe_laden
 from .pruefsumme import EXPORTIERT_AM, pruefsumme_berechnen, pruefsumme_gespeichert
@@ -206,12 +206,6 @@ def _teile_pruefen(archiv: zipfile.ZipFile) -> None:
         )
 
 
-def _name(wb: Workbook, name: str) -> Any:
-    zelle = zelle_des_namens(wb, name)
-    wert = None if zelle is None else zelle.value
-    return wert.strip() if isinstance(wert, str) else wert
-
-
 def _ganzzahl(wert: Any) -> int | None:
     try:
         return int(float(wert))
@@ -250,7 +244,10 @@ def datei_pruefen(pfad: Path, grenzen: Grenzen | None = None) -> Kopie:
         return _inhalt_pruefen(pfad, wb)
     except Abgelehnt as exc:
         try:  # for the list of rejected files, where the file tells
-            name, traeger_id = _text(_name(wb, "Traeger_Name")), _text(_name(wb, "Traeger_ID"))
+            name, traeger_id = (
+                _text(name_lesen(wb, "Traeger_Name")),
+                _text(name_lesen(wb, "Traeger_ID")),
+            )
         except Exception:
             name = traeger_id = ""
         exc.traeger = f"{name} ({traeger_id})" if name and traeger_id else name or traeger_id
@@ -261,7 +258,7 @@ def _inhalt_pruefen(pfad: Path, wb: Workbook) -> Kopie:
     """The contract of an export: tables, template version, checksum, Datenstand."""
     if not any("tbl_Ziele" in ws.tables for ws in wb.worksheets):
         raise Abgelehnt("keine Ministeriumskopie von zielsteuerung (Tabelle tbl_Ziele fehlt).")
-    version = _text(_name(wb, "Vorlagenversion"))
+    version = _text(name_lesen(wb, "Vorlagenversion"))
     if version != VORLAGENVERSION:
         raise Abgelehnt(
             f"Vorlagenversion „{version or 'fehlt'}“ passt nicht (erwartet {VORLAGENVERSION}). "
@@ -279,10 +276,10 @@ def _inhalt_pruefen(pfad: Path, wb: Workbook) -> Kopie:
             "Prüfsumme stimmt nicht: die Datei wurde nach dem Export verändert. Bitte beim "
             "Träger eine neue Ministeriumskopie anfordern."
         )
-    datenstand = _text(_name(wb, "Datenstand"))
+    datenstand = _text(name_lesen(wb, "Datenstand"))
     if not datenstand:
         raise Abgelehnt("Datenstand fehlt (Info > Datenstand).")
-    traeger_id = _text(_name(wb, "Traeger_ID"))
+    traeger_id = _text(name_lesen(wb, "Traeger_ID"))
     if not re.fullmatch(r"\d{5}", traeger_id):
         raise Abgelehnt(f"Träger „{traeger_id}“ ist kein Regionalschlüssel.")
     try:
@@ -299,16 +296,16 @@ def _inhalt_pruefen(pfad: Path, wb: Workbook) -> Kopie:
     return Kopie(
         datei=pfad,
         traeger_id=traeger_id,
-        traeger_name=_text(_name(wb, "Traeger_Name")),
-        jahr=_ganzzahl(_name(wb, "Jahr")),
-        wartezeit=_text(_name(wb, "Wartezeit_ausgewertet") or _name(wb, "Wartezeit")),
-        bis_monat=_ganzzahl(_name(wb, "Bis_Monat")),
-        zeitraum=_text(_name(wb, "Zeitraum")),
+        traeger_name=_text(name_lesen(wb, "Traeger_Name")),
+        jahr=_ganzzahl(name_lesen(wb, "Jahr")),
+        wartezeit=_text(name_lesen(wb, "Wartezeit_ausgewertet") or name_lesen(wb, "Wartezeit")),
+        bis_monat=_ganzzahl(name_lesen(wb, "Bis_Monat")),
+        zeitraum=_text(name_lesen(wb, "Zeitraum")),
         datenstand=datenstand,
         vorlagenversion=version,
-        programmversion=_text(_name(wb, "Programmversion")),
-        exportiert_am=_text(_name(wb, EXPORTIERT_AM)),
-        hinweis=_text(_name(wb, "Hinweis")),
+        programmversion=_text(name_lesen(wb, "Programmversion")),
+        exportiert_am=_text(name_lesen(wb, EXPORTIERT_AM)),
+        hinweis=_text(name_lesen(wb, "Hinweis")),
         pruefsumme=gespeichert,
         ziele=ziele,
         erlaeuterungen=erlaeuterungen,
