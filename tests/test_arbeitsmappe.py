@@ -3,6 +3,7 @@ recalculated by LibreOffice, written safely."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 import re
@@ -297,6 +298,35 @@ def test_a_budget_line_without_allocated_funds_is_explained_not_a_crash(mappe_mi
     assert zeile["Ausgaben"] == 200
     assert zeile["Ausschöpfung"] is None
     assert "keine Mittel eingetragen" in zeile["Grund"]
+
+
+@pytest.mark.parametrize(
+    ("name", "wert", "meldung"),
+    [
+        ("Wartezeit", None, "Einstellungen: Wartezeit ist leer"),  # used to become T3 silently
+        ("Bis_Monat_Vorgabe", dt.datetime(2022, 3, 1), "Monat 03/2022 liegt nicht im Jahr 2023"),
+        ("Jahr", "2023/24", "Einstellungen: Jahr „2023/24“ ist keine Jahreszahl"),
+    ],
+    ids=["wartezeit-leer", "monat-anderes-jahr", "jahr-unlesbar"],
+)
+def test_a_setting_that_cannot_be_used_stops_the_refresh(mappe_mit_store, cli, name, wert, meldung):
+    """The refresh of the file reads the Einstellungen as the ZIEL_ cells and the ribbon button
+    do: an empty or unreadable setting is named, never replaced by a default."""
+    mappe, _ = mappe_mit_store
+    name_setzen(mappe, name, wert)
+    vorher = hash_von(mappe)
+    lauf = cli("arbeitsmappe", "-o", mappe)
+    assert lauf.code == 2, lauf.out
+    assert meldung in lauf.err
+    assert hash_von(mappe) == vorher
+
+
+def test_a_report_month_given_as_a_date_of_the_year_is_that_month(mappe_mit_store, cli):
+    mappe, store = mappe_mit_store
+    name_setzen(mappe, "Bis_Monat_Vorgabe", dt.datetime(2023, 3, 1))
+    assert cli("arbeitsmappe", "-o", mappe).code == 0
+    erwartet = cli("auswerten", "--store", store, "--bis-monat", 3, "--format", "json").json()
+    pruefe_tbl_ziele(tabelle_lesen(load_workbook(mappe), "tbl_Ziele"), erwartet)
 
 
 def test_agreement_comes_from_its_sheet(mappe_mit_store, cli):

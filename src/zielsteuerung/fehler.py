@@ -19,6 +19,11 @@ class VereinbarungFehler(EingabeFehler):
     """An agreement file that does not follow the documented format."""
 
 
+class ZielFehler(ZielsteuerungFehler):
+    """A setting of a controlling workbook or an argument of a ZIEL_ function that cannot be
+    used (short German text: a cell shows it after #ZIEL!)."""
+
+
 class DatenbestandFehler(ZielsteuerungFehler):
     """The store is missing, foreign or damaged."""
 

@@ -22,7 +22,8 @@ from openpyxl.utils import range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..fehler import EingabeFehler
+from ..fehler import EingabeFehler, ZielFehler
+from ..mappe.einstellungen import EINSTELLUNGEN, KENNZEICHEN, VEREINBARUNG
 from ..mappe.zellen import tabelle_finden, zelle_des_namens
 from . import udfs
 from . import zielfunktionen as zf
@@ -105,12 +106,12 @@ def _argument(wb: Workbook, ws: Worksheet, text: str) -> Any:
 def mappenwerte(wb: Workbook) -> zf.Mappenwerte | None:
     """The settings of the workbook, read from the file as the functions read them in Excel."""
     werte = {}
-    for name in (*zf.KENNZEICHEN, *zf.EINSTELLUNGEN):
+    for name in (*KENNZEICHEN, *EINSTELLUNGEN):
         zelle = zelle_des_namens(wb, name)
         if zelle is not None:
             werte[name] = _wert(zelle)
     try:
-        ws, tabelle = tabelle_finden(wb, zf.VEREINBARUNG)
+        ws, tabelle = tabelle_finden(wb, VEREINBARUNG)
     except EingabeFehler:
         zeilen = None
     else:
@@ -137,7 +138,7 @@ def berechnen(wb: Workbook, ws: Worksheet, formel: str) -> tuple[bool, Any]:
             return False, None
         try:
             caller = mappenwerte(wb)
-        except zf.ZielFehler as exc:  # in Excel, every ZIEL_ cell of the workbook says so
+        except ZielFehler as exc:  # in Excel, every ZIEL_ cell of the workbook says so
             return True, zf.fehlertext(exc)
     except _Unbekannt:
         return False, None

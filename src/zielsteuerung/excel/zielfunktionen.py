@@ -8,8 +8,6 @@ Excel-free: ``udfs.py`` only decorates thin wrappers around these functions.
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import math
 import time
 from collections import OrderedDict
@@ -21,22 +19,30 @@ from typing import Any, TypeVar
 from ..bericht.auswerten import Grundlage, einzeln, grundlage_lesen
 from ..daten import einstellungen
 from ..daten.datenbestand import Datenbestand, standardpfad
-from ..daten.traeger import TraegerAufloesung
 from ..daten.vereinbarungen import beispiel
 from ..daten.vereinbarungen import lade as lade_vereinbarung
-from ..fehler import ZielsteuerungFehler
+from ..fehler import ZielFehler, ZielsteuerungFehler
 from ..kern import monate
 from ..kern.auswertung import Auswertung
 from ..kern.kennzahlen import JAHRESWERTE, KENNZAHLEN, Panel, monatskennzahl
-from ..kern.merkmale import GESCHLECHTER, geschlecht_code, wartezeit_code
+from ..kern.merkmale import GESCHLECHTER, geschlecht_code
 from ..kern.vereinbarung import Zielvereinbarung, aus_tabelle
+from ..mappe.einstellungen import (
+    EINSTELLUNGEN,
+    KENNZEICHEN,
+    VEREINBARUNG,
+    anzeige,
+    einstellungen_aus,
+    excel_datum,
+    jahr_aus,
+    leer,
+    monat_im_jahr,
+    traeger_aus,
+    wartezeit_aus,
+)
 
 FEHLERZEICHEN = "#ZIEL!"
 T = TypeVar("T")
-
-
-class ZielFehler(ZielsteuerungFehler):
-    """A problem a worksheet function reports in its cell (short German text)."""
 
 
 def fehlertext(exc: BaseException) -> str:
@@ -51,115 +57,26 @@ def fehlertext(exc: BaseException) -> str:
 # --- values as Excel passes them -------------------------------------------------------------
 
 
-def _anzeige(wert: Any) -> str:
-    """A value as the user typed it (Excel passes 13 as 13.0)."""
-    if isinstance(wert, float) and wert.is_integer():
-        return str(int(wert))
-    return str(wert)
-
-
-def _leer(wert: Any) -> bool:
-    return wert is None or (isinstance(wert, str) and not wert.strip())
-
-
-def jahr_aus(wert: Any) -> int | None:
-    if _leer(wert):
-        return None
-    if isinstance(wert, dt.date):
-        return wert.year
-    try:
-        jahr = float(wert)
-    except (TypeError, ValueError):
-        raise ZielFehler(f"Jahr „{_anzeige(wert)}“ ist keine Jahreszahl") from None
-    if not jahr.is_integer() or not 2000 <= jahr <= 2100:
-        raise ZielFehler(f"Jahr „{_anzeige(wert)}“ ist keine Jahreszahl")
-    return int(jahr)
-
-
-def _excel_datum(wert: Any) -> dt.date | None:
-    """A date cell (xlwings passes a datetime) or an Excel date number such as DATUM() gives."""
-    if isinstance(wert, dt.date):
-        return wert
-    if isinstance(wert, int | float) and not isinstance(wert, bool) and 20_000 <= wert < 80_000:
-        return dt.date(1899, 12, 30) + dt.timedelta(days=int(wert))  # serial date, 1954..2118
-    return None
-
-
-def monat_und_jahr(wert: Any) -> tuple[int | None, int | None]:
-    """A month 1..12, and the year where it came as a date (cell, DATUM() or date number)."""
-    if _leer(wert):
-        return None, None
-    if (datum := _excel_datum(wert)) is not None:
-        return datum.month, datum.year
-    try:
-        monat = float(wert)
-    except (TypeError, ValueError):
-        raise ZielFehler(f"Monat „{_anzeige(wert)}“ ist keine Zahl von 1 bis 12") from None
-    if not monat.is_integer() or not 1 <= monat <= 12:
-        raise ZielFehler(f"Monat „{_anzeige(wert)}“ ist keine Zahl von 1 bis 12")
-    return int(monat), None
-
-
-def monat_im_jahr(wert: Any, jahr: int) -> int | None:
-    """A month of ``jahr``; a date of another year is an error, never silently its month."""
-    monat, monatsjahr = monat_und_jahr(wert)
-    if monatsjahr is not None and monatsjahr != jahr:
-        raise ZielFehler(f"Monat {monat:02d}/{monatsjahr} liegt nicht im Jahr {jahr}")
-    return monat
-
-
 def berichtsmonat_aus(wert: Any) -> int:
     """A reporting month: a date cell, an Excel date number, '2023-07', '07/2023' or 202307."""
-    if (datum := _excel_datum(wert)) is not None:
+    if (datum := excel_datum(wert)) is not None:
         wert = datum
     elif isinstance(wert, float | int) and not isinstance(wert, bool) and int(wert) == wert:
         wert = str(int(wert))
-    monat = None if _leer(wert) else monate.parse_monat(wert)
+    monat = None if leer(wert) else monate.parse_monat(wert)
     if monat is None:
-        raise ZielFehler(f"Monat „{_anzeige(wert)}“ nicht lesbar (z. B. 2023-07 oder ein Datum)")
+        raise ZielFehler(f"Monat „{anzeige(wert)}“ nicht lesbar (z. B. 2023-07 oder ein Datum)")
     return monat
 
 
-@functools.cache
-def _aufloesung() -> TraegerAufloesung:
-    return TraegerAufloesung()
-
-
-def traeger_aus(wert: Any) -> str | None:
-    if _leer(wert):
-        return None
-    text = str(int(wert)) if isinstance(wert, float) and wert.is_integer() else str(wert)
-    traeger_id, _ = _aufloesung().aufloesen(text)
-    if traeger_id is None:
-        raise ZielFehler(f"Träger „{_anzeige(wert)}“ unbekannt")
-    return traeger_id
-
-
-def wartezeit_aus(wert: Any) -> str | None:
-    if _leer(wert):
-        return None
-    if isinstance(wert, float) and wert.is_integer():
-        wert = str(int(wert))
-    code = wartezeit_code(str(wert))
-    if code is None:
-        raise ZielFehler(f"Wartezeit „{wert}“: bitte T0 oder T3")
-    return code
-
-
 def geschlecht_aus(wert: Any) -> str:
-    code = "gesamt" if _leer(wert) else geschlecht_code(str(wert))
+    code = "gesamt" if leer(wert) else geschlecht_code(str(wert))
     if code not in GESCHLECHTER:
         raise ZielFehler(f"Geschlecht „{wert}“: bitte gesamt, frauen oder maenner")
     return str(code)
 
 
 # --- the calling workbook's settings ---------------------------------------------------------
-
-#: The settings of a controlling workbook, by their defined names (workbook_templates/README.md).
-EINSTELLUNGEN = ("Traeger_ID", "Jahr", "Bis_Monat_Vorgabe", "Wartezeit", "Datenbestand")
-#: Names only a controlling workbook carries: with any of them, its settings are binding.
-KENNZEICHEN = ("Traeger_ID", "Bis_Monat_Vorgabe", "Vorlagenversion")
-VEREINBARUNG = "tbl_Vereinbarung"
 
 
 @dataclass(frozen=True)
@@ -283,8 +200,8 @@ def auswahl(
     jahr_ = jahr_aus(jahr) or jahr_aus(vorgaben.get("jahr"))
     wz = wartezeit_aus(wartezeit) or wartezeit_aus(vorgaben.get("wartezeit"))
     store_text = vorgaben.get("datenbestand")
-    store = Path(str(store_text)) if not _leer(store_text) else standardpfad()
-    if not _leer(vorgaben.get("vereinbarung")):
+    store = Path(str(store_text)) if not leer(store_text) else standardpfad()
+    if not leer(vorgaben.get("vereinbarung")):
         vereinbarung = lade_vereinbarung(str(vorgaben["vereinbarung"]))
     else:
         vereinbarung = beispiel()
@@ -299,13 +216,6 @@ def auswahl(
     )
 
 
-def _einstellung(mappe: Mappenwerte, name: str, lesen: Callable[[Any], T]) -> T:
-    try:
-        return lesen(mappe.werte[name])
-    except ZielFehler as exc:
-        raise ZielFehler(f"Einstellungen: {exc}") from None
-
-
 def auswahl_aus_mappe(
     mappe: Mappenwerte,
     jahr: Any = None,
@@ -315,23 +225,16 @@ def auswahl_aus_mappe(
 ) -> Auswahl:
     """The arguments given, else the workbook's Einstellungen: an empty or unreadable setting
     is an error, a month of another year too."""
-    traeger_id = traeger_aus(traeger) or _einstellung(mappe, "Traeger_ID", traeger_aus)
-    jahr_ = jahr_aus(jahr) or _einstellung(mappe, "Jahr", jahr_aus)
-    wz = wartezeit_aus(wartezeit) or _einstellung(mappe, "Wartezeit", wartezeit_aus)
-    if traeger_id is None or jahr_ is None or wz is None:
-        leer = "Träger" if traeger_id is None else "Jahr" if jahr_ is None else "Wartezeit"
-        raise ZielFehler(f"Einstellungen: {leer} ist leer")
-    if _leer(bis_monat):
-        monat = _einstellung(mappe, "Bis_Monat_Vorgabe", lambda w: monat_im_jahr(w, jahr_))
-    else:
-        monat = monat_im_jahr(bis_monat, jahr_)
+    e = einstellungen_aus(mappe.werte, jahr, bis_monat, traeger, wartezeit)
     return Auswahl(
         store=einstellungen.datenbestand(mappe.werte["Datenbestand"]),
-        vereinbarung=vereinbarung_aus_bereich(mappe.vereinbarung, traeger_id, jahr_, wz),
-        traeger_id=traeger_id,
-        jahr=jahr_,
-        bis_monat=monat,
-        wartezeit=wz,
+        vereinbarung=vereinbarung_aus_bereich(
+            mappe.vereinbarung, e.traeger_id, e.jahr, e.wartezeit
+        ),
+        traeger_id=e.traeger_id,
+        jahr=e.jahr,
+        bis_monat=e.bis_monat,
+        wartezeit=e.wartezeit,
     )
 
 
@@ -441,7 +344,7 @@ def zahl_oder_fehler(wert: Any, grund: str | None) -> float:
 
 
 def ziel(a: Auswahl, ziel_id: Any) -> dict[str, Any]:
-    if _leer(ziel_id):
+    if leer(ziel_id):
         raise ZielFehler('bitte die Kennung eines Ziels angeben, z. B. "k2"')
     ergebnis = auswertung(a)
     for z in ergebnis.ziele:

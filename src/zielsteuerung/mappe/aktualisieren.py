@@ -18,13 +18,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..bericht.auswerten import Ausschnitt
 from ..bericht.bericht import Bericht, bericht_fuer_mappe
 from ..daten import einstellungen
-from ..daten.traeger import TraegerAufloesung
 from ..daten.vereinbarungen import beispiel
-from ..fehler import EingabeFehler
 from ..kern.vereinbarung import Zielvereinbarung
 from .blaetter import gestalten, kopfzeilen
 from .datei import laden, pruefe_schreibbar, speichern
 from .dialogblatt import dialog_schreiben
+from .einstellungen import EINSTELLUNGEN, einstellung, einstellungen_aus, monat_im_jahr
 from .inhalte import inhalte, mittel_format
 from .stil import ampel
 from .vereinbarungsblatt import vereinbarung_aus_mappe, vereinbarung_schreiben
@@ -112,19 +111,18 @@ def arbeitsmappe(
         ergaenzen(wb)
     if mittel is not None:  # checked with the sheet's rows below, before anything is saved
         tabelle_schreiben(wb, "tbl_Mittel", mittel, mittel_format)
-    if vereinbarung is None:
-        vereinbarung = vereinbarung_aus_mappe(
-            wb,
-            traeger_id or _traeger(name_lesen(wb, "Traeger_ID")),
-            jahr or _jahr(name_lesen(wb, "Jahr")),
-            wartezeit or str(name_lesen(wb, "Wartezeit") or "T3"),
-        )
+    if bis_monat is not None:  # given: remembered for the next refresh
+        name_setzen(wb, "Bis_Monat_Vorgabe", bis_monat, "0")
+    werte = {name: name_lesen(wb, name) for name in EINSTELLUNGEN}
+    if vereinbarung is None:  # the workbook's settings, read as the ZIEL_ cells read them
+        e = einstellungen_aus(werte, jahr, bis_monat, traeger_id, wartezeit)
+        vereinbarung = vereinbarung_aus_mappe(wb, e.traeger_id, e.jahr, e.wartezeit)
+        bis_monat = e.bis_monat
     else:
         vereinbarung_schreiben(wb, vereinbarung)
-    if bis_monat is not None:
-        name_setzen(wb, "Bis_Monat_Vorgabe", bis_monat, "0")
-    else:
-        bis_monat = _monat(name_lesen(wb, "Bis_Monat_Vorgabe"))
+        if bis_monat is None:
+            jahr_ = jahr or vereinbarung.jahr
+            bis_monat = einstellung(werte, "Bis_Monat_Vorgabe", lambda w: monat_im_jahr(w, jahr_))
     if store is not None:  # remembered for the next refresh (and the ribbon button)
         name_setzen(wb, "Datenbestand", str(store.resolve()))
     else:
@@ -140,35 +138,3 @@ def arbeitsmappe(
     bericht_schreiben(wb, bericht)
     speichern(wb, pfad)
     return Ergebnis(pfad, neu, bericht)
-
-
-def _traeger(wert: Any) -> str:
-    text = "" if wert is None else str(wert)
-    traeger_id, _ = TraegerAufloesung().aufloesen(text)
-    if traeger_id is None:
-        raise EingabeFehler(
-            f"Einstellungen: Träger „{text}“ ist kein Regionalschlüssel (z. B. 05154)."
-        )
-    return traeger_id
-
-
-def _jahr(wert: Any) -> int:
-    try:
-        jahr = int(wert)
-    except (TypeError, ValueError):
-        raise EingabeFehler(f"Einstellungen: Jahr „{wert}“ ist keine Jahreszahl.") from None
-    return jahr
-
-
-def _monat(wert: Any) -> int | None:
-    if wert in (None, ""):
-        return None
-    try:
-        monat = int(wert)
-    except (TypeError, ValueError):
-        raise EingabeFehler(
-            f"Einstellungen: „Auswerten bis Monat“ = „{wert}“ ist kein Monat (1–12)."
-        ) from None
-    if not 1 <= monat <= 12:
-        raise EingabeFehler("Einstellungen: „Auswerten bis Monat“ muss zwischen 1 und 12 liegen.")
-    return monat

@@ -1,0 +1,149 @@
+"""The Einstellungen of a controlling workbook, read by one set of rules wherever they are
+read: the ZIEL_ cells and the ribbon button (values as Excel passes them) and the refresh of the
+file (values as openpyxl reads them). A setting that is empty or cannot be read is an error
+naming it, never a default; a month given as a date of another year too. No openpyxl here: the
+worksheet functions import this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from ..daten.traeger import TraegerAufloesung
+from ..fehler import ZielFehler
+from ..kern.merkmale import wartezeit_code
+
+T = TypeVar("T")
+
+#: The settings of a controlling workbook, by their defined names (workbook_templates/README.md).
+EINSTELLUNGEN = ("Traeger_ID", "Jahr", "Bis_Monat_Vorgabe", "Wartezeit", "Datenbestand")
+#: Names only a controlling workbook carries: with any of them, its settings are binding.
+KENNZEICHEN = ("Traeger_ID", "Bis_Monat_Vorgabe", "Vorlagenversion")
+VEREINBARUNG = "tbl_Vereinbarung"
+
+
+def anzeige(wert: Any) -> str:
+    """A value as the user typed it (Excel passes 13 as 13.0)."""
+    if isinstance(wert, float) and wert.is_integer():
+        return str(int(wert))
+    return str(wert)
+
+
+def leer(wert: Any) -> bool:
+    return wert is None or (isinstance(wert, str) and not wert.strip())
+
+
+def jahr_aus(wert: Any) -> int | None:
+    if leer(wert):
+        return None
+    if isinstance(wert, dt.date):
+        return wert.year
+    try:
+        jahr = float(wert)
+    except (TypeError, ValueError):
+        raise ZielFehler(f"Jahr „{anzeige(wert)}“ ist keine Jahreszahl") from None
+    if not jahr.is_integer() or not 2000 <= jahr <= 2100:
+        raise ZielFehler(f"Jahr „{anzeige(wert)}“ ist keine Jahreszahl")
+    return int(jahr)
+
+
+def excel_datum(wert: Any) -> dt.date | None:
+    """A date cell (xlwings passes a datetime) or an Excel date number such as DATUM() gives."""
+    if isinstance(wert, dt.date):
+        return wert
+    if isinstance(wert, int | float) and not isinstance(wert, bool) and 20_000 <= wert < 80_000:
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(wert))  # serial date, 1954..2118
+    return None
+
+
+def monat_und_jahr(wert: Any) -> tuple[int | None, int | None]:
+    """A month 1..12, and the year where it came as a date (cell, DATUM() or date number)."""
+    if leer(wert):
+        return None, None
+    if (datum := excel_datum(wert)) is not None:
+        return datum.month, datum.year
+    try:
+        monat = float(wert)
+    except (TypeError, ValueError):
+        raise ZielFehler(f"Monat „{anzeige(wert)}“ ist keine Zahl von 1 bis 12") from None
+    if not monat.is_integer() or not 1 <= monat <= 12:
+        raise ZielFehler(f"Monat „{anzeige(wert)}“ ist keine Zahl von 1 bis 12")
+    return int(monat), None
+
+
+def monat_im_jahr(wert: Any, jahr: int) -> int | None:
+    """A month of ``jahr``; a date of another year is an error, never silently its month."""
+    monat, monatsjahr = monat_und_jahr(wert)
+    if monatsjahr is not None and monatsjahr != jahr:
+        raise ZielFehler(f"Monat {monat:02d}/{monatsjahr} liegt nicht im Jahr {jahr}")
+    return monat
+
+
+@functools.cache
+def _aufloesung() -> TraegerAufloesung:
+    return TraegerAufloesung()
+
+
+def traeger_aus(wert: Any) -> str | None:
+    if leer(wert):
+        return None
+    text = str(int(wert)) if isinstance(wert, float) and wert.is_integer() else str(wert)
+    traeger_id, _ = _aufloesung().aufloesen(text)
+    if traeger_id is None:
+        raise ZielFehler(f"Träger „{anzeige(wert)}“ unbekannt")
+    return traeger_id
+
+
+def wartezeit_aus(wert: Any) -> str | None:
+    if leer(wert):
+        return None
+    if isinstance(wert, float) and wert.is_integer():
+        wert = str(int(wert))
+    code = wartezeit_code(str(wert))
+    if code is None:
+        raise ZielFehler(f"Wartezeit „{wert}“: bitte T0 oder T3")
+    return code
+
+
+@dataclass(frozen=True)
+class Einstellungen:
+    """Träger, year, report month (None: the last with data) and Wartezeit in effect."""
+
+    traeger_id: str
+    jahr: int
+    bis_monat: int | None
+    wartezeit: str
+
+
+def einstellung(werte: dict[str, Any], name: str, lesen: Callable[[Any], T]) -> T:
+    """One setting read by ``lesen``; its message names the Einstellungen."""
+    try:
+        return lesen(werte.get(name))
+    except ZielFehler as exc:
+        raise ZielFehler(f"Einstellungen: {exc}") from None
+
+
+def einstellungen_aus(
+    werte: dict[str, Any],
+    jahr: Any = None,
+    bis_monat: Any = None,
+    traeger: Any = None,
+    wartezeit: Any = None,
+) -> Einstellungen:
+    """The arguments given, else the workbook's settings ``werte`` (by defined name): an empty
+    or unreadable setting is an error, a month of another year too."""
+    traeger_id = traeger_aus(traeger) or einstellung(werte, "Traeger_ID", traeger_aus)
+    jahr_ = jahr_aus(jahr) or einstellung(werte, "Jahr", jahr_aus)
+    wz = wartezeit_aus(wartezeit) or einstellung(werte, "Wartezeit", wartezeit_aus)
+    if traeger_id is None or jahr_ is None or wz is None:
+        fehlt = "Träger" if traeger_id is None else "Jahr" if jahr_ is None else "Wartezeit"
+        raise ZielFehler(f"Einstellungen: {fehlt} ist leer")
+    if leer(bis_monat):
+        monat = einstellung(werte, "Bis_Monat_Vorgabe", lambda w: monat_im_jahr(w, jahr_))
+    else:
+        monat = monat_im_jahr(bis_monat, jahr_)
+    return Einstellungen(traeger_id, jahr_, monat, wz)
