@@ -92,11 +92,14 @@ class Lang:
 
 
 def _verbinden(stuecke: list[Any]) -> Any:
-    """The parts of one column, one after the other (categoricals stay categoricals)."""
+    """The parts of one column, one after the other (categoricals stay categoricals, whole
+    numbers read as numbers stay numbers)."""
     if len(stuecke) == 1:
         return stuecke[0]
     if all(isinstance(t, pd.Categorical) for t in stuecke):
         return union_categoricals(stuecke)
+    if all(t.dtype.kind in "iu" for t in stuecke):
+        return pd.Series(np.concatenate([np.asarray(t) for t in stuecke]))
     return pd.concat([pd.Series(t, dtype=object) for t in stuecke], ignore_index=True)
 
 

@@ -108,8 +108,8 @@ def _lese_xlsx(rohdaten: bytes, s: Sammler, z: Spaltenzuordnung) -> Gelesen:
             zeilen.append(list(zeile))
             if len(zeilen) > grenze:
                 s.fehler(
-                    f"Das Tabellenblatt hat mehr als {grenze:,} Zeilen (ZIELSTEUERUNG_MAX_ZEILEN). "
-                    "Große Tabellen bitte als CSV speichern.".replace(",", ".")
+                    f"Das Tabellenblatt hat mehr als {zahl(grenze)} Zeilen "
+                    "(ZIELSTEUERUNG_MAX_ZEILEN). Große Tabellen bitte als CSV speichern."
                 )
                 s.abbrechen_falls_noetig()
     finally:
