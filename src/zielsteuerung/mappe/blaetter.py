@@ -9,7 +9,6 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.chart import Reference
 from openpyxl.styles import Alignment
-from openpyxl.worksheet.worksheet import Worksheet
 
 from ..bericht.bericht import KENNZAHL_TEXTE, Bericht
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
@@ -21,7 +20,6 @@ from .druck import (
     breite,
     einrichten,
     kopf_und_fuss,
-    platz_schaffen,
     rechts_von,
     ueber_breite,
     zeilen_anpassen,
@@ -29,23 +27,7 @@ from .druck import (
 from .formate import FORMATE, wertformat
 from .stil import ABSCHNITT
 from .vertrag import BLAETTER, EINGABE_MIT_KENNUNG
-from .zellen import anmerkung, kennungen_verbergen, setze
-
-#: A table's place after writing: sheet, header row, first column, last column.
-Ort = tuple[Worksheet, int, int, int]
-
-
-def tabelle_gestalten(ort: Ort, anzahl: int, kennungen: bool = True) -> int:
-    """Keys hidden, numbers with room, header and rows as high as their text; returns the
-    table's last row."""
-    ws, kopf, erste, letzte = ort
-    unten = kopf + max(anzahl, 1)
-    if kennungen:
-        kennungen_verbergen(ws, kopf, erste, letzte)
-    platz_schaffen(ws, kopf, erste, letzte, unten)
-    umbruch = any(ws.cell(kopf + 1, c).alignment.wrap_text for c in range(erste, letzte + 1))
-    zeilen_anpassen(ws, range(kopf, unten + 1) if umbruch else [kopf])
-    return unten
+from .zellen import Ort, anmerkung, setze, tabelle_gestalten
 
 
 def gestalten(wb: Workbook, bericht: Bericht, orte: dict[str, Ort], anzahl: dict[str, int]) -> None:

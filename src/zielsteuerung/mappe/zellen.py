@@ -19,7 +19,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..fehler import EingabeFehler
-from .druck import ueber_breite
+from .druck import platz_schaffen, ueber_breite, zeilen_anpassen
 from .formate import FORMATE, FORMELZEICHEN, Formel
 from .stil import BLAU, KOPF, TITEL, UNTERTITEL, spaltenbreite
 from .vertrag import EINGABE_MIT_KENNUNG, EINHEIT, KENNUNGEN, TABELLEN, UMBENANNT, Tabelle
@@ -276,3 +276,20 @@ def titel_setzen(ws: Worksheet, text: str, erklaerung: str = "") -> None:
     if erklaerung:
         setze(ws["A2"], erklaerung)
         ws["A2"].font = UNTERTITEL
+
+
+#: A table's place after writing: sheet, header row, first column, last column.
+Ort = tuple[Worksheet, int, int, int]
+
+
+def tabelle_gestalten(ort: Ort, anzahl: int, kennungen: bool = True) -> int:
+    """Keys hidden, numbers with room, header and rows as high as their text; returns the
+    table's last row."""
+    ws, kopf, erste, letzte = ort
+    unten = kopf + max(anzahl, 1)
+    if kennungen:
+        kennungen_verbergen(ws, kopf, erste, letzte)
+    platz_schaffen(ws, kopf, erste, letzte, unten)
+    umbruch = any(ws.cell(kopf + 1, c).alignment.wrap_text for c in range(erste, letzte + 1))
+    zeilen_anpassen(ws, range(kopf, unten + 1) if umbruch else [kopf])
+    return unten

@@ -34,9 +34,9 @@ from ..mappe.stil import (
 from ..mappe.vertrag import VORLAGENVERSION, Tabelle
 from ..mappe.zellen import (
     anmerkung,
-    kennungen_verbergen,
     setze,
     tabelle_anlegen,
+    tabelle_gestalten,
     tabelle_schreiben,
     titel_setzen,
 )
@@ -324,10 +324,7 @@ def _ergebnisse_schreiben(wb: Workbook, k: Konsolidierung) -> None:
     for r in range(kopf + 1, kopf + len(zeilen) + 1):
         for c in range(erste, letzte + 1):
             ws.cell(r, c).alignment = Alignment(wrap_text=c in umbruch, vertical="top")
-    unten = kopf + max(len(zeilen), 1)
-    kennungen_verbergen(ws, kopf, erste, letzte)
-    platz_schaffen(ws, kopf, erste, letzte, unten)
-    zeilen_anpassen(ws, range(kopf, unten + 1))
+    unten = tabelle_gestalten((ws, kopf, erste, letzte), len(zeilen))
     ueber_breite(ws, 2, letzte)
     einrichten(ws, letzte, unten, [(1, kopf + 1)], kopf)
 
@@ -405,6 +402,5 @@ def _info_schreiben(ws: Worksheet, k: Konsolidierung) -> None:
     for r in range(kopf + 1, unten + 1):
         for c in range(erste, letzte + 1):
             ws.cell(r, c).alignment = Alignment(wrap_text=c in (erste, erste + 2), vertical="top")
-    platz_schaffen(ws, kopf, erste, letzte, unten)
-    zeilen_anpassen(ws, range(kopf, unten + 1))
+    tabelle_gestalten((ws, kopf, erste, letzte), len(zeilen), kennungen=False)
     einrichten(ws, letzte, unten, [(1, kopf + 1)], kopf)
