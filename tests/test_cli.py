@@ -123,3 +123,13 @@ def test_wrong_and_unknown_options_are_named_in_german():
     lauf = laufen("auswerten", "--unbekannt")
     assert lauf.returncode == 2
     assert lauf.stderr.endswith("Fehler: unbekannte Angaben: --unbekannt\n")
+
+
+@pytest.mark.parametrize("monat", [[], ["--bis-monat", "6"]], ids=["letzter-monat", "juni"])
+def test_a_traeger_without_any_data_is_refused_not_shown_as_not_computable(cli, demo_store, monat):
+    """05562 is a Regionalschlüssel the demo store holds nothing of: a message that says so,
+    not a report in which every figure is "nicht berechenbar" (which a given month used to
+    produce, and a workbook without Träger name and Datenstand after it)."""
+    lauf = cli("auswerten", "--store", demo_store, "--traeger", "05562", *monat)
+    assert lauf.code == 2, lauf.out
+    assert "Für Träger 05562 liegen im Datenbestand keine Daten vor" in lauf.err

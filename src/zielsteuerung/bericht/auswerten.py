@@ -207,16 +207,16 @@ def einzeln(
     """One Träger's evaluation (the only one of the result). Where the year holds none of the
     agreement's base figures, every item is "nicht berechenbar" (through December) with a
     reason naming what the store holds; only a Träger without any data is an error."""
+    if not db.wartezeiten(traeger_id):  # whatever month is asked for
+        raise EingabeFehler(
+            f"Für Träger {traeger_id} liegen im Datenbestand keine Daten vor. Bitte Daten "
+            "importieren (zielsteuerung import DATEI) oder den Träger prüfen (--traeger)."
+        )
     ergebnis = auswertungen(
         db, vereinbarung, grundlage, [traeger_id], jahr, bis_monat, wartezeit, plaene
     )
     if not ergebnis.ohne_daten:
         return ergebnis
-    if not db.wartezeiten(traeger_id):
-        raise EingabeFehler(
-            f"Für Träger {traeger_id} liegen im Datenbestand keine Daten vor. Bitte Daten "
-            "importieren (zielsteuerung import DATEI) oder den Träger prüfen (--traeger)."
-        )
     ergebnis = auswertungen(db, vereinbarung, grundlage, [traeger_id], jahr, 12, wartezeit, plaene)
     _vorhanden_hinweis(db, ergebnis.auswertungen[0])
     return ergebnis
