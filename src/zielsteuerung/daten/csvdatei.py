@@ -332,6 +332,10 @@ def _lese_csv(
         kopfstrom.hash.beenden()
     rollen = [z.rolle(k) if k.strip() and not k.startswith("Unnamed:") else None for k in kopf]
     werte = {i for i, r in enumerate(rollen) if isinstance(r, Wertspalte) or r == "wert"}
+    # values as text from the start where the first rows show other than whole numbers
+    werte_als_text = werte_als_text or (
+        bool(werte) and not _ganzzahlig_am_anfang(anfang, kodierung, werte, optionen)
+    )
     arten: dict[str, object] = {
         name: (
             (object if werte_als_text else None)
@@ -342,12 +346,6 @@ def _lese_csv(
         )
         for i, name in enumerate(kopf)
     }
-    if (
-        werte
-        and not werte_als_text
-        and not _ganzzahlig_am_anfang(anfang, kodierung, werte, optionen)
-    ):
-        raise _Neustart()  # values as text from the start: no pass in vain
     spalten = [_Spalte() for _ in kopf]
     strom = _Strom(datei, groesse - weg, kodierung, s)
     try:
