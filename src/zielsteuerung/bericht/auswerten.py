@@ -10,12 +10,12 @@ the store, one panel, the agreement evaluated once for all Träger of the panel
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..daten.datenbestand import Datenbestand
+from ..daten.datenbestand import Datenbestand, ImportInfo
 from ..daten.traeger import name_von
 from ..fehler import EingabeFehler
 from ..kern.auswertung import Auswertung, auswerten_panel, ergebnisse_je_traeger
@@ -72,7 +72,10 @@ class Auswertungen:
     #: by last month evaluated: the rows (targets and monitoring) of every Träger of the panel
     tabellen: dict[int, pd.DataFrame]
     #: Träger asked for without data in the year (only where the month comes from the data)
-    ohne_daten: list[str] = field(default_factory=list)
+    ohne_daten: list[str]
+    #: the store's imports by number and Träger names, as read for this evaluation
+    importe: dict[int, ImportInfo]
+    namen: dict[str, str]
 
 
 def genutzte_zeilen(
@@ -171,7 +174,8 @@ def auswertungen(
     for a in ergebnis:
         if a.traeger_id in unvollstaendig:
             _vorhanden_hinweis(db, a)
-    return Auswertungen(ergebnis, tabellen, [t for t in traeger if t not in monate_])
+    ohne = [t for t in traeger if t not in monate_]
+    return Auswertungen(ergebnis, tabellen, ohne, importe, namen)
 
 
 def auswerten(

@@ -212,7 +212,7 @@ def erstelle_bericht(
     )
     a = ergebnis.auswertungen[0]
     genutzt = genutzte_zeilen(eigene, jahr, a.bis_monat)  # every figure: the sheet "Daten"
-    importe = {i.import_id: i for i in db.importe()}
+    importe = ergebnis.importe
     daten = [
         {
             "Merkmal": z.merkmal,
@@ -244,7 +244,7 @@ def erstelle_bericht(
         daten=daten,
         quellen=quellen,
         vergleich=vergleich_aus(
-            vereinbarung, a, ergebnis.tabellen[a.bis_monat], vorhanden, db.traeger_namen(), gruppe
+            vereinbarung, a, ergebnis.tabellen[a.bis_monat], vorhanden, ergebnis.namen, gruppe
         ),
         zielpfad=_zielpfad(a),
         mittel=None if posten is None else auswerten_mittel(posten, a.jahr, a.bis_monat),
