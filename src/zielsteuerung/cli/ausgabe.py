@@ -10,7 +10,7 @@ from typing import Any
 
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN, Auswertung
 from ..kern.kennzahlen import JAHRESWERTE
-from ..kern.monate import datum_text, monatsname
+from ..kern.monate import monatsname
 from ..kern.zahlen import wert_mit_einheit, zahl
 
 _FORMEL_ANFANG = ("=", "+", "-", "@", "\t", "\r")
@@ -42,12 +42,7 @@ def auswertung_als_text(a: Auswertung) -> str:
     teile = []
     if a.beispieldaten:
         teile.append(f"*** {HINWEIS_BEISPIELDATEN} ***")
-    json = a.als_json()
-    teile.append(
-        f"Zielvereinbarung {a.jahr} – {a.traeger_name or 'Träger'} ({a.traeger_id}), "
-        f"{json['zeitraum']}, Wartezeit {a.wartezeit}"
-        + (f", Datenstand {datum_text(a.datenstand)}" if a.datenstand else "")
-    )
+    teile.append(f"Zielvereinbarung {a.jahr} – {a.beschreibung}")
     teile.append("")
     zeilen = []
     fussnoten = []

@@ -28,8 +28,7 @@ def befehl_arbeitsmappe(args: argparse.Namespace) -> int:
     )
     a = ergebnis.bericht.auswertung
     print(
-        f"{'Angelegt' if ergebnis.neu else 'Aktualisiert'}: {ergebnis.pfad} – "
-        f"{a.traeger_name} ({a.traeger_id}), {a.zeitraum}, Wartezeit {a.wartezeit}"
+        f"{'Angelegt' if ergebnis.neu else 'Aktualisiert'}: {ergebnis.pfad} – {a.beschreibung}"
         + (f" ({HINWEIS_BEISPIELDATEN})" if a.beispieldaten else "")
     )
     return 0

@@ -16,7 +16,6 @@ from ..bericht.bericht import Bericht, bericht_fuer_mappe
 from ..bericht.vergleich import hinweis, rangliste
 from ..fehler import EingabeFehler, ZielsteuerungFehler
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
-from ..kern.monate import datum_text
 from ..mappe.dialog import BLATT as DIALOG
 from ..mappe.dialog import DATEN_SPALTE, bloecke
 from ..mappe.formate import FORMELZEICHEN, Formel
@@ -227,8 +226,7 @@ def aktualisieren(book: Any) -> str:
     a = bericht.auswertung
     meldungen.insert(
         0,
-        f"Aktualisiert: {a.traeger_name} ({a.traeger_id}), {a.zeitraum}, "
-        f"Wartezeit {a.wartezeit}, Datenstand {datum_text(a.datenstand)}"
+        f"Aktualisiert: {a.beschreibung}"
         + (f" ({HINWEIS_BEISPIELDATEN})" if a.beispieldaten else ""),
     )
     return " – ".join(meldungen)

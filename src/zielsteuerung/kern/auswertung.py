@@ -122,6 +122,16 @@ class Auswertung:
     def zeitraum(self) -> str:
         return monate.zeitraum(self.jahr, self.bis_monat)
 
+    @property
+    def beschreibung(self) -> str:
+        """What was evaluated, in one line: "Kreis Kleve (05154), Januar bis Juni 2023,
+        Wartezeit T0, Datenstand 20.07.2023"."""
+        return (
+            f"{self.traeger_name or 'Träger'} ({self.traeger_id}), {self.zeitraum}, "
+            f"Wartezeit {self.wartezeit}"
+            + (f", Datenstand {monate.datum_text(self.datenstand)}" if self.datenstand else "")
+        )
+
     def als_json(self) -> dict[str, Any]:
         daten = asdict(self)
         del daten["pfade"]
