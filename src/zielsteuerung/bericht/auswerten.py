@@ -304,13 +304,9 @@ def _gleiche_wartezeit_hinweis(db: Datenbestand, ergebnisse: list[Auswertung]) -
             offen[(a.jahr, a.bis_monat)].append(a)
     for (jahr, bis_monat), gruppe in offen.items():
         ids = sorted({a.traeger_id for a in gruppe})
-        vorhanden = defaultdict(set)
-        for traeger_id, wartezeit in db.con.execute(
-            f"SELECT DISTINCT traeger_id, wartezeit FROM grunddaten WHERE traeger_id IN "
-            f"({','.join('?' * len(ids))}) AND monat BETWEEN ? AND ?",
-            [*ids, (jahr - 1) * 100 + 1, (jahr - 1) * 100 + bis_monat],
-        ):
-            vorhanden[traeger_id].add(wartezeit)
+        vorhanden = db.wartezeiten_je_traeger(
+            ids, (jahr - 1) * 100 + 1, (jahr - 1) * 100 + bis_monat
+        )
         for a in gruppe:
             andere = sorted(vorhanden[a.traeger_id] - {a.wartezeit})
             if not andere or a.wartezeit in vorhanden[a.traeger_id]:

@@ -24,6 +24,7 @@ import datetime as dt
 import os
 import sqlite3
 import sys
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
@@ -469,6 +470,19 @@ class Datenbestand:
             (traeger_id, wartezeit),
         )
         return {str(m): (int(von), int(bis)) for m, von, bis in zeilen}
+
+    def wartezeiten_je_traeger(self, traeger: list[str], von: int, bis: int) -> dict[str, set[str]]:
+        """The Wartezeiten stored per Träger for months ``von``..``bis`` (YYYYMM)."""
+        vorhanden: dict[str, set[str]] = defaultdict(set)
+        for start in range(0, len(traeger), _TRAEGER_JE_ABFRAGE):
+            block = traeger[start : start + _TRAEGER_JE_ABFRAGE]
+            for traeger_id, wartezeit in self.con.execute(
+                "SELECT DISTINCT traeger_id, wartezeit FROM grunddaten WHERE traeger_id IN "
+                f"({','.join('?' * len(block))}) AND monat BETWEEN ? AND ?",
+                [*block, von, bis],
+            ):
+                vorhanden[traeger_id].add(wartezeit)
+        return vorhanden
 
     def wartezeiten(self, traeger_id: str) -> list[str]:
         zeilen = self.con.execute(
