@@ -18,6 +18,7 @@ import pandas as pd
 from ..daten.datenbestand import Datenbestand, ImportInfo
 from ..daten.traeger import name_von
 from ..fehler import EingabeFehler
+from ..kern import monate
 from ..kern.auswertung import Auswertung, auswerten_panel, ergebnisse_je_traeger
 from ..kern.kennzahlen import JAHRESWERTE, Panel
 from ..kern.merkmale import MERKMALE
@@ -252,7 +253,8 @@ def _vorhanden_hinweis(db: Datenbestand, ergebnis: Auswertung) -> None:
     figures and months the store holds for the Träger (any year)."""
     da = db.vorhandene_monate(ergebnis.traeger_id, ergebnis.wartezeit)
     teile = [
-        f"{m} {_monat(da[m][0])}" + ("" if da[m][0] == da[m][1] else f" bis {_monat(da[m][1])}")
+        f"{m} {monate.yyyymm_text(da[m][0])}"
+        + ("" if da[m][0] == da[m][1] else f" bis {monate.yyyymm_text(da[m][1])}")
         for m in MERKMALE
         if m in da
     ]
@@ -270,10 +272,6 @@ def _vorhanden_hinweis(db: Datenbestand, ergebnis: Auswertung) -> None:
     for z in ergebnis.ziele + ergebnis.monitoring:
         if z["grund"]:
             z["grund"] = f"{z['grund']}. {text}"
-
-
-def _monat(yyyymm: int) -> str:
-    return f"{yyyymm // 100}-{yyyymm % 100:02d}"
 
 
 def auswerten_alle(

@@ -18,6 +18,7 @@ from ..kern.kennzahlen import KENNZAHLEN, Panel, monatswerte
 from ..kern.mittel import Mittelausschoepfung, auswerten_mittel, mittel_lesen
 from ..kern.monate import MONATE
 from ..kern.vereinbarung import Zielvereinbarung
+from ..kern.zahlen import wert_oder_none
 from ..kern.zielpfad import planung_lesen
 from .auswerten import (
     Ausschnitt,
@@ -78,10 +79,6 @@ class Bericht:
     planung: list[dict[str, Any]] = field(default_factory=list)  # the sheet's rows, as read
 
 
-def _zahl(wert: Any) -> float | None:
-    return None if pd.isna(wert) else float(wert)
-
-
 def _gender(panel: Panel, v: Zielvereinbarung, a: Auswertung) -> list[dict[str, Any]]:
     """Gender-Datenblatt: the year-to-date quota of women and men through each month (the
     columns of tbl_Gender: "K2 Frauen Vorjahr", ..., "Abstand", "Veränderung Abstand")."""
@@ -93,7 +90,7 @@ def _gender(panel: Panel, v: Zielvereinbarung, a: Auswertung) -> list[dict[str, 
         for jahr, zusatz in ((a.jahr - 1, " Vorjahr"), (a.jahr, "")):
             for g in ("frauen", "maenner"):
                 verlauf = panel.jahresverlauf(kennzahl, g, jahr)  # every month, computed once
-                werte[f"{kennzahl} {GESCHLECHT_TEXT[g]}{zusatz}"] = _zahl(
+                werte[f"{kennzahl} {GESCHLECHT_TEXT[g]}{zusatz}"] = wert_oder_none(
                     verlauf.wert[m - 1, panel.spalte[a.traeger_id]]
                 )
             f, mn = werte[f"{kennzahl} Frauen{zusatz}"], werte[f"{kennzahl} Männer{zusatz}"]
@@ -117,7 +114,7 @@ def _verlauf(v: Zielvereinbarung, a: Auswertung) -> list[dict[str, Any]]:
         zeile: dict[str, Any] = {"Monat": monate.als_name(monate.monat(a.jahr, m + 1))}
         for ziel, pfad in zip(v.ziele, a.pfade, strict=True):
             aenderung = veraenderung_berechnen(pfad.ist[m], pfad.vorjahr[m], ziel.art)
-            zeile[ziel.id] = _zahl(float(aenderung))
+            zeile[ziel.id] = wert_oder_none(float(aenderung))
             zeile[f"{ziel.id}_Schwelle"] = ziel.schwelle
         zeilen.append(zeile)
     return zeilen
@@ -145,7 +142,8 @@ def _kennzahlen(panel: Panel, a: Auswertung) -> list[dict[str, Any]]:
         werte = monatswerte(panel, code, geschlecht, [a.traeger_id])
         spalten[name] = werte[a.traeger_id].reindex(index)
     return [
-        {"Monat": monate.als_name(m), **{n: _zahl(s[m]) for n, s in spalten.items()}} for m in index
+        {"Monat": monate.als_name(m), **{n: wert_oder_none(s[m]) for n, s in spalten.items()}}
+        for m in index
     ]
 
 
@@ -218,7 +216,7 @@ def erstelle_bericht(
             "Merkmal": z.merkmal,
             "Geschlecht": GESCHLECHT_TEXT.get(str(z.geschlecht), z.geschlecht),
             "Monat": monate.als_name(monate.aus_yyyymm(int(z.monat))),
-            "Wert": _zahl(z.wert),
+            "Wert": wert_oder_none(z.wert),
             "Fehlkennzeichen": z.fehlkennzeichen or None,
             "Wartezeit": a.wartezeit,
             "Datenstand": monate.als_datum(z.datenstand),

@@ -178,7 +178,7 @@ def gegen_bestand(breit: pd.DataFrame, db: Datenbestand, ohne_import: int | None
                 ohne_import,
             )  # fmt: skip
             art = {0: "Fassung", -1: "Vormonat", 1: "Folgemonat"}[versatz]
-            wann = "" if versatz == 0 else f" {monate.als_text(monate.aus_yyyymm(ziel))}"
+            wann = "" if versatz == 0 else f" {monate.yyyymm_text(ziel)}"
             wo = f"{art}{wann} im Datenbestand (Datenstand {stand[:10]}, aus {datei})"
         ergebnis.append(
             Sprung(
@@ -195,7 +195,7 @@ def melden(spruenge: list[Sprung], s: Sammler, nur_warnen: bool) -> None:
     for sp in sorted(spruenge, key=lambda x: (x.zeile or 0, x.monat)):
         faktor = max(sp.wert / sp.vergleich, sp.vergleich / sp.wert)
         text = (
-            f"{sp.merkmal} {sp.geschlecht} {monate.als_text(monate.aus_yyyymm(sp.monat))} "
+            f"{sp.merkmal} {sp.geschlecht} {monate.yyyymm_text(sp.monat)} "
             f"(Träger {sp.traeger_id}) = {_anzeige(sp.wert)}, {sp.wo} {_anzeige(sp.vergleich)}: "
             f"ein Sprung um den Faktor {zahl(faktor)}. Falsch gelesen (Tausenderpunkt, "
             "Dezimalzeichen, vertauschte Spalten)?"

@@ -341,7 +341,7 @@ def summen_pruefen(breit: pd.DataFrame, s: Sammler) -> None:
     abweichung = (breit["gesamt"] - breit["frauen"] - breit["maenner"]).abs() > 0.5
     if abweichung.any():
         texte = [
-            f"{r.merkmal} {r.monat // 100}-{r.monat % 100:02d} Träger {r.traeger_id}: gesamt "
+            f"{r.merkmal} {monate.yyyymm_text(r.monat)} Träger {r.traeger_id}: gesamt "
             f"{r.gesamt:g}, frauen + maenner {r.frauen + r.maenner:g}"
             for r in breit.loc[abweichung].head(3).itertuples()
         ]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..kern.monate import yyyymm_text
 from .bestandsformat import IMPORTE, KENNZEICHEN, SCHLUESSEL, WERTE
 
 _BLOCK = 100_000
@@ -183,7 +184,7 @@ def _konflikte_pruefen(con: sqlite3.Connection, dateiname: str) -> None:
             [
                 (
                     dateiname,
-                    f"Träger {k[0]}, {k[3] // 100}-{k[3] % 100:02d}, {k[1]} {k[5]}, {k[2]}, "
+                    f"Träger {k[0]}, {yyyymm_text(k[3])}, {k[1]} {k[5]}, {k[2]}, "
                     f"Datenstand {k[4]}: gespeichert {_zahl(k[6])} (aus {k[8]}), in dieser "
                     f"Datei {_zahl(k[7])}",
                 )

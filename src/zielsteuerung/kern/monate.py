@@ -61,6 +61,11 @@ def aus_yyyymm(wert: int) -> int:
     return monat(wert // 100, wert % 100)
 
 
+def yyyymm_text(yyyymm: int) -> str:
+    """A month stored as YYYYMM written as in the files: 202307 -> "2023-07"."""
+    return als_text(aus_yyyymm(yyyymm))
+
+
 def monatsname(m: int) -> str:
     return MONATSNAMEN[m - 1]
 

@@ -133,11 +133,6 @@ class Zielpfad:
         }
 
 
-def _liste(werte: list[float]) -> list[float | None]:
-    """Twelve numbers as the JSON contract states them: None where NaN."""
-    return [None if w != w else w for w in werte]
-
-
 def _aus_plan(ziel: Ziel, plan: list[float]) -> list[float]:
     art = "direkt" if ziel.art == "geschlechterabstand" else JAHRESWERTE[ziel.kennzahl][0]
     if art == "summe":
@@ -208,9 +203,9 @@ def zielpfad(
     return Zielpfad(
         ziel_id=ziel.id,
         quelle=quelle,
-        pfad=_liste(pfad),
-        ist=_liste(ist),
-        vorjahr=_liste(vorjahr),
+        pfad=[wert_oder_none(w) for w in pfad],
+        ist=[wert_oder_none(w) for w in ist],
+        vorjahr=[wert_oder_none(w) for w in vorjahr],
         zielwert_jahr=wert_oder_none(zielwert),
         pfad_aktuell=wert_oder_none(p),
         abstand_pfad=wert_oder_none(abstand),
