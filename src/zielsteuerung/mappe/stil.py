@@ -52,9 +52,11 @@ KOPF = schrift(bold=True, color="FFFFFF")
 
 
 GRUEN = PatternFill("solid", fgColor="C6EFCE")
+GRUEN_TEXT = "006100"
 
 
 ROT = PatternFill("solid", fgColor="FFC7CE")
+ROT_TEXT = "9C0006"
 
 
 GRAU = PatternFill("solid", fgColor="E7E6E6")
@@ -95,11 +97,11 @@ def seite_einrichten(ws: Worksheet) -> None:
 
 
 _AMPEL = (
-    (("erreicht", "auf Kurs", AUF_DEM_PFAD, "voraussichtlich erreicht"), GRUEN, "006100"),
+    (("erreicht", "auf Kurs", AUF_DEM_PFAD, "voraussichtlich erreicht"), GRUEN, GRUEN_TEXT),
     (
         ("nicht erreicht", "gefährdet", HINTER_DEM_PFAD, "voraussichtlich nicht erreicht"),
         ROT,
-        "9C0006",
+        ROT_TEXT,
     ),
     (("nicht berechenbar",), GRAU, "595959"),
 )

@@ -173,7 +173,7 @@ def neue_mappe(vereinbarung: Zielvereinbarung) -> Workbook:
         blatt_anlegen(wb, name)
     wb["Übersicht"].sheet_properties.tabColor = BLAU
     for t in TABELLEN.values():
-        tabelle_anlegen(wb[t.blatt], t, t.spalte)
+        tabelle_anlegen(wb[t.blatt], t)
 
     u = wb["Übersicht"]
     setze(u["A1"], '="Zielvereinbarung "&Jahr&" – "&Traeger_Name&" ("&Traeger_ID&")"')

@@ -164,7 +164,8 @@ def tabelle_lesen(wb: Workbook, name: str) -> list[dict[str, Any]]:
     return zeilen
 
 
-def tabelle_anlegen(ws: Worksheet, t: Tabelle, spalte: int = 1) -> None:
+def tabelle_anlegen(ws: Worksheet, t: Tabelle) -> None:
+    spalte = t.spalte
     for i, name in enumerate(t.namen):
         zelle = ws.cell(t.kopfzeile, spalte + i)
         setze(zelle, name)
@@ -204,7 +205,7 @@ def tabelle_ergaenzen(ws: Worksheet, t: Tabelle) -> None:
             f"(Zelle {belegt[0]}). Bitte das Blatt „{ws.title}“ umbenennen; es wird bei der "
             "nächsten Aktualisierung neu angelegt. Die Datei wurde nicht verändert."
         )
-    tabelle_anlegen(ws, t, t.spalte)
+    tabelle_anlegen(ws, t)
 
 
 def kennungen_verbergen(ws: Worksheet, kopfzeile: int, erste: int, letzte: int) -> None:

@@ -21,10 +21,13 @@ from ..mappe.druck import einrichten, kopf_und_fuss, platz_schaffen, ueber_breit
 from ..mappe.formate import FORMATE, wertformat
 from ..mappe.stil import (
     ABSCHNITT,
+    BLAU,
     FETT,
     GRUEN,
+    GRUEN_TEXT,
     HINWEIS,
     ROT,
+    ROT_TEXT,
     UNTERTITEL,
     ampel,
     ampel_regeln,
@@ -100,7 +103,7 @@ def uebersicht_erstellen(k: Konsolidierung) -> Workbook:
             HINWEIS_BEISPIELDATEN if beispiel else None,
             f"Zielvereinbarungen {k.jahr or ''} · {stand(k)} · Wartezeit {k.wartezeit or '–'}",
         )
-    wb["Übersicht"].sheet_properties.tabColor = "1F3864"
+    wb["Übersicht"].sheet_properties.tabColor = BLAU
     ziele = _ziele_der_kopien(k.kopien)
     _matrix_schreiben(wb["Übersicht"], k, ziele, beispiel)
     _ergebnisse_schreiben(wb, k)
@@ -179,7 +182,6 @@ def _matrix_schreiben(
         von, bis = get_column_letter(erste + 3), get_column_letter(erste + 2 + len(kurz))
         _matrix_ampel(ws, f"{von}{kopf + 1}:{bis}{ende}", f"{von}{kopf + 1}")
     for c in range(erste, letzte + 1):
-        ws.cell(kopf, c).alignment = Alignment(wrap_text=True, vertical="center")
         for r in range(kopf + 1, ende + 1):
             ws.cell(r, c).alignment = Alignment(
                 vertical="center", wrap_text=c != erste + 2,
@@ -244,13 +246,11 @@ def _zusammenfassung_schreiben(
                 horizontal="center" if c > erste + 1 else None,
             )  # fmt: skip
         for c, fuellung, farbe in (
-            (erste + 3, GRUEN, "006100"), (erste + 4, GRUEN, "006100"),
-            (erste + 5, ROT, "9C0006"), (erste + 6, ROT, "9C0006"),
+            (erste + 3, GRUEN, GRUEN_TEXT), (erste + 4, GRUEN, GRUEN_TEXT),
+            (erste + 5, ROT, ROT_TEXT), (erste + 6, ROT, ROT_TEXT),
         ):  # fmt: skip
             ws.cell(r, c).fill = fuellung
             ws.cell(r, c).font = schrift(bold=True, color=farbe)
-    for c in range(erste, letzte + 1):
-        ws.cell(kopf, c).alignment = Alignment(wrap_text=True, vertical="center")
     return letzte
 
 
