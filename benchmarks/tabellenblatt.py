@@ -208,6 +208,7 @@ def arbeitsmappe_messen(traeger_id: str, runden: int = 5) -> dict[str, Any]:
     zerlegung.unlink(missing_ok=True)
 
     v_ = verhaeltnis(reihen["refresh"], reihen["blank"])
+    laden_speichern = min(teile["load_workbook_s"]) + min(teile["save_s"])
     log(
         f"  refresh {reihen['refresh'].min:.2f} s, blank write {reihen['blank'].min:.2f} s "
         f"({zellen} cells)"
@@ -222,6 +223,11 @@ def arbeitsmappe_messen(traeger_id: str, runden: int = 5) -> dict[str, Any]:
         "tables": {name: len(zeilen) - 1 for name, zeilen in inhalt.items()},
         **v_,
         **ziel("refresh_vs_blank_write", v_["ratio"]),
+        "floor": {
+            "what": "openpyxl loading and saving the workbook alone, nothing computed or written",
+            "load_plus_save_s": gerundet(laden_speichern),
+            "ratio": gerundet(laden_speichern / reihen["blank"].min, 3),
+        },
         "refresh_parts": {
             k: {"min_s": gerundet(min(s)), "median_s": gerundet(median(s))}
             for k, s in teile.items()

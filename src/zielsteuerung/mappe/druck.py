@@ -235,9 +235,8 @@ def platz_schaffen(ws: Worksheet, kopfzeile: int, erste: int, letzte: int, unten
         d = ws.column_dimensions.get(buchstabe)
         if d is not None and d.hidden:
             continue
-        noetig = max(
-            (_anzeigebreite(ws.cell(r, c)) for r in range(kopfzeile, unten + 1)), default=0.0
-        )
+        zellen = (ws._cells.get((r, c)) for r in range(kopfzeile, unten + 1))
+        noetig = max((_anzeigebreite(z) for z in zellen if z is not None), default=0.0)
         if noetig > (d.width if d is not None and d.width else STANDARDBREITE):
             ws.column_dimensions[buchstabe].width = math.ceil(noetig * 2) / 2
 
@@ -245,8 +244,11 @@ def platz_schaffen(ws: Worksheet, kopfzeile: int, erste: int, letzte: int, unten
 def _anzeigebreite(zelle: Cell) -> float:
     """About how many units of column width a cell needs: a number or date in its format, the
     longest word of wrapped text; text that may flow into the next cell needs none."""
-    wert, format_ = zelle.value, str(zelle.number_format or "")
-    if format_ == ";;;" or wert in (None, ""):
+    wert = zelle.value
+    if wert is None or wert == "":
+        return 0.0
+    format_ = str(zelle.number_format or "")
+    if format_ == ";;;":
         return 0.0
     if isinstance(wert, dt.datetime | dt.date):
         return 17.0 if "HH" in format_ else 11.0
