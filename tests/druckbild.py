@@ -19,6 +19,8 @@ class Wort:
     text: str
     hoehe: float  # pt: the printed size of the word's line of type
     oben: float  # pt from the top of the page
+    links: float  # pt from the left edge of the page
+    rechts: float
 
 
 @dataclass
@@ -49,6 +51,8 @@ def seiten(pdf: Path) -> list[Seite]:
                 w.text or "",
                 float(w.get("yMax", 0)) - float(w.get("yMin", 0)),
                 float(w.get("yMin", 0)),
+                float(w.get("xMin", 0)),
+                float(w.get("xMax", 0)),
             )
             for w in seite.iter(f"{_XHTML}word")
         ]

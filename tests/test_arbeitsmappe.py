@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -155,6 +155,7 @@ def nutzer_ergaenzungen(pfad: Path) -> None:
     ueb.column_dimensions["B"].width = 71
     ueb["P2"] = "Notiz neben der Tabelle"
     ueb["B8"].comment = Comment("K2 im Blick behalten", "Controlling")
+    _kopf(ueb, "Vorjahr").alignment = Alignment(horizontal="left", wrap_text=True)
     erl = wb["Erläuterungen"]
     for zeile in range(5, 10):
         if erl.cell(zeile, 1).value == "k2":
@@ -166,6 +167,12 @@ def nutzer_ergaenzungen(pfad: Path) -> None:
             erl.cell(zeile, 4).value = "+45 Integrationen fehlen noch"
             erl.cell(zeile, 4).data_type = "s"
     wb.save(pfad)
+
+
+def _kopf(ws, titel: str):
+    """The header cell of tbl_Ziele titled ``titel``."""
+    ref = ws.tables["tbl_Ziele"].ref
+    return next(z for z in ws[ref][0] if z.value == titel)
 
 
 def pruefe_ergaenzungen(pfad: Path) -> None:
@@ -182,6 +189,8 @@ def pruefe_ergaenzungen(pfad: Path) -> None:
     assert ueb.column_dimensions["B"].width == 71
     assert ueb["P2"].value == "Notiz neben der Tabelle"
     assert ueb["B8"].comment.text == "K2 im Blick behalten"
+    assert _kopf(ueb, "Vorjahr").alignment.horizontal == "left"  # not set right again
+    assert _kopf(ueb, "Aktuell").alignment.horizontal == "right"  # as its numbers
     erlaeuterungen = {
         z["Ziel_ID"]: z["Erläuterung"] for z in tabelle_lesen(wb, "tbl_Erlaeuterungen")
     }

@@ -97,6 +97,25 @@ def test_headers_and_labels_are_german_words_with_units_once(juni):
                     assert not any(umschrieben(w) for w in zelle.value.split()), zelle.value
 
 
+def test_a_header_stands_over_its_numbers(juni):
+    """Printed, a number stands right in its column: so does its header, or in a narrow column
+    the number would seem to belong to the next column's header."""
+    _, bericht = juni
+    seite = next(s for s in bericht if s.blatt == "Übersicht")
+    vorjahr = next(w for w in seite.woerter if w.text == "Vorjahr")
+    kopfband = [w for w in seite.woerter if abs(w.oben - vorjahr.oben) < 15]
+    unten = max(w.oben + w.hoehe for w in kopfband)
+    erste_zeile = [
+        w
+        for w in seite.woerter
+        if unten < w.oben < unten + 30 and re.fullmatch(r"[+-]?[\d.,]+|%|pp", w.text)
+    ]
+    for titel in ("Vorjahr", "Aktuell", "Veränderung", "Schwelle", "Zielwert", "Zielpfad"):
+        kopf = next(w for w in kopfband if w.text == titel)
+        zahl_ = min(erste_zeile, key=lambda w: abs(w.rechts - kopf.rechts))
+        assert abs(zahl_.rechts - kopf.rechts) < 3, (titel, kopf, zahl_)
+
+
 def _gedruckt(ws, zeile: int, spalte: int) -> bool:
     for bereich in str(ws.print_area or "").split(","):
         erste, oben, letzte, unten = range_boundaries(bereich.split("!")[-1].replace("$", ""))

@@ -27,6 +27,7 @@ from ..kern.auswertung import Auswertung
 from ..kern.kennzahlen import JAHRESWERTE, KENNZAHLEN, Panel, monatskennzahl
 from ..kern.merkmale import GESCHLECHTER, geschlecht_code
 from ..kern.vereinbarung import Zielvereinbarung, aus_tabelle
+from ..kern.zahlen import ist_zahl
 from ..mappe.einstellungen import (
     EINSTELLUNGEN,
     KENNZEICHEN,
@@ -61,7 +62,7 @@ def berichtsmonat_aus(wert: Any) -> int:
     """A reporting month: a date cell, an Excel date number, '2023-07', '07/2023' or 202307."""
     if (datum := excel_datum(wert)) is not None:
         wert = datum
-    elif isinstance(wert, float | int) and not isinstance(wert, bool) and int(wert) == wert:
+    elif ist_zahl(wert) and int(wert) == wert:
         wert = str(int(wert))
     monat = None if leer(wert) else monate.parse_monat(wert)
     if monat is None:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeGuard
+
+
+def ist_zahl(wert: object) -> TypeGuard[int | float]:
+    """A number as a cell holds one (True and False are not)."""
+    return isinstance(wert, int | float) and not isinstance(wert, bool)
 
 
 def runden(wert: float, stellen: int) -> float:

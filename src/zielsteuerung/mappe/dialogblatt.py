@@ -12,9 +12,19 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..bericht.bericht import Bericht
+from ..kern.zahlen import ist_zahl
 from .diagrammdaten import mittel_namen, pfad_namen
 from .diagramme import anordnen, pfaddiagramm
-from .dialog import BLATT, BREITE, DATEN_SPALTE, PFAD_REIHEN, Zeile, bloecke, ziel_fuer_diagramm
+from .dialog import (
+    BLATT,
+    BREITE,
+    DATEN_SPALTE,
+    PFAD_REIHEN,
+    Zeile,
+    Zelle,
+    bloecke,
+    ziel_fuer_diagramm,
+)
 from .druck import einrichten, ueber_breite, zeilen_anpassen
 from .formate import FORMATE
 from .inhalte import dialog_formate
@@ -62,10 +72,13 @@ def dialog_schreiben(wb: Workbook, bericht: Bericht, erlaeuterungen: dict[str, A
                 zelle.font = schrift
                 if fuellung is not None:
                     zelle.fill = fuellung
+                darunter = (
+                    block[r][c - spalte] if r < len(block) and c - spalte < len(block[r]) else None
+                )
                 zelle.alignment = Alignment(
                     wrap_text=z.stil in ("kopf", "umbruch", "erlaeuterung", "status"),
                     vertical="top" if z.stil == "erlaeuterung" else "center",
-                    horizontal="center" if z.stil == "status" else None,
+                    horizontal=_seite(z, darunter),
                 )
                 if z.stil == "status":
                     ampel_regeln(
@@ -93,6 +106,18 @@ def dialog_schreiben(wb: Workbook, bericht: Bericht, erlaeuterungen: dict[str, A
         diagramme.append(diagramm)
     karten = anordnen(ws, diagramme, unten)
     einrichten(ws, BREITE, karten[-1][1], [*_abschnitte(zeilen), *karten])
+
+
+def _seite(z: Zelle, darunter: Zelle | None) -> str | None:
+    """Status centred; a header as the value below it: right over a number, centred over a
+    status."""
+    if z.stil == "status":
+        return "center"
+    if z.stil != "kopf" or darunter is None:
+        return None
+    if darunter.stil == "status":
+        return "center"
+    return "right" if ist_zahl(darunter.wert) else None
 
 
 #: Column widths B..J (the numbers of the targets and of the funds need the room).

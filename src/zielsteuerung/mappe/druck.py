@@ -12,12 +12,15 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable
+from copy import copy
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.worksheet import Worksheet
+
+from ..kern.zahlen import ist_zahl
 
 RAND_ZOLL = 0.4  # left and right page margins
 BREITE_PT = 841.89 - 2 * RAND_ZOLL * 72  # A4 landscape between the margins
@@ -228,17 +231,48 @@ def ueber_breite(ws: Worksheet, zeile: int, bis_spalte: int) -> None:
 
 
 def platz_schaffen(ws: Worksheet, kopfzeile: int, erste: int, letzte: int, unten: int) -> None:
-    """Widen a column where a number or date would not fit (a spreadsheet shows ### then) or
-    where a word of its header or of its wrapped text would be broken."""
+    """Widen a column where a number or date would not fit (a spreadsheet shows ### then),
+    where a word of its header or of its wrapped text would be broken, or where its header
+    just fits on one line (it would touch the next header then)."""
     for c in range(erste, letzte + 1):
         buchstabe = get_column_letter(c)
         d = ws.column_dimensions.get(buchstabe)
         if d is not None and d.hidden:
             continue
+        jetzt = d.width if d is not None and d.width else STANDARDBREITE
         zellen = (ws._cells.get((r, c)) for r in range(kopfzeile, unten + 1))
         noetig = max((_anzeigebreite(z) for z in zellen if z is not None), default=0.0)
-        if noetig > (d.width if d is not None and d.width else STANDARDBREITE):
+        kopf = ws._cells.get((kopfzeile, c))
+        if kopf is not None and isinstance(kopf.value, str):
+            zeile = textbreite(kopf.value, fett=bool(kopf.font and kopf.font.b))
+            if zeile <= max(noetig, jetzt) < zeile + 1.2:
+                noetig = zeile + 1.2
+        if noetig > jetzt:
             ws.column_dimensions[buchstabe].width = math.ceil(noetig * 2) / 2
+
+
+def kopf_ausrichten(ws: Worksheet, kopf: int, erste: int, letzte: int, unten: int) -> None:
+    """A header stands as its column's values do, unless the user aligned it otherwise:
+    centred over centred values, right over numbers and dates (in a narrow column a number
+    would otherwise stand under the next column's header)."""
+    for c in range(erste, letzte + 1):
+        zelle = ws.cell(kopf, c)
+        if zelle.alignment.horizontal is not None:
+            continue
+        werte = [
+            z.value
+            for r in range(kopf + 1, unten + 1)
+            if (z := ws._cells.get((r, c))) is not None and z.value not in (None, "")
+        ]
+        if ws.cell(kopf + 1, c).alignment.horizontal == "center":
+            seite = "center"
+        elif werte and all(ist_zahl(w) or isinstance(w, dt.date) for w in werte):
+            seite = "right"
+        else:
+            continue
+        ausrichtung = copy(zelle.alignment)
+        ausrichtung.horizontal = seite
+        zelle.alignment = ausrichtung
 
 
 def _anzeigebreite(zelle: Cell) -> float:
@@ -257,7 +291,7 @@ def _anzeigebreite(zelle: Cell) -> float:
             return 0.0
         fett = bool(zelle.font and zelle.font.b)
         return max(textbreite(w, fett=fett) for w in wert.split()) + 1.2 if wert.split() else 0.0
-    if isinstance(wert, bool) or not isinstance(wert, int | float):
+    if not ist_zahl(wert):
         return 0.0
     stellen = 1 if "0.0" in format_ else (0 if "0" in format_ else 2)
     text = f"{abs(wert):,.{stellen}f}"

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from ..daten.traeger import TraegerAufloesung
 from ..fehler import ZielFehler
 from ..kern.merkmale import wartezeit_code
+from ..kern.zahlen import ist_zahl
 
 T = TypeVar("T")
 
@@ -55,7 +56,7 @@ def excel_datum(wert: Any) -> dt.date | None:
     """A date cell (xlwings passes a datetime) or an Excel date number such as DATUM() gives."""
     if isinstance(wert, dt.date):
         return wert
-    if isinstance(wert, int | float) and not isinstance(wert, bool) and 20_000 <= wert < 80_000:
+    if ist_zahl(wert) and 20_000 <= wert < 80_000:
         return dt.date(1899, 12, 30) + dt.timedelta(days=int(wert))  # serial date, 1954..2118
     return None
 

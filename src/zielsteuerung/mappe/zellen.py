@@ -19,7 +19,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..fehler import EingabeFehler
-from .druck import platz_schaffen, ueber_breite, zeilen_anpassen
+from .druck import kopf_ausrichten, platz_schaffen, ueber_breite, zeilen_anpassen
 from .formate import FORMATE, FORMELZEICHEN, Formel
 from .stil import BLAU, KOPF, TITEL, UNTERTITEL, spaltenbreite
 from .vertrag import EINGABE_MIT_KENNUNG, EINHEIT, KENNUNGEN, TABELLEN, UMBENANNT, Tabelle
@@ -291,6 +291,7 @@ def tabelle_gestalten(ort: Ort, anzahl: int, kennungen: bool = True) -> int:
     if kennungen:
         kennungen_verbergen(ws, kopf, erste, letzte)
     platz_schaffen(ws, kopf, erste, letzte, unten)
+    kopf_ausrichten(ws, kopf, erste, letzte, unten)
     umbruch = any(ws.cell(kopf + 1, c).alignment.wrap_text for c in range(erste, letzte + 1))
     zeilen_anpassen(ws, range(kopf, unten + 1) if umbruch else [kopf])
     return unten

@@ -16,8 +16,15 @@ from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from ..kern.kennzahlen import JAHRESWERTE
 from ..kern.monate import als_datum, als_zeitpunkt, datum_text, monatsname, zeitraum
 from ..kern.vereinbarung import kurznamen
-from ..kern.zahlen import wert_mit_einheit
-from ..mappe.druck import einrichten, kopf_und_fuss, platz_schaffen, ueber_breite, zeilen_anpassen
+from ..kern.zahlen import ist_zahl, wert_mit_einheit
+from ..mappe.druck import (
+    einrichten,
+    kopf_ausrichten,
+    kopf_und_fuss,
+    platz_schaffen,
+    ueber_breite,
+    zeilen_anpassen,
+)
 from ..mappe.formate import FORMATE, wertformat
 from ..mappe.stil import (
     ABSCHNITT,
@@ -66,7 +73,7 @@ def _matrix_ampel(ws: Worksheet, bereich: str, erste: str) -> None:
 
 
 def _schwelle_text(vergleich: Any, schwelle: Any, einheit: str) -> str:
-    if not isinstance(schwelle, int | float) or isinstance(schwelle, bool):
+    if not ist_zahl(schwelle):
         return ""
     zeichen = "≥" if vergleich == ">=" else "≤"
     return f"{zeichen} {wert_mit_einheit(float(schwelle), einheit, vorzeichen=True)}"
@@ -194,8 +201,9 @@ def _matrix_schreiben(
         breite = {1: 17, 2: 30, 3: 14}.get(c, _BREITE_STATUS)
         ws.column_dimensions[get_column_letter(c)].width = breite
     zunten = oben + max(len(ziele), 1)
-    platz_schaffen(ws, kopf, erste, letzte, ende)
-    platz_schaffen(ws, oben, 1, zletzte, zunten)
+    for oben_, erste_, letzte_, unten_ in ((kopf, erste, letzte, ende), (oben, 1, zletzte, zunten)):
+        platz_schaffen(ws, oben_, erste_, letzte_, unten_)
+        kopf_ausrichten(ws, oben_, erste_, letzte_, unten_)
     zeilen_anpassen(ws, range(kopf, zunten + 1))
     legende = _legende(ws, zunten + 2, max(letzte, zletzte))
     for nr in (2, 4):
@@ -321,9 +329,12 @@ def _ergebnisse_schreiben(wb: Workbook, k: Konsolidierung) -> None:
                           ("Erläuterung", 40), ("Status", 12), ("Knapp", 7)):  # fmt: skip
         ws.column_dimensions[get_column_letter(spalte[titel])].width = breite
     umbruch = {spalte[t] for t in ("Träger", "Ziel", "Erläuterung", "Status")}
+    mittig = {spalte["Status"], spalte["Knapp"]}
     for r in range(kopf + 1, kopf + len(zeilen) + 1):
         for c in range(erste, letzte + 1):
-            ws.cell(r, c).alignment = Alignment(wrap_text=c in umbruch, vertical="top")
+            ws.cell(r, c).alignment = Alignment(
+                wrap_text=c in umbruch, vertical="top", horizontal="center" if c in mittig else None
+            )
     unten = tabelle_gestalten((ws, kopf, erste, letzte), len(zeilen))
     ueber_breite(ws, 2, letzte)
     einrichten(ws, letzte, unten, [(1, kopf + 1)], kopf)
