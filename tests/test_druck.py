@@ -116,6 +116,25 @@ def test_a_header_stands_over_its_numbers(juni):
         assert abs(zahl_.rechts - kopf.rechts) < 3, (titel, kopf, zahl_)
 
 
+def test_neighbouring_headers_do_not_run_together(juni):
+    """„K2 Frauen“ beside „K2 Männer“, „Rest“ beside „Grund“: two headers, not one text (a
+    space between words prints about 2 pt wide)."""
+    _, bericht = juni
+    for blatt, links, rechts in (
+        ("Gender", "Frauen", "K2"),
+        ("Mittelausschöpfung", "Rest", "Grund"),
+    ):
+        woerter = next(s for s in bericht if s.blatt == blatt).woerter
+        luecken = [
+            b.links - a.rechts
+            for a in woerter
+            for b in woerter
+            if a.text == links and b.text == rechts and abs(a.oben - b.oben) < 1
+            and b.links > a.rechts
+        ]  # fmt: skip
+        assert luecken and min(luecken) > 5, (blatt, luecken)
+
+
 def _gedruckt(ws, zeile: int, spalte: int) -> bool:
     for bereich in str(ws.print_area or "").split(","):
         erste, oben, letzte, unten = range_boundaries(bereich.split("!")[-1].replace("$", ""))

@@ -30,7 +30,7 @@ DATEN_SPALTE = BREITE + 2  # the charts' data, right of the print area (column L
 @dataclass(frozen=True)
 class Zelle:
     wert: Any
-    stil: str | None = None  # titel, untertitel, hinweis, abschnitt, kopf, status, umbruch
+    stil: str | None = None  # titel, untertitel, hinweis, abschnitt, kopf, status, mittig, umbruch
     format_: str | None = None
 
 
@@ -135,7 +135,7 @@ def raster(
                 [
                     Zelle(m["Posten"]),
                     Zelle(m["Mittel"], None, euro),
-                    Zelle(m["Stand"]),
+                    Zelle(m["Stand"], "mittig"),
                     Zelle(m["Ausgaben"], None, euro),
                     Zelle(m["Ausschöpfung"], None, quote),
                     Zelle(m["Pfad linear"], None, quote),

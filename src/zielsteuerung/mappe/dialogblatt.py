@@ -25,7 +25,7 @@ from .dialog import (
     bloecke,
     ziel_fuer_diagramm,
 )
-from .druck import einrichten, ueber_breite, zeilen_anpassen
+from .druck import einrichten, platz_schaffen, ueber_breite, zeilen_anpassen
 from .formate import FORMATE
 from .inhalte import dialog_formate
 from .stil import (
@@ -87,6 +87,9 @@ def dialog_schreiben(wb: Workbook, bericht: Bericht, erlaeuterungen: dict[str, A
                 if z.stil == "erlaeuterung":
                     ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=BREITE)
     zeilen = inhalt[0][1]
+    for r, zeile in enumerate(zeilen, start=1):  # no header line filling its column
+        if zeile and zeile[0].stil == "kopf":
+            platz_schaffen(ws, r, 2, len(zeile), r)
     zeilen_anpassen(ws, range(1, len(zeilen) + 1))
     for r, zeile in enumerate(zeilen, start=1):
         if zeile and zeile[0].stil == "untertitel":  # long notes wrap over the sheet's width
@@ -108,14 +111,17 @@ def dialog_schreiben(wb: Workbook, bericht: Bericht, erlaeuterungen: dict[str, A
     einrichten(ws, BREITE, karten[-1][1], [*_abschnitte(zeilen), *karten])
 
 
+_MITTIG = ("status", "mittig")
+
+
 def _seite(z: Zelle, darunter: Zelle | None) -> str | None:
     """Status centred; a header as the value below it: right over a number, centred over a
-    status."""
-    if z.stil == "status":
+    centred value."""
+    if z.stil in _MITTIG:
         return "center"
     if z.stil != "kopf" or darunter is None:
         return None
-    if darunter.stil == "status":
+    if darunter.stil in _MITTIG:
         return "center"
     return "right" if ist_zahl(darunter.wert) else None
 

@@ -232,8 +232,8 @@ def ueber_breite(ws: Worksheet, zeile: int, bis_spalte: int) -> None:
 
 def platz_schaffen(ws: Worksheet, kopfzeile: int, erste: int, letzte: int, unten: int) -> None:
     """Widen a column where a number or date would not fit (a spreadsheet shows ### then),
-    where a word of its header or of its wrapped text would be broken, or where its header
-    just fits on one line (it would touch the next header then)."""
+    where a word of its header or of its wrapped text would be broken, or where a line of its
+    header would fill it (it would touch the next header then)."""
     for c in range(erste, letzte + 1):
         buchstabe = get_column_letter(c)
         d = ws.column_dimensions.get(buchstabe)
@@ -243,12 +243,25 @@ def platz_schaffen(ws: Worksheet, kopfzeile: int, erste: int, letzte: int, unten
         zellen = (ws._cells.get((r, c)) for r in range(kopfzeile, unten + 1))
         noetig = max((_anzeigebreite(z) for z in zellen if z is not None), default=0.0)
         kopf = ws._cells.get((kopfzeile, c))
-        if kopf is not None and isinstance(kopf.value, str):
-            zeile = textbreite(kopf.value, fett=bool(kopf.font and kopf.font.b))
-            if zeile <= max(noetig, jetzt) < zeile + 1.2:
-                noetig = zeile + 1.2
+        while kopf is not None and (mehr := _kopfplatz(kopf, max(noetig, jetzt))) > noetig:
+            noetig = math.ceil(mehr * 2) / 2
         if noetig > jetzt:
             ws.column_dimensions[buchstabe].width = math.ceil(noetig * 2) / 2
+
+
+def _kopfplatz(kopf: Cell, breite_: float) -> float:
+    """The width that gives a header line filling its column room beside the next header (0
+    where no line fills it). Which words share a line the programs decide a little otherwise
+    than estimated here, so every run of the header's words counts as a possible line."""
+    woerter = str(kopf.value or "").split()
+    fett = bool(kopf.font and kopf.font.b)
+    laengen = [
+        textbreite(" ".join(woerter[i:j]), fett=fett)
+        for i in range(len(woerter))
+        for j in range(i + 1, len(woerter) + 1)
+    ]
+    voll = [laenge for laenge in laengen if breite_ - 1.2 < laenge <= breite_ + 1]
+    return max(voll) + 1.2 if voll else 0.0
 
 
 def kopf_ausrichten(ws: Worksheet, kopf: int, erste: int, letzte: int, unten: int) -> None:
@@ -270,9 +283,21 @@ def kopf_ausrichten(ws: Worksheet, kopf: int, erste: int, letzte: int, unten: in
             seite = "right"
         else:
             continue
-        ausrichtung = copy(zelle.alignment)
-        ausrichtung.horizontal = seite
-        zelle.alignment = ausrichtung
+        _ausrichten(zelle, seite)
+    for c in range(erste + 1, letzte + 1):  # text right of a right-aligned column: a gap
+        if (
+            ws.cell(kopf, c - 1).alignment.horizontal == "right"
+            and ws.cell(kopf, c).alignment.horizontal is None
+        ):
+            for r in range(kopf, unten + 1):
+                _ausrichten(ws.cell(r, c), "left", einzug=1)
+
+
+def _ausrichten(zelle: Cell, seite: str, einzug: int = 0) -> None:
+    ausrichtung = copy(zelle.alignment)
+    ausrichtung.horizontal = seite
+    ausrichtung.indent = einzug
+    zelle.alignment = ausrichtung
 
 
 def _anzeigebreite(zelle: Cell) -> float:
