@@ -131,7 +131,7 @@ def _insert_floor(quelle: Path, ziel_: Path | None) -> None:
             con.execute(anweisung((len(flach) - voll) // 8), flach[voll:])
         con.execute("COMMIT")
         sekunden = time.perf_counter() - beginn
-    print(json.dumps({"seconds": sekunden, "rows": len(flach) // 8, "rss_baseline_mib": 0.0}))
+    print(json.dumps({"seconds": sekunden, "rows": len(flach) // 8}))
 
 
 def im_kindprozess(aufgabe: str, csv: Path, store: Path | None = None) -> dict[str, Any]:

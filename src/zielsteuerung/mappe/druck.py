@@ -272,18 +272,16 @@ def kopf_ausrichten(ws: Worksheet, kopf: int, erste: int, letzte: int, unten: in
         zelle = ws.cell(kopf, c)
         if zelle.alignment.horizontal is not None:
             continue
+        if ws.cell(kopf + 1, c).alignment.horizontal == "center":
+            _ausrichten(zelle, "center")
+            continue
         werte = [
             z.value
             for r in range(kopf + 1, unten + 1)
             if (z := ws._cells.get((r, c))) is not None and z.value not in (None, "")
         ]
-        if ws.cell(kopf + 1, c).alignment.horizontal == "center":
-            seite = "center"
-        elif werte and all(ist_zahl(w) or isinstance(w, dt.date) for w in werte):
-            seite = "right"
-        else:
-            continue
-        _ausrichten(zelle, seite)
+        if werte and all(ist_zahl(w) or isinstance(w, dt.date) for w in werte):
+            _ausrichten(zelle, "right")
     for c in range(erste + 1, letzte + 1):  # text right of a right-aligned column: a gap
         if (
             ws.cell(kopf, c - 1).alignment.horizontal == "right"
