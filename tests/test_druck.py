@@ -38,7 +38,8 @@ def umschrieben(wort: str) -> bool:
 
 @pytest.fixture(scope="module")
 def juni(tmp_path_factory):
-    """The demo workbook refreshed to June, as the README shows, printed as a whole."""
+    """The demo workbook refreshed to June, as the README shows, printed as a whole: the
+    workbook, the pages of the report's sheets, and every page."""
     libreoffice_noetig()
     from zielsteuerung.mappe.libreoffice import umwandeln
 
@@ -48,17 +49,18 @@ def juni(tmp_path_factory):
     shutil.copy(ordner / "controlling-beispiel.xlsx", mappe)
     assert main(["arbeitsmappe", "-o", str(mappe), "--bis-monat", "6"]) == 0
     pdf = umwandeln(mappe, "pdf", ordner / "pdf")
-    return mappe, [s for s in seiten(pdf) if s.blatt in BERICHT]
+    alle = seiten(pdf)
+    return mappe, [s for s in alle if s.blatt in BERICHT], alle
 
 
 def test_every_report_sheet_is_printed(juni):
-    _, bericht = juni
+    _, bericht, _ = juni
     assert {s.blatt for s in bericht} == set(BERICHT)
     assert len(bericht) <= 20  # sensible pages, not one per column
 
 
 def test_every_page_is_readable_and_marked_as_sample_data(juni):
-    _, bericht = juni
+    _, bericht, _ = juni
     for seite in bericht:
         wo = f"{seite.blatt}, Seite {seite.nummer}"
         assert "###" not in seite.text, wo
@@ -72,7 +74,7 @@ def test_every_page_is_readable_and_marked_as_sample_data(juni):
 
 
 def test_headers_and_labels_are_german_words_with_units_once(juni):
-    mappe, bericht = juni
+    mappe, bericht, _ = juni
     for seite in bericht:
         wo = f"{seite.blatt}, Seite {seite.nummer}"
         assert not [w.text for w in seite.woerter if "_" in w.text], wo
@@ -100,7 +102,7 @@ def test_headers_and_labels_are_german_words_with_units_once(juni):
 def test_a_header_stands_over_its_numbers(juni):
     """Printed, a number stands right in its column: so does its header, or in a narrow column
     the number would seem to belong to the next column's header."""
-    _, bericht = juni
+    _, bericht, _ = juni
     seite = next(s for s in bericht if s.blatt == "Übersicht")
     vorjahr = next(w for w in seite.woerter if w.text == "Vorjahr")
     kopfband = [w for w in seite.woerter if abs(w.oben - vorjahr.oben) < 15]
@@ -119,7 +121,7 @@ def test_a_header_stands_over_its_numbers(juni):
 def test_neighbouring_headers_do_not_run_together(juni):
     """„K2 Frauen“ beside „K2 Männer“, „Rest“ beside „Grund“: two headers, not one text (a
     space between words prints about 2 pt wide)."""
-    _, bericht = juni
+    _, bericht, _ = juni
     for blatt, links, rechts in (
         ("Gender", "Frauen", "K2"),
         ("Mittelausschöpfung", "Rest", "Grund"),
@@ -133,6 +135,13 @@ def test_neighbouring_headers_do_not_run_together(juni):
             and b.links > a.rechts
         ]  # fmt: skip
         assert luecken and min(luecken) > 5, (blatt, luecken)
+
+
+def test_text_beside_a_filled_cell_is_printed_whole(juni):
+    """A text that cannot flow into the next cell is not cut off: the agreement's keys."""
+    _, _, alle = juni
+    woerter = {w.text for s in alle if s.blatt == "Zielvereinbarung" for w in s.woerter}
+    assert {"integrationen", "k2_abstand", "integrationen_lzb", "anteil_bd"} <= woerter
 
 
 def _gedruckt(ws, zeile: int, spalte: int) -> bool:
@@ -149,7 +158,7 @@ def _zeile(seiten_: list[Seite], anfang: str) -> str:
 
 def test_the_budget_stands_at_the_report_month(juni):
     """June's spending against June's path, computed here from the sheet "Mittel" itself."""
-    mappe, bericht = juni
+    mappe, bericht, _ = juni
     posten = [z for z in tabelle_lesen(load_workbook(mappe), "tbl_Mittel") if z["Jahr"] == 2023]
     bis_juni = sum(z[m] for z in posten for m in MONATE[:6])
     ganzes_jahr = sum(z[m] for z in posten for m in MONATE)

@@ -242,11 +242,31 @@ def platz_schaffen(ws: Worksheet, kopfzeile: int, erste: int, letzte: int, unten
         jetzt = d.width if d is not None and d.width else STANDARDBREITE
         zellen = (ws._cells.get((r, c)) for r in range(kopfzeile, unten + 1))
         noetig = max((_anzeigebreite(z) for z in zellen if z is not None), default=0.0)
+        for r in range(kopfzeile + 1, unten + 1):  # text that cannot flow on is cut off
+            noetig = max(noetig, _ohne_nachbar(ws, r, c))
         kopf = ws._cells.get((kopfzeile, c))
         while kopf is not None and (mehr := _kopfplatz(kopf, max(noetig, jetzt))) > noetig:
             noetig = math.ceil(mehr * 2) / 2
         if noetig > jetzt:
             ws.column_dimensions[buchstabe].width = math.ceil(noetig * 2) / 2
+
+
+def _ohne_nachbar(ws: Worksheet, zeile: int, spalte: int) -> float:
+    """The width an unwrapped text needs where the next cell holds something (a spreadsheet
+    cuts the text off there instead of letting it flow on); at most 40 units."""
+    zelle, nachbar = ws._cells.get((zeile, spalte)), ws._cells.get((zeile, spalte + 1))
+    if (
+        zelle is None
+        or nachbar is None
+        or nachbar.value in (None, "")
+        or not isinstance(zelle.value, str)
+        or zelle.data_type != "s"
+        or zelle.number_format == ";;;"
+        or (zelle.alignment is not None and zelle.alignment.wrap_text)
+    ):
+        return 0.0
+    fett = bool(zelle.font and zelle.font.b)
+    return min(textbreite(zelle.value, fett=fett) + 1.2, 40.0)
 
 
 def _kopfplatz(kopf: Cell, breite_: float) -> float:
@@ -266,14 +286,14 @@ def _kopfplatz(kopf: Cell, breite_: float) -> float:
 
 def kopf_ausrichten(ws: Worksheet, kopf: int, erste: int, letzte: int, unten: int) -> None:
     """A header stands as its column's values do, unless the user aligned it otherwise:
-    centred over centred values, right over numbers and dates (in a narrow column a number
+    centred or right where they are, right over numbers and dates (in a narrow column a number
     would otherwise stand under the next column's header)."""
     for c in range(erste, letzte + 1):
         zelle = ws.cell(kopf, c)
         if zelle.alignment.horizontal is not None:
             continue
-        if ws.cell(kopf + 1, c).alignment.horizontal == "center":
-            _ausrichten(zelle, "center")
+        if (seite := ws.cell(kopf + 1, c).alignment.horizontal) in ("center", "right"):
+            _ausrichten(zelle, seite)
             continue
         werte = [
             z.value

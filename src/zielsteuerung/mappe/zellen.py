@@ -26,8 +26,10 @@ from .vertrag import EINGABE_MIT_KENNUNG, EINHEIT, KENNUNGEN, TABELLEN, UMBENANN
 
 _MITTIG = {
     "Status", "Status Zielpfad", "Status Prognose", "Stand", "Ampel", "Knapp", "Beispieldaten",
-    "Wartezeit", "Rang", "Platz",
+    "Wartezeit", "Rang", "Platz", "Status live",
 }  # fmt: skip
+#: Columns of formulas that give numbers (the file holds no value to tell it by).
+_RECHTS = {"Veränderung live"}
 
 
 _UMBRUCH = {
@@ -175,7 +177,7 @@ def tabelle_anlegen(ws: Worksheet, t: Tabelle) -> None:
         ws.cell(t.kopfzeile + 1, spalte + i).alignment = Alignment(
             wrap_text=name in _UMBRUCH,
             vertical="center",
-            horizontal="center" if name in _MITTIG else None,
+            horizontal="center" if name in _MITTIG else ("right" if name in _RECHTS else None),
         )
         ws.column_dimensions[get_column_letter(spalte + i)].width = spaltenbreite(name)
     ws.row_dimensions[t.kopfzeile].height = 30
