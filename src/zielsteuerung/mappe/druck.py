@@ -285,9 +285,9 @@ def _kopfplatz(kopf: Cell, breite_: float) -> float:
 
 
 def kopf_ausrichten(ws: Worksheet, kopf: int, erste: int, letzte: int, unten: int) -> None:
-    """A header stands as its column's values do, unless the user aligned it otherwise:
-    centred or right where they are, right over numbers and dates (in a narrow column a number
-    would otherwise stand under the next column's header)."""
+    """A header stands as its column's values do, unless the user aligned it otherwise: as
+    they are set (centred, right), else right over numbers and dates (in a narrow column a
+    number would otherwise stand under the next column's header)."""
     for c in range(erste, letzte + 1):
         zelle = ws.cell(kopf, c)
         if zelle.alignment.horizontal is not None:
