@@ -43,13 +43,18 @@ def jahr_aus(wert: Any) -> int | None:
         return None
     if isinstance(wert, dt.date):
         return wert.year
+    return _ganze_zahl(wert, 2000, 2100, f"Jahr „{anzeige(wert)}“ ist keine Jahreszahl")
+
+
+def _ganze_zahl(wert: Any, von: int, bis: int, fehler: str) -> int:
+    """A whole number from ``von`` to ``bis`` (a cell may hold 7.0 or "7"), else ``fehler``."""
     try:
-        jahr = float(wert)
+        zahl = float(wert)
     except (TypeError, ValueError):
-        raise ZielFehler(f"Jahr „{anzeige(wert)}“ ist keine Jahreszahl") from None
-    if not jahr.is_integer() or not 2000 <= jahr <= 2100:
-        raise ZielFehler(f"Jahr „{anzeige(wert)}“ ist keine Jahreszahl")
-    return int(jahr)
+        raise ZielFehler(fehler) from None
+    if not zahl.is_integer() or not von <= zahl <= bis:
+        raise ZielFehler(fehler)
+    return int(zahl)
 
 
 def excel_datum(wert: Any) -> dt.date | None:
@@ -67,13 +72,7 @@ def monat_und_jahr(wert: Any) -> tuple[int | None, int | None]:
         return None, None
     if (datum := excel_datum(wert)) is not None:
         return datum.month, datum.year
-    try:
-        monat = float(wert)
-    except (TypeError, ValueError):
-        raise ZielFehler(f"Monat „{anzeige(wert)}“ ist keine Zahl von 1 bis 12") from None
-    if not monat.is_integer() or not 1 <= monat <= 12:
-        raise ZielFehler(f"Monat „{anzeige(wert)}“ ist keine Zahl von 1 bis 12")
-    return int(monat), None
+    return _ganze_zahl(wert, 1, 12, f"Monat „{anzeige(wert)}“ ist keine Zahl von 1 bis 12"), None
 
 
 def monat_im_jahr(wert: Any, jahr: int) -> int | None:
