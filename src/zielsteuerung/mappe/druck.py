@@ -240,10 +240,11 @@ def platz_schaffen(ws: Worksheet, kopfzeile: int, erste: int, letzte: int, unten
         if d is not None and d.hidden:
             continue
         jetzt = d.width if d is not None and d.width else STANDARDBREITE
-        zellen = (ws._cells.get((r, c)) for r in range(kopfzeile, unten + 1))
-        noetig = max((_anzeigebreite(z) for z in zellen if z is not None), default=0.0)
-        for r in range(kopfzeile + 1, unten + 1):  # text that cannot flow on is cut off
-            noetig = max(noetig, _ohne_nachbar(ws, r, c))
+        noetig = 0.0
+        for r in range(kopfzeile, unten + 1):
+            if (zelle := ws._cells.get((r, c))) is not None:
+                neben = _ohne_nachbar(ws, zelle) if r > kopfzeile else 0.0
+                noetig = max(noetig, _anzeigebreite(zelle), neben)
         kopf = ws._cells.get((kopfzeile, c))
         while kopf is not None and (mehr := _kopfplatz(kopf, max(noetig, jetzt))) > noetig:
             noetig = math.ceil(mehr * 2) / 2
@@ -251,13 +252,12 @@ def platz_schaffen(ws: Worksheet, kopfzeile: int, erste: int, letzte: int, unten
             ws.column_dimensions[buchstabe].width = math.ceil(noetig * 2) / 2
 
 
-def _ohne_nachbar(ws: Worksheet, zeile: int, spalte: int) -> float:
+def _ohne_nachbar(ws: Worksheet, zelle: Cell) -> float:
     """The width an unwrapped text needs where the next cell holds something (a spreadsheet
     cuts the text off there instead of letting it flow on); at most 40 units."""
-    zelle, nachbar = ws._cells.get((zeile, spalte)), ws._cells.get((zeile, spalte + 1))
+    nachbar = ws._cells.get((zelle.row, zelle.column + 1))
     if (
-        zelle is None
-        or nachbar is None
+        nachbar is None
         or nachbar.value in (None, "")
         or not isinstance(zelle.value, str)
         or zelle.data_type != "s"
