@@ -94,44 +94,27 @@ def kind(aufgabe: str, csv: Path, store: Path | None) -> None:
     print(json.dumps({"seconds": sekunden, "rows": zeilen, "rss_baseline_mib": basis}))
 
 
-_FLOOR_COLUMNS = "traeger_id, merkmal, wartezeit, monat, datenstand, gesamt, frauen, maenner"
-
-
 def _insert_floor(quelle: Path, ziel_: Path | None) -> None:
     """Run in a child process: only storing the rows the import stored, nothing else. The rows
-    are taken from the store the import built (not timed) and inserted into a fresh store as
-    the importer inserts them (many rows per statement, within one transaction)."""
+    (keys and values) are taken from the store the import built (not timed) and inserted into
+    a fresh store by the importer's own insert, within one transaction."""
+    from zielsteuerung.daten.bestandsformat import SCHLUESSEL, WERTE
     from zielsteuerung.daten.datenbestand import Datenbestand
+    from zielsteuerung.daten.schreiben import zeilen_einfuegen
 
     assert ziel_ is not None
     with closing(sqlite3.connect(quelle)) as con:
-        zeilen = con.execute(f"SELECT {_FLOOR_COLUMNS} FROM grunddaten").fetchall()
-    flach = [wert for zeile in zeilen for wert in zeile]
-    del zeilen
+        zeilen = con.execute(f"SELECT {', '.join([*SCHLUESSEL, *WERTE])} FROM grunddaten")
+        spalten: list[list[object]] = [list(spalte) for spalte in zip(*zeilen, strict=True)]
     with Datenbestand(ziel_, anlegen=True):
         pass
-    je_anweisung = 999 // 8  # as many as SQLite before 3.32 allows, as the importer does
-    schritt = je_anweisung * 8
-
-    def anweisung(anzahl: int) -> str:
-        werte = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * anzahl)
-        return (
-            f"INSERT INTO grunddaten ({_FLOOR_COLUMNS}, import_gesamt, import_frauen, "
-            f"import_maenner) SELECT *, 1, 1, 1 FROM (VALUES {werte})"
-        )
-
-    voll = len(flach) // schritt * schritt
     with closing(sqlite3.connect(ziel_, isolation_level=None)) as con:
         beginn = time.perf_counter()
         con.execute("BEGIN")
-        con.executemany(
-            anweisung(je_anweisung), (flach[i : i + schritt] for i in range(0, voll, schritt))
-        )
-        if voll < len(flach):
-            con.execute(anweisung((len(flach) - voll) // 8), flach[voll:])
+        zeilen_einfuegen(con, "grunddaten", spalten, 1)
         con.execute("COMMIT")
         sekunden = time.perf_counter() - beginn
-    print(json.dumps({"seconds": sekunden, "rows": len(flach) // 8}))
+    print(json.dumps({"seconds": sekunden, "rows": len(spalten[0])}))
 
 
 def im_kindprozess(aufgabe: str, csv: Path, store: Path | None = None) -> dict[str, Any]:

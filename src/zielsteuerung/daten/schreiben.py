@@ -61,7 +61,7 @@ def werte_speichern(
             teil = daten[mit_kennzeichen == kennzeichen]
             for start in range(0, len(teil), _BLOCK):
                 spalten = _als_listen(teil.iloc[start : start + _BLOCK], jetzt)
-                _einfuegen(con, ziel, spalten if kennzeichen else spalten[:8], import_id)
+                zeilen_einfuegen(con, ziel, spalten if kennzeichen else spalten[:8], import_id)
                 melden(len(spalten[0]))
 
     # fast path: straight into the store; only where some keys were there already (an
@@ -112,7 +112,7 @@ def _als_listen(daten: pd.DataFrame, jetzt: str) -> list[list[object]]:
     return spalten
 
 
-def _einfuegen(
+def zeilen_einfuegen(
     con: sqlite3.Connection, ziel: str, spalten: list[list[object]], import_id: int
 ) -> None:
     """Insert rows given by their columns (``LIEFERSPALTEN``, or without the markers), each
