@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Iterable
 from copy import copy
+from functools import lru_cache
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment
@@ -179,6 +180,7 @@ _ZEICHEN = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=4096)  # a sheet repeats its texts (months, figures, file names) many times
 def textbreite(text: str, groesse: float = SCHRIFTGROESSE, fett: bool = False) -> float:
     """About how wide ``text`` prints, in units of column width."""
     einheiten = sum(_ZEICHEN.get(z, 1.15 if z.isupper() else 1.0) for z in text)
@@ -240,33 +242,13 @@ def platz_schaffen(ws: Worksheet, kopfzeile: int, erste: int, letzte: int, unten
         if d is not None and d.hidden:
             continue
         jetzt = d.width if d is not None and d.width else STANDARDBREITE
-        noetig = 0.0
-        for r in range(kopfzeile, unten + 1):
-            if (zelle := ws._cells.get((r, c))) is not None:
-                neben = _ohne_nachbar(ws, zelle) if r > kopfzeile else 0.0
-                noetig = max(noetig, _anzeigebreite(zelle), neben)
+        zellen = (ws._cells.get((r, c)) for r in range(kopfzeile, unten + 1))
+        noetig = max((_anzeigebreite(z) for z in zellen if z is not None), default=0.0)
         kopf = ws._cells.get((kopfzeile, c))
         while kopf is not None and (mehr := _kopfplatz(kopf, max(noetig, jetzt))) > noetig:
             noetig = math.ceil(mehr * 2) / 2
         if noetig > jetzt:
             ws.column_dimensions[buchstabe].width = math.ceil(noetig * 2) / 2
-
-
-def _ohne_nachbar(ws: Worksheet, zelle: Cell) -> float:
-    """The width an unwrapped text needs where the next cell holds something (a spreadsheet
-    cuts the text off there instead of letting it flow on); at most 40 units."""
-    nachbar = ws._cells.get((zelle.row, zelle.column + 1))
-    if (
-        nachbar is None
-        or nachbar.value in (None, "")
-        or not isinstance(zelle.value, str)
-        or zelle.data_type != "s"
-        or zelle.number_format == ";;;"
-        or (zelle.alignment is not None and zelle.alignment.wrap_text)
-    ):
-        return 0.0
-    fett = bool(zelle.font and zelle.font.b)
-    return min(textbreite(zelle.value, fett=fett) + 1.2, 40.0)
 
 
 def _kopfplatz(kopf: Cell, breite_: float) -> float:
@@ -320,7 +302,9 @@ def _ausrichten(zelle: Cell, seite: str, einzug: int = 0) -> None:
 
 def _anzeigebreite(zelle: Cell) -> float:
     """About how many units of column width a cell needs: a number or date in its format, the
-    longest word of wrapped text; text that may flow into the next cell needs none."""
+    longest word of wrapped text, the whole of other text where the next cell holds something
+    (a spreadsheet cuts it off there; at most 40 units); text that may flow into an empty next
+    cell needs none."""
     wert = zelle.value
     if wert is None or wert == "":
         return 0.0
@@ -330,10 +314,14 @@ def _anzeigebreite(zelle: Cell) -> float:
     if isinstance(wert, dt.datetime | dt.date):
         return 17.0 if "HH" in format_ else 11.0
     if isinstance(wert, str):
-        if zelle.alignment is None or not zelle.alignment.wrap_text:
-            return 0.0
         fett = bool(zelle.font and zelle.font.b)
-        return max(textbreite(w, fett=fett) for w in wert.split()) + 1.2 if wert.split() else 0.0
+        if zelle.alignment is not None and zelle.alignment.wrap_text:
+            woerter = wert.split()
+            return max(textbreite(w, fett=fett) for w in woerter) + 1.2 if woerter else 0.0
+        nachbar = zelle.parent._cells.get((zelle.row, zelle.column + 1))
+        if zelle.data_type != "s" or nachbar is None or nachbar.value in (None, ""):
+            return 0.0
+        return min(textbreite(wert, fett=fett) + 1.2, 40.0)
     if not ist_zahl(wert):
         return 0.0
     stellen = 1 if "0.0" in format_ else (0 if "0" in format_ else 2)
