@@ -12,7 +12,6 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..bericht.bericht import Bericht
-from ..kern.zahlen import ist_zahl
 from .diagrammdaten import mittel_namen, pfad_namen
 from .diagramme import anordnen, pfaddiagramm
 from .dialog import (
@@ -21,11 +20,10 @@ from .dialog import (
     DATEN_SPALTE,
     PFAD_REIHEN,
     Zeile,
-    Zelle,
     bloecke,
     ziel_fuer_diagramm,
 )
-from .druck import einrichten, platz_schaffen, ueber_breite, zeilen_anpassen
+from .druck import einrichten, kopf_ausrichten, platz_schaffen, ueber_breite, zeilen_anpassen
 from .formate import FORMATE
 from .inhalte import dialog_formate
 from .stil import (
@@ -72,13 +70,10 @@ def dialog_schreiben(wb: Workbook, bericht: Bericht, erlaeuterungen: dict[str, A
                 zelle.font = schrift
                 if fuellung is not None:
                     zelle.fill = fuellung
-                darunter = (
-                    block[r][c - spalte] if r < len(block) and c - spalte < len(block[r]) else None
-                )
                 zelle.alignment = Alignment(
                     wrap_text=z.stil in ("kopf", "umbruch", "erlaeuterung", "status"),
                     vertical="top" if z.stil == "erlaeuterung" else "center",
-                    horizontal=_seite(z, darunter),
+                    horizontal="center" if z.stil in ("status", "mittig") else None,
                 )
                 if z.stil == "status":
                     ampel_regeln(
@@ -87,9 +82,13 @@ def dialog_schreiben(wb: Workbook, bericht: Bericht, erlaeuterungen: dict[str, A
                 if z.stil == "erlaeuterung":
                     ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=BREITE)
     zeilen = inhalt[0][1]
-    for r, zeile in enumerate(zeilen, start=1):  # no header line filling its column
+    for r, zeile in enumerate(zeilen, start=1):  # headers with room, as their values stand
         if zeile and zeile[0].stil == "kopf":
             platz_schaffen(ws, r, 2, len(zeile), r)
+            unten = r  # the block's last row of values
+            while unten < len(zeilen) and zeilen[unten] and zeilen[unten][0].stil in _WERTE:
+                unten += 1
+            kopf_ausrichten(ws, r, 1, len(zeile), unten)
     zeilen_anpassen(ws, range(1, len(zeilen) + 1))
     for r, zeile in enumerate(zeilen, start=1):
         if zeile and zeile[0].stil == "untertitel":  # long notes wrap over the sheet's width
@@ -111,19 +110,8 @@ def dialog_schreiben(wb: Workbook, bericht: Bericht, erlaeuterungen: dict[str, A
     einrichten(ws, BREITE, karten[-1][1], [*_abschnitte(zeilen), *karten])
 
 
-_MITTIG = ("status", "mittig")
-
-
-def _seite(z: Zelle, darunter: Zelle | None) -> str | None:
-    """Status centred; a header as the value below it: right over a number, centred over a
-    centred value."""
-    if z.stil in _MITTIG:
-        return "center"
-    if z.stil != "kopf" or darunter is None:
-        return None
-    if darunter.stil in _MITTIG:
-        return "center"
-    return "right" if ist_zahl(darunter.wert) else None
+#: The first cell's style of a row of values (below a header).
+_WERTE = (None, "umbruch")
 
 
 #: Column widths B..J (the numbers of the targets and of the funds need the room).
