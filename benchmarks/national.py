@@ -49,16 +49,12 @@ from messen import (
     verhaeltnis,
     ziel,
 )
-from tabellenblatt import arbeitsmappe_messen, udf_messen
+from tabellenblatt import JAHR, MAPPE, STORE, WARTEZEIT, arbeitsmappe_messen, udf_messen
 
 HIER = Path(__file__).resolve().parent
-CACHE = daten.CACHE
-STORE = CACHE / "national.sqlite"
-MAPPE = CACHE / "controlling-national.xlsx"
-SCHNAPPSCHUSS = CACHE / "controlling-national.json"
-LETZTE = CACHE / "letzte-messung.json"
+SCHNAPPSCHUSS = daten.CACHE / "controlling-national.json"
+LETZTE = daten.CACHE / "letzte-messung.json"
 MIB = 1024 * 1024
-JAHR, BIS_MONAT, WARTEZEIT = 2023, 12, "T0"  # the built-in agreement: 2023, T0
 
 # --- child processes (peak memory of one task) ------------------------------------------------
 
