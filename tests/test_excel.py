@@ -531,6 +531,24 @@ def test_without_arguments_the_table_function_shows_what_the_cli_shows(vorgaben,
                          z["status"], z["knapp"]]  # fmt: skip
 
 
+def test_ribbon_button_names_a_missing_table_of_the_comparison(
+    cli, demo_store, tmp_path, monkeypatch
+):
+    """A workbook whose ranking table was deleted: the button says which table is missing,
+    not "Interner Fehler"."""
+    mappe = tmp_path / "ohne-rangliste.xlsx"
+    assert cli("arbeitsmappe", "-o", mappe, "--store", demo_store).code == 0
+    wb = load_workbook(mappe)
+    ws = next(ws for ws in wb.worksheets if "tbl_Vergleich_Rangliste" in ws.tables)
+    del ws.tables["tbl_Vergleich_Rangliste"]
+    wb.save(mappe)
+    buch = Buch(mappe)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()
+    ((_, text),) = buch.app.meldungen
+    assert "Die Tabelle „tbl_Vergleich_Rangliste“ fehlt" in text, text
+
+
 def test_ribbon_button_on_a_workbook_of_the_first_template(demo_store, tmp_path, monkeypatch):
     """An older workbook open in Excel: the button refreshes what the workbook has and says
     how the new sheets come in; it does not fail."""

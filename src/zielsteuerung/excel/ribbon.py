@@ -57,6 +57,8 @@ def _text(wert: Any) -> Any:
 
 def tabelle_schreiben(tabellen: Tabellen, inhalt: Inhalt) -> None:
     """Resize one of our tables through Excel and write its columns, like the file refresh."""
+    if inhalt.tabelle not in tabellen:
+        raise EingabeFehler(f"Die Tabelle „{inhalt.tabelle}“ fehlt in der Arbeitsmappe.")
     sheet, table = tabellen[inhalt.tabelle]
     r0, c0 = table.range.row, table.range.column
     zeilen_alt, spalten_anzahl = table.range.shape
