@@ -13,6 +13,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -135,12 +136,25 @@ def als_zeilen(wert: Any) -> list[list[Any]]:
     return wert if wert and isinstance(wert[0], list) else [wert]
 
 
-def mappenwerte_in_excel(book: Any, tabellen: dict[str, tuple[Any, Any]]) -> Mappenwerte | None:
-    """``mappenwerte_lesen`` of an open workbook (``tabellen``: ``tabellen_in_excel``)."""
+def mappenwerte_in_excel(
+    book: Any, tabellen: dict[str, tuple[Any, Any]] | None = None
+) -> Mappenwerte | None:
+    """``mappenwerte_lesen`` of an open workbook. ``tabellen``: its tables where the caller
+    listed them already (``tabellen_in_excel``); else the one table needed is looked for, sheet
+    by sheet until found (every table is a round trip to Excel)."""
+    finden = tabellen.__getitem__ if tabellen is not None else partial(_tabelle_in_excel, book)
     return mappenwerte_lesen(
         lambda name: book.names[name].refers_to_range.value,
-        lambda name: als_zeilen(tabellen[name][1].range.value),
+        lambda name: als_zeilen(finden(name)[1].range.value),
     )
+
+
+def _tabelle_in_excel(book: Any, name: str) -> tuple[Any, Any]:
+    for sheet in book.sheets:
+        for table in sheet.tables:
+            if table.name == name:
+                return sheet, table
+    raise KeyError(name)
 
 
 _MAPPEN_CACHE: dict[str, tuple[float, Mappenwerte | None]] = {}
@@ -162,7 +176,7 @@ def mappen_einstellungen(caller: Any) -> Mappenwerte | None:
     treffer = _MAPPEN_CACHE.get(schluessel)
     if treffer and jetzt - treffer[0] < _MAPPEN_GUELTIG:
         return treffer[1]
-    werte = mappenwerte_in_excel(book, tabellen_in_excel(book))
+    werte = mappenwerte_in_excel(book)
     _MAPPEN_CACHE[schluessel] = (jetzt, werte)
     return werte
 
