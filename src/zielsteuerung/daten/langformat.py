@@ -5,7 +5,7 @@ month, merkmal, geschlecht, Wartezeit and Datenstand.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +69,17 @@ def gefuellt(werte: pd.Series) -> np.ndarray:
     codes, eindeutig = _codes(werte)
     texte = pd.Series(np.asarray(eindeutig, dtype=object), dtype=object).astype(str)
     return np.append(texte.str.strip().ne("").to_numpy(bool), False)[codes]
+
+
+def schluessel(kategorien: Iterable[pd.Categorical]) -> np.ndarray:
+    """One int64 per row for the combination of its codes in the categoricals (a missing
+    value counts as a code of its own): rows share a number exactly where they share all."""
+    zahl: np.ndarray | None = None
+    for k in kategorien:
+        codes = k.codes.astype(np.int64) + 1
+        zahl = codes if zahl is None else zahl * (len(k.categories) + 1) + codes
+    assert zahl is not None, "no categoricals"
+    return zahl
 
 
 def als_kategorie(spalte: pd.Series) -> pd.Categorical:

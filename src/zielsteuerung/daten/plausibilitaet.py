@@ -17,14 +17,13 @@ import numpy as np
 import pandas as pd
 
 from ..kern import monate
-from ..kern.merkmale import GESCHLECHTER, MERKMALE
+from ..kern.merkmale import GESCHLECHTER, ist_bestand
 from ..kern.zahlen import zahl
 from .datenbestand import Datenbestand
+from .langformat import schluessel
 from .sammler import Sammler, anzahl
 
 FAKTOR = 20.0
-#: base figures for which a jump is an error: stocks counted in persons or households
-STRENG = frozenset(c for c, (art, einheit, _) in MERKMALE.items() if art == "bestand")
 _SCHLUESSEL = ["traeger_id", "merkmal", "geschlecht"]
 _HOECHSTENS_WARNUNGEN = 10
 
@@ -64,10 +63,9 @@ def _spruenge(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def in_der_datei(breit: pd.DataFrame) -> list[Sprung]:
     """Jumps between consecutive months of one series (Träger, merkmal, geschlecht, Wartezeit,
     Datenstand) within the file (its rows as ``pruefung.pruefen`` returns them)."""
-    serie = np.zeros(len(breit), dtype=np.int64)  # one number per series of a gender
-    for spalte in ("traeger_id", "merkmal", "wartezeit", "datenstand"):
-        kategorisch = breit[spalte].array  # a categorical (NaN: -1)
-        serie = serie * (len(kategorisch.categories) + 1) + kategorisch.codes + 1
+    serie = schluessel(  # one number per series of a gender
+        breit[spalte].array for spalte in ("traeger_id", "merkmal", "wartezeit", "datenstand")
+    )
     monat = _monatsindex(breit["monat"])
     ergebnis = []
     for geschlecht in GESCHLECHTER:
@@ -119,11 +117,11 @@ def _kategorien(*spalten: pd.Series) -> pd.Index:
 
 def _schluessel(teil: pd.DataFrame, kategorien: list[pd.Index]) -> np.ndarray:
     """One int64 per (Träger, merkmal, geschlecht, month), the same in the file and the store."""
-    zahl_ = np.zeros(len(teil), dtype=np.int64)
-    for spalte, kat in zip(_SCHLUESSEL, kategorien, strict=True):
-        codes = pd.Categorical(teil[spalte].astype(object), categories=kat).codes
-        zahl_ = zahl_ * (len(kat) + 1) + codes.astype(np.int64) + 1
-    return zahl_ * 100_000 + _monatsindex(teil["monat"])
+    gemeinsam = (
+        pd.Categorical(teil[spalte].astype(object), categories=kat)
+        for spalte, kat in zip(_SCHLUESSEL, kategorien, strict=True)
+    )
+    return schluessel(gemeinsam) * 100_000 + _monatsindex(teil["monat"])
 
 
 def gegen_bestand(breit: pd.DataFrame, db: Datenbestand, ohne_import: int | None) -> list[Sprung]:
@@ -200,7 +198,7 @@ def melden(spruenge: list[Sprung], s: Sammler, nur_warnen: bool) -> None:
             f"ein Sprung um den Faktor {zahl(faktor)}. Falsch gelesen (Tausenderpunkt, "
             "Dezimalzeichen, vertauschte Spalten)?"
         )
-        if sp.merkmal in STRENG and not nur_warnen:
+        if ist_bestand(sp.merkmal) and not nur_warnen:  # stocks: an error
             s.fehler(
                 text + ' Ist der Wert richtig: sprungpruefung = "warnung" im Abschnitt [datei] '
                 "der Spaltenzuordnung.",

@@ -13,7 +13,7 @@ import pandas as pd
 from ..kern import monate
 from ..kern.merkmale import geschlecht_code, wartezeit_code
 from .bestandsformat import WERTE
-from .langformat import Lang, abbilden, gefuellt, je_wert, kategorisch
+from .langformat import Lang, abbilden, gefuellt, je_wert, kategorisch, schluessel
 from .sammler import MAX_PROBLEME, Sammler, anzahl, aufzaehlung
 from .traeger import TraegerAufloesung
 from .zahlentext import Zahlen, lesarten, zahlen_lesen
@@ -266,24 +266,18 @@ def _namen(lang: pd.DataFrame, kopf: dict[str, str], z: Spaltenzuordnung) -> dic
     return {}
 
 
-def _codes(spalte: pd.Series) -> tuple[np.ndarray, int]:
-    """The codes of a categorical column from 0 (NaN first) and how many there are."""
-    kategorisch = spalte.array
-    return kategorisch.codes.astype(np.int64) + 1, len(kategorisch.categories) + 1
-
-
 def _breit(lang: pd.DataFrame, s: Sammler) -> pd.DataFrame:
     """One row per Träger, merkmal, Wartezeit, month and Datenstand with the three genders as
     columns (``LIEFERSPALTEN``, and ``zeile_<geschlecht>``: the row each value came from), in
     the order of the store's key. A value given twice is reported where the two differ."""
-    schluessel = np.zeros(len(lang), dtype=np.int64)
-    for spalte in ("traeger_id", "merkmal", "wartezeit", "monat", "datenstand"):
-        codes, anzahl_ = _codes(lang[spalte])
-        schluessel = schluessel * anzahl_ + codes
+    zeilen_schluessel = schluessel(
+        lang[spalte].array
+        for spalte in ("traeger_id", "merkmal", "wartezeit", "monat", "datenstand")
+    )
     geschlecht = lang["geschlecht"].array
     nummer = np.array([WERTE.index(g) for g in geschlecht.categories], dtype=np.int64)
     g = nummer[geschlecht.codes]
-    gruppe, gruppen = pd.factorize(schluessel)
+    gruppe, gruppen = pd.factorize(zeilen_schluessel)
     zelle = gruppe * 3 + g
     if (np.bincount(zelle, minlength=3 * len(gruppen)) > 1).any():
         lang, zelle = _doppelte(lang, zelle, s)
