@@ -25,12 +25,12 @@ import numpy as np
 import pandas as pd
 
 from . import grenzen
+from .langformat import ZAHLARTIG
 from .sammler import Sammler
 from .zuordnung import Spaltenzuordnung, Wertspalte
 
 _ZEILEN_JE_BLOCK = 500_000
 _ANFANG = 200_000  # bytes in which separator and header row are looked for
-_ZAHL = re.compile(r"\s*[-+]?[\d.,\s€]*\d[\d.,\s€]*\s*")
 
 
 @dataclass
@@ -92,7 +92,7 @@ def _lange_fusszeilen(rohdaten: bytes, kodierung: str, trenner: str, breite: int
                 felder = next(csv.reader([zeile], delimiter=trenner), [])
             except csv.Error:  # e.g. a field longer than any line of a table: the stream says so
                 break
-            if len(felder) <= breite or any(_ZAHL.fullmatch(f) for f in felder):
+            if len(felder) <= breite or any(ZAHLARTIG.fullmatch(f.strip()) for f in felder):
                 break
             schnitt = anfang
         ende = anfang

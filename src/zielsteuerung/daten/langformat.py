@@ -20,7 +20,8 @@ from .zuordnung import DIMENSIONEN, Spaltenzuordnung, Wertspalte, liste
 
 #: a header naming a legal circle (SGB II, SGB III): BA's "insgesamt" beside it means both
 _RECHTSKREIS = re.compile(r"(^|_)sgb_?(ii|iii|2|3)($|_)")
-_ZAHLARTIG = re.compile(r"[-+]?[\d.,\s€]*\d[\d.,\s€]*")
+#: a field that reads as a number in some notation (footnotes hold none)
+ZAHLARTIG = re.compile(r"[-+]?[\d.,\s€]*\d[\d.,\s€]*")
 
 
 def _codes(werte: pd.Series | pd.Categorical) -> tuple[np.ndarray, Any]:
@@ -119,7 +120,7 @@ def _zahlartig(wert: object) -> bool:
     if not isinstance(wert, str):
         return wert is not None and not pd.isna(wert)
     text = wert.strip()
-    return bool(text) and (text in FEHLKENNZEICHEN or bool(_ZAHLARTIG.fullmatch(text)))
+    return bool(text) and (text in FEHLKENNZEICHEN or bool(ZAHLARTIG.fullmatch(text)))
 
 
 def in_langformat(
