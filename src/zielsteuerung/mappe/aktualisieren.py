@@ -23,7 +23,7 @@ from ..kern.vereinbarung import Zielvereinbarung
 from .blaetter import gestalten, kopfzeilen
 from .datei import laden, pruefe_schreibbar, speichern
 from .dialogblatt import dialog_schreiben
-from .einstellungen import EINSTELLUNGEN, einstellung, einstellungen_aus, monat_im_jahr
+from .einstellungen import EINSTELLUNGEN, bis_monat_aus, einstellungen_aus
 from .inhalte import inhalte, mittel_format
 from .stil import ampel
 from .vereinbarungsblatt import vereinbarung_aus_mappe, vereinbarung_schreiben
@@ -121,12 +121,11 @@ def arbeitsmappe(
     else:
         vereinbarung_schreiben(wb, vereinbarung)
         if bis_monat is None:
-            jahr_ = jahr or vereinbarung.jahr
-            bis_monat = einstellung(werte, "Bis_Monat_Vorgabe", lambda w: monat_im_jahr(w, jahr_))
+            bis_monat = bis_monat_aus(werte, jahr or vereinbarung.jahr)
     if store is not None:  # remembered for the next refresh (and the ribbon button)
         name_setzen(wb, "Datenbestand", str(store.resolve()))
     else:
-        store = einstellungen.datenbestand(name_lesen(wb, "Datenbestand"))
+        store = einstellungen.datenbestand(werte["Datenbestand"])
     bericht = bericht_fuer_mappe(
         store,
         vereinbarung,

@@ -91,22 +91,26 @@ def _aufloesung() -> TraegerAufloesung:
 def traeger_aus(wert: Any) -> str | None:
     if leer(wert):
         return None
-    text = str(int(wert)) if isinstance(wert, float) and wert.is_integer() else str(wert)
+    text = anzeige(wert)
     traeger_id, _ = _aufloesung().aufloesen(text)
     if traeger_id is None:
-        raise ZielFehler(f"Träger „{anzeige(wert)}“ unbekannt")
+        raise ZielFehler(f"Träger „{text}“ unbekannt")
     return traeger_id
 
 
 def wartezeit_aus(wert: Any) -> str | None:
     if leer(wert):
         return None
-    if isinstance(wert, float) and wert.is_integer():
-        wert = str(int(wert))
-    code = wartezeit_code(str(wert))
+    text = anzeige(wert)
+    code = wartezeit_code(text)
     if code is None:
-        raise ZielFehler(f"Wartezeit „{wert}“: bitte T0 oder T3")
+        raise ZielFehler(f"Wartezeit „{text}“: bitte T0 oder T3")
     return code
+
+
+def bis_monat_aus(werte: dict[str, Any], jahr: int) -> int | None:
+    """The setting "Auswerten bis Monat" of ``werte`` (None: empty): a month of ``jahr``."""
+    return einstellung(werte, "Bis_Monat_Vorgabe", lambda w: monat_im_jahr(w, jahr))
 
 
 @dataclass(frozen=True)
@@ -142,8 +146,5 @@ def einstellungen_aus(
     if traeger_id is None or jahr_ is None or wz is None:
         fehlt = "Träger" if traeger_id is None else "Jahr" if jahr_ is None else "Wartezeit"
         raise ZielFehler(f"Einstellungen: {fehlt} ist leer")
-    if leer(bis_monat):
-        monat = einstellung(werte, "Bis_Monat_Vorgabe", lambda w: monat_im_jahr(w, jahr_))
-    else:
-        monat = monat_im_jahr(bis_monat, jahr_)
+    monat = bis_monat_aus(werte, jahr_) if leer(bis_monat) else monat_im_jahr(bis_monat, jahr_)
     return Einstellungen(traeger_id, jahr_, monat, wz)
