@@ -39,11 +39,7 @@ from ..daten.sammler import aufzaehlung
 from ..fehler import EingabeFehler
 from ..mappe.datei import pruefe_schreibbar, speichern
 from ..mappe.stil import FETT
-from ..mappe.zellen import (
-    anmerkung,
-    setze,
-    zelle_des_namens,
-)
+from ..mappe.zellen import anmerkung, name_lesen, setze, zelle_des_namens
 from .pruefsumme import EXPORTIERT_AM, PRUEFSUMME, pruefsumme_berechnen
 
 #: Local paths of the Träger's PC: not needed by the ministry, not passed on.
@@ -363,8 +359,7 @@ def zielpfad_aus_mappe(quelle: Path) -> Path | None:
         wb = mappe_laden(quelle, read_only=False)
     except Exception:  # reported by the export itself
         return None
-    zelle = zelle_des_namens(wb, "Ministeriumskopie")
-    return zielpfad(zelle.value if zelle is not None else None, quelle)
+    return zielpfad(name_lesen(wb, "Ministeriumskopie"), quelle)
 
 
 def zielpfad(eintrag: Any, quelle: Path) -> Path | None:

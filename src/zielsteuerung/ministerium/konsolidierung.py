@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..fehler import EingabeFehler
-from ..kern.monate import MONATSNAMEN
+from ..kern.monate import monatsname
 from ..mappe.datei import pruefe_schreibbar, speichern
 from .pruefung import Abgelehnt, Ablehnung, Grenzen, Konsolidierung, Kopie, datei_pruefen
 from .uebersicht import uebersicht_erstellen
@@ -35,10 +35,6 @@ def dateien_sammeln(eingaben: list[Path], ausgabe: Path | None = None) -> list[P
             raise EingabeFehler(f"{eingabe} wurde nicht gefunden (weder Datei noch Ordner).")
     ziel = ausgabe.resolve() if ausgabe is not None else None
     return list(dict.fromkeys(p for p in dateien if p.resolve() != ziel))
-
-
-def _monatsname(monat: int | None) -> str:
-    return MONATSNAMEN[monat - 1] if monat else "?"
 
 
 def konsolidieren(
@@ -100,11 +96,12 @@ def konsolidieren(
                 )
             )
         elif k.bis_monat != bis_monat:
+            monat = monatsname(bis_monat) if bis_monat else "?"
             abgelehnt.append(
                 Ablehnung(
                     k.datei,
                     f"Stand {k.zeitraum} weicht ab (zusammengeführt wird Januar bis "
-                    f"{_monatsname(bis_monat)} {jahr}); für diesen Stand eine eigene Übersicht "
+                    f"{monat} {jahr}); für diesen Stand eine eigene Übersicht "
                     f"erstellen (--bis-monat {k.bis_monat}).",
                     traeger,
                     anderer_stand=True,
