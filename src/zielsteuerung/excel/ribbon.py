@@ -62,7 +62,7 @@ def tabelle_schreiben(tabellen: Tabellen, inhalt: Inhalt) -> None:
     sheet, table = tabellen[inhalt.tabelle]
     r0, c0 = table.range.row, table.range.column
     zeilen_alt, spalten_anzahl = table.range.shape
-    kopf = als_zeilen(sheet.range((r0, c0), (r0, c0 + spalten_anzahl - 1)).value)[0]
+    kopf = _kopf(sheet, table)
     if inhalt.spalten is not None and kopf != inhalt.spalten:
         if len(inhalt.spalten) < spalten_anzahl:
             sheet.range((r0, c0), (r0 + zeilen_alt - 1, c0 + spalten_anzahl - 1)).clear_contents()
@@ -117,12 +117,16 @@ def spalten_umbenennen(tabellen: Tabellen) -> None:
         if name not in tabellen:
             continue
         sheet, table = tabellen[name]
-        r0, c0 = table.range.row, table.range.column
-        breite = table.range.shape[1]
-        kopf = als_zeilen(sheet.range((r0, c0), (r0, c0 + breite - 1)).value)[0]
+        kopf = _kopf(sheet, table)
         for j, alt in enumerate(kopf):
             if alt in namen and namen[alt] not in kopf:
-                sheet.range((r0, c0 + j)).value = namen[alt]
+                sheet.range((table.range.row, table.range.column + j)).value = namen[alt]
+
+
+def _kopf(sheet: Any, table: Any) -> list[Any]:
+    """A table's header row, read through Excel."""
+    r0, c0 = table.range.row, table.range.column
+    return als_zeilen(sheet.range((r0, c0), (r0, c0 + table.range.shape[1] - 1)).value)[0]
 
 
 def _dialog_schreiben(book: Any, bericht: Bericht, erlaeuterungen: dict[str, Any]) -> None:
