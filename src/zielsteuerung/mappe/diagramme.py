@@ -78,6 +78,18 @@ def liniendiagramm(titel: str, achse: str, format_: str) -> LineChart:
     """A line chart with our fonts (11 pt title, 10 pt axes and legend), the unit named on the
     value axis and its numbers formatted like the cells."""
     diagramm = LineChart()
+    beschriften(diagramm, titel, achse, format_)
+    for teil in (diagramm.x_axis, diagramm.y_axis, diagramm.legend):
+        teil.txPr = text_eigenschaften(10)
+    diagramm.height, diagramm.width = 6.8, 13.5
+    diagramm.legend.position = "b"
+    return diagramm
+
+
+def beschriften(diagramm: Any, titel: str, achse: str, format_: str) -> None:
+    """Our title (11 pt, bold) and value axis: its unit named (10 pt), its numbers formatted
+    like the cells, gridlines; both axes shown, the categories below the plot (also under
+    negative values)."""
     diagramm.title = titel
     diagramm.title.tx.rich.p[0].pPr = ParagraphProperties(
         defRPr=CharacterProperties(sz=1100, b=True, latin=Font(typeface=SCHRIFT))
@@ -91,11 +103,6 @@ def liniendiagramm(titel: str, achse: str, format_: str) -> LineChart:
     diagramm.x_axis.tickLblPos = "low"
     diagramm.x_axis.delete = False
     diagramm.y_axis.delete = False
-    for teil in (diagramm.x_axis, diagramm.y_axis, diagramm.legend):
-        teil.txPr = text_eigenschaften(10)
-    diagramm.height, diagramm.width = 6.8, 13.5
-    diagramm.legend.position = "b"
-    return diagramm
 
 
 def reihen(diagramm: LineChart, namen: Sequence[tuple[str, str]]) -> None:

@@ -10,11 +10,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.chart.axis import ChartLines
 from openpyxl.chart.marker import DataPoint
-from openpyxl.chart.series import SeriesLabel
-from openpyxl.drawing.text import CharacterProperties, ParagraphProperties
-from openpyxl.drawing.text import Font as DFont
 from openpyxl.styles import PatternFill
 from openpyxl.utils import quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
@@ -22,10 +18,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..bericht.vergleich import Vergleich, hinweis, rangliste, ranglisten_spalten
 from .blaetter import tabelle_gestalten
-from .diagramme import achsenformat, achsentitel, anordnen, entfernen, text_eigenschaften
+from .diagramme import (
+    GESTRICHELT,
+    achsentitel,
+    anordnen,
+    beschriften,
+    entfernen,
+    reihen,
+    text_eigenschaften,
+)
 from .druck import einrichten, rechts_von, ueber_breite
 from .formate import FORMATE
-from .stil import ABSCHNITT, FETT, NORMAL, SCHRIFT, ampel, seite_einrichten
+from .stil import ABSCHNITT, FETT, NORMAL, ampel, seite_einrichten
 from .vertrag import Tabelle
 from .zellen import setze, tabelle_ergaenzen, tabelle_schreiben, titel_setzen, zelle_des_namens
 
@@ -235,19 +239,8 @@ def _diagramme(
         format_ = FORMATE[einheit]
         diagramm = BarChart()
         diagramm.type = "col"
-        diagramm.title = f"{DIAGRAMM_PRAEFIX}{bezeichnung}"
-        diagramm.title.tx.rich.p[0].pPr = ParagraphProperties(
-            defRPr=CharacterProperties(sz=1100, b=True, latin=DFont(typeface=SCHRIFT))
-        )
-        diagramm.y_axis.title = f"Veränderung, {achsentitel(format_)}"
-        diagramm.y_axis.title.tx.rich.p[0].pPr = ParagraphProperties(
-            defRPr=CharacterProperties(sz=1000, b=False, latin=DFont(typeface=SCHRIFT))
-        )
-        diagramm.y_axis.number_format = achsenformat(format_)
-        diagramm.y_axis.majorGridlines = ChartLines()
-        diagramm.y_axis.delete = False
-        diagramm.x_axis.delete = False
-        diagramm.x_axis.tickLblPos = "low"  # the names below the bars, also under negatives
+        titel = f"{DIAGRAMM_PRAEFIX}{bezeichnung}"
+        beschriften(diagramm, titel, f"Veränderung, {achsentitel(format_)}", format_)
         diagramm.x_axis.txPr = text_eigenschaften(9, senkrecht=True)
         diagramm.y_axis.txPr = text_eigenschaften(10)
         diagramm.legend = None
@@ -266,13 +259,7 @@ def _diagramme(
                 reihe.dPt.append(punkt)
         linie = LineChart()
         linie.add_data(Reference(blatt, min_col=spalten[schwelle], **zeilen))
-        strich = linie.series[0]
-        strich.tx = SeriesLabel(v="Schwelle")
-        strich.marker.symbol = "none"
-        strich.smooth = False
-        strich.graphicalProperties.line.solidFill = "C00000"
-        strich.graphicalProperties.line.dashStyle = "dash"
-        strich.graphicalProperties.line.width = 22000
+        reihen(linie, [("Schwelle", GESTRICHELT)])
         diagramm += linie
         diagramm.height, diagramm.width = 7.4, 13.5
         diagramme.append(diagramm)
