@@ -131,7 +131,7 @@ def _verlauf(bericht: Bericht, ort: Ort, unten: int) -> None:
         diagramm.set_categories(kategorien)
         diagramme.append(diagramm)
     bloecke = dg.anordnen(ws, diagramme, unten + 2)
-    rechts = rechts_von(ws, 27.6)
+    rechts = rechts_von(ws, dg.ZWEI_DIAGRAMME_CM)
     ende = bloecke[-1][1] if bloecke else unten
     einrichten(ws, max(letzte, rechts), ende, [(1, unten), *bloecke], None)
 
@@ -193,13 +193,13 @@ def _zielpfad(bericht: Bericht, prognose: Ort, pfad: Ort, unten: dict[str, int])
     formate = {z.id: wertformat(z.kennzahl, z.art) for z in bericht.vereinbarung.ziele}
     diagramme = [
         dg.pfaddiagramm(f"Zielpfad – {ziel.bezeichnung}", formate[ziel.id], ws, kopf_daten,
-                        spalte + 4 * i, spalten, spalte)
+                        spalte + len(spalten) * i, spalten, spalte)
         for i, ziel in enumerate(bericht.vereinbarung.ziele)
     ]  # fmt: skip
     oben = unten["tbl_Prognose"] if daneben else max(unten["tbl_Prognose"], unten["tbl_Zielpfad"])
     bloecke = dg.anordnen(ws, diagramme, oben + 2)
     ende = bloecke[-1][1] if bloecke else oben
-    breit = rechts_von(ws, 27.6)
+    breit = rechts_von(ws, dg.ZWEI_DIAGRAMME_CM)
     if daneben:  # the monthly values beside are the charts' numbers: on screen, not in print
         einrichten(ws, min(max(letzte, breit), pfad[2] - 2), ende, [(1, kopf + 1), *bloecke])
     else:

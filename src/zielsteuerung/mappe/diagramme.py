@@ -46,6 +46,9 @@ _FARBEN = {
 
 #: Line styles: a solid line, a dashed comparison line, a dotted remainder of a path.
 DURCHGEZOGEN, GESTRICHELT, GEPUNKTET = "solid", "dash", "sysDot"
+#: A chart's width, the gap between two side by side (``anordnen``), and both with the gap.
+BREITE_CM, ABSTAND_CM = 13.5, 0.6
+ZWEI_DIAGRAMME_CM = 2 * BREITE_CM + ABSTAND_CM
 
 
 def achsentitel(format_: str) -> str:
@@ -81,7 +84,7 @@ def liniendiagramm(titel: str, achse: str, format_: str) -> LineChart:
     beschriften(diagramm, titel, achse, format_)
     for teil in (diagramm.x_axis, diagramm.y_axis, diagramm.legend):
         teil.txPr = text_eigenschaften(10)
-    diagramm.height, diagramm.width = 6.8, 13.5
+    diagramm.height, diagramm.width = 6.8, BREITE_CM
     diagramm.legend.position = "b"
     return diagramm
 
@@ -146,7 +149,7 @@ def platzieren(ws: Worksheet, diagramm: Any, zeile: int, links_cm: float = 0.0) 
 
 
 def anordnen(
-    ws: Worksheet, diagramme: list[Any], oben: int, abstand_cm: float = 0.6
+    ws: Worksheet, diagramme: list[Any], oben: int, abstand_cm: float = ABSTAND_CM
 ) -> list[tuple[int, int]]:
     """Charts two by two from row ``oben``, one empty row between the rows of charts; returns
     the rows every row of charts covers with the empty row above it (blocks no page break

@@ -182,10 +182,6 @@ def ziel_fuer_diagramm(bericht: Bericht) -> str | None:
     return bericht.auswertung.ziele[0]["id"] if bericht.auswertung.ziele else None
 
 
-#: The charts' data columns after the month: the target's path, then the funds.
-PFAD_REIHEN = 4
-
-
 def diagrammdaten(bericht: Bericht) -> list[Zeile]:
     """The two charts' data: the charted target's path and the utilisation of all lines; a
     path after the evaluated month in a column of its own (drawn dotted)."""

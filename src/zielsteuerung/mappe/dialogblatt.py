@@ -18,7 +18,6 @@ from .dialog import (
     BLATT,
     BREITE,
     DATEN_SPALTE,
-    PFAD_REIHEN,
     Zeile,
     bloecke,
     ziel_fuer_diagramm,
@@ -94,14 +93,15 @@ def dialog_schreiben(wb: Workbook, bericht: Bericht, erlaeuterungen: dict[str, A
         if zeile and zeile[0].stil == "untertitel":  # long notes wrap over the sheet's width
             ueber_breite(ws, r, BREITE)
     j, unten = bericht.auswertung.jahr, len(zeilen) + 2
+    pfad = pfad_namen(j)  # the data columns after the month: the path's, then the funds'
     ziel = ziel_fuer_diagramm(bericht)
     bezeichnung = next((z.bezeichnung for z in bericht.vereinbarung.ziele if z.id == ziel), "")
     diagramme = []
     for titel, format_, achse, spalte, namen in (
         (f"Zielpfad – {bezeichnung}", formate.get(ziel or "", FORMATE["anzahl"]), "",
-         DATEN_SPALTE, pfad_namen(j)),
+         DATEN_SPALTE, pfad),
         ("Mittelausschöpfung – alle Posten", FORMATE["anzahl"],
-         "Prozent der Mittel, Januar bis Monat", DATEN_SPALTE + PFAD_REIHEN, mittel_namen(j)),
+         "Prozent der Mittel, Januar bis Monat", DATEN_SPALTE + len(pfad), mittel_namen(j)),
     ):  # fmt: skip
         diagramm = pfaddiagramm(titel, format_, ws, 2, spalte, namen, DATEN_SPALTE, achse)
         diagramm.height = 6.2

@@ -19,7 +19,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..bericht.vergleich import Vergleich, hinweis, rangliste, ranglisten_spalten
 from .blaetter import tabelle_gestalten
 from .diagramme import (
+    BREITE_CM,
     GESTRICHELT,
+    ZWEI_DIAGRAMME_CM,
     achsentitel,
     anordnen,
     beschriften,
@@ -162,7 +164,7 @@ def vergleich_schreiben(wb: Workbook, vergleich: Vergleich | None) -> None:
         ueber_breite(ws, zeile, letzte)
     bloecke = _diagramme(ws, unten + 2, vergleich, rangliste)
     ende = bloecke[-1][1] if bloecke else unten
-    rechts = rechts_von(ws, 27.6)  # two charts side by side
+    rechts = rechts_von(ws, ZWEI_DIAGRAMME_CM)
     einrichten(ws, max(letzte, rechts), ende, [(1, unten), *bloecke])
 
 
@@ -261,6 +263,6 @@ def _diagramme(
         linie.add_data(Reference(blatt, min_col=spalten[schwelle], **zeilen))
         reihen(linie, [("Schwelle", GESTRICHELT)])
         diagramm += linie
-        diagramm.height, diagramm.width = 7.4, 13.5
+        diagramm.height, diagramm.width = 7.4, BREITE_CM
         diagramme.append(diagramm)
     return anordnen(ws, diagramme, oben)
