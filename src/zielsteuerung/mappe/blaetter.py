@@ -44,11 +44,8 @@ def gestalten(wb: Workbook, bericht: Bericht, orte: dict[str, Ort], anzahl: dict
         ws, kopf, _, letzte = ort
         if ws.title in _EIGENE or name in _BESONDERS:
             continue
-        ueber_breite(ws, 2, letzte)
+        ueber_breite(ws, 4 if name == "tbl_Ziele" else 2, letzte)  # the note under the title
         einrichten(ws, letzte, unten[name], [(1, kopf + 1)], kopf)
-    ws, kopf, _, letzte = orte["tbl_Ziele"]
-    ueber_breite(ws, 4, letzte)
-    einrichten(ws, letzte, unten["tbl_Ziele"], [(1, kopf + 1)], kopf)
     ws = orte["tbl_Quellen"][0]
     einrichten(ws, orte["tbl_Quellen"][3], unten["tbl_Quellen"], [(1, 12)])
     _einstellungen(wb)
@@ -62,7 +59,7 @@ def gestalten(wb: Workbook, bericht: Bericht, orte: dict[str, Ort], anzahl: dict
 #: Sheets laid out by their own module (or below), and tables with charts or neighbours.
 _EIGENE = ("Steuerungsdialog", "Vergleich", "Info")
 _BESONDERS = (
-    "tbl_Ziele", "tbl_Gender", "tbl_Verlauf", "tbl_Kennzahlen", "tbl_Prognose", "tbl_Zielpfad",
+    "tbl_Gender", "tbl_Verlauf", "tbl_Kennzahlen", "tbl_Prognose", "tbl_Zielpfad",
     "tbl_Mittel_Auswertung", "tbl_Mittel_Verlauf",
 )  # fmt: skip
 
