@@ -20,9 +20,9 @@ from ..daten.traeger import name_von
 from ..fehler import EingabeFehler
 from ..kern import monate
 from ..kern.auswertung import Auswertung, auswerten_panel, ergebnisse_je_traeger
-from ..kern.kennzahlen import JAHRESWERTE, Panel
+from ..kern.kennzahlen import Panel
 from ..kern.merkmale import MERKMALE
-from ..kern.vereinbarung import Zielvereinbarung
+from ..kern.vereinbarung import Zielvereinbarung, merkmale_von
 from ..kern.zielpfad import zielpfade
 
 
@@ -35,6 +35,14 @@ class Ausschnitt:
     jahr: int | None = None
     bis_monat: int | None = None
     wartezeit: str | None = None
+
+    def fuer(self, vereinbarung: Zielvereinbarung) -> tuple[str, int, str]:
+        """Träger, year and Wartezeit: these where given, else the agreement's."""
+        return (
+            self.traeger_id or vereinbarung.traeger_id,
+            self.jahr or vereinbarung.jahr,
+            self.wartezeit or vereinbarung.wartezeit,
+        )
 
 
 def zeitraum(jahr: int) -> tuple[int, int]:
@@ -188,9 +196,7 @@ def auswerten(
     """Evaluate one Träger. ``plaene`` are the Jobcenter's own paths by target (sheet
     "Planung")."""
     ausschnitt = ausschnitt or Ausschnitt()
-    traeger_id = ausschnitt.traeger_id or vereinbarung.traeger_id
-    jahr = ausschnitt.jahr or vereinbarung.jahr
-    wartezeit = ausschnitt.wartezeit or vereinbarung.wartezeit
+    traeger_id, jahr, wartezeit = ausschnitt.fuer(vereinbarung)
     grundlage = grundlage_lesen(
         db, wartezeit, jahr, [traeger_id], vereinbarung.merkmale(mit_monitoring=True)
     )
@@ -233,17 +239,17 @@ def _teilmonate(
     """For Träger where no month of the year has every base figure of the targets: the last
     month with those of them that the year has at all (of the targets, else of the
     monitoring), so that what can be evaluated is. Träger whose year has none are left out."""
-    monitoring = [
-        m for z in vereinbarung.monitoring for m in JAHRESWERTE[z.kennzahl][1:] if m is not None
-    ]
     ergebnis: dict[str, int] = {}
-    for gruppe in (vereinbarung.merkmale(), list(dict.fromkeys(monitoring))):
+    for gruppe in (vereinbarung.merkmale(), merkmale_von(vereinbarung.monitoring)):
         letzte = {m: panel.letzte_monate([m], jahr) for m in gruppe}
+        zusammen: dict[tuple[str, ...], dict[str, int]] = {}  # per set of figures, all Träger
         for traeger_id in traeger:
-            da = [m for m in gruppe if traeger_id in letzte[m]]
+            da = tuple(m for m in gruppe if traeger_id in letzte[m])
             if traeger_id in ergebnis or not da:
                 continue
-            gemeinsam = panel.letzte_monate(da, jahr).get(traeger_id) if len(da) > 1 else None
+            if len(da) > 1 and da not in zusammen:
+                zusammen[da] = panel.letzte_monate(list(da), jahr)
+            gemeinsam = zusammen[da].get(traeger_id) if len(da) > 1 else None
             ergebnis[traeger_id] = gemeinsam or max(letzte[m][traeger_id] for m in da)
     return ergebnis
 
@@ -280,8 +286,7 @@ def auswerten_alle(
     """Evaluate the agreement for every Träger with data of the Wartezeit in the months the
     evaluation reads (the agreement's targets applied to each), in one computation."""
     ausschnitt = ausschnitt or Ausschnitt()
-    jahr = ausschnitt.jahr or vereinbarung.jahr
-    wartezeit = ausschnitt.wartezeit or vereinbarung.wartezeit
+    _, jahr, wartezeit = ausschnitt.fuer(vereinbarung)
     grundlage = grundlage_lesen(
         db, wartezeit, jahr, None, vereinbarung.merkmale(mit_monitoring=True)
     )

@@ -190,9 +190,7 @@ def erstelle_bericht(
     plaene = planung_lesen(planung or [], vereinbarung)
     posten = None if mittel is None else mittel_lesen(mittel)
     ausschnitt = ausschnitt or Ausschnitt()
-    traeger_id = ausschnitt.traeger_id or vereinbarung.traeger_id
-    jahr = ausschnitt.jahr or vereinbarung.jahr
-    wartezeit = ausschnitt.wartezeit or vereinbarung.wartezeit
+    traeger_id, jahr, wartezeit = ausschnitt.fuer(vereinbarung)
     gruppe = vergleichsgruppe or nrw_zkt()
     andere = [t for t in dict.fromkeys(gruppe) if t != traeger_id]
     von, bis = zeitraum(jahr)

@@ -67,11 +67,16 @@ class Zielvereinbarung:
     def merkmale(self, mit_monitoring: bool = False) -> list[str]:
         """Base figures the targets need (for the default 'last month with data'); with the
         monitoring items', every figure the evaluation reads."""
-        codes: list[str] = []
-        for ziel in self.ziele + (self.monitoring if mit_monitoring else ()):
-            _, zaehler, nenner = JAHRESWERTE[ziel.kennzahl]
-            codes += [zaehler] + ([nenner] if nenner else [])
-        return list(dict.fromkeys(codes))
+        return merkmale_von(self.ziele + (self.monitoring if mit_monitoring else ()))
+
+
+def merkmale_von(ziele: Iterable[Ziel]) -> list[str]:
+    """The base figures the targets' indicators read (numerator, denominator), each once."""
+    codes: list[str] = []
+    for ziel in ziele:
+        _, zaehler, nenner = JAHRESWERTE[ziel.kennzahl]
+        codes += [zaehler] + ([nenner] if nenner else [])
+    return list(dict.fromkeys(codes))
 
 
 _ZIEL_FELDER = {
