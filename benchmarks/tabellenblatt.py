@@ -199,6 +199,7 @@ def arbeitsmappe_messen(traeger_id: str, runden: int = 5) -> dict[str, Any]:
         teile["erstelle_bericht_s"].append(sekunden)
         teile["bericht_schreiben_s"].append(einmal(partial(bericht_schreiben, wb, b))[0])
         teile["save_s"].append(einmal(partial(speichern, wb, zerlegung))[0])
+        del wb, b  # the next round loads with nothing of this one alive, as a refresh does
     zerlegung.unlink(missing_ok=True)
 
     v_ = verhaeltnis(reihen["refresh"], reihen["blank"])
