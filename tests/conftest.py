@@ -14,6 +14,7 @@ import struct
 import subprocess
 import tempfile
 import time
+import zipfile
 import zlib
 from collections.abc import Callable
 from contextlib import closing
@@ -56,6 +57,15 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Lauf]:
         return Lauf(*befehl(capsys, *args))
 
     return laufen
+
+
+def teile_vergleichen(a: Path, b: Path) -> None:
+    """Part by part, as XlsxWriter's comparison tests do; the save time in core.xml differs."""
+    with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:
+        assert sorted(za.namelist()) == sorted(zb.namelist())
+        for name in za.namelist():
+            if name != "docProps/core.xml":
+                assert za.read(name) == zb.read(name), name
 
 
 def schreibe_datei(pfad: Path, inhalt: str | bytes, encoding: str = "utf-8") -> Path:

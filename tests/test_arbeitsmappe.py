@@ -22,7 +22,7 @@ from zielsteuerung.kern.monate import MONATSNAMEN
 from zielsteuerung.mappe.vorlage import vorlage_erzeugen
 from zielsteuerung.mappe.zellen import tabelle_lesen
 
-from conftest import abbrechen_bei, libreoffice_noetig, png_lesen
+from conftest import abbrechen_bei, libreoffice_noetig, png_lesen, teile_vergleichen
 
 WURZEL = Path(__file__).resolve().parents[1]
 KLEVE = "05154"
@@ -226,15 +226,6 @@ def test_refresh_twice_keeps_everything_the_user_added(tmp_path, cli, teildaten)
         assert len(tabelle_lesen(wb, "tbl_Verlauf")) == monat
         assert len(wb["Verlauf"]._charts) == 5 and len(wb["Gender"]._charts) == 1
         pruefe_ergaenzungen(mappe)
-
-
-def teile_vergleichen(a: Path, b: Path) -> None:
-    """Part by part, as XlsxWriter's comparison tests do; the save time in core.xml differs."""
-    with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:
-        assert sorted(za.namelist()) == sorted(zb.namelist())
-        for name in za.namelist():
-            if name != "docProps/core.xml":
-                assert za.read(name) == zb.read(name), name
 
 
 def test_committed_template_is_what_the_command_generates(tmp_path, cli):

@@ -6,6 +6,9 @@ are, rewrites their contents, and leaves everything else alone.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,6 +105,38 @@ def arbeitsmappe(
     ``mittel`` and ``planung`` (rows as on the sheets "Mittel" and "Planung", e.g. from a CSV
     file) replace those sheets' tables.
     """
+    with _ohne_zyklensuche():
+        return _arbeitsmappe(
+            pfad, store, vereinbarung, traeger_id, jahr, bis_monat, wartezeit, mittel, planung
+        )
+
+
+@contextmanager
+def _ohne_zyklensuche() -> Iterator[None]:
+    """Python's search for reference cycles paused: a workbook is hundreds of thousands of
+    small objects, and with them alive each search walks them all, again and again while
+    the workbook is written (a third of the time of writing the national workbook). What
+    forms cycles meanwhile is collected once the search runs again."""
+    war_an = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if war_an:
+            gc.enable()
+
+
+def _arbeitsmappe(
+    pfad: Path,
+    store: Path | None,
+    vereinbarung: Zielvereinbarung | None,
+    traeger_id: str | None,
+    jahr: int | None,
+    bis_monat: int | None,
+    wartezeit: str | None,
+    mittel: list[dict[str, Any]] | None,
+    planung: list[dict[str, Any]] | None,
+) -> Ergebnis:
     neu = not pfad.exists()
     if neu:
         wb = neue_mappe(vereinbarung or beispiel())

@@ -5,6 +5,7 @@ LibreOffice's lock files, and save through a temporary file moved into place in 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
 import tempfile
@@ -14,10 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.writer.excel import ExcelWriter
+from openpyxl import Workbook
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from ..fehler import EingabeFehler
+from .vertrag import TABELLEN
+from .zeilen import Mappenschreiber
 
 _NICHT_TRAGBAR = (
     ("xl/vbaProject.bin", "Makros (VBA)"),
@@ -78,8 +82,72 @@ def pruefe_schreibbar(pfad: Path) -> None:
             )
 
 
+_ANHANG = TABELLEN["tbl_Daten"]
+_ZEILE = re.compile(rb"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
+_NUMMER = re.compile(rb'\sr="(\d+)"')
+_ZELLE = re.compile(rb"<c\b")
+_SPALTE = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})\d+"')
+_TABELLENTEIL = re.compile(rb'<table\b[^>]*\sdisplayName="([^"]*)"[^>]*\sref="([^"]*)"')
+
+
+def rumpf_weglassen(xml: bytes, ref: str) -> bytes:
+    """A worksheet's XML without the cells of the table at ``ref`` below its first row of
+    values; a row holding anything else keeps everything, and every row keeps its height and
+    other attributes. A sheet with shared formulas is left whole (a formula shared from a row
+    left out would be lost to the cells sharing it)."""
+    if b't="shared"' in xml:
+        return xml
+    erste, kopf, letzte, unten = range_boundaries(ref)
+    spalten = {get_column_letter(c).encode() for c in range(erste, letzte + 1)}
+
+    def zeile(treffer: re.Match[bytes]) -> bytes:
+        nummer = _NUMMER.search(treffer[1])
+        if not treffer[2] or nummer is None or not kopf + 2 <= int(nummer[1]) <= unten:
+            return treffer[0]
+        gefunden = _SPALTE.findall(treffer[2])
+        if len(gefunden) != len(_ZELLE.findall(treffer[2])) or not spalten.issuperset(gefunden):
+            return treffer[0]  # a cell outside the table (or one without its reference)
+        return b"<row" + treffer[1] + b"></row>"
+
+    return _ZEILE.sub(zeile, xml)
+
+
+class _Archiv(zipfile.ZipFile):
+    """The workbook's archive as openpyxl reads it for a refresh: the sheet of the appendix
+    (tbl_Daten, four fifths of the cells of a national workbook) without the rows of values the
+    refresh writes anew, but the first (whose formats the new rows take). Where the user has
+    added a column to the table, the sheet is read whole."""
+
+    def __init__(self, pfad: Path) -> None:
+        super().__init__(pfad)
+        self.anhang: tuple[str, str] | None = None  # (sheet part, table range)
+        namen = self.namelist()
+        for teil in (n for n in namen if n.startswith("xl/tables/") and n.endswith(".xml")):
+            xml = self.read(teil)
+            kopf = _TABELLENTEIL.search(xml)
+            if kopf is None or kopf[1] != _ANHANG.name.encode():
+                continue
+            spalten = re.findall(rb'<tableColumn\b[^>]*\sname="([^"]*)"', xml)
+            if tuple(s.decode() for s in spalten) != _ANHANG.namen:
+                return
+            ziel = b"tables/" + teil.rsplit("/", 1)[1].encode() + b'"'
+            for rels in (n for n in namen if n.startswith("xl/worksheets/_rels/")):
+                if ziel in self.read(rels):
+                    blatt = "xl/worksheets/" + rels.rsplit("/", 1)[1].removesuffix(".rels")
+                    self.anhang = (blatt, kopf[2].decode())
+            return
+
+    def open(self, name: Any, *args: Any, **kwargs: Any) -> IO[bytes]:
+        if self.anhang is None or getattr(name, "filename", name) != self.anhang[0]:
+            return super().open(name, *args, **kwargs)
+        with super().open(name, *args, **kwargs) as teil:
+            return io.BytesIO(rumpf_weglassen(teil.read(), self.anhang[1]))
+
+
 def laden(pfad: Path) -> Workbook:
-    """Open an existing controlling workbook, refusing what would lose the user's work."""
+    """Open an existing controlling workbook for a refresh, refusing what would lose the
+    user's work. The appendix's rows of values are not read (``_Archiv``): the refresh writes
+    them anew."""
     if pfad.suffix.lower() != ".xlsx":
         raise EingabeFehler(
             f"{pfad.name}: Controlling-Arbeitsmappen sind .xlsx-Dateien (ohne Makros)."
@@ -88,7 +156,14 @@ def laden(pfad: Path) -> Workbook:
         verloren = nicht_tragbare_inhalte(pfad)
         with warnings.catch_warnings(record=True) as gewarnt:
             warnings.simplefilter("always")
-            wb = load_workbook(pfad, keep_links=True)
+            leser = ExcelReader(pfad, keep_links=True)  # as load_workbook, but from _Archiv
+            leser.archive.close()
+            leser.archive = _Archiv(pfad)
+            try:
+                leser.read()
+            finally:
+                leser.archive.close()
+            wb = leser.wb
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise EingabeFehler(
             f"{pfad.name} ist keine gültige Excel-Arbeitsmappe (.xlsx) oder ist beschädigt "
@@ -184,7 +259,7 @@ def speichern(wb: Workbook, pfad: Path) -> None:
     try:
         with os.fdopen(fd, "wb") as datei:
             wb.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
-            ExcelWriter(wb, _GemeinsameTexte(datei)).save()  # as wb.save, with shared strings
+            Mappenschreiber(wb, _GemeinsameTexte(datei)).save()  # as wb.save, shared strings
             datei.flush()
             os.fsync(datei.fileno())
         os.replace(tmp, pfad)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from copy import copy
 from functools import lru_cache
+from typing import NamedTuple
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment
@@ -236,6 +237,7 @@ def platz_schaffen(ws: Worksheet, kopfzeile: int, erste: int, letzte: int, unten
     """Widen a column where a number or date would not fit (a spreadsheet shows ### then),
     where a word of its header or of its wrapped text would be broken, or where a line of its
     header would fill it (it would touch the next header then)."""
+    stile: dict[bytes, _Stil] = {}
     for c in range(erste, letzte + 1):
         buchstabe = get_column_letter(c)
         d = ws.column_dimensions.get(buchstabe)
@@ -243,7 +245,7 @@ def platz_schaffen(ws: Worksheet, kopfzeile: int, erste: int, letzte: int, unten
             continue
         jetzt = d.width if d is not None and d.width else STANDARDBREITE
         zellen = (ws._cells.get((r, c)) for r in range(kopfzeile, unten + 1))
-        noetig = max((_anzeigebreite(z) for z in zellen if z is not None), default=0.0)
+        noetig = max((_anzeigebreite(z, stile) for z in zellen if z is not None), default=0.0)
         kopf = ws._cells.get((kopfzeile, c))
         while kopf is not None and (mehr := _kopfplatz(kopf, max(noetig, jetzt))) > noetig:
             noetig = math.ceil(mehr * 2) / 2
@@ -300,35 +302,57 @@ def _ausrichten(zelle: Cell, seite: str, einzug: int = 0) -> None:
     zelle.alignment = ausrichtung
 
 
-def _anzeigebreite(zelle: Cell) -> float:
+class _Stil(NamedTuple):
+    """What a cell's width depends on besides its value, asked once per cell style."""
+
+    format_: str
+    fett: bool
+    umbruch: bool
+    stellen: int  # decimals a number shows
+    zusatz: str  # text the number format adds (" %", " pp")
+    plus: str  # "+" where the format signs positive numbers
+
+
+def _stil(zelle: Cell, stile: dict[bytes, _Stil]) -> _Stil:
+    schluessel = b"" if zelle._style is None else zelle._style.tobytes()
+    if (stil := stile.get(schluessel)) is None:
+        format_ = str(zelle.number_format or "")
+        stil = stile[schluessel] = _Stil(
+            format_,
+            bool(zelle.font and zelle.font.b),
+            bool(zelle.alignment is not None and zelle.alignment.wrap_text),
+            1 if "0.0" in format_ else (0 if "0" in format_ else 2),
+            "".join(re.findall(r'"([^"]*)"', format_.split(";")[0])),
+            "+" if "+" in format_ else "",
+        )
+    return stil
+
+
+def _anzeigebreite(zelle: Cell, stile: dict[bytes, _Stil]) -> float:
     """About how many units of column width a cell needs: a number or date in its format, the
     longest word of wrapped text, the whole of other text where the next cell holds something
     (a spreadsheet cuts it off there; at most 40 units); text that may flow into an empty next
-    cell needs none."""
+    cell needs none. ``stile`` remembers what the cells' styles say (``_stil``)."""
     wert = zelle.value
     if wert is None or wert == "":
         return 0.0
-    format_ = str(zelle.number_format or "")
-    if format_ == ";;;":
+    stil = _stil(zelle, stile)
+    if stil.format_ == ";;;":
         return 0.0
     if isinstance(wert, dt.datetime | dt.date):
-        return 17.0 if "HH" in format_ else 11.0
+        return 17.0 if "HH" in stil.format_ else 11.0
     if isinstance(wert, str):
-        fett = bool(zelle.font and zelle.font.b)
-        if zelle.alignment is not None and zelle.alignment.wrap_text:
+        if stil.umbruch:
             woerter = wert.split()
-            return max(textbreite(w, fett=fett) for w in woerter) + 1.2 if woerter else 0.0
+            return max(textbreite(w, fett=stil.fett) for w in woerter) + 1.2 if woerter else 0.0
         nachbar = zelle.parent._cells.get((zelle.row, zelle.column + 1))
         if zelle.data_type != "s" or nachbar is None or nachbar.value in (None, ""):
             return 0.0
-        return min(textbreite(wert, fett=fett) + 1.2, 40.0)
+        return min(textbreite(wert, fett=stil.fett) + 1.2, 40.0)
     if not ist_zahl(wert):
         return 0.0
-    stellen = 1 if "0.0" in format_ else (0 if "0" in format_ else 2)
-    text = f"{abs(wert):,.{stellen}f}"
-    zusatz = "".join(re.findall(r'"([^"]*)"', format_.split(";")[0]))
-    vorzeichen = "-" if wert < 0 else ("+" if "+" in format_ else "")
-    return textbreite(vorzeichen + text + zusatz) + 1.0
+    text = f"{abs(wert):,.{stil.stellen}f}"
+    return textbreite(("-" if wert < 0 else stil.plus) + text + stil.zusatz) + 1.0
 
 
 def kopf_und_fuss(ws: Worksheet, hinweis: str | None, links: str = "") -> None:

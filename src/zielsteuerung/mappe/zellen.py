@@ -14,6 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
@@ -137,14 +138,20 @@ def tabelle_schreiben(
             if name not in TABELLEN or spalte in TABELLEN[name].namen or spalten:
                 ws.cell(r, c).value = None
                 ws.cell(r, c).style = "Normal"
+    mit_format: dict[tuple[int, str | None], StyleArray] = {}  # a column's style + a format
     for i in range(max(1, len(zeilen))):
         zeile = zeilen[i] if i < len(zeilen) else {}
         for spalte, c in kopf.items():
             if zeilen and spalte not in zeile:
                 continue  # a column the user added: not ours
             zelle = ws.cell(kopfzeile + 1 + i, c)
-            zelle._style = copy(stile[c])
-            setze(zelle, zeile.get(spalte), format_(zeile, spalte) if zeile else None)
+            schluessel = (c, format_(zeile, spalte) if zeile else None)
+            if (stil := mit_format.get(schluessel)) is None:
+                zelle._style = copy(stile[c])
+                setze(zelle, None, schluessel[1])
+                stil = mit_format[schluessel] = copy(zelle._style)
+            zelle._style = copy(stil)
+            setze(zelle, zeile.get(spalte))
     tabelle.ref = (
         f"{get_column_letter(erste_spalte)}{kopfzeile}:{get_column_letter(letzte_spalte)}"
         f"{neue_letzte}"
