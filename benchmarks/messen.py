@@ -8,6 +8,7 @@ minima (the runs least disturbed by others on a shared machine).
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import statistics
 import subprocess
@@ -97,15 +98,22 @@ def einmal(funktion: Callable[[], Any]) -> tuple[float, float, Any]:
 
 
 def abwechselnd(
-    laeufe: dict[str, tuple[Callable[[], Any], int]], runden: int
+    laeufe: dict[str, tuple[Callable[[], Any], int]], runden: int, aufraeumen: bool = False
 ) -> tuple[dict[str, Reihe], dict[str, Any]]:
     """Each round runs every contestant in turn (``n`` times each), so that the machine's load
-    falls on all alike. Returns the series and each contestant's last result."""
+    falls on all alike. Returns the series and each contestant's last result.
+
+    ``aufraeumen``: each call starts without the garbage of the one before (collected first,
+    untimed), as in a fresh process, for contestants that leave much (a workbook's objects):
+    otherwise one pays for freeing what the other left. Not for calls of microseconds, which
+    the collection would leave with cold processor caches."""
     reihen = {name: Reihe() for name in laeufe}
     letzte: dict[str, Any] = {}
     for _ in range(runden):
         for name, (funktion, n) in laeufe.items():
             for _ in range(n):
+                if aufraeumen:
+                    gc.collect()
                 wand, cpu, letzte[name] = einmal(funktion)
                 reihen[name].wand.append(wand)
                 reihen[name].cpu.append(cpu)

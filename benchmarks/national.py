@@ -10,9 +10,9 @@ The machine may be shared and noisy, so every ratio is measured side by side: th
 contestants run in turns (``abwechselnd``), short phases more often, and each figure is
 reported as minimum and median of its runs, wall clock and CPU time. A goal is judged on the
 ratio of the minima (the run least disturbed by others); the ratio of the medians and of CPU
-time are reported beside it. Two goals carry a floor: the ratio that the libraries' part of the
-work alone reaches (reading the file and storing its rows; openpyxl loading and saving the
-workbook), below which no change of our own code can bring that figure.
+time are reported beside it. The import's goal carries a floor: the ratio that the libraries'
+part of the work alone reaches (reading the file and storing its rows), below which no change
+of our own code can bring that figure.
 
 Child processes: the import, the pandas baseline, the command line and the ribbon button each
 run in a process of their own, so that their peak memory (max RSS from ``os.wait4``) and CPU
