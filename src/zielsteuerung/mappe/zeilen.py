@@ -44,7 +44,7 @@ def _zahl(wert: float) -> str | None:
     return f"{wert:.16g}"
 
 
-def _stil(zelle: Any, stile: dict[bytes, str]) -> str:
+def _stilattribut(zelle: Any, stile: dict[bytes, str]) -> str:
     """A cell's style attribute as openpyxl writes it ("" for none); ``stile`` remembers
     them, each numbered by openpyxl when first met (``Cell.style_id``), as it numbers them."""
     if zelle._style is None:
@@ -94,7 +94,7 @@ class _Zeilenschreiber(WorksheetWriter):
                 attribute = {"r": str(nummer), **dict(hoehen.get(nummer, {}))}
                 teile = ["<row", *(f' {k}="{_attribut(v)}"' for k, v in attribute.items()), ">"]
                 for zelle in zellen:
-                    stil = _stil(zelle, stile)
+                    stil = _stilattribut(zelle, stile)
                     if zelle._comment is not None:
                         self.ws._comments.append(CommentRecord.from_cell(zelle))
                     elif zelle._value is None and not stil:
