@@ -21,11 +21,13 @@ from ..mappe.dialog import DATEN_SPALTE, bloecke
 from ..mappe.formate import FORMELZEICHEN, Formel
 from ..mappe.inhalte import Inhalt, dialog_formate, inhalte
 from ..mappe.vertrag import UMBENANNT
-from .zielfunktionen import als_zeilen, auswahl_aus_mappe, mappenwerte_in_excel, tabellen_in_excel
-
-#: The tables of the open workbook by name (``tabellen_in_excel``), read once per refresh: a
-#: refresh adds, removes and renames no table, and a resized table stays the same object.
-Tabellen = dict[str, tuple[Any, Any]]
+from .zielfunktionen import (
+    Tabellen,
+    als_zeilen,
+    auswahl_aus_mappe,
+    mappenwerte_in_excel,
+    tabellen_in_excel,
+)
 
 _TITEL = "Zielsteuerung"
 _KEINE_MAPPE = (
@@ -149,7 +151,7 @@ def aktualisieren(book: Any) -> str:
     """Import new files, evaluate and refresh the open workbook; returns a German summary."""
     app = book.app
     app.status_bar = "Zielsteuerung: Einstellungen lesen …"
-    tabellen = tabellen_in_excel(book)
+    tabellen = tabellen_in_excel(book)  # once per refresh: it adds, removes, renames none
     werte = mappenwerte_in_excel(book, tabellen)
     if werte is None:
         raise EingabeFehler(_KEINE_MAPPE.format(grund="sie hat keine Einstellungen"))

@@ -123,7 +123,12 @@ def mappenwerte_lesen(
     return Mappenwerte({name: gelesen[name][1] for name in EINSTELLUNGEN}, zeilen)
 
 
-def tabellen_in_excel(book: Any) -> dict[str, tuple[Any, Any]]:
+#: The tables of an open workbook by name: (sheet, table), xlwings' objects (a resized table
+#: stays the same object).
+Tabellen = dict[str, tuple[Any, Any]]
+
+
+def tabellen_in_excel(book: Any) -> Tabellen:
     """Every table of an open workbook by name: (sheet, table), xlwings' objects."""
     return {table.name: (sheet, table) for sheet in book.sheets for table in sheet.tables}
 
@@ -136,9 +141,7 @@ def als_zeilen(wert: Any) -> list[list[Any]]:
     return wert if wert and isinstance(wert[0], list) else [wert]
 
 
-def mappenwerte_in_excel(
-    book: Any, tabellen: dict[str, tuple[Any, Any]] | None = None
-) -> Mappenwerte | None:
+def mappenwerte_in_excel(book: Any, tabellen: Tabellen | None = None) -> Mappenwerte | None:
     """``mappenwerte_lesen`` of an open workbook. ``tabellen``: its tables where the caller
     listed them already (``tabellen_in_excel``); else the one table needed is looked for, sheet
     by sheet until found (every table is a round trip to Excel)."""

@@ -17,7 +17,6 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..bericht.vergleich import Vergleich, hinweis, rangliste, ranglisten_spalten
-from .blaetter import tabelle_gestalten
 from .diagramme import (
     BREITE_CM,
     GESTRICHELT,
@@ -33,7 +32,14 @@ from .druck import einrichten, rechts_von, ueber_breite
 from .formate import FORMATE
 from .stil import ABSCHNITT, FETT, NORMAL, ampel, seite_einrichten
 from .vertrag import Tabelle
-from .zellen import setze, tabelle_ergaenzen, tabelle_schreiben, titel_setzen, zelle_des_namens
+from .zellen import (
+    setze,
+    tabelle_ergaenzen,
+    tabelle_gestalten,
+    tabelle_schreiben,
+    titel_setzen,
+    zelle_des_namens,
+)
 
 BLATT = "Vergleich"
 
