@@ -33,10 +33,8 @@ def zahl(wert: float | None, stellen: int = 0, vorzeichen: bool = False) -> str:
 
 def wert_mit_einheit(wert: float | None, einheit: str, vorzeichen: bool = False) -> str:
     """A change or threshold with its unit ("%", "pp", "abs"): +2,7 %; -0,4 pp; -45."""
-    if einheit == "%":
-        return f"{zahl(wert, 1, vorzeichen)} %" if wert is not None else "–"
-    if einheit == "pp":
-        return f"{zahl(wert, 1, vorzeichen)} pp" if wert is not None else "–"
+    if einheit in ("%", "pp"):
+        return f"{zahl(wert, 1, vorzeichen)} {einheit}" if wert is not None else "–"
     return zahl(wert, 0, vorzeichen)
 
 
