@@ -135,6 +135,7 @@ class _Archiv(zipfile.ZipFile):
                 if ziel in self.read(rels):
                     blatt = "xl/worksheets/" + rels.rsplit("/", 1)[1].removesuffix(".rels")
                     self.anhang = (blatt, kopf[2].decode())
+                    break
             return
 
     def open(self, name: Any, *args: Any, **kwargs: Any) -> IO[bytes]:
