@@ -139,8 +139,7 @@ def _kennzahlen(panel: Panel, a: Auswertung) -> list[dict[str, Any]]:
     index = pd.RangeIndex(bis - 23, bis + 1)
     spalten = {}
     for name, code, geschlecht in KENNZAHL_SPALTEN:
-        werte = monatswerte(panel, code, geschlecht, [a.traeger_id])
-        spalten[name] = werte[a.traeger_id].reindex(index)
+        spalten[name] = monatswerte(panel, code, geschlecht, a.traeger_id).reindex(index)
     return [
         {"Monat": monate.als_name(m), **{n: wert_oder_none(s[m]) for n, s in spalten.items()}}
         for m in index

@@ -259,22 +259,20 @@ def _fehlt_im_fenster(tabelle: pd.DataFrame, von: int, bis: int) -> pd.DataFrame
     return fehlt.shift(-bis).fillna(1.0).astype(bool)
 
 
-def monatswerte(
-    panel: Panel, code: str, geschlecht: str, traeger: list[str] | None = None
-) -> pd.DataFrame:
-    """One § 48a indicator for all months x Träger of the panel (or only the given Träger of
-    it), in %; NaN where nicht berechenbar."""
-    return _monatswerte(panel, code, geschlecht, traeger)[0]
-
-
-def _monatswerte(
-    panel: Panel, code: str, geschlecht: str, traeger: list[str] | None
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The values, and the numerator's and denominator's monthly figures."""
+def monatswerte(panel: Panel, code: str, geschlecht: str, traeger_id: str) -> pd.Series:
+    """One § 48a indicator of one Träger of the panel for all its months, in %; NaN where
+    nicht berechenbar. The same numbers as the Träger's column of ``monatskennzahl``."""
     art, zaehler, nenner = KENNZAHLEN[code]
     n, d = panel.reihe(zaehler, geschlecht), panel.reihe(nenner, geschlecht)
-    if traeger is not None:
-        n, d = n[traeger], d[traeger]
+    return _formel(art, n[traeger_id], d[traeger_id])
+
+
+Rahmen = TypeVar("Rahmen", pd.DataFrame, pd.Series)
+
+
+def _formel(art: str, n: Rahmen, d: Rahmen) -> Rahmen:
+    """An indicator's formula on its monthly numerator and denominator figures (months as
+    rows; one Träger's Series or a frame of all)."""
     if art == "vorjahr":
         wert = (n / d.shift(12) - 1) * 100
     elif art == "zugangsrate":
@@ -288,13 +286,14 @@ def _monatswerte(
         wert = 100 * n.rolling(12, min_periods=12).sum() / d.rolling(12, min_periods=12).sum()
     else:
         wert = 100 * n / d
-    return wert.replace([np.inf, -np.inf], np.nan), n, d
+    return wert.replace([np.inf, -np.inf], np.nan)
 
 
 def monatskennzahl(panel: Panel, code: str, geschlecht: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(values, reasons) of one § 48a indicator for all months x Träger of the panel, in %."""
     art, zaehler, nenner = KENNZAHLEN[code]
-    wert, n, d = _monatswerte(panel, code, geschlecht, None)
+    n, d = panel.reihe(zaehler, geschlecht), panel.reihe(nenner, geschlecht)
+    wert = _formel(art, n, d)
     (zv, zb), (nv, nb) = _FENSTER[art]
     fehlt_z = _fehlt_im_fenster(n, zv, zb)
     fehlt_n = _fehlt_im_fenster(d, nv, nb)
