@@ -19,6 +19,7 @@ from .merkmale import GESCHLECHTER, MERKMALE, ist_bestand
 
 Jahresart = Literal["summe", "jdw", "jfw", "anteil"]
 T = TypeVar("T")
+Rahmen = TypeVar("Rahmen", pd.DataFrame, pd.Series)  # one Träger's months, or all Träger's
 
 #: Year-to-date values (3.2): code -> (kind, numerator or figure, denominator)
 JAHRESWERTE: dict[str, tuple[Jahresart, str, str | None]] = {
@@ -265,9 +266,6 @@ def monatswerte(panel: Panel, code: str, geschlecht: str, traeger_id: str) -> pd
     art, zaehler, nenner = KENNZAHLEN[code]
     n, d = panel.reihe(zaehler, geschlecht), panel.reihe(nenner, geschlecht)
     return _formel(art, n[traeger_id], d[traeger_id])
-
-
-Rahmen = TypeVar("Rahmen", pd.DataFrame, pd.Series)
 
 
 def _formel(art: str, n: Rahmen, d: Rahmen) -> Rahmen:
