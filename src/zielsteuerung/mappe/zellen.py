@@ -138,7 +138,8 @@ def tabelle_schreiben(
             if name not in TABELLEN or spalte in TABELLEN[name].namen or spalten:
                 ws.cell(r, c).value = None
                 ws.cell(r, c).style = "Normal"
-    mit_format: dict[tuple[int, str | None], StyleArray] = {}  # a column's style + a format
+    # a column's style with a format (None: a cell that has none, as new cells)
+    mit_format: dict[tuple[int, str | None], StyleArray | None] = {}
     for i in range(max(1, len(zeilen))):
         zeile = zeilen[i] if i < len(zeilen) else {}
         for spalte, c in kopf.items():
@@ -146,11 +147,11 @@ def tabelle_schreiben(
                 continue  # a column the user added: not ours
             zelle = ws.cell(kopfzeile + 1 + i, c)
             schluessel = (c, format_(zeile, spalte) if zeile else None)
-            if (stil := mit_format.get(schluessel)) is None:
+            if schluessel not in mit_format:
                 zelle._style = copy(stile[c])
                 setze(zelle, None, schluessel[1])
-                stil = mit_format[schluessel] = copy(zelle._style)
-            zelle._style = copy(stil)
+                mit_format[schluessel] = copy(zelle._style)
+            zelle._style = copy(mit_format[schluessel])
             setze(zelle, zeile.get(spalte))
     tabelle.ref = (
         f"{get_column_letter(erste_spalte)}{kopfzeile}:{get_column_letter(letzte_spalte)}"
