@@ -14,14 +14,7 @@ from openpyxl.utils import get_column_letter
 from ..bericht.bericht import Bericht
 from .diagrammdaten import mittel_namen, pfad_namen
 from .diagramme import anordnen, pfaddiagramm
-from .dialog import (
-    BLATT,
-    BREITE,
-    DATEN_SPALTE,
-    Zeile,
-    bloecke,
-    ziel_fuer_diagramm,
-)
+from .dialog import BLATT, BREITE, DATEN_SPALTE, Zeile, bloecke, ziel_fuer_diagramm
 from .druck import einrichten, kopf_ausrichten, platz_schaffen, ueber_breite, zeilen_anpassen
 from .formate import FORMATE
 from .inhalte import dialog_formate
