@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from zielsteuerung.daten.datenbestand import SCHEMA_VERSION
-from zielsteuerung.daten.importer import importiere
+from zielsteuerung.daten.datenbestand import SCHEMA_VERSION, Datenbestand
+from zielsteuerung.daten.importer import importiere, pruefe_datei
+from zielsteuerung.daten.schreiben import KonfliktGefunden, Lieferung
 
 from conftest import befehl, gespeicherte_werte, neueste
 
@@ -177,6 +178,52 @@ def test_bestand_json_lists_every_import_with_its_number(tmp_path, capsys):
     assert len(eintrag["sha256"]) == 64 and len(eintrag["zuordnung"]) == 64
     assert eintrag["zuordnung_datei"] is None  # read without a mapping file
     assert eintrag["beispieldaten"] is False
+
+
+def test_every_stored_value_names_an_import_of_the_store(tmp_path, capsys):
+    """Storing leaves out SQLite's lookup of the import for every row (the rows name only the
+    import stored with them). Whichever way a file is stored (new keys, genders added to
+    stored rows, a replaced import, a refused conflict), every value names an import that
+    exists, and afterwards the store's connection checks that again."""
+    store = tmp_path / "bestand.sqlite"
+    kopf = "traeger_id;berichtsmonat;merkmal;datenstand;"
+    dateien = {
+        "frauen.csv": kopf + "frauen\n05154;2023-01;INT;2023-02-20;90\n",
+        "maenner.csv": kopf + "maenner\n05154;2023-01;INT;2023-02-20;120\n",  # same row
+        "konflikt.csv": kopf + "frauen\n05154;2023-01;INT;2023-02-20;91\n",
+    }
+    for name, inhalt in dateien.items():
+        (tmp_path / name).write_text(inhalt, encoding="utf-8")
+    tabelle = tmp_path / "ba-download.csv"
+    tabelle.write_text(TABELLE, encoding="utf-8")
+
+    def pruefen_und_speichern(name: str) -> None:
+        datei = pruefe_datei(tmp_path / name)
+        lieferung = Lieferung(datei.daten, name, datei.sha256, datei.namen, False, datei.zuordnung)
+        with Datenbestand(store) as db:
+            try:
+                db.speichern([lieferung])
+            finally:
+                assert db.con.execute("PRAGMA foreign_keys").fetchone() == (1,)
+                with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+                    db.con.execute("DELETE FROM importe")
+            assert db.con.execute("PRAGMA foreign_key_check").fetchall() == []
+
+    import_mit(capsys, store, tabelle, FALSCH, "falsch.toml")
+    pruefen_und_speichern("frauen.csv")
+    pruefen_und_speichern("maenner.csv")  # added to the row frauen.csv stored
+    with pytest.raises(KonfliktGefunden):
+        pruefen_und_speichern("konflikt.csv")
+    import_mit(capsys, store, tabelle, RICHTIG, "richtig.toml")  # replaces the first import
+    werte = gespeicherte_werte(store)
+    assert sorted((z[2], z[6]) for z in werte if z[5] == "2023-02-20") == [
+        ("frauen", 90.0),
+        ("maenner", 120.0),
+    ]
+    with closing(sqlite3.connect(store)) as con:
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        importe = {i for (i,) in con.execute("SELECT import_id FROM importe")}
+    assert {z[-1] for z in werte} == importe and len(importe) == 3
 
 
 # --- a store written by the previous format --------------------------------------------------
