@@ -341,7 +341,7 @@ def _lese_csv(
             (object if werte_als_text else None)
             if i in werte
             else object
-            if i in text or rollen[i] == "traeger_id"
+            if i in text
             else "category"
         )
         for i, name in enumerate(kopf)
