@@ -16,6 +16,9 @@ import openpyxl
 import pytest
 
 from zielsteuerung.daten.datenbestand import Datenbestand
+from zielsteuerung.daten.lesen import datei_lesen
+from zielsteuerung.daten.sammler import Sammler
+from zielsteuerung.daten.zuordnung import Spaltenzuordnung
 
 from conftest import gespeicherte_werte, importieren, neueste, schreibe_datei
 
@@ -526,6 +529,36 @@ def test_traeger_id_without_leading_zero_is_repaired_with_warning(tmp_path, caps
     assert len(warnung) == 1
     assert f"excel.{kind}" in warnung[0]
     assert "05154" in warnung[0]
+
+
+def test_a_file_with_traeger_ids_of_digits_is_read_once_and_as_written():
+    """Every download gives its Träger IDs as digits ("05154"). The reader takes them as text
+    from the first block on: the file is not read a second time to get them right."""
+
+    class Zaehler(io.BytesIO):
+        gelesen = 0
+
+        def read(self, n: int | None = -1) -> bytes:
+            block = super().read(n)
+            self.gelesen += len(block)
+            return block
+
+    traeger = ["5154", *(f"{n:05d}" for n in range(5100, 5300))]  # a few MB
+    zeilen = [
+        f"{t};{jahr}-{monat:02d};INT;{geschlecht};{100 + monat}\n"
+        for t in traeger
+        for jahr in range(2000, 2025)
+        for monat in range(1, 13)
+        for geschlecht in ("gesamt", "frauen", "maenner")
+    ]
+    inhalt = ("traeger_id;berichtsmonat;merkmal;geschlecht;wert\n" + "".join(zeilen)).encode()
+    datei = Zaehler(inhalt)
+    gelesen = datei_lesen(
+        Path("eckwerte.csv"), datei, len(inhalt), Sammler("eckwerte.csv"), Spaltenzuordnung()
+    )
+    assert sorted(gelesen.roh[0].unique()) == sorted(traeger)
+    assert len(gelesen.roh) == len(zeilen)
+    assert datei.gelesen < 1.5 * len(inhalt)
 
 
 def test_gesamt_not_sum_of_frauen_and_maenner_imports_with_warning(tmp_path, capsys):

@@ -336,12 +336,14 @@ def _lese_csv(
     werte_als_text = werte_als_text or (
         bool(werte) and not _ganzzahlig_am_anfang(anfang, kodierung, werte, optionen)
     )
+    # text columns as categories, but the Träger IDs as text: they are digits in every file,
+    # and pandas would make numbers of such categories ("05154" -> 5154; read again then)
     arten: dict[str, object] = {
         name: (
             (object if werte_als_text else None)
             if i in werte
             else object
-            if i in text
+            if i in text or rollen[i] == "traeger_id"
             else "category"
         )
         for i, name in enumerate(kopf)
