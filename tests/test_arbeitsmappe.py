@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import os
 import re
+import stat
 import zipfile
 from pathlib import Path
 
@@ -387,6 +389,23 @@ def test_refresh_refuses_and_leaves_file_untouched(mappe_mit_store, cli, vorbere
     assert "Traceback" not in lauf.err
     assert hash_von(mappe) == vorher
     assert not list(mappe.parent.glob(".~zs-*"))  # no temporary file left behind
+
+
+def test_workbook_file_gets_the_permissions_a_user_expects(mappe_mit_store, cli):
+    """The workbook is written to a private temporary file (0600) first. Moved into place, a
+    new workbook is readable as the user's other new files are (umask), and a refreshed one
+    keeps the permissions it had, e.g. for colleagues on a shared drive."""
+    _, store = mappe_mit_store
+    mappe = store.with_name("fuer-das-team.xlsx")
+    vorher = os.umask(0o002)
+    try:
+        assert cli("arbeitsmappe", "-o", mappe, "--store", store).code == 0
+        assert stat.S_IMODE(mappe.stat().st_mode) == 0o664
+        mappe.chmod(0o640)
+        assert cli("arbeitsmappe", "-o", mappe).code == 0
+        assert stat.S_IMODE(mappe.stat().st_mode) == 0o640
+    finally:
+        os.umask(vorher)
 
 
 def test_foreign_workbook_is_not_touched(tmp_path, cli, mappe_mit_store):

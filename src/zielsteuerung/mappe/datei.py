@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import os
 import re
+import stat
 import tempfile
 import warnings
 import zipfile
@@ -249,9 +250,21 @@ class _GemeinsameTexte(zipfile.ZipFile):
         super().writestr(zinfo_or_arcname, inhalt, *args, **kwargs)
 
 
+def _rechte(pfad: Path) -> int:
+    """The permissions of the workbook written to ``pfad``: those of the file it replaces, else
+    those the user's umask gives a new file (not mkstemp's 0600, readable by its writer only)."""
+    try:
+        return stat.S_IMODE(pfad.stat().st_mode)
+    except FileNotFoundError:
+        maske = os.umask(0)
+        os.umask(maske)
+        return 0o666 & ~maske
+
+
 def speichern(wb: Workbook, pfad: Path) -> None:
     """Write to a temporary file beside the target, then move it into place in one step."""
     pfad.parent.mkdir(parents=True, exist_ok=True)
+    rechte = _rechte(pfad)
     praefix = f".~zs-{pfad.stem}-"
     for rest in pfad.parent.glob(f"{praefix}*.xlsx"):  # left by a crash, more than an hour ago
         if rest.stat().st_mtime < dt.datetime.now().timestamp() - 3600:
@@ -263,6 +276,7 @@ def speichern(wb: Workbook, pfad: Path) -> None:
             Mappenschreiber(wb, _GemeinsameTexte(datei)).save()  # as wb.save, shared strings
             datei.flush()
             os.fsync(datei.fileno())
+        os.chmod(tmp, rechte)
         os.replace(tmp, pfad)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
