@@ -118,15 +118,22 @@ def test_demo_workbook_recalculated_by_libreoffice_matches_json(tmp_path, cli):
 
 def test_rendering_command_writes_pictures(tmp_path, cli):
     """Landscape A4 pages (December's Verlauf: the table, then its five charts on two pages),
-    each with the table and its traffic lights or the charts on it, not an empty page."""
+    each with the table and its traffic lights or the charts on it, not an empty page. Pages
+    an earlier rendering left in the folder (a sheet had more pages then) do not stay beside
+    the new ones; the user's own files do."""
     libreoffice_noetig("pdftoppm")
     assert cli("demo", "--ordner", tmp_path).code == 0
-    lauf = cli("bilder", tmp_path / "controlling-beispiel.xlsx", "-o", tmp_path / "bilder")
+    ordner = tmp_path / "bilder"
+    ordner.mkdir()
+    for frueher in ("Verlauf-4.png", "Verlauf-01.png", "Gender-2.png", "Verlauf-Notizen.png"):
+        (ordner / frueher).write_bytes(b"frueher")
+    lauf = cli("bilder", tmp_path / "controlling-beispiel.xlsx", "-o", ordner)
     assert lauf.code == 0, lauf.err
     bilder = [Path(z) for z in lauf.out.split()]
     assert [b.name for b in bilder] == [
         "Uebersicht-1.png", "Gender-1.png", "Verlauf-1.png", "Verlauf-2.png", "Verlauf-3.png"
     ]  # fmt: skip
+    assert {p.name for p in ordner.iterdir()} == {b.name for b in bilder} | {"Verlauf-Notizen.png"}
     for pfad in bilder:
         bild = png_lesen(pfad)
         assert bild.breite / bild.hoehe == pytest.approx(297 / 210, rel=0.01), pfad.name

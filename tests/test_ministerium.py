@@ -562,6 +562,21 @@ def test_overview_rendered_by_the_documented_command(uebersicht, tmp_path, cli):
     assert png_lesen(bilder[0]).tinte > 0.02 and png_lesen(bilder[0]).farbe > 0.005  # lights
 
 
+def test_overview_rendered_without_naming_a_sheet(uebersicht, tmp_path, cli):
+    """Without --blatt, the standard sheets the workbook has (here the Übersicht); a sheet it
+    lacks is named with the sheets it has, before anything is rendered."""
+    libreoffice_noetig("pdftoppm")
+    ausgabe, _ = uebersicht
+    lauf = cli("bilder", ausgabe, "-o", tmp_path / "bilder")
+    assert lauf.code == 0, lauf.err
+    assert [Path(z).name for z in lauf.out.split()] == ["Uebersicht-1.png", "Uebersicht-2.png"]
+    lauf = cli("bilder", ausgabe, "-o", tmp_path / "mehr", "--blatt", "Info", "--blatt", "Gender")
+    assert lauf.code == 2
+    assert f"Blatt „Gender“ fehlt in {ausgabe.name}." in lauf.err
+    assert "„Übersicht“, „Ergebnisse“, „Abgelehnt“, „Info“; mit --blatt NAME" in lauf.err
+    assert not (tmp_path / "mehr").exists()  # not even the Info page
+
+
 def test_overview_prints_readably_with_the_banner_on_every_page(uebersicht, tmp_path):
     libreoffice_noetig()
     from druckbild import BANNER, seiten

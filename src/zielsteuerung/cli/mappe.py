@@ -37,9 +37,7 @@ def befehl_arbeitsmappe(args: argparse.Namespace) -> int:
 def befehl_bilder(args: argparse.Namespace) -> int:
     from ..mappe.libreoffice import als_bilder
 
-    for bild in als_bilder(
-        args.mappe, args.blatt or ["Übersicht", "Gender", "Verlauf"], args.ordner
-    ):
+    for bild in als_bilder(args.mappe, args.blatt, args.ordner):
         print(bild)
     return 0
 

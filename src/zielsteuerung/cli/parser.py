@@ -177,7 +177,8 @@ def parser() -> argparse.ArgumentParser:
         "--blatt",
         action="append",
         metavar="NAME",
-        help="Blatt (mehrfach möglich); Standard: Übersicht, Gender, Verlauf",
+        help="Blatt (mehrfach möglich); Standard: Übersicht, Gender und Verlauf, soweit die "
+        "Mappe sie hat",
     )
 
     demo = sub.add_parser(

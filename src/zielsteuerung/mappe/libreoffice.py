@@ -14,6 +14,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from ..daten.zuordnung import liste
 from ..fehler import ZielsteuerungFehler
 
 _PROFIL = """<?xml version="1.0" encoding="UTF-8"?>
@@ -63,34 +64,63 @@ def umwandeln(quelle: Path, ziel_format: str, ordner: Path) -> Path:
     return ergebnis
 
 
-def als_bilder(mappe: Path, blaetter: list[str], ordner: Path, aufloesung: int = 80) -> list[Path]:
-    """Render the named sheets (their print areas) to PNG pages, one file per page."""
+#: the sheets rendered where none are named (those of them the workbook has)
+STANDARDBLAETTER = ("Übersicht", "Gender", "Verlauf")
+
+
+def als_bilder(
+    mappe: Path, blaetter: list[str] | None, ordner: Path, aufloesung: int = 80
+) -> list[Path]:
+    """Render the named sheets (their print areas; ``None``: the workbook's
+    ``STANDARDBLAETTER``) to PNG pages, one file per page. Every sheet is looked up before
+    any is rendered; earlier pages of a rendered sheet in ``ordner`` are removed, so that the
+    folder holds no page a sheet no longer has."""
     if not shutil.which("pdftoppm"):
         raise LibreOfficeFehlt(
             "pdftoppm wurde nicht gefunden (Debian: apt-get install poppler-utils)."
         )
-    ordner.mkdir(parents=True, exist_ok=True)
     bilder: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="zs-bilder-") as tmp:
         # recalculated once, so that a sheet printed alone shows the values of its formulas
         berechnet = umwandeln(mappe, "xlsx", Path(tmp) / "berechnet")
-        for blatt in blaetter:
+        gelesen = load_workbook(berechnet, read_only=True)
+        namen = gelesen.sheetnames
+        gelesen.close()
+        gewaehlt = blaetter or [b for b in STANDARDBLAETTER if b in namen]
+        fehlt = next((b for b in blaetter or [] if b not in namen), None)
+        if fehlt or not gewaehlt:
+            raise ZielsteuerungFehler(
+                (f"Blatt „{fehlt}“ fehlt in {mappe.name}." if fehlt else
+                 f"{mappe.name} hat keines der Blätter {liste(STANDARDBLAETTER)}.")
+                + f" Blätter der Mappe: {liste(namen)}; mit --blatt NAME wählen (mehrfach "
+                "möglich)."
+            )  # fmt: skip
+        ordner.mkdir(parents=True, exist_ok=True)
+        for blatt in gewaehlt:
             wb = load_workbook(berechnet, data_only=True)
-            if blatt not in wb.sheetnames:
-                raise ZielsteuerungFehler(f"Blatt „{blatt}“ fehlt in {mappe.name}.")
             for ws in list(wb.worksheets):
                 if ws.title != blatt:
                     wb.remove(ws)
             kopie = Path(tmp) / f"{_dateiname(blatt)}.xlsx"
             wb.save(kopie)
             pdf = umwandeln(kopie, "pdf", Path(tmp))
-            praefix = ordner / _dateiname(blatt)
+            for frueher in _seiten(ordner, blatt):
+                frueher.unlink()
             subprocess.run(
-                ["pdftoppm", "-png", "-r", str(aufloesung), str(pdf), str(praefix)],
+                ["pdftoppm", "-png", "-r", str(aufloesung), str(pdf),
+                 str(ordner / _dateiname(blatt))],
                 check=True, capture_output=True, timeout=300,
             )  # fmt: skip
-            bilder += sorted(ordner.glob(f"{praefix.name}-*.png"))
+            bilder += _seiten(ordner, blatt)
     return bilder
+
+
+def _seiten(ordner: Path, blatt: str) -> list[Path]:
+    """The pages of ``blatt`` in ``ordner`` (``<Blatt>-<Seite>.png``; pdftoppm writes the
+    page numbers with as many digits as the last one has), in page order."""
+    praefix = f"{_dateiname(blatt)}-"
+    seiten = [p for p in ordner.glob(f"{praefix}*.png") if p.stem.removeprefix(praefix).isdigit()]
+    return sorted(seiten, key=lambda p: int(p.stem.removeprefix(praefix)))
 
 
 def _dateiname(blatt: str) -> str:
