@@ -19,7 +19,6 @@ _ARGPARSE_DEUTSCH = {
     "options": "Optionen",
     "optional arguments": "Optionen",
     "show this help message and exit": "diese Hilfe anzeigen und beenden",
-    "show program's version number and exit": "Programmversion anzeigen und beenden",
     "%(prog)s: error: %(message)s\n": "%(prog)s: Fehler: %(message)s\n",
     "the following arguments are required: %s": "diese Angaben fehlen: %s",
     "argument %(argument_name)s: %(message)s": "Angabe %(argument_name)s: %(message)s",
@@ -61,7 +60,12 @@ def parser() -> argparse.ArgumentParser:
         epilog="Rückgabewerte: 0 = erfolgreich, 2 = fehlerhafte Eingabe, 3 = Datenbestand "
         "belegt, 1 = interner Fehler.",
     )
-    p.add_argument("--version", action="version", version=f"zielsteuerung {__version__}")
+    p.add_argument(
+        "--version",
+        action="version",
+        version=f"zielsteuerung {__version__}",
+        help="Programmversion anzeigen und beenden",  # argparse of Python 3.11 keeps its own
+    )
     p.add_argument("--debug", action="store_true", help="bei internen Fehlern die Details zeigen")
     sub = p.add_subparsers(dest="befehl", metavar="BEFEHL", required=True)
 
