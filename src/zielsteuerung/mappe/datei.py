@@ -250,9 +250,13 @@ class _GemeinsameTexte(zipfile.ZipFile):
         super().writestr(zinfo_or_arcname, inhalt, *args, **kwargs)
 
 
-def _rechte(pfad: Path) -> int:
+def _rechte(pfad: Path) -> int | None:
     """The permissions of the workbook written to ``pfad``: those of the file it replaces, else
-    those the user's umask gives a new file (not mkstemp's 0600, readable by its writer only)."""
+    those the user's umask gives a new file (not mkstemp's 0600, readable by its writer only).
+    None on Windows: there the folder's access rules apply, and a read-only flag copied to the
+    temporary file would only keep it from being removed."""
+    if os.name != "posix":
+        return None
     try:
         return stat.S_IMODE(pfad.stat().st_mode)
     except FileNotFoundError:
@@ -276,7 +280,8 @@ def speichern(wb: Workbook, pfad: Path) -> None:
             Mappenschreiber(wb, _GemeinsameTexte(datei)).save()  # as wb.save, shared strings
             datei.flush()
             os.fsync(datei.fileno())
-        os.chmod(tmp, rechte)
+        if rechte is not None:
+            os.chmod(tmp, rechte)
         os.replace(tmp, pfad)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
