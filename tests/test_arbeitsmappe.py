@@ -583,3 +583,19 @@ def test_killed_during_save_leaves_old_or_new_workbook(mappe_mit_store, cli, tei
     # the next refresh works despite the remnants and does not take them for the workbook
     assert cli("arbeitsmappe", "-o", mappe, "--bis-monat", 7).code == 0
     assert stand() == 7
+
+
+def test_a_remnant_that_cannot_be_removed_does_not_stop_the_refresh(mappe_mit_store, cli):
+    """Copies an interrupted save left more than an hour ago are removed by the next save.
+    One that cannot be removed (here a folder of that name; on a shared drive, say, another
+    user's file) stays where it is, and the refresh goes on."""
+    mappe, _ = mappe_mit_store
+    vor_zwei_stunden = dt.datetime.now().timestamp() - 2 * 3600
+    weg, bleibt = (mappe.parent / f".~zs-controlling-{n}.xlsx" for n in ("weg", "ordner"))
+    weg.write_bytes(b"halb geschrieben")
+    bleibt.mkdir()
+    for rest in (weg, bleibt):
+        os.utime(rest, (vor_zwei_stunden, vor_zwei_stunden))
+    lauf = cli("arbeitsmappe", "-o", mappe)
+    assert lauf.code == 0, lauf.err
+    assert not weg.exists() and bleibt.is_dir()

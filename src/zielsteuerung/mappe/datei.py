@@ -4,6 +4,7 @@ LibreOffice's lock files, and save through a temporary file moved into place in 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import os
@@ -271,8 +272,9 @@ def speichern(wb: Workbook, pfad: Path) -> None:
     rechte = _rechte(pfad)
     praefix = f".~zs-{pfad.stem}-"
     for rest in pfad.parent.glob(f"{praefix}*.xlsx"):  # left by a crash, more than an hour ago
-        if rest.stat().st_mtime < dt.datetime.now().timestamp() - 3600:
-            rest.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # one that cannot be removed is harmless
+            if rest.stat().st_mtime < dt.datetime.now().timestamp() - 3600:
+                rest.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=pfad.parent, prefix=praefix, suffix=".xlsx")
     try:
         with os.fdopen(fd, "wb") as datei:
