@@ -134,3 +134,36 @@ def test_a_traeger_without_any_data_is_refused_not_shown_as_not_computable(cli, 
     lauf = cli("auswerten", "--store", demo_store, "--traeger", "05562", *monat)
     assert lauf.code == 2, lauf.out
     assert "Für Träger 05562 liegen im Datenbestand keine Daten vor" in lauf.err
+
+
+def test_on_a_terminal_a_stopped_import_ends_its_progress_line(tmp_path):
+    """On a terminal, storing shows a percentage on one line. An import that stops while
+    storing (a value that contradicts the store) marks that line „abgebrochen“, and the
+    message stands on a line of its own. Run on a real pseudo-terminal."""
+    import os
+    import pty
+
+    kopf = "traeger_id;berichtsmonat;merkmal;wert;datenstand\n"
+    erste, zweite = tmp_path / "erste.csv", tmp_path / "zweite.csv"
+    erste.write_text(kopf + "05154;2023-01;INT;210;2023-02-20\n", encoding="utf-8")
+    zweite.write_text(kopf + "05154;2023-01;INT;211;2023-02-20\n", encoding="utf-8")
+    store = tmp_path / "s.sqlite"
+    assert laufen("import", erste, "--store", store).returncode == 0
+    leiter, folger = pty.openpty()
+    befehl = [str(BEFEHL), "import", str(zweite), "--store", str(store)]
+    with subprocess.Popen(befehl, stdout=subprocess.DEVNULL, stderr=folger) as lauf:
+        os.close(folger)
+        ausgabe = b""
+        while True:
+            try:
+                block = os.read(leiter, 4096)
+            except OSError:  # EIO: the command has ended and closed the terminal
+                break
+            if not block:
+                break
+            ausgabe += block
+    os.close(leiter)
+    text = ausgabe.decode().replace("\r\n", "\n")
+    assert lauf.returncode == 2, text
+    assert "% – abgebrochen\nFehler: zweite.csv: widerspricht einem bereits gespeicherten" in text
+    assert "100%" not in text and "fertig" not in text

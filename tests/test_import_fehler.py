@@ -491,6 +491,23 @@ def test_conflict_with_stored_vintage_leaves_store_unchanged(tmp_path, capsys):
     assert "korrektur.csv" in err
     assert "10500" in err and "10501" in err
     assert "gueltig.csv" in err  # where the stored value came from
+    assert "Speichere: fertig" not in err  # the rows written were taken back
+
+
+def test_storing_is_reported_done_once_and_only_when_committed(tmp_path, capsys):
+    """A file that overlaps the store is written twice (straight in, then taken back and
+    compared with what is stored): the progress says „fertig“ once, after the commit."""
+    store = store_with_data(tmp_path, capsys)
+    f = tmp_path / "nachtrag.csv"
+    f.write_text(
+        "traeger_id;berichtsmonat;merkmal;wert;datenstand\n"
+        "05154;2022-11;ELB;10400;2023-01-20\n05154;2022-12;ELB;10500;2023-01-20\n",
+        encoding="utf-8",
+    )
+    rc, out, err = run_import(capsys, store, f)
+    assert rc == 0, err
+    assert "1 neu gespeichert" in out
+    assert err.count("Speichere: fertig") == 1
 
 
 def test_every_way_of_stopping_leaves_no_thread_behind(tmp_path, capsys):

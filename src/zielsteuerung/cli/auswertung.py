@@ -165,7 +165,8 @@ def befehl_demo(args: argparse.Namespace) -> int:
     store.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=store.parent) as tmp:  # a fresh store, swapped in whole
         neu = Path(tmp) / store.name
-        importiere([csv_pfad], neu, None, Fortschritt())
+        with Fortschritt() as fortschritt:
+            importiere([csv_pfad], neu, None, fortschritt)
         for rest in (store.with_name(store.name + "-wal"), store.with_name(store.name + "-shm")):
             rest.unlink(missing_ok=True)
         os.replace(neu, store)

@@ -23,7 +23,8 @@ def befehl_import(args: argparse.Namespace) -> int:
     from ..daten.zuordnung import lade
 
     zuordnung = lade(args.mapping) if args.mapping else None
-    ergebnisse = importiere(args.dateien, store_pfad(args), zuordnung, Fortschritt())
+    with Fortschritt() as fortschritt:
+        ergebnisse = importiere(args.dateien, store_pfad(args), zuordnung, fortschritt)
     for e in ergebnisse:
         for w in e.warnungen:
             print(f"Warnung: {w}", file=sys.stderr)

@@ -21,11 +21,21 @@ ALLE = "alle"
 
 
 class Fortschritt:
-    """Progress on stderr: a line per stage, a percentage on a terminal."""
+    """Progress on stderr: a line per stage, a percentage on a terminal. Used as a context
+    manager, a percentage left open by work that stopped is marked „abgebrochen“, so that the
+    message that follows stands on a line of its own."""
 
     def __init__(self) -> None:
         self.terminal = sys.stderr.isatty()
         self.letzte = ""
+
+    def __enter__(self) -> Fortschritt:
+        return self
+
+    def __exit__(self, art: type[BaseException] | None, *_: object) -> None:
+        if art and self.letzte:
+            print(" – abgebrochen", end="", file=sys.stderr)
+        self._ende()
 
     def __call__(self, text: str, anteil: float | None) -> None:
         if anteil is None:

@@ -277,6 +277,10 @@ class Datenbestand:
         A value already stored under the same key and Datenstand is skipped where equal (it
         stays with the import that gave it first); where it differs it is a conflict, and then
         nothing is stored. A gender the stored row lacks is added to it.
+
+        ``fortschritt`` hears of the rows written, and of completion only once the transaction
+        is committed: rows written may still be taken back (a conflict found, or rows written
+        again to be compared with stored ones).
         """
         gesamt = sum(len(d.daten) for d in dateien)
         erledigt = 0
@@ -286,7 +290,7 @@ class Datenbestand:
             nonlocal erledigt
             erledigt += zeilen
             if fortschritt:
-                fortschritt("Speichere", erledigt / max(gesamt, 1))
+                fortschritt("Speichere", min(erledigt / max(gesamt, 1), 0.99))
 
         with self._ohne_fremdschluesselpruefung(), self._schreiben() as con:
             beginn = dt.datetime.now().replace(microsecond=0)
@@ -329,6 +333,8 @@ class Datenbestand:
                     "name = excluded.name",
                     list(lieferung.namen.items()),
                 )
+        if fortschritt:
+            fortschritt("Speichere", 1.0)
         return ergebnisse
 
     def entfernen(self, import_id: int) -> tuple[ImportInfo, int, Path]:
