@@ -159,11 +159,13 @@ def test_plan_entered_on_the_sheet_survives_refresh_and_bad_plans_are_refused(
 
 
 def test_funds_imported_from_csv(demo, demo_store, tmp_path, cli):
+    """Amounts as Excel saves cells in currency format as CSV ("1.200.000,00 €") are read."""
     mappe = _kopie(demo, tmp_path)
     datei = tmp_path / "mittel.csv"
+    waehrung = "1.200.000,00 €;100.000 €;EUR 100.000;100.000"
     datei.write_text(
         "Posten;Jahr;Mittel;" + ";".join(MONATE) + "\n"
-        "Eingliederungsleistungen;2023;1.200.000;100.000;100.000;100.000" + ";" * 9 + "\n"
+        "Eingliederungsleistungen;2023;" + waehrung + ";" * 9 + "\n"
         "Eingliederungsleistungen;2022;1.000.000;" + ";".join(["50000"] * 12) + "\n"
         "Sprachkurse;2023;60000;5000;5000;5000" + ";" * 9 + "\n",
         encoding="cp1252",

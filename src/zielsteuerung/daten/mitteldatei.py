@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..fehler import EingabeFehler
-from ..kern.mittel import SPALTEN, mittel_lesen
-from ..kern.zahlen import zahl_lesen
+from ..kern.mittel import SPALTEN, betrag_lesen, mittel_lesen
 from ..textdatei import text_lesen
 
 
@@ -39,6 +38,6 @@ def csv_lesen(pfad: Path) -> list[dict[str, Any]]:
     ]
     mittel_lesen(zeilen, pfad.name)  # checked before anything is written
     return [
-        {s: (z.get(s) or "").strip() if s == "Posten" else zahl_lesen(z.get(s)) for s in SPALTEN}
+        {s: (z.get(s) or "").strip() if s == "Posten" else betrag_lesen(z.get(s)) for s in SPALTEN}
         for z in zeilen
     ]

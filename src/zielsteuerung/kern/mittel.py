@@ -8,6 +8,7 @@ spending is entered from January without gaps; the last month entered is its "St
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,19 @@ class Posten:
     jahr: int
     mittel: float | None
     ausgaben: list[float]  # January .. Stand, without gaps
+
+
+_WAEHRUNG = re.compile(r"^\s*(?:€|EUR)|(?:€|EUR)\s*$", re.IGNORECASE)
+
+
+def betrag_lesen(wert: Any) -> float | None:
+    """An amount in euros: a number as ``zahl_lesen`` reads it, also with the currency before
+    or after it, as Excel saves a cell in currency format as CSV ("1.200.000,00 €")."""
+    if isinstance(wert, str) and wert.strip():
+        wert = _WAEHRUNG.sub("", wert)
+        if not wert.strip():  # the currency alone is no amount
+            raise ValueError(wert)
+    return zahl_lesen(wert)
 
 
 def _jahr(wert: Any) -> int | None:
@@ -62,7 +76,7 @@ def mittel_lesen(zeilen: list[dict[str, Any]], quelle: str = "Blatt „Mittel“
         werte: dict[str, float | None] = {}
         for spalte in ("Mittel", *MONATE):
             try:
-                werte[spalte] = zahl_lesen(zeile.get(spalte))
+                werte[spalte] = betrag_lesen(zeile.get(spalte))
             except ValueError:
                 probleme.append(f"{wo}, {spalte}: „{zeile.get(spalte)}“ ist keine Zahl.")
                 werte[spalte] = math.nan
