@@ -356,6 +356,7 @@ class Programm:
     def __init__(self) -> None:
         self.statuszeilen: list[Any] = []
         self.meldungen: list[tuple[str, str]] = []
+        self.arten: list[str] = []  # of each message box: "info" or "critical"
         self.berechnet = 0
         self.api = types.SimpleNamespace(CalculateFull=self.calculate)  # Excel's COM object
 
@@ -369,6 +370,7 @@ class Programm:
 
     def alert(self, prompt: str, title: str = "", mode: str = "") -> None:
         self.meldungen.append((title, prompt))
+        self.arten.append(mode)
 
     def calculate(self) -> None:
         self.berechnet += 1
@@ -464,6 +466,31 @@ def test_ribbon_button_refreshes_like_the_command_line(zwei_mappen, cli, monkeyp
     )
     assert str(zeilen[-1]).startswith("Aktualisiert: Kreis Kleve (05154), Januar bis Juni 2023")
     assert buch.app.berechnet == 1
+
+
+def test_ribbon_button_shows_the_warnings_of_the_files_it_imports(zwei_mappen, monkeypatch):
+    """A file in the Datenordner that imports with warnings (here: it names no Datenstand, so
+    the import's time stands in): the refresh is done and the warnings come in a message box,
+    once, when the file comes in. They used to be dropped: on the command line only."""
+    _, ordner, _, excel = zwei_mappen
+    juni = ordner / "juni.csv"
+    text = juni.read_text(encoding="utf-8").splitlines()
+    spalte = text[0].split(";").index("datenstand")
+    juni.write_text(
+        "\n".join(";".join(z.split(";")[:spalte] + z.split(";")[spalte + 1 :]) for z in text),
+        encoding="utf-8",
+    )
+    buch = Buch(excel)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()
+    ((titel, text),) = buch.app.meldungen
+    assert titel == "Zielsteuerung" and buch.app.arten == ["info"]
+    assert text.startswith("Aktualisiert. Die neuen Dateien aus dem Datenordner sind importiert")
+    assert "• juni.csv: Die Datei nennt keinen Datenstand" in text
+    assert str(buch.app.status_bar).startswith("Aktualisiert: Kreis Kleve (05154), Januar bis Juni")
+
+    zielsteuerung.main()  # the next click: nothing new, nothing to warn about
+    assert len(buch.app.meldungen) == 1
 
 
 def test_ribbon_button_reports_problems_in_a_message_box(zwei_mappen, monkeypatch, tmp_path):

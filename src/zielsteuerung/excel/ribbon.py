@@ -147,8 +147,9 @@ def _dialog_schreiben(book: Any, bericht: Bericht, erlaeuterungen: dict[str, Any
                     sheet.range((r, c)).number_format = z.format_
 
 
-def aktualisieren(book: Any) -> str:
-    """Import new files, evaluate and refresh the open workbook; returns a German summary."""
+def aktualisieren(book: Any) -> tuple[str, list[str]]:
+    """Import new files, evaluate and refresh the open workbook; returns a German summary and
+    the warnings of the import."""
     app = book.app
     app.status_bar = "Zielsteuerung: Einstellungen lesen …"
     tabellen = tabellen_in_excel(book)  # once per refresh: it adds, removes, renames none
@@ -158,7 +159,7 @@ def aktualisieren(book: Any) -> str:
     auswahl = auswahl_aus_mappe(werte)  # as the ZIEL_ cells read the settings
     store = auswahl.store
     ordner_text = _name(book, "Datenordner").value
-    meldungen = []
+    meldungen, warnungen = [], []
     if ordner_text:
         ordner = Path(str(ordner_text))
         if not ordner.is_dir():
@@ -170,6 +171,7 @@ def aktualisieren(book: Any) -> str:
             app.status_bar = f"Zielsteuerung: {len(dateien)} Dateien im Datenordner prüfen …"
             ergebnisse = importiere(dateien, store, ersetzen=False)  # never replace
             neu = [e for e in ergebnisse if not e.bereits_importiert]
+            warnungen = [str(w) for e in neu for w in e.warnungen]
             if neu:
                 meldungen.append(
                     "1 neue Datei importiert"
@@ -237,7 +239,18 @@ def aktualisieren(book: Any) -> str:
         f"Aktualisiert: {a.beschreibung}"
         + (f" ({HINWEIS_BEISPIELDATEN})" if a.beispieldaten else ""),
     )
-    return " – ".join(meldungen)
+    return " – ".join(meldungen), warnungen
+
+
+def _warnungen_text(warnungen: list[str], hoechstens: int = 8) -> str:
+    """The import's warnings for a message box: they are shown once, when the file comes in."""
+    text = (
+        "Aktualisiert. Die neuen Dateien aus dem Datenordner sind importiert; bitte diese "
+        "Warnungen des Imports prüfen:\n\n" + "\n\n".join(f"• {w}" for w in warnungen[:hoechstens])
+    )
+    if len(warnungen) > hoechstens:
+        text += f"\n\n… und {len(warnungen) - hoechstens} weitere Warnungen."
+    return text
 
 
 def ausfuehren(book: Any | None = None) -> bool:
@@ -245,7 +258,9 @@ def ausfuehren(book: Any | None = None) -> bool:
     book = book if book is not None else aufrufende_mappe()
     app = book.app
     try:
-        app.status_bar = aktualisieren(book)
+        app.status_bar, warnungen = aktualisieren(book)
+        if warnungen:
+            app.alert(_warnungen_text(warnungen), title=_TITEL, mode="info")
         return True
     except ZielsteuerungFehler as exc:
         app.alert(str(exc), title=_TITEL, mode="critical")
