@@ -109,6 +109,7 @@ unbekannte_merkmale = "ignorieren"
 [feste_werte]
 traeger_id = "09362"
 wartezeit = "T0"
+datenstand = "2025-03-14"
 """
 
 ECKWERTE_LANG_ERGEBNIS = {
@@ -164,6 +165,30 @@ def test_single_measures_can_be_skipped_by_name_and_lookalikes_are_named(tmp_pat
     ohne = zuordnung.replace('unbekannte_merkmale = "ignorieren"', "")
     err = refused(capsys, tmp_path / "neu.sqlite", f, mapping=ohne)
     assert "(NEF)“ unbekannt" in err and "„Bestand“" not in err
+
+
+def test_rows_of_a_sum_over_the_land_or_the_bund_are_skipped_where_the_mapping_says_so(
+    tmp_path, capsys
+):
+    """Downloads list the Land and the Bund beside the Träger. Such a row stops the import with
+    a message naming the setting; with it in [traeger], those rows are skipped and counted."""
+    f = schreibe_datei(
+        tmp_path / "land.csv",
+        "Regionalschlüssel;Berichtsmonat;Merkmal;Insgesamt;Frauen;Männer;Wartezeit;Datenstand\n"
+        "05154;07/2023;Integrationen;185;77;108;T3;20.11.2023\n"
+        "05;07/2023;Integrationen;9999;4000;5999;T3;20.11.2023\n"
+        "Deutschland;07/2023;Integrationen;99999;40000;59999;T3;20.11.2023\n",
+    )
+    store = tmp_path / "bestand.sqlite"
+    err = refused(capsys, store, f)
+    assert "Träger „05“ unbekannt" in err and '"05" = "ignorieren" im Abschnitt [traeger]' in err
+
+    mapping = '[traeger]\n"05" = "ignorieren"\n"Deutschland" = "ignorieren"\n'
+    out, err = import_ok(capsys, store, f, mapping=mapping)
+    assert "2 Zeilen übersprungen, Träger nicht benötigt: „05“ (1), „Deutschland“ (1)" in out
+    assert neueste(store) == {
+        (KLEVE, "INT", g, 202307): w for g, w in (("gesamt", 185), ("frauen", 77), ("maenner", 108))
+    }
 
 
 # --- doubtful columns --------------------------------------------------------------------------
@@ -296,6 +321,76 @@ def test_footnotes_under_the_table_are_skipped_with_a_warning(tmp_path, capsys, 
         (KLEVE, "INT", "gesamt", 202301): 210.0,
         (KLEVE, "INT", "gesamt", 202302): 190.0,
     }
+
+
+def test_a_download_without_wartezeit_and_datenstand_says_what_it_assumed(tmp_path, capsys):
+    """BA's download names Wartezeit and Datenstand only in its title. Imported without them,
+    the long format's rules apply (T3, the import's time) and the import says so: preliminary
+    figures would otherwise pass unseen as final ones, dated the day of the import. The same
+    file with a mapping giving both replaces that import, as the warning says."""
+    titel = "Grunddaten, Berichtsmonat Juli 2023, ohne Wartezeit, Datenstand 15.08.2023"
+    f = tmp_path / "ba-grunddaten-2023-07.xlsx"
+    f.write_bytes(
+        xlsx_bytes(
+            {
+                "Grunddaten": [
+                    [titel],
+                    [],
+                    [
+                        "Regionalschlüssel",
+                        "Berichtsmonat",
+                        "Merkmal",
+                        "Insgesamt",
+                        "Frauen",
+                        "Männer",
+                    ],
+                    ["05154", "07/2023", "Integrationen", 185, 77, 108],
+                ]
+            }
+        )
+    )
+    store = tmp_path / "bestand.sqlite"
+    _, err = import_ok(capsys, store, f)
+    wartezeit, datenstand = [z for z in err.splitlines() if z.startswith("Warnung")]
+    assert "nennt keine Wartezeit: alle Werte gelten als T3" in wartezeit
+    assert 'wartezeit = "T0" im Abschnitt [feste_werte]' in wartezeit
+    assert "nennt keinen Datenstand: alle Werte erhalten den Zeitpunkt dieses Imports" in datenstand
+    assert 'datenstand = "JJJJ-MM-TT" im Abschnitt [feste_werte]' in datenstand
+    juli = {
+        (KLEVE, "INT", g, 202307): w for g, w in (("gesamt", 185), ("frauen", 77), ("maenner", 108))
+    }
+    assert neueste(store) == juli
+    with closing(sqlite3.connect(store)) as con:  # dated as the warning said
+        ((stand, importiert),) = con.execute(
+            "SELECT DISTINCT datenstand, importiert_am FROM grunddaten JOIN importe "
+            "ON import_id = import_gesamt"
+        )
+    assert stand == importiert
+
+    mapping = '[feste_werte]\nwartezeit = "T0"\ndatenstand = "2023-08-15"\n'
+    out, err = import_ok(capsys, store, f, mapping=mapping)
+    assert "Warnung" not in err and "ersetzt Import Nr. 1" in out
+    assert neueste(store) == {} and neueste(store, "T0") == juli
+
+
+def test_empty_wartezeit_or_datenstand_cells_are_named_with_their_rows(tmp_path, capsys):
+    f = schreibe_datei(
+        tmp_path / "grunddaten.csv",
+        "traeger_id;berichtsmonat;merkmal;geschlecht;wert;wartezeit;datenstand\n"
+        "05154;2023-07;INT;gesamt;185;T0;2023-08-15\n"
+        "05154;2023-08;INT;gesamt;180;;2023-09-15\n"
+        "05154;2023-09;INT;gesamt;170;;\n",
+    )
+    _, err = import_ok(capsys, tmp_path / "bestand.sqlite", f)
+    wartezeit, datenstand = [z for z in err.splitlines() if z.startswith("Warnung")]
+    assert wartezeit.startswith(
+        "Warnung: grunddaten.csv, Zeile 3, Spalte „wartezeit“: Spalte leer in 2 Zeilen: diese "
+        "Werte gelten als T3"
+    )
+    assert datenstand.startswith(
+        "Warnung: grunddaten.csv, Zeile 4, Spalte „datenstand“: Spalte leer in 1 Zeile: diese "
+        "Werte erhalten den Zeitpunkt dieses Imports als Datenstand"
+    )
 
 
 def test_month_written_mm_jj_is_read(tmp_path, capsys):

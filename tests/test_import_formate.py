@@ -292,8 +292,9 @@ def test_wide_eckwerte_one_row_per_month_with_fixed_traeger(tmp_path, capsys, ma
 def test_wide_gender_columns(tmp_path, capsys):
     f = schreibe_datei(
         tmp_path / "geschlecht.csv",
-        "Jobcenter;Berichtsmonat;Merkmal;Frauen;Männer;Insgesamt\n"
-        "t38704;2023-01;INT;90;120;210\nt38704;2023-01;ELB;5300;5300;10600\n",
+        "Jobcenter;Berichtsmonat;Merkmal;Frauen;Männer;Insgesamt;Wartezeit;Datenstand\n"
+        "t38704;2023-01;INT;90;120;210;T3;2023-05-20\n"
+        "t38704;2023-01;ELB;5300;5300;10600;T3;2023-05-20\n",
     )
     store, _, err = import_ok(capsys, tmp_path, f)
     assert "Warnung" not in err
@@ -564,11 +565,11 @@ def test_a_file_with_traeger_ids_of_digits_is_read_once_and_as_written():
 def test_gesamt_not_sum_of_frauen_and_maenner_imports_with_warning(tmp_path, capsys):
     f = schreibe_datei(
         tmp_path / "summen.csv",
-        "traeger_id;berichtsmonat;merkmal;geschlecht;wert\n"
-        "05154;2023-01;INT;frauen;90\n05154;2023-01;INT;maenner;120\n"
-        "05154;2023-01;INT;gesamt;215\n"
-        "05154;2023-02;INT;frauen;85\n05154;2023-02;INT;maenner;105\n"
-        "05154;2023-02;INT;gesamt;190\n",
+        "traeger_id;berichtsmonat;merkmal;geschlecht;wert;wartezeit;datenstand\n"
+        "05154;2023-01;INT;frauen;90;T3;2023-05-20\n05154;2023-01;INT;maenner;120;T3;2023-05-20\n"
+        "05154;2023-01;INT;gesamt;215;T3;2023-05-20\n"
+        "05154;2023-02;INT;frauen;85;T3;2023-06-20\n05154;2023-02;INT;maenner;105;T3;2023-06-20\n"
+        "05154;2023-02;INT;gesamt;190;T3;2023-06-20\n",
     )
     store, _, err = import_ok(capsys, tmp_path, f)
     warnungen = [line for line in err.splitlines() if line.startswith("Warnung")]

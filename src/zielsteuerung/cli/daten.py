@@ -46,11 +46,13 @@ def befehl_import(args: argparse.Namespace) -> int:
         )
         if e.ignoriert:
             print(f"  nicht gelesene Spalten: {liste(e.ignoriert)}")
-        if e.uebersprungen:
-            zeilen = anzahl(sum(e.uebersprungen.values()), "Zeile", "Zeilen")
-            arten = [f"„{text}“ ({n})" for text, n in e.uebersprungen.items()]
+        for was, gezaehlt in e.uebersprungen.items():
+            if not gezaehlt:
+                continue
+            zeilen = anzahl(sum(gezaehlt.values()), "Zeile", "Zeilen")
+            arten = [f"„{text}“ ({n})" for text, n in gezaehlt.items()]
             print(
-                f"  {zeilen} übersprungen, Merkmal nicht benötigt: "
+                f"  {zeilen} übersprungen, {was} nicht benötigt: "
                 + ", ".join(arten[:12])
                 + (f" und {len(arten) - 12} weitere" if len(arten) > 12 else "")
             )

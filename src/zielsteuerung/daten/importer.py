@@ -40,7 +40,8 @@ class GeprüfteDatei:
     beispieldaten: bool
     warnungen: list[Problem] = field(default_factory=list)
     ignoriert: list[str] = field(default_factory=list)  # headers of columns not read
-    uebersprungen: dict[str, int] = field(default_factory=dict)  # merkmal text -> rows
+    #: rows skipped, by what was not needed ("Merkmal", "Träger"): file text -> rows
+    uebersprungen: dict[str, dict[str, int]] = field(default_factory=dict)
     zuordnung: str = ""  # fingerprint of the mapping it was read with
     zuordnung_datei: str | None = None
 
@@ -55,7 +56,7 @@ class ImportErgebnis:
     beispieldaten: bool = False
     warnungen: list[Problem] = field(default_factory=list)
     ignoriert: list[str] = field(default_factory=list)
-    uebersprungen: dict[str, int] = field(default_factory=dict)
+    uebersprungen: dict[str, dict[str, int]] = field(default_factory=dict)
     nr: int | None = None  # the import that already holds this file
     ersetzt: int | None = None  # the import of this file (another mapping) now replaced
     entfernt: int = 0  # rows of the replaced import removed

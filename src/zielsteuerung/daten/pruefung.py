@@ -17,7 +17,7 @@ from .langformat import Lang, abbilden, gefuellt, je_wert, kategorisch, schluess
 from .sammler import MAX_PROBLEME, Sammler, anzahl, aufzaehlung
 from .traeger import TraegerAufloesung
 from .zahlentext import Zahlen, lesarten, zahlen_lesen
-from .zuordnung import KENNZAHL_GRUNDDATEN, Spaltenzuordnung
+from .zuordnung import IGNORIEREN, KENNZAHL_GRUNDDATEN, Spaltenzuordnung
 
 
 def _melden(
@@ -187,9 +187,9 @@ def _dezimalzeichen_melden(s: Sammler, lang: pd.DataFrame, z: Zahlen) -> None:
 
 def pruefen(
     eingang: Lang, s: Sammler, z: Spaltenzuordnung, tausenderpunkt: bool
-) -> tuple[pd.DataFrame, dict[str, str], dict[str, int]]:
+) -> tuple[pd.DataFrame, dict[str, str], dict[str, dict[str, int]]]:
     """Validated rows (one per key of the store, ``_breit``), Träger names from the file, and
-    the rows skipped per unknown merkmal."""
+    the rows skipped per merkmal and per Träger not needed."""
     lang, kopf = eingang.daten, eingang.kopf
     lang, uebersprungen = _merkmale(lang, s, z, kopf)
     if lang.empty:
@@ -213,11 +213,15 @@ def pruefen(
             int(erste["zeile_nr"]),
             kopf.get("traeger_id"),
         )
+    wie_geschrieben = lang["traeger_id"]
     lang["traeger_id"] = gelesen(
         s, lang, kopf, "traeger_id", lambda t: aufloesung.aufloesen(str(t))[0],
         "Träger „{wert}“ unbekannt: erwartet wird ein 5-stelliger Regionalschlüssel (z. B. "
-        "05154), eine BA-Jobcenter-Nummer oder ein Name aus dem Träger-Verzeichnis.",
+        "05154), eine BA-Jobcenter-Nummer oder ein Name aus dem Träger-Verzeichnis. Ist es "
+        'eine Summe (Land, Bund): "{wert}" = "ignorieren" im Abschnitt [traeger] der '
+        "Spaltenzuordnung überspringt ihre Zeilen.",
     )  # fmt: skip
+    lang, traeger_uebersprungen = _traeger_ignorieren(lang, wie_geschrieben, s)
     lang["monat"] = gelesen(
         s, lang, kopf, "berichtsmonat", monate.parse_monat,
         "Berichtsmonat „{wert}“ nicht lesbar; erwartet z. B. 2023-07, 202307, 07/2023, 07/23, "
@@ -227,6 +231,7 @@ def pruefen(
         s, lang, kopf, "geschlecht", geschlecht_code,
         "Geschlecht „{wert}“ unbekannt; erlaubt: gesamt, frauen, maenner.",
     )  # fmt: skip
+    _ohne_angabe_melden(lang, kopf, s)
     lang["wartezeit"] = gelesen(
         s, lang, kopf, "wartezeit", wartezeit_code,
         "Wartezeit „{wert}“ unbekannt; erlaubt: T0 oder T3.",
@@ -250,7 +255,76 @@ def pruefen(
 
     breit = _breit(lang, s)
     summen_pruefen(breit, s)
-    return breit, _namen(lang, kopf, z), uebersprungen
+    return (
+        breit,
+        _namen(lang, kopf, z),
+        {"Merkmal": uebersprungen, "Träger": traeger_uebersprungen},
+    )
+
+
+def _traeger_ignorieren(
+    lang: pd.DataFrame, wie_geschrieben: pd.Series, s: Sammler
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Leave out the rows of Träger the mapping's [traeger] sets to „ignorieren“ (a sum over a
+    Land or the Bund in a download); returned: file text -> rows skipped."""
+    ids = lang["traeger_id"].array
+    weg = np.asarray(ids == IGNORIEREN)
+    if not weg.any():
+        return lang, {}
+    zeilen = pd.DataFrame(
+        {"zeile_nr": lang["zeile_nr"].to_numpy()[weg], "text": wie_geschrieben.to_numpy()[weg]}
+    ).drop_duplicates("zeile_nr")
+    gezaehlt = zeilen["text"].astype(str).str.strip().value_counts(sort=False).to_dict()
+    lang = lang.loc[~weg]
+    if lang.empty:
+        s.fehler(
+            "Alle Zeilen gehören zu Trägern, die die Spaltenzuordnung mit „ignorieren“ "
+            "überspringt (Abschnitt [traeger]): "
+            + aufzaehlung([f"„{t}“" for t in gezaehlt], 10)
+            + "."
+        )
+        s.abbrechen_falls_noetig()
+    lang["traeger_id"] = lang["traeger_id"].cat.remove_categories([IGNORIEREN])
+    return lang, gezaehlt
+
+
+_OHNE_ANGABE = {
+    "wartezeit": (
+        "keine Wartezeit",
+        "gelten als T3 (nach drei Monaten Wartezeit)",
+        'wartezeit = "T0"',
+    ),
+    "datenstand": (
+        "keinen Datenstand",
+        "erhalten den Zeitpunkt dieses Imports als Datenstand; Auswertungen nennen diesen Tag, "
+        "und eine später importierte Fassung mit früherem Datenstand gilt als älter",
+        'datenstand = "JJJJ-MM-TT"',
+    ),
+}
+
+
+def _ohne_angabe_melden(lang: pd.DataFrame, kopf: dict[str, str], s: Sammler) -> None:
+    """A warning where the file gives no Wartezeit or Datenstand, so that the defaults apply
+    (T3; the import's time): they are the rule of the long format, but never taken silently."""
+    for dim, (fehlt, folge, fest) in _OHNE_ANGABE.items():
+        leer = ~gefuellt(lang[dim])
+        if not leer.any():
+            continue
+        if dim not in kopf:  # neither a column nor a fixed value: the same file with a mapping
+            s.warnung(  # replaces this import
+                f"Die Datei nennt {fehlt}: alle Werte {folge}. Stimmt das nicht, die Datei mit "
+                f"einer Spaltenzuordnung erneut importieren ({fest} im Abschnitt [feste_werte], "
+                "siehe docs/spaltenzuordnung.md); das ersetzt diesen Import."
+            )
+            continue
+        zeilen = lang.loc[leer, "zeile_nr"]
+        s.warnung(
+            f"Spalte leer in {anzahl(zeilen.nunique(), 'Zeile', 'Zeilen')}: diese Werte {folge}. "
+            "Stimmt das nicht, den Import zurücknehmen („zielsteuerung bestand entfernen NR“; "
+            "NR zeigt „zielsteuerung bestand“) und die vervollständigte Datei importieren.",
+            int(zeilen.iloc[0]),
+            kopf[dim],
+        )
 
 
 def _namen(lang: pd.DataFrame, kopf: dict[str, str], z: Spaltenzuordnung) -> dict[str, str]:

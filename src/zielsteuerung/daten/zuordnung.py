@@ -301,11 +301,12 @@ def lade(pfad: Path | str) -> Spaltenzuordnung:
         z.kennzahlen[normalisiere(text)] = (zaehler, nenner)
     z.traeger = {str(k): str(v) for k, v in daten.get("traeger", {}).items()}
     for quelle, ziel in z.traeger.items():
-        if not re.fullmatch(r"\d{5}", ziel):
+        if not (re.fullmatch(r"\d{5}", ziel) or ziel == IGNORIEREN):
             raise _fehler(
                 pfad,
                 f"[traeger] „{quelle}“ = „{ziel}“: Ziel muss ein 5-stelliger Regionalschlüssel "
-                "in Anführungszeichen sein.",
+                "in Anführungszeichen sein oder „ignorieren“ (Zeilen einer Summe wie Land oder "
+                "Bund).",
             )
     if "wartezeit" in z.feste_werte and not wartezeit_code(z.feste_werte["wartezeit"]):
         raise _fehler(pfad, "fester Wert wartezeit muss T0 oder T3 sein.")
