@@ -272,6 +272,75 @@ def test_xlsx_with_notes_sheet_first_reads_the_one_sheet_with_a_table(tmp_path, 
     }
 
 
+def test_xlsx_with_titles_over_two_rows_is_read_column_by_column(tmp_path, capsys):
+    """BA's workbooks title a group of columns in a merged cell ("Integrationen" over
+    "Insgesamt", "Frauen", "Männer"). Each column is read with both rows of its title, and a
+    message names a column so ("Arbeitslose / Frauen"), as [spalten] can name it too."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Grunddaten nach § 48a SGB II, Wartezeit 3 Monate"])
+    ws.append([])
+    gruppen = ["Integrationen", "Erwerbsfähige Leistungsberechtigte", "Arbeitslose"]
+    oben = ["Regionalschlüssel", "Berichtsmonat"]
+    for gruppe in gruppen:
+        oben += [gruppe, None, None]
+    ws.append(oben)
+    ws.append([None, None] + ["Insgesamt", "Frauen", "Männer"] * 3)
+    for spalte in range(3, 12, 3):
+        ws.merge_cells(start_row=3, start_column=spalte, end_row=3, end_column=spalte + 2)
+    ws.merge_cells("A3:A4")
+    ws.merge_cells("B3:B4")
+    ws.append(["05154", "07/2023", 185, 77, 108, 10512, 5388, 5124, 3100, 1400, 1700])
+    ws.append(["05154", "08/2023", 170, "*", "*", 10480, 5370, 5110, 3050, 1380, 1670])
+    f = tmp_path / "grunddaten.xlsx"
+    wb.save(f)
+    store = tmp_path / "bestand.sqlite"
+
+    err = refused(capsys, store, f)
+    assert "Zeile 4, Spalte „Arbeitslose / Frauen“: Unbekannte Spalte" in err
+    assert "Integrationen" not in err
+
+    mapping = (
+        '[spalten]\n"Arbeitslose / Insgesamt" = "ignorieren"\n"Arbeitslose / Frauen" = '
+        '"ignorieren"\n"Arbeitslose / Männer" = "ignorieren"\n\n[feste_werte]\n'
+        'wartezeit = "T3"\ndatenstand = "2023-12-20"\n'
+    )
+    out, err = import_ok(capsys, store, f, mapping=mapping)
+    assert "Warnung" not in err and "12 Werte geprüft" in out
+    werte = neueste(store)
+    assert werte[(KLEVE, "INT", "frauen", 202307)] == 77.0
+    assert werte[(KLEVE, "ELB", "maenner", 202308)] == 5110.0
+    assert werte[(KLEVE, "INT", "gesamt", 202308)] == 170.0
+    assert werte[(KLEVE, "INT", "frauen", 202308)] is None  # "*": missing, not 0
+    assert len(werte) == 12
+
+
+def test_a_csv_with_titles_over_two_rows_is_refused_with_the_rows_named(tmp_path, capsys):
+    f = schreibe_datei(
+        tmp_path / "grunddaten.csv",
+        "Regionalschlüssel;Berichtsmonat;Integrationen;;\n"
+        ";;Insgesamt;Frauen;Männer\n05154;07/2023;185;77;108\n",
+    )
+    err = refused(capsys, tmp_path / "bestand.sqlite", f)
+    assert "Zeile 2: Die Spaltenüberschriften stehen in zwei Zeilen (1 und 2)" in err
+
+
+def test_a_first_row_of_months_and_measures_alone_is_data_not_a_second_title_row(tmp_path, capsys):
+    """The first row under the titles has a month, a measure and a gender and no value: it
+    looks like titles, but the row above names every column, so it is a row of data."""
+    f = schreibe_datei(
+        tmp_path / "grunddaten.csv",
+        "berichtsmonat;merkmal;geschlecht;wert;wartezeit;datenstand\n"
+        "2023-07;INT;frauen;;T3;2023-11-20\n2023-07;INT;maenner;108;T3;2023-11-20\n",
+    )
+    store = tmp_path / "bestand.sqlite"
+    import_ok(capsys, store, f, mapping='[feste_werte]\ntraeger_id = "05154"\n')
+    assert neueste(store) == {
+        (KLEVE, "INT", "frauen", 202307): None,
+        (KLEVE, "INT", "maenner", 202307): 108.0,
+    }
+
+
 def test_xlsx_without_a_recognisable_table_lists_the_sheets_and_suggests_blatt(tmp_path, capsys):
     kopf = ["Gebiet", "Zeit", "Größe", "Zahl"]
     f = schreibe_datei(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import queue
 import re
 import threading
@@ -27,7 +28,7 @@ import pandas as pd
 from . import grenzen
 from .langformat import ZAHLARTIG
 from .sammler import Sammler
-from .zuordnung import Spaltenzuordnung, Wertspalte
+from .zuordnung import KOPF_TRENNER, Spaltenzuordnung, Wertspalte
 
 _ZEILEN_JE_BLOCK = 500_000
 _ANFANG = 200_000  # bytes in which separator and header row are looked for
@@ -66,6 +67,35 @@ def kopfzeile_finden(zeilen: list[list[str]], z: Spaltenzuordnung) -> int:
         if any(str(zelle).strip() for zelle in zeile):
             return i
     return 0
+
+
+def zweizeiliger_kopf(oben: list[str], unten: list[str], z: Spaltenzuordnung) -> list[str] | None:
+    """The header of a table whose column titles span two rows, as BA's workbooks have them
+    (a merged "Integrationen" over "Insgesamt", "Frauen", "Männer"), one title per column with
+    both parts ("Integrationen / Frauen"); None where the row below the header is not such a
+    second row: every cell it fills must describe a value column (a gender, a month, Zähler or
+    Nenner, a merkmal), which a row of data does not (its Träger, its figures), and some of
+    them must stand under an empty cell of the header, as under a merged title; the header of
+    a table of one title row names every column."""
+    paare = [
+        (str(o).strip(), str(u).strip())
+        for o, u in itertools.zip_longest(oben, unten, fillvalue="")
+    ]
+    gefuellt = [u for _, u in paare if u]
+    if (
+        len(gefuellt) < 2
+        or not any(u and not o for o, u in paare)
+        or not all(isinstance(z.rolle(u), Wertspalte) for u in gefuellt)
+    ):
+        return None
+    kopf, gruppe = [], ""
+    for o, u in paare:
+        if o and u:
+            gruppe = o
+        elif not u:
+            gruppe = ""
+        kopf.append(KOPF_TRENNER.join(t for t in (o or gruppe, u) if t))
+    return kopf
 
 
 def _trennzeichen(anfang: list[str], z: Spaltenzuordnung) -> str:
@@ -309,6 +339,17 @@ def _lese_csv(
     trenner = _trennzeichen(zeilen, z)
     kopf_probe = list(csv.reader(io.StringIO("\n".join(zeilen)), delimiter=trenner))
     kopf_index = kopfzeile_finden(kopf_probe, z)
+    if kopf_index + 1 < len(kopf_probe) and zweizeiliger_kopf(
+        kopf_probe[kopf_index], kopf_probe[kopf_index + 1], z
+    ):
+        s.fehler(
+            f"Die Spaltenüberschriften stehen in zwei Zeilen ({kopf_index + 1} und "
+            f"{kopf_index + 2}). Das liest der Import aus der Excel-Datei (.xlsx); in einer "
+            "CSV-Datei bitte jede Überschrift in einer Zeile zusammenfassen (z. B. "
+            "„Integrationen Frauen“).",
+            kopf_index + 2,
+        )
+        s.abbrechen_falls_noetig()
     breite = len(kopf_probe[kopf_index]) if kopf_index < len(kopf_probe) else 0
     weg = _fusszeilen(datei, groesse, kodierung, trenner, breite)
     optionen: dict[str, object] = dict(

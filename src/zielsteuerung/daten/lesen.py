@@ -14,7 +14,13 @@ import pandas as pd
 
 from ..kern.zahlen import zahl
 from . import grenzen
-from .csvdatei import Gelesen, erkannte_kopfzeile, kopfzeile_finden, lese_csv
+from .csvdatei import (
+    Gelesen,
+    erkannte_kopfzeile,
+    kopfzeile_finden,
+    lese_csv,
+    zweizeiliger_kopf,
+)
 from .sammler import Sammler
 from .zuordnung import Spaltenzuordnung, liste
 
@@ -118,6 +124,10 @@ def _lese_xlsx(rohdaten: bytes, s: Sammler, z: Spaltenzuordnung) -> Gelesen:
     if len(zeilen) <= kopf_index:
         return Gelesen([], pd.DataFrame(), kopf_index + 1, None, sha256)
     kopf = ["" if c is None else str(c).strip() for c in zeilen[kopf_index]]
+    if len(zeilen) > kopf_index + 1 and (
+        zweizeilig := zweizeiliger_kopf(kopf, _als_text([zeilen[kopf_index + 1]])[0], z)
+    ):
+        kopf, kopf_index = zweizeilig, kopf_index + 1
     breite = len(kopf)
     rumpf = [(r + [None] * breite)[:breite] for r in zeilen[kopf_index + 1 :]]
     roh = pd.DataFrame(rumpf, columns=pd.RangeIndex(breite), dtype=object)

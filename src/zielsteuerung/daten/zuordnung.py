@@ -84,6 +84,9 @@ Rolle = str | Wertspalte
 
 _GESCHLECHTSSPALTEN = ("insgesamt", "gesamt", "frauen", "weiblich", "maenner", "maennlich")
 
+#: between the two parts of a header that spans two rows: "Integrationen / Frauen"
+KOPF_TRENNER = " / "
+
 
 def liste(namen: Any) -> str:
     """Names for a German message: „a“, „b“ (never Python's list syntax)."""
@@ -116,6 +119,8 @@ class Spaltenzuordnung:
         schluessel = normalisiere(kopf)
         if schluessel in self.spalten:
             return self.spalten[schluessel]
+        if KOPF_TRENNER in kopf:
+            return self._zusammengesetzt(kopf)
         if schluessel in _ALIASE:
             return _ALIASE[schluessel]
         if schluessel in _GESCHLECHTSSPALTEN:
@@ -131,6 +136,23 @@ class Spaltenzuordnung:
         if monat is not None:
             return Wertspalte(berichtsmonat=monat)
         return None
+
+    def _zusammengesetzt(self, kopf: str) -> Rolle | None:
+        """A header of two rows ("Integrationen / Frauen"): a value column where both parts
+        describe one (merkmal, geschlecht, month, Zähler/Nenner) and say nothing twice."""
+        felder: dict[str, Any] = {}
+        for teil in kopf.split(KOPF_TRENNER, 1):
+            rolle = self.rolle(teil)
+            if rolle == "wert":  # "Anzahl" over "Frauen": the lower part says it all
+                continue
+            if not isinstance(rolle, Wertspalte):
+                return None
+            for name, wert in asdict(rolle).items():
+                if wert is not None:
+                    if name in felder:
+                        return None
+                    felder[name] = wert
+        return Wertspalte(**felder) if felder else None
 
     def merkmal(self, text: str) -> str | None:
         eigener = self.merkmale.get(normalisiere(text))
