@@ -21,8 +21,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zielsteuerung.daten.zahlentext import zahlen_lesen
+from zielsteuerung.mappe.libreoffice import umwandeln
 
-from conftest import importieren, neueste, ordner_abbild, schreibe_datei
+from conftest import importieren, libreoffice_noetig, neueste, ordner_abbild, schreibe_datei
 
 KLEVE = "05154"
 RS_REGENSBURG = "09362"
@@ -313,6 +314,35 @@ def test_xlsx_with_titles_over_two_rows_is_read_column_by_column(tmp_path, capsy
     assert werte[(KLEVE, "INT", "gesamt", 202308)] == 170.0
     assert werte[(KLEVE, "INT", "frauen", 202308)] is None  # "*": missing, not 0
     assert len(werte) == 12
+
+
+def test_formulas_without_a_saved_result_stop_the_import_until_a_program_calculates_them(
+    tmp_path, capsys
+):
+    """A workbook written by a program that does not calculate (here openpyxl) holds formulas
+    without results: read as they are, they were empty cells, stored as missing values without
+    a word. The import names them; once a spreadsheet program has saved the file (LibreOffice
+    here, as Excel would), the results are read."""
+    libreoffice_noetig()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["traeger_id", "berichtsmonat", "merkmal", "geschlecht", "wert", "wartezeit",
+               "datenstand"])  # fmt: skip
+    ws.append(["05154", "2023-07", "INT", "frauen", 77, "T3", "2023-11-20"])
+    ws.append(["05154", "2023-07", "INT", "maenner", 108, "T3", "2023-11-20"])
+    ws.append(["05154", "2023-07", "INT", "gesamt", "=E2+E3", "T3", "2023-11-20"])
+    ws.append(["05154", "2023-07", "ELB", "gesamt", None, "T3", "2023-11-20"])  # just empty
+    f = tmp_path / "eigene-auswertung.xlsx"
+    wb.save(f)
+    store = tmp_path / "bestand.sqlite"
+    err = refused(capsys, store, f)
+    assert "Zeile 4, Spalte „wert“: 1 Formel ohne gespeichertes Ergebnis (Zeile 4: =E2+E3)" in err
+
+    gespeichert = umwandeln(f, "xlsx", tmp_path / "gespeichert")
+    import_ok(capsys, store, gespeichert)
+    werte = neueste(store)
+    assert werte[(KLEVE, "INT", "gesamt", 202307)] == 185.0
+    assert werte[(KLEVE, "ELB", "gesamt", 202307)] is None
 
 
 def test_a_csv_with_titles_over_two_rows_is_refused_with_the_rows_named(tmp_path, capsys):

@@ -21,7 +21,7 @@ from .csvdatei import (
     lese_csv,
     zweizeiliger_kopf,
 )
-from .sammler import Sammler
+from .sammler import Sammler, anzahl
 from .zuordnung import Spaltenzuordnung, liste
 
 
@@ -102,6 +102,7 @@ def _lese_xlsx(rohdaten: bytes, s: Sammler, z: Spaltenzuordnung) -> Gelesen:
         raise
     try:
         blatt = _blatt_waehlen(mappe, s, z)
+        blattname = blatt.title
         grenze = grenzen.max_zeilen()
         if (blatt.max_row or 0) > grenze:  # the sheet's own <dimension>, read before the rows
             s.fehler(
@@ -128,12 +129,61 @@ def _lese_xlsx(rohdaten: bytes, s: Sammler, z: Spaltenzuordnung) -> Gelesen:
         zweizeilig := zweizeiliger_kopf(kopf, _als_text([zeilen[kopf_index + 1]])[0], z)
     ):
         kopf, kopf_index = zweizeilig, kopf_index + 1
+    _formeln_ohne_ergebnis(rohdaten, blattname, zeilen, kopf_index, kopf, s)
     breite = len(kopf)
     rumpf = [(r + [None] * breite)[:breite] for r in zeilen[kopf_index + 1 :]]
     roh = pd.DataFrame(rumpf, columns=pd.RangeIndex(breite), dtype=object)
     for spalte in roh.columns:  # numbers and dates stay native for "wert"; text for the rest
         roh[spalte] = roh[spalte].where(roh[spalte].notna(), "")
     return Gelesen(kopf, roh, kopf_index + 1, None, sha256)
+
+
+def _formeln_ohne_ergebnis(
+    rohdaten: bytes,
+    blatt: str,
+    zeilen: list[list[object]],
+    kopf_index: int,
+    kopf: list[str],
+    s: Sammler,
+) -> None:
+    """A formula whose result the file does not hold (a file written by a program that does
+    not calculate) reads as an empty cell: an error naming the cells, never a missing value."""
+    leer: dict[int, list[int]] = {}  # row index -> columns with a header and an empty cell
+    for r in range(kopf_index + 1, len(zeilen)):
+        spalten = [c for c, wert in enumerate(zeilen[r]) if wert is None and c < len(kopf)]
+        if spalten := [c for c in spalten if kopf[c]]:
+            leer[r] = spalten
+    if not leer:
+        return
+    import openpyxl
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    formeln: dict[int, list[tuple[int, str]]] = {}  # column -> (row number, formula)
+    mappe = openpyxl.load_workbook(io.BytesIO(rohdaten), read_only=True, data_only=False)
+    try:
+        erste, letzte = min(leer) + 1, max(leer) + 1
+        zellen = mappe[blatt].iter_rows(min_row=erste, max_row=letzte, values_only=True)
+        for r, zeile in enumerate(zellen, start=erste - 1):
+            for c in leer.get(r, []):
+                wert = zeile[c] if c < len(zeile) else None
+                if isinstance(wert, ArrayFormula | DataTableFormula):
+                    wert = getattr(wert, "text", None) or "=…"
+                if isinstance(wert, str) and wert.startswith("="):
+                    formeln.setdefault(c, []).append((r + 1, wert))
+    finally:
+        mappe.close()
+    for c, gefunden in formeln.items():
+        beispiele = "; ".join(f"Zeile {nr}: {formel}" for nr, formel in gefunden[:3])
+        s.fehler(
+            f"{anzahl(len(gefunden), 'Formel', 'Formeln')} ohne gespeichertes Ergebnis ("
+            f"{beispiele}{' …' if len(gefunden) > 3 else ''}). Die Datei wurde von einem "
+            "Programm geschrieben, das Formeln nicht berechnet; gelesen würden leere Zellen. "
+            "Bitte die Datei in Excel öffnen und speichern (dann enthält sie die Ergebnisse) "
+            "oder die Werte als Zahlen liefern.",
+            gefunden[0][0],
+            kopf[c],
+        )
+    s.abbrechen_falls_noetig()
 
 
 def datei_lesen(
