@@ -345,6 +345,21 @@ def test_formulas_without_a_saved_result_stop_the_import_until_a_program_calcula
     assert werte[(KLEVE, "ELB", "gesamt", 202307)] is None
 
 
+def test_darunter_frauen_beside_insgesamt_is_the_women_s_column(tmp_path, capsys):
+    """BA's tables give the women among the total as "darunter Frauen" (or "dar. Frauen",
+    "davon Männer"); Excel's CSV may start with its "sep=;" line."""
+    f = schreibe_datei(
+        tmp_path / "grunddaten.csv",
+        "sep=;\nRegionalschlüssel;Berichtsmonat;Merkmal;Insgesamt;darunter Frauen;dar. Männer;"
+        "Wartezeit;Datenstand\n05154;07/2023;Integrationen;185;77;108;T3;20.11.2023\n",
+    )
+    store = tmp_path / "bestand.sqlite"
+    import_ok(capsys, store, f)
+    assert neueste(store) == {
+        (KLEVE, "INT", g, 202307): w for g, w in (("gesamt", 185), ("frauen", 77), ("maenner", 108))
+    }
+
+
 def test_a_csv_with_titles_over_two_rows_is_refused_with_the_rows_named(tmp_path, capsys):
     f = schreibe_datei(
         tmp_path / "grunddaten.csv",

@@ -123,8 +123,11 @@ class Spaltenzuordnung:
             return self._zusammengesetzt(kopf)
         if schluessel in _ALIASE:
             return _ALIASE[schluessel]
-        if schluessel in _GESCHLECHTSSPALTEN:
-            return Wertspalte(geschlecht=geschlecht_code(schluessel))
+        teil = re.sub(
+            r"^(darunter|davon|dar|dav)_(?=frauen|weiblich|maenner|maennlich)", "", schluessel
+        )
+        if teil in _GESCHLECHTSSPALTEN:  # "darunter Frauen" beside "Insgesamt", as BA writes
+            return Wertspalte(geschlecht=geschlecht_code(teil))
         if schluessel in ("zaehler", "nenner"):
             return Wertspalte(rolle=schluessel)
         if self.merkmal_ignoriert(kopf):
