@@ -187,6 +187,10 @@ def test_export_recalculated_by_libreoffice_shows_identical_values(kopien, tmp_p
                     assert c.value in ("=TRUE()", "=FALSE()"), (ws.title, c.coordinate, c.value)
     for name, definiert in formeln.defined_names.items():
         assert "ZIEL_" not in str(definiert.attr_text).upper(), name
+    # so the consolidation refuses the copy LibreOffice saved, and says how that happens
+    with pytest.raises(Abgelehnt) as info:
+        datei_pruefen(berechnet, Grenzen())
+    assert "Wurde sie in einem Tabellenprogramm gespeichert (LibreOffice" in str(info.value)
     # and the controlling workbook itself, recalculated by LibreOffice (its formulas computed
     # by a spreadsheet program, not by us), shows the same values
     quelle = werte_aller_zellen(

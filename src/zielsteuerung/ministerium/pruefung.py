@@ -201,8 +201,10 @@ def _teile_pruefen(archiv: zipfile.ZipFile) -> None:
             raise Abgelehnt(f"beschädigt: {name} ist kein gültiges XML ({exc}).") from None
     if formeln:
         raise Abgelehnt(
-            f"enthält Formeln ({formeln[0]}): keine Wertekopie aus „zielsteuerung "
-            "export-ministerium“."
+            f"enthält Formeln ({formeln[0]}): keine unveränderte Wertekopie aus „zielsteuerung "
+            "export-ministerium“. Wurde sie in einem Tabellenprogramm gespeichert (LibreOffice "
+            "schreibt dabei auch WAHR und FALSCH als Formeln), bitte beim Träger die Kopie "
+            "anfordern, wie das Programm sie schreibt."
         )
 
 
