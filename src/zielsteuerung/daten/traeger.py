@@ -12,6 +12,7 @@ from importlib import resources
 from ..kern.merkmale import normalisiere
 
 _RS = re.compile(r"^\d{5}$")
+_RS_MIT_NAME = re.compile(r"^(\d{5})[\s,;:–-]+[^\W\d]")  # the code, then a name
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ class TraegerAufloesung:
         self._aliase: dict[str, str] = {}
         for t in verzeichnis():
             self._aliase[normalisiere(t.name)] = t.traeger_id
+            if art_name := re.fullmatch(r"(Kreis|Stadt) (.+)", t.name):  # BA: "Kleve, Kreis"
+                art, name = art_name.groups()
+                self._aliase[normalisiere(f"{name}, {art}")] = t.traeger_id
             if t.ba_jobcenter_nr:
                 self._aliase[normalisiere(t.ba_jobcenter_nr)] = t.traeger_id
         for quelle, ziel in (aliase or {}).items():
@@ -65,6 +69,8 @@ class TraegerAufloesung:
             return bekannt, False
         if _RS.match(roh):
             return roh, False
+        if mit_name := _RS_MIT_NAME.match(roh):  # BA's "05154 Kleve, Kreis"
+            return mit_name.group(1), False
         if re.fullmatch(r"[1-9]\d{3}", roh):
             return "0" + roh, True
         return None, False
