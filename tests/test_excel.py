@@ -493,6 +493,35 @@ def test_ribbon_button_shows_the_warnings_of_the_files_it_imports(zwei_mappen, m
     assert len(buch.app.meldungen) == 1
 
 
+def test_ribbon_button_reads_a_file_with_the_mapping_beside_it(
+    zwei_mappen, monkeypatch, cli, demo_daten
+):
+    """A download that needs a mapping can go into the Datenordner with it: the file's own
+    (juni.csv: juni.toml) or the folder's spaltenzuordnung.toml, the file's own first. Without
+    one the click stops and names the column; nothing is imported."""
+    store, ordner, _, excel = zwei_mappen
+    kleve = demo_daten[demo_daten["traeger_id"] == "05154"]
+    juli = kleve[kleve["berichtsmonat"] == "2023-07"].rename(columns={"wert": "Fälle"})
+    juli.to_csv(ordner / "juli.csv", sep=";", index=False)
+    juni = ordner / "juni.csv"
+    juni.write_text(juni.read_text(encoding="utf-8").replace(";wert;", ";Personen;", 1))
+    buch = Buch(excel)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()
+    ((_, text),) = buch.app.meldungen
+    assert "juni.csv, Zeile 1, Spalte „Personen“: Unbekannte Spalte" in text
+
+    (ordner / "spaltenzuordnung.toml").write_text('[spalten]\n"Fälle" = "wert"\n')
+    (ordner / "juni.toml").write_text('[spalten]\n"Personen" = "wert"\n')
+    zielsteuerung.main()
+    assert len(buch.app.meldungen) == 1, buch.app.meldungen[1:]
+    status = str(buch.app.status_bar)
+    assert "Januar bis Juli 2023" in status and status.endswith("– 2 neue Dateien importiert")
+    bestand = cli("bestand", "--store", store).out
+    assert re.search(r"juni\.csv .* juni\.toml", bestand)
+    assert re.search(r"juli\.csv .* spaltenzuordnung\.toml", bestand)
+
+
 def test_ribbon_button_reports_problems_in_a_message_box(zwei_mappen, monkeypatch, tmp_path):
     _, _, _, excel = zwei_mappen
     wb = load_workbook(excel)

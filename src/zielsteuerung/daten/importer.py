@@ -20,7 +20,10 @@ from .plausibilitaet import gegen_bestand, in_der_datei
 from .pruefung import pruefen
 from .sammler import Sammler, anzahl
 from .schreiben import KonfliktGefunden, Lieferung, anzahl_werte
-from .zuordnung import Spaltenzuordnung
+from .zuordnung import Spaltenzuordnung, lade
+
+#: the mapping of a whole folder the ribbon imports (a file's own: beside it, ``NAME.toml``)
+ORDNER_ZUORDNUNG = "spaltenzuordnung.toml"
 
 Fortschritt = Callable[[str, float | None], None]
 
@@ -44,6 +47,7 @@ class GeprüfteDatei:
     uebersprungen: dict[str, dict[str, int]] = field(default_factory=dict)
     zuordnung: str = ""  # fingerprint of the mapping it was read with
     zuordnung_datei: str | None = None
+    spruenge_nur_warnen: bool = False  # the mapping's sprungpruefung = "warnung"
 
 
 @dataclass
@@ -119,7 +123,24 @@ def pruefe_datei(
         uebersprungen,
         z.kennung(),
         None if z.quelle == "eingebaut" else Path(z.quelle).name,
+        z.sprungpruefung == "warnung",
     )
+
+
+def zuordnungen_im_ordner(dateien: Sequence[Path]) -> dict[Path, Spaltenzuordnung]:
+    """The mapping for each file of a folder the ribbon imports: the file's own beside it
+    (``juli.xlsx``: ``juli.toml``), else the folder's ``spaltenzuordnung.toml``; files with
+    neither are read with the built-in one."""
+    gefunden: dict[Path, Spaltenzuordnung] = {}
+    geladen: dict[Path, Spaltenzuordnung] = {}
+    for datei in dateien:
+        for kandidat in (datei.with_suffix(".toml"), datei.parent / ORDNER_ZUORDNUNG):
+            if kandidat.is_file():
+                if kandidat not in geladen:
+                    geladen[kandidat] = lade(kandidat)
+                gefunden[datei] = geladen[kandidat]
+                break
+    return gefunden
 
 
 def importiere(
@@ -128,18 +149,21 @@ def importiere(
     zuordnung: Spaltenzuordnung | None = None,
     fortschritt: Fortschritt = _still,
     ersetzen: bool = True,
+    je_datei: dict[Path, Spaltenzuordnung] | None = None,
 ) -> list[ImportErgebnis]:
     """Validate every file first; then store all of them in one transaction, or nothing.
 
     A file imported before with another mapping replaces that import (the user named the file
     and its mapping); with ``ersetzen=False`` (a whole folder scanned, as the ribbon does) a
-    file imported before is always skipped."""
+    file imported before is always skipped. ``je_datei``: a mapping of its own for some files
+    (``zuordnungen_im_ordner``), in place of ``zuordnung``."""
     geprueft: list[GeprüfteDatei] = []
     probleme: list[Problem] = []
     weitere = 0
     for pfad in pfade:  # every file is checked, so that all problems are reported at once
         try:
-            geprueft.append(pruefe_datei(pfad, zuordnung, fortschritt))
+            z = (je_datei or {}).get(Path(pfad), zuordnung)
+            geprueft.append(pruefe_datei(pfad, z, fortschritt))
         except ImportFehler as exc:
             probleme += exc.probleme
             weitere += exc.weitere
@@ -147,10 +171,10 @@ def importiere(
         raise ImportFehler(probleme, weitere)
     store = Path(store)
     if store.exists():
-        return _speichern(geprueft, store, fortschritt, zuordnung, ersetzen)
+        return _speichern(geprueft, store, fortschritt, ersetzen)
     store.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=store.parent, prefix=".zielsteuerung-neu-") as tmp:
-        ergebnisse = _speichern(geprueft, Path(tmp) / store.name, fortschritt, zuordnung, ersetzen)
+        ergebnisse = _speichern(geprueft, Path(tmp) / store.name, fortschritt, ersetzen)
         os.replace(Path(tmp) / store.name, store)  # a new store appears whole or not at all
     return ergebnisse
 
@@ -173,10 +197,8 @@ def _speichern(
     geprueft: list[GeprüfteDatei],
     store: Path,
     fortschritt: Fortschritt,
-    zuordnung: Spaltenzuordnung | None,
     ersetzen: bool,
 ) -> list[ImportErgebnis]:
-    nur_warnen = zuordnung is not None and zuordnung.sprungpruefung == "warnung"
     ergebnisse: list[ImportErgebnis] = []
     with Datenbestand(store, anlegen=True) as db:
         neue: list[GeprüfteDatei] = []
@@ -195,7 +217,7 @@ def _speichern(
             s = Sammler(datei.pfad.name)  # against earlier vintages and neighbouring months
             ersetzt = vorhanden.import_id if vorhanden else None
             spruenge = gegen_bestand(datei.daten, db, ersetzt)
-            plausibilitaet.melden(spruenge, s, nur_warnen)
+            plausibilitaet.melden(spruenge, s, datei.spruenge_nur_warnen)
             probleme += s.probleme
             weitere += s.weitere
             datei.warnungen += s.warnungen

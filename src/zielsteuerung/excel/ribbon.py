@@ -166,10 +166,12 @@ def aktualisieren(book: Any) -> tuple[str, list[str]]:
             raise EingabeFehler(f"Der Datenordner {ordner} (Blatt Einstellungen) existiert nicht.")
         dateien = sorted(p for p in ordner.iterdir() if p.suffix.lower() in (".csv", ".xlsx"))
         if dateien:
-            from ..daten.importer import importiere  # only where there are files to import
+            # only where there are files to import
+            from ..daten.importer import importiere, zuordnungen_im_ordner
 
             app.status_bar = f"Zielsteuerung: {len(dateien)} Dateien im Datenordner prüfen …"
-            ergebnisse = importiere(dateien, store, ersetzen=False)  # never replace
+            je_datei = zuordnungen_im_ordner(dateien)
+            ergebnisse = importiere(dateien, store, ersetzen=False, je_datei=je_datei)
             neu = [e for e in ergebnisse if not e.bereits_importiert]
             warnungen = [str(w) for e in neu for w in e.warnungen]
             if neu:
