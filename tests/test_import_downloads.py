@@ -541,6 +541,24 @@ def test_month_written_mm_jj_is_read(tmp_path, capsys):
     }
 
 
+def test_dates_as_german_excel_saves_them_to_csv_are_read(tmp_path, capsys):
+    """German Excel saves a date with time as "20.11.2023 08:00" and a short date as
+    "20.11.23"; some exports write "20231120". Each is the Datenstand it shows (the newest
+    vintage per month is taken, so a wrong date would pick the wrong figures)."""
+    f = schreibe_datei(
+        tmp_path / "grunddaten.csv",
+        "traeger_id;berichtsmonat;merkmal;wert;wartezeit;datenstand\n"
+        "05154;31.01.23;INT;210;T3;20.05.2023 08:00\n"
+        "05154;28.02.2023 00:00;INT;190;T3;20.06.23\n"
+        "05154;2023-03;INT;200;T3;20230720\n",
+    )
+    store = tmp_path / "bestand.sqlite"
+    import_ok(capsys, store, f)
+    with closing(sqlite3.connect(store)) as con:
+        staende = con.execute("SELECT monat, datenstand FROM grunddaten ORDER BY monat").fetchall()
+    assert staende == [(202301, "2023-05-20"), (202302, "2023-06-20"), (202303, "2023-07-20")]
+
+
 def test_unreadable_month_names_the_accepted_forms(tmp_path, capsys):
     f = schreibe_datei(
         tmp_path / "monate.csv", "traeger_id;berichtsmonat;merkmal;wert\n05154;Q1/25;INT;1\n"

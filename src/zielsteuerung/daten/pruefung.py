@@ -238,7 +238,8 @@ def pruefen(
     )  # fmt: skip
     lang["datenstand"] = gelesen(
         s, lang, kopf, "datenstand", monate.parse_datum,
-        "Datenstand „{wert}“ ist kein Datum; erwartet JJJJ-MM-TT.", leer_erlaubt=True,
+        "Datenstand „{wert}“ ist kein Datum; erwartet z. B. 2023-11-20 oder 20.11.2023.",
+        leer_erlaubt=True,
     )  # fmt: skip
 
     zahlen = zahlen_lesen(lang["wert"], z.dezimalzeichen, tausenderpunkt)

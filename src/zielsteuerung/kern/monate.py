@@ -27,7 +27,7 @@ _MUSTER = (
     (re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?:[ T]00:00(?::00)?)?$"), "jmt"),
     (re.compile(r"^(\d{4})(\d{2})$"), "jm"),
     (re.compile(r"^(\d{1,2})[./](\d{4})$"), "mj"),
-    (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"), "tmj"),
+    (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?: 00:00(?::00)?)?$"), "tmj"),
     (re.compile(r"^(\d{4})/(\d{1,2})$"), "jm"),
     (re.compile(r"^(\d{1,2})/(\d{2})$"), "mj"),  # MM/JJ, the century is the 2000s
 )
@@ -84,8 +84,9 @@ def parse_monat(wert: object) -> int | None:
             elif ordnung == "mj":
                 m, j = teile
                 j = j + 2000 if j < 100 else j
-            else:
+            else:  # TT.MM.JJJJ, or TT.MM.JJ as German Excel writes a short date
                 m, j = teile[1], teile[2]
+                j = j + 2000 if j < 100 else j
             if 1900 <= j <= 2200 and 1 <= m <= 12:
                 return monat(j, m)
             return None
@@ -100,12 +101,29 @@ def parse_monat(wert: object) -> int | None:
     return None
 
 
+#: a Datenstand as files write it: ISO, German (also as Excel saves a date and time to CSV,
+#: "20.11.2023 08:00", or a short date, "20.11.23"), and JJJJMMTT
+_DATUMSFORMATE = (
+    "%Y-%m-%d",
+    "%d.%m.%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%y",
+    "%Y%m%d",
+)
+
+
 def parse_datum(wert: object) -> str | None:
     """Parse a Datenstand to ISO 'YYYY-MM-DD'; None if it is not a date."""
     if isinstance(wert, dt.datetime | dt.date):
         return f"{wert.year:04d}-{wert.month:02d}-{wert.day:02d}"
     text = str(wert).strip()
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
+    if re.fullmatch(r"\d+", text) and len(text) != 8:  # only JJJJMMTT is a date of digits
+        return None
+    for fmt in _DATUMSFORMATE:
         try:
             d = dt.datetime.strptime(text, fmt)
         except ValueError:
