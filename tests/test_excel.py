@@ -425,6 +425,8 @@ def test_ribbon_button_refreshes_like_the_command_line(zwei_mappen, cli, monkeyp
     """main() is what the ribbon button runs. Excel cannot run here, so it gets objects with
     the part of xlwings' Book/Sheet/Range/Table API it uses, backed by the workbook file."""
     store, ordner, kommandozeile, excel = zwei_mappen
+    # a download open in Excel leaves its lock file beside it: not a file to import
+    (ordner / "~$download.xlsx").write_bytes(b"\x0bMax Muster" + b"\x20" * 154)
     buch = Buch(excel)
     monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
     zielsteuerung.main()

@@ -20,10 +20,7 @@ from .plausibilitaet import gegen_bestand, in_der_datei
 from .pruefung import pruefen
 from .sammler import Sammler, anzahl
 from .schreiben import KonfliktGefunden, Lieferung, anzahl_werte
-from .zuordnung import Spaltenzuordnung, lade
-
-#: the mapping of a whole folder the ribbon imports (a file's own: beside it, ``NAME.toml``)
-ORDNER_ZUORDNUNG = "spaltenzuordnung.toml"
+from .zuordnung import Spaltenzuordnung
 
 Fortschritt = Callable[[str, float | None], None]
 
@@ -127,22 +124,6 @@ def pruefe_datei(
     )
 
 
-def zuordnungen_im_ordner(dateien: Sequence[Path]) -> dict[Path, Spaltenzuordnung]:
-    """The mapping for each file of a folder the ribbon imports: the file's own beside it
-    (``juli.xlsx``: ``juli.toml``), else the folder's ``spaltenzuordnung.toml``; files with
-    neither are read with the built-in one."""
-    gefunden: dict[Path, Spaltenzuordnung] = {}
-    geladen: dict[Path, Spaltenzuordnung] = {}
-    for datei in dateien:
-        for kandidat in (datei.with_suffix(".toml"), datei.parent / ORDNER_ZUORDNUNG):
-            if kandidat.is_file():
-                if kandidat not in geladen:
-                    geladen[kandidat] = lade(kandidat)
-                gefunden[datei] = geladen[kandidat]
-                break
-    return gefunden
-
-
 def importiere(
     pfade: Sequence[Path | str],
     store: Path | str,
@@ -156,7 +137,7 @@ def importiere(
     A file imported before with another mapping replaces that import (the user named the file
     and its mapping); with ``ersetzen=False`` (a whole folder scanned, as the ribbon does) a
     file imported before is always skipped. ``je_datei``: a mapping of its own for some files
-    (``zuordnungen_im_ordner``), in place of ``zuordnung``."""
+    (``ordner.zuordnungen_im_ordner``), in place of ``zuordnung``."""
     geprueft: list[GeprüfteDatei] = []
     probleme: list[Problem] = []
     weitere = 0

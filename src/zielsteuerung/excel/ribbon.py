@@ -14,6 +14,7 @@ from typing import Any
 from ..bericht.auswerten import Ausschnitt
 from ..bericht.bericht import Bericht, bericht_fuer_mappe
 from ..bericht.vergleich import hinweis, rangliste
+from ..daten.ordner import dateien_im_ordner, zuordnungen_im_ordner
 from ..fehler import EingabeFehler, ZielsteuerungFehler
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from ..mappe.dialog import BLATT as DIALOG
@@ -164,10 +165,9 @@ def aktualisieren(book: Any) -> tuple[str, list[str]]:
         ordner = Path(str(ordner_text))
         if not ordner.is_dir():
             raise EingabeFehler(f"Der Datenordner {ordner} (Blatt Einstellungen) existiert nicht.")
-        dateien = sorted(p for p in ordner.iterdir() if p.suffix.lower() in (".csv", ".xlsx"))
+        dateien = dateien_im_ordner(ordner, (".csv", ".xlsx"))
         if dateien:
-            # only where there are files to import
-            from ..daten.importer import importiere, zuordnungen_im_ordner
+            from ..daten.importer import importiere  # only where there are files to import
 
             app.status_bar = f"Zielsteuerung: {len(dateien)} Dateien im Datenordner prüfen …"
             je_datei = zuordnungen_im_ordner(dateien)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from ..daten.ordner import dateien_im_ordner
 from ..fehler import EingabeFehler
 from ..kern.monate import monatsname
 from ..mappe.datei import pruefe_schreibbar, speichern
@@ -22,13 +23,7 @@ def dateien_sammeln(eingaben: list[Path], ausgabe: Path | None = None) -> list[P
     dateien: list[Path] = []
     for eingabe in eingaben:
         if eingabe.is_dir():
-            for pfad in sorted(eingabe.iterdir()):
-                if (
-                    pfad.is_file()
-                    and pfad.suffix.lower() in _ENDUNGEN
-                    and not pfad.name.startswith(("~$", ".~"))
-                ):
-                    dateien.append(pfad)
+            dateien += dateien_im_ordner(eingabe, _ENDUNGEN)
         elif eingabe.is_file():
             dateien.append(eingabe)
         else:
