@@ -524,6 +524,26 @@ def test_ribbon_button_reads_a_file_with_the_mapping_beside_it(
     assert re.search(r"juli\.csv .* spaltenzuordnung\.toml", bestand)
 
 
+def test_ribbon_button_skips_files_imported_before_without_reading_them(
+    zwei_mappen, monkeypatch, cli
+):
+    """A file imported before (here on the command line, with a mapping) that stays in the
+    Datenordner is skipped by its content, unread: the button neither stumbles over the
+    mapping it lacks nor spends a click reading every month's file again."""
+    store, ordner, _, excel = zwei_mappen
+    juni = ordner / "juni.csv"
+    juni.write_text(juni.read_text(encoding="utf-8").replace(";wert;", ";Personen;", 1))
+    mapping = ordner.parent / "juni-zuordnung.toml"
+    mapping.write_text('[spalten]\n"Personen" = "wert"\n')
+    assert cli("import", juni, "--store", store, "--mapping", mapping).code == 0
+    buch = Buch(excel)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()
+    assert buch.app.meldungen == []
+    assert "importiert" not in str(buch.app.status_bar)
+    assert "Januar bis Juni 2023" in str(buch.app.status_bar)
+
+
 def test_ribbon_button_reports_problems_in_a_message_box(zwei_mappen, monkeypatch, tmp_path):
     _, _, _, excel = zwei_mappen
     wb = load_workbook(excel)

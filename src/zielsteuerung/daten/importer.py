@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -138,26 +139,59 @@ def importiere(
     and its mapping); with ``ersetzen=False`` (a whole folder scanned, as the ribbon does) a
     file imported before is always skipped. ``je_datei``: a mapping of its own for some files
     (``ordner.zuordnungen_im_ordner``), in place of ``zuordnung``."""
+    store = Path(store)
+    zuordnungen = [(Path(p), (je_datei or {}).get(Path(p), zuordnung)) for p in pfade]
+    schon = _schon_importiert(zuordnungen, store, ersetzen) if store.exists() else {}
     geprueft: list[GeprüfteDatei] = []
     probleme: list[Problem] = []
     weitere = 0
-    for pfad in pfade:  # every file is checked, so that all problems are reported at once
+    for nr, (pfad, z) in enumerate(zuordnungen):  # every file is checked: all problems at once
+        if nr in schon:
+            continue
         try:
-            z = (je_datei or {}).get(Path(pfad), zuordnung)
             geprueft.append(pruefe_datei(pfad, z, fortschritt))
         except ImportFehler as exc:
             probleme += exc.probleme
             weitere += exc.weitere
     if probleme:
         raise ImportFehler(probleme, weitere)
-    store = Path(store)
     if store.exists():
-        return _speichern(geprueft, store, fortschritt, ersetzen)
+        return [*schon.values(), *_speichern(geprueft, store, fortschritt, ersetzen)]
     store.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=store.parent, prefix=".zielsteuerung-neu-") as tmp:
         ergebnisse = _speichern(geprueft, Path(tmp) / store.name, fortschritt, ersetzen)
         os.replace(Path(tmp) / store.name, store)  # a new store appears whole or not at all
     return ergebnisse
+
+
+def _schon_importiert(
+    zuordnungen: list[tuple[Path, Spaltenzuordnung | None]], store: Path, ersetzen: bool
+) -> dict[int, ImportErgebnis]:
+    """The files whose content the store holds already, read with the same mapping (with
+    ``ersetzen=False``: with any), by their place in the list: skipped unread. A folder the
+    ribbon imports keeps every month's file, and each click would read and check them all
+    again."""
+    schon: dict[int, ImportErgebnis] = {}
+    with Datenbestand(store) as db:
+        for nr, (pfad, z) in enumerate(zuordnungen):
+            try:
+                with pfad.open("rb") as datei:
+                    sha256 = hashlib.file_digest(datei, "sha256").hexdigest()
+            except OSError:
+                continue  # reading it says what is wrong
+            vorhanden = db.import_vorhanden(sha256)
+            kennung = (z or Spaltenzuordnung()).kennung()
+            if vorhanden and (vorhanden.zuordnung == kennung or not ersetzen):
+                schon[nr] = ImportErgebnis(
+                    pfad.name,
+                    sha256,
+                    vorhanden.zeilen,
+                    0,
+                    bereits_importiert=True,
+                    beispieldaten=vorhanden.beispieldaten,
+                    nr=vorhanden.import_id,
+                )
+    return schon
 
 
 def _ergebnis(datei: GeprüfteDatei, neu: int = 0, **angaben: Any) -> ImportErgebnis:
