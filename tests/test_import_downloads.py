@@ -889,3 +889,81 @@ def test_the_guide_s_mappings_read_the_real_layouts(tmp_path, capsys, beispiel, 
     _, err = import_ok(capsys, store, f, mapping=zuordnung_aus_doku(beispiel))
     assert "Warnung" not in err, err  # the guide's mappings leave nothing in doubt
     assert neueste(store, wartezeit) == erwartet
+
+
+def _beispiel_a_mappe(ziel: Path, titel: str | None = None) -> Path:
+    """The workbook of the guide's example A, cell by cell from its table (a notes sheet
+    first; the Regionalschlüssel a text cell, or a number where it lost its zero, as Excel
+    keeps it); ``titel`` in place of title row 3."""
+    abschnitt = DOKU.read_text(encoding="utf-8").split("### Beispiel A:", 1)[1]
+    abschnitt = abschnitt.split("\n### ", 1)[0]
+    wb = openpyxl.Workbook()
+    wb.active.title = "Erläuterungen"
+    wb.active["A1"] = "Erläuterungen zu den Grunddaten"
+    ws = wb.create_sheet("Grunddaten")
+    for zeile in re.findall(r"^\| (\d+) \|(.*)\|$", abschnitt, re.M):
+        nr, zellen = int(zeile[0]), [z.strip() for z in zeile[1].split("|")]
+        for spalte, text in enumerate(zellen, start=1):
+            if nr == 3 and spalte == 1 and titel is not None:
+                text = titel
+            if text.isdigit() and not text.startswith("0"):
+                ws.cell(nr, spalte, int(text))
+            elif text:
+                ws.cell(nr, spalte, text)
+    wb.save(ziel)
+    return ziel
+
+
+def _ausgabe_aus_doku(beispiel: str) -> list[str]:
+    """The lines of the guide's example output for ``zielsteuerung import … --mapping``."""
+    abschnitt = DOKU.read_text(encoding="utf-8").split(f"### Beispiel {beispiel}:", 1)[1]
+    block = abschnitt.split("$ zielsteuerung import", 1)[1].split("```", 1)[0]
+    return [z for z in block.splitlines()[1:] if z and not z.startswith("Datenbestand:")]
+
+
+def test_the_guide_s_example_a_reads_as_the_guide_says(tmp_path, capsys):
+    """Example A as a new user meets it: the workbook of its table, imported without a
+    mapping (the guide's message), then with the guide's mapping (the guide's output, the
+    Wartezeit and Datenstand taken from the title row)."""
+    f = _beispiel_a_mappe(tmp_path / "ba-grunddaten-2023-07.xlsx")
+    store = tmp_path / "bestand.sqlite"
+    err = refused(capsys, store, f)
+    assert "Blatt „Grunddaten“, Zeile 5, Spalte „Jobcenter-Nr.“: Zwei Spalten" in err
+
+    out, err = import_ok(capsys, store, f, mapping=zuordnung_aus_doku("A"))
+    for zeile in _ausgabe_aus_doku("A"):
+        assert zeile in out + err, zeile
+    werte = neueste(store)
+    assert werte[(KLEVE, "INT", "frauen", 202307)] == 77.0
+    assert werte[(KLEVE, "INT_LZB", "gesamt", 202307)] == 58.0
+    assert werte[(KLEVE, "INT_LZB", "frauen", 202307)] is None  # "*"
+    assert werte[(KLEVE, "INT_BD", "gesamt", 202307)] is None  # "x"
+    assert werte[("05554", "INT", "maenner", 202307)] == 133.0
+    with closing(sqlite3.connect(store)) as con:
+        assert con.execute("SELECT DISTINCT wartezeit, datenstand FROM grunddaten").fetchall() == [
+            ("T3", "2023-11-20")
+        ]
+
+
+@pytest.mark.parametrize(
+    ("titel", "wartezeit", "fehler"),
+    [
+        ("Berichtsmonat Juli 2023, ohne Wartezeit, Datenstand vom 15.08.2023", "T0", None),
+        ("Juli 2023, Wartezeit: t-3, Datenstand: 2023-11-20", "T3", None),
+        ("Berichtsmonat Juli 2023, Wartezeit 3 Monate", None, "keine Angabe „Datenstand …“"),
+        ("Wartezeit 2 Monate, Datenstand 20.11.2023", None, "nicht lesbar: „Wartezeit 2 Monat“"),
+        ("Datenstand 20.11.2023, Wartezeit 3 Monate; Datenstand 21.11.2023", None,
+         "mehrere Angaben: 20.11.2023 (Zeile 3), 21.11.2023 (Zeile 3)"),
+    ],
+)  # fmt: skip
+def test_values_read_from_the_title_or_the_import_stops_naming_it(
+    tmp_path, capsys, titel, wartezeit, fehler
+):
+    f = _beispiel_a_mappe(tmp_path / "download.xlsx", titel)
+    store = tmp_path / "bestand.sqlite"
+    if fehler is None:
+        import_ok(capsys, store, f, mapping=zuordnung_aus_doku("A"))
+        assert neueste(store, wartezeit)[(KLEVE, "INT", "gesamt", 202307)] == 185.0
+    else:
+        err = refused(capsys, store, f, mapping=zuordnung_aus_doku("A"))
+        assert fehler in err and '= "titel" in der Spaltenzuordnung' in err

@@ -44,6 +44,8 @@ def befehl_import(args: argparse.Namespace) -> int:
             f"{e.datei}: {anzahl(e.zeilen, 'Wert', 'Werte')} geprüft, {zahl(e.neu)} neu "
             "gespeichert" + (f" ({HINWEIS_BEISPIELDATEN})" if e.beispieldaten else "") + "."
         )
+        if e.aus_titel:
+            print(f"  aus dem Titel: {', '.join(e.aus_titel.values())}")
         if e.ignoriert:
             print(f"  nicht gelesene Spalten: {liste(e.ignoriert)}")
         for was, gezaehlt in e.uebersprungen.items():

@@ -45,6 +45,14 @@ class Gelesen:
     erste_zeile: int
     trenner: str | None
     sha256: str
+    titel: list[tuple[int, str]] = field(default_factory=list)  # rows above the header
+
+
+def titelzeilen(zeilen: list[list[str]]) -> list[tuple[int, str]]:
+    """The rows above a header: row number and the texts of their cells."""
+    texte = [(nr, " ".join(str(c).strip() for c in z if str(c).strip())) for nr, z in
+             enumerate(zeilen, start=1)]  # fmt: skip
+    return [(nr, text) for nr, text in texte if text]
 
 
 def erkannte_kopfzeile(zeilen: list[list[str]], z: Spaltenzuordnung) -> int | None:
@@ -442,7 +450,7 @@ def _lese_csv(
         _lange_zeilen_melden(datei, groesse - weg, kodierung, trenner, kopf_index, len(kopf), s)
     roh = pd.DataFrame({i: sp.spalte() for i, sp in enumerate(spalten)})
     roh.columns = pd.RangeIndex(len(kopf))
-    return Gelesen(kopf, roh, kopf_index + 1, trenner, sha256)
+    return Gelesen(kopf, roh, kopf_index + 1, trenner, sha256, titelzeilen(kopf_probe[:kopf_index]))
 
 
 def _ganzzahlig_am_anfang(

@@ -21,6 +21,7 @@ from .plausibilitaet import gegen_bestand, in_der_datei
 from .pruefung import pruefen
 from .sammler import Sammler, anzahl
 from .schreiben import KonfliktGefunden, Lieferung, anzahl_werte
+from .titel import aus_dem_titel
 from .zuordnung import Spaltenzuordnung
 
 Fortschritt = Callable[[str, float | None], None]
@@ -46,6 +47,7 @@ class GeprüfteDatei:
     zuordnung: str = ""  # fingerprint of the mapping it was read with
     zuordnung_datei: str | None = None
     spruenge_nur_warnen: bool = False  # the mapping's sprungpruefung = "warnung"
+    aus_titel: dict[str, str] = field(default_factory=dict)  # fixed values read from the title
 
 
 @dataclass
@@ -62,6 +64,7 @@ class ImportErgebnis:
     nr: int | None = None  # the import that already holds this file
     ersetzt: int | None = None  # the import of this file (another mapping) now replaced
     entfernt: int = 0  # rows of the replaced import removed
+    aus_titel: dict[str, str] = field(default_factory=dict)
 
 
 def pruefe_datei(
@@ -97,17 +100,18 @@ def pruefe_datei(
         gelesen.trenner,
     )
     sha256 = gelesen.sha256
+    fuer_datei, aus_titel = aus_dem_titel(gelesen.titel, z, s)  # the file's own fixed values
     del gelesen  # only the table is needed from here on (peak memory)
     if not kopf or roh.shape[0] == 0:
         s.fehler("Die Datei enthält keine Datenzeilen.")
         s.abbrechen_falls_noetig()
-    lang = in_langformat(kopf, roh, erste_zeile, s, z)
+    lang = in_langformat(kopf, roh, erste_zeile, s, fuer_datei)
     del roh
     if lang.daten.empty:
         s.fehler("Die Datei enthält keine Datenzeilen.")
         s.abbrechen_falls_noetig()
     fortschritt(f"Prüfe {anzahl(len(lang.daten), 'Wert', 'Werte')}", None)
-    daten, namen, uebersprungen = pruefen(lang, s, z, tausenderpunkt=trenner == ";")
+    daten, namen, uebersprungen = pruefen(lang, s, fuer_datei, tausenderpunkt=trenner == ";")
     plausibilitaet.melden(in_der_datei(daten), s, z.sprungpruefung == "warnung")
     s.abbrechen_falls_noetig()
     return GeprüfteDatei(
@@ -122,6 +126,7 @@ def pruefe_datei(
         z.kennung(),
         None if z.quelle == "eingebaut" else Path(z.quelle).name,
         z.sprungpruefung == "warnung",
+        aus_titel,
     )
 
 
@@ -204,6 +209,7 @@ def _ergebnis(datei: GeprüfteDatei, neu: int = 0, **angaben: Any) -> ImportErge
         warnungen=datei.warnungen,
         ignoriert=datei.ignoriert,
         uebersprungen=datei.uebersprungen,
+        aus_titel=datei.aus_titel,
         **angaben,
     )
 

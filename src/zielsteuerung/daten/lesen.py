@@ -19,6 +19,7 @@ from .csvdatei import (
     erkannte_kopfzeile,
     kopfzeile_finden,
     lese_csv,
+    titelzeilen,
     zweizeiliger_kopf,
 )
 from .sammler import Sammler, anzahl
@@ -125,6 +126,7 @@ def _lese_xlsx(rohdaten: bytes, s: Sammler, z: Spaltenzuordnung) -> Gelesen:
     if len(zeilen) <= kopf_index:
         return Gelesen([], pd.DataFrame(), kopf_index + 1, None, sha256)
     kopf = ["" if c is None else str(c).strip() for c in zeilen[kopf_index]]
+    titel = titelzeilen(_als_text(zeilen[:kopf_index]))
     if len(zeilen) > kopf_index + 1 and (
         zweizeilig := zweizeiliger_kopf(kopf, _als_text([zeilen[kopf_index + 1]])[0], z)
     ):
@@ -135,7 +137,7 @@ def _lese_xlsx(rohdaten: bytes, s: Sammler, z: Spaltenzuordnung) -> Gelesen:
     roh = pd.DataFrame(rumpf, columns=pd.RangeIndex(breite), dtype=object)
     for spalte in roh.columns:  # numbers and dates stay native for "wert"; text for the rest
         roh[spalte] = roh[spalte].where(roh[spalte].notna(), "")
-    return Gelesen(kopf, roh, kopf_index + 1, None, sha256)
+    return Gelesen(kopf, roh, kopf_index + 1, None, sha256, titel)
 
 
 def _formeln_ohne_ergebnis(

@@ -87,6 +87,9 @@ _GESCHLECHTSSPALTEN = ("insgesamt", "gesamt", "frauen", "weiblich", "maenner", "
 #: between the two parts of a header that spans two rows: "Integrationen / Frauen"
 KOPF_TRENNER = " / "
 
+#: a fixed value to be read from the title rows above the table (``daten.titel``)
+AUS_DEM_TITEL = "titel"
+
 
 def liste(namen: Any) -> str:
     """Names for a German message: „a“, „b“ (never Python's list syntax)."""
@@ -333,6 +336,7 @@ def lade(pfad: Path | str) -> Spaltenzuordnung:
                 "in Anführungszeichen sein oder „ignorieren“ (Zeilen einer Summe wie Land oder "
                 "Bund).",
             )
-    if "wartezeit" in z.feste_werte and not wartezeit_code(z.feste_werte["wartezeit"]):
-        raise _fehler(pfad, "fester Wert wartezeit muss T0 oder T3 sein.")
+    wartezeit = z.feste_werte.get("wartezeit")
+    if wartezeit is not None and wartezeit != AUS_DEM_TITEL and not wartezeit_code(wartezeit):
+        raise _fehler(pfad, 'fester Wert wartezeit muss T0, T3 oder "titel" sein.')
     return z
