@@ -3,7 +3,8 @@ them: „Berichtsmonat Juli 2023, Wartezeit 3 Monate, Datenstand 20.11.2023“.
 
 A mapping asks for it with ``"titel"`` as the fixed value (``datenstand = "titel"``), so that
 one mapping serves every month's file. Only a label followed by its value counts; no label,
-or two different values, is an error naming the title rows: a guess would be silently wrong.
+an unreadable value or two different ones are an error naming the title rows: a guess would
+be silently wrong.
 """
 
 from __future__ import annotations
@@ -24,19 +25,22 @@ def _wartezeit(text: str) -> str | None:
     return {"0": "T0", "3": "T3"}.get(text)
 
 
-#: per dimension: the label, the patterns of label and value, how the value is read, and how
-#: it is shown
-_ANGABEN: dict[str, tuple[str, list[tuple[re.Pattern[str], Callable[[str], object]]]]] = {
+#: per dimension: the label, an example of the fixed value for a message, and the patterns
+#: of label and value with how the value is read (None: not readable)
+_ANGABEN: dict[str, tuple[str, str, list[tuple[re.Pattern[str], Callable[[str], object]]]]] = {
     "datenstand": (
         "Datenstand",
+        "2023-11-20",
         [(re.compile(rf"datenstand\W*(?:vom\W*)?{_DATUM}", re.I), parse_datum)],
     ),
     "berichtsmonat": (
         "Berichtsmonat",
+        "2023-07",
         [(re.compile(rf"berichts(?:monat|zeitraum)\W*{_MONAT}", re.I), parse_monat)],
     ),
     "wartezeit": (
         "Wartezeit",
+        "T3",
         [
             (re.compile(r"(ohne) wartezeit", re.I), lambda _: "T0"),
             (re.compile(r"wartezeit\W*(?:von\W*)?(\d+)\s*monat", re.I), _wartezeit),
@@ -67,7 +71,7 @@ def aus_dem_titel(
     genommen: dict[str, str] = {}
     zeilen = "; ".join(f"Zeile {nr}: „{text}“" for nr, text in titel) or "keine"
     for dim in gefragt:
-        name, muster = _ANGABEN[dim]
+        name, beispiel, muster = _ANGABEN[dim]
         gefunden: dict[object, int] = {}
         unlesbar = []
         for nr, text in titel:
@@ -92,10 +96,7 @@ def aus_dem_titel(
             grund = f"keine Angabe „{name} …“ gefunden (Titelzeilen: {zeilen})"
         s.fehler(
             f'{dim} = "titel" in der Spaltenzuordnung: {grund}. Bitte den Wert dort angeben '
-            f'(z. B. {dim} = "{_BEISPIEL[dim]}").'
+            f'(z. B. {dim} = "{beispiel}").'
         )
     s.abbrechen_falls_noetig()
     return dataclasses.replace(z, feste_werte=feste), genommen
-
-
-_BEISPIEL = {"datenstand": "2023-11-20", "berichtsmonat": "2023-07", "wartezeit": "T3"}
