@@ -487,6 +487,9 @@ def test_a_download_without_wartezeit_and_datenstand_says_what_it_assumed(tmp_pa
     store = tmp_path / "bestand.sqlite"
     _, err = import_ok(capsys, store, f)
     wartezeit, datenstand = [z for z in err.splitlines() if z.startswith("Warnung")]
+    beispiel = re.search(r"^Warnung: download\.csv: Die Datei nennt keine Wartezeit.*$",
+                         DOKU.read_text(encoding="utf-8"), re.M)  # fmt: skip
+    assert wartezeit == beispiel.group(0).replace("download.csv", f.name)  # as the guide shows
     assert "nennt keine Wartezeit: alle Werte gelten als T3" in wartezeit
     assert 'wartezeit = "T0" im Abschnitt [feste_werte]' in wartezeit
     assert "nennt keinen Datenstand: alle Werte erhalten den Zeitpunkt dieses Imports" in datenstand

@@ -315,7 +315,8 @@ def _ohne_angabe_melden(lang: pd.DataFrame, kopf: dict[str, str], s: Sammler) ->
             s.warnung(  # replaces this import
                 f"Die Datei nennt {fehlt}: alle Werte {folge}. Stimmt das nicht, die Datei mit "
                 f"einer Spaltenzuordnung erneut importieren ({fest} im Abschnitt [feste_werte], "
-                "siehe docs/spaltenzuordnung.md); das ersetzt diesen Import."
+                'oder "titel", wo ein Titel über der Tabelle die Angabe enthält; siehe '
+                "docs/spaltenzuordnung.md); das ersetzt diesen Import."
             )
             continue
         zeilen = lang.loc[leer, "zeile_nr"]
