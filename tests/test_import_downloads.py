@@ -170,14 +170,16 @@ def test_single_measures_can_be_skipped_by_name_and_lookalikes_are_named(tmp_pat
 
 def test_traeger_as_ba_writes_them_code_and_name_or_name_comma_kind(tmp_path, capsys):
     """BA's tables name a region "05154 Kleve, Kreis" (code and name in one cell) or
-    "Hamm, Stadt" (name, then the kind); both reach the Träger they name."""
+    "Hamm, Stadt" (name, then the kind), some files "Jobcenter Kreis Kleve"; each reaches the
+    Träger it names."""
     f = schreibe_datei(
         tmp_path / "grunddaten.csv",
         "Region;Berichtsmonat;Merkmal;Insgesamt;Wartezeit;Datenstand\n"
         "05154 Kleve, Kreis;07/2023;Integrationen;185;T3;20.11.2023\n"
         "Kleve, Kreis;08/2023;Integrationen;180;T3;20.12.2023\n"
         "05915 - Hamm;07/2023;Integrationen;170;T3;20.11.2023\n"
-        "Hamm, Stadt;08/2023;Integrationen;160;T3;20.12.2023\n",
+        "Hamm, Stadt;08/2023;Integrationen;160;T3;20.12.2023\n"
+        "Jobcenter Kreis Kleve;09/2023;Integrationen;175;T3;20.01.2024\n",
     )
     store = tmp_path / "bestand.sqlite"
     import_ok(capsys, store, f)
@@ -186,6 +188,7 @@ def test_traeger_as_ba_writes_them_code_and_name_or_name_comma_kind(tmp_path, ca
         (KLEVE, "INT", "gesamt", 202308): 180.0,
         ("05915", "INT", "gesamt", 202307): 170.0,
         ("05915", "INT", "gesamt", 202308): 160.0,
+        (KLEVE, "INT", "gesamt", 202309): 175.0,
     }
 
 

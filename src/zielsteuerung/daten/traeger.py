@@ -64,8 +64,9 @@ class TraegerAufloesung:
         roh = text.strip()
         if roh.endswith(".0") and roh[:-2].isdigit():  # a number cell of a spreadsheet
             roh = roh[:-2]
-        bekannt = self._aliase.get(normalisiere(roh))
-        if bekannt:
+        name = normalisiere(roh)
+        bekannt = self._aliase.get(name) or self._aliase.get(re.sub(r"^(jobcenter|jc)_", "", name))
+        if bekannt:  # also "Jobcenter Kreis Kleve", "JC Stadt Hamm"
             return bekannt, False
         if _RS.match(roh):
             return roh, False
