@@ -973,3 +973,22 @@ def test_values_read_from_the_title_or_the_import_stops_naming_it(
     else:
         err = refused(capsys, store, f, mapping=zuordnung_aus_doku("A"))
         assert fehler in err and '= "titel" in der Spaltenzuordnung' in err
+
+
+def test_a_title_month_other_than_the_month_column_stops_the_import(tmp_path, capsys):
+    """The mapping reads the Berichtsmonat from the title, and the table has a month column
+    too (it counts for its rows): a row of another month than the title's is a mixed file,
+    refused with both months named; where all agree, the file is read."""
+    f = _beispiel_a_mappe(tmp_path / "download.xlsx")
+    mapping = zuordnung_aus_doku("A") + 'berichtsmonat = "titel"\n'
+    store = tmp_path / "bestand.sqlite"
+    import_ok(capsys, store, f, mapping=mapping)
+
+    wb = openpyxl.load_workbook(f)
+    wb["Grunddaten"]["D7"] = "08/2023"
+    wb.save(gemischt := tmp_path / "gemischt.xlsx")
+    err = refused(capsys, tmp_path / "neu.sqlite", gemischt, mapping=mapping)
+    assert (
+        "Spalte „Berichtsmonat“: Der Titel nennt Berichtsmonat Juli 2023 (Zeile 3), die Spalte "
+        "aber auch August 2023." in err
+    )

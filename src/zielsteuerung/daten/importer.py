@@ -21,7 +21,7 @@ from .plausibilitaet import gegen_bestand, in_der_datei
 from .pruefung import pruefen
 from .sammler import Sammler, anzahl
 from .schreiben import KonfliktGefunden, Lieferung, anzahl_werte
-from .titel import aus_dem_titel
+from .titel import aus_dem_titel, gegen_spalten
 from .zuordnung import Spaltenzuordnung
 
 Fortschritt = Callable[[str, float | None], None]
@@ -112,6 +112,7 @@ def pruefe_datei(
         s.abbrechen_falls_noetig()
     fortschritt(f"Prüfe {anzahl(len(lang.daten), 'Wert', 'Werte')}", None)
     daten, namen, uebersprungen = pruefen(lang, s, fuer_datei, tausenderpunkt=trenner == ";")
+    gegen_spalten(daten, fuer_datei.feste_werte, aus_titel, lang.kopf, s)
     plausibilitaet.melden(in_der_datei(daten), s, z.sprungpruefung == "warnung")
     s.abbrechen_falls_noetig()
     return GeprüfteDatei(

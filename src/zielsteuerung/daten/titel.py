@@ -13,7 +13,16 @@ import dataclasses
 import re
 from collections.abc import Callable
 
-from ..kern.monate import als_name, als_text, datum_text, parse_datum, parse_monat
+import pandas as pd
+
+from ..kern.monate import (
+    als_name,
+    als_text,
+    aus_yyyymm,
+    datum_text,
+    parse_datum,
+    parse_monat,
+)
 from .sammler import Sammler
 from .zuordnung import AUS_DEM_TITEL, Spaltenzuordnung
 
@@ -100,3 +109,34 @@ def aus_dem_titel(
         )
     s.abbrechen_falls_noetig()
     return dataclasses.replace(z, feste_werte=feste), genommen
+
+
+def gegen_spalten(
+    daten: pd.DataFrame,
+    fest: dict[str, str],
+    genommen: dict[str, str],
+    kopf: dict[str, str],
+    s: Sammler,
+) -> None:
+    """Where a value was taken from the title but a column of the file gives it too (the
+    column counts for its rows), every row must agree with the title: a file of another month
+    or vintage than its title says is ambiguous, and an error naming both."""
+    for dim, wie in genommen.items():
+        if dim not in kopf:
+            continue
+        werte: set[object]
+        if dim == "berichtsmonat":  # stored as YYYYMM, fixed as YYYY-MM
+            werte = {aus_yyyymm(int(m)) for m in daten["monat"].unique()}
+            erwartet: object = parse_monat(fest[dim])
+        else:
+            werte = {str(w) for w in pd.unique(daten[dim].dropna())}
+            erwartet = fest[dim]
+        if andere := [_zeigen(dim, w) for w in sorted(werte - {erwartet}, key=str)]:
+            s.fehler(
+                f"Der Titel nennt {wie}, die Spalte aber auch {', '.join(andere[:5])}"
+                f"{' …' if len(andere) > 5 else ''}. Was gilt, ist nicht eindeutig: Gilt die "
+                f'Spalte, {dim} = "titel" aus der Spaltenzuordnung nehmen; sonst die Datei '
+                "prüfen.",
+                None,
+                kopf[dim],
+            )
