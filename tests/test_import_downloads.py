@@ -992,3 +992,31 @@ def test_a_title_month_other_than_the_month_column_stops_the_import(tmp_path, ca
         "Spalte „Berichtsmonat“: Der Titel nennt Berichtsmonat Juli 2023 (Zeile 3), die Spalte "
         "aber auch August 2023." in err
     )
+
+
+def test_a_folder_is_imported_as_the_ribbon_reads_the_datenordner(tmp_path, capsys):
+    """``zielsteuerung import ORDNER``: the folder's .csv and .xlsx files (not Excel's lock
+    file), each with the mapping beside it, which the summary names; an empty folder is an
+    error that says so."""
+    ordner = tmp_path / "datenordner"
+    ordner.mkdir()
+    kopf = "traeger_id;berichtsmonat;merkmal;{wert};wartezeit;datenstand\n"
+    schreibe_datei(
+        ordner / "juli.csv", kopf.format(wert="Fälle") + "05154;2023-07;INT;185;T3;2023-11-20\n"
+    )
+    schreibe_datei(ordner / "juli.toml", '[spalten]\n"Fälle" = "wert"\n')
+    schreibe_datei(
+        ordner / "august.csv", kopf.format(wert="wert") + "05154;2023-08;INT;170;T3;2023-12-20\n"
+    )
+    schreibe_datei(ordner / "~$juli.xlsx", b"\x0bMax Muster")
+    store = tmp_path / "bestand.sqlite"
+    out, _ = import_ok(capsys, store, ordner)
+    assert "juli.csv: 1 Wert geprüft, 1 neu gespeichert.\n  Spaltenzuordnung: juli.toml" in out
+    assert "august.csv: 1 Wert geprüft" in out and "~$" not in out
+    assert neueste(store) == {
+        (KLEVE, "INT", "gesamt", 202307): 185.0,
+        (KLEVE, "INT", "gesamt", 202308): 170.0,
+    }
+    (leer := tmp_path / "leer").mkdir()
+    rc, _, err = importieren(capsys, store, leer)
+    assert rc == 2 and f"Im Ordner {leer} liegen keine .csv- oder .xlsx-Dateien." in err

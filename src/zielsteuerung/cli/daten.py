@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from ..daten.datenbestand import Datenbestand
+from ..daten.ordner import dateien_im_ordner, zuordnungen_im_ordner
 from ..daten.sammler import anzahl
 from ..daten.vereinbarungen import beispiel_text
 from ..daten.vereinbarungen import lade as lade_vereinbarung
-from ..daten.zuordnung import liste
+from ..daten.zuordnung import Spaltenzuordnung, liste
+from ..fehler import EingabeFehler
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from ..kern.monate import datum_text
 from ..kern.zahlen import zahl
@@ -23,8 +26,20 @@ def befehl_import(args: argparse.Namespace) -> int:
     from ..daten.zuordnung import lade
 
     zuordnung = lade(args.mapping) if args.mapping else None
+    dateien: list[Path] = []
+    je_datei: dict[Path, Spaltenzuordnung] = {}
+    for angabe in args.dateien:  # a folder: its files, as the ribbon reads the Datenordner,
+        if not angabe.is_dir():  # each with the mapping beside it unless --mapping is given
+            dateien.append(angabe)
+        elif gefunden := dateien_im_ordner(angabe, (".csv", ".xlsx")):
+            dateien += gefunden
+            je_datei |= {} if zuordnung else zuordnungen_im_ordner(gefunden)
+        else:
+            raise EingabeFehler(f"Im Ordner {angabe} liegen keine .csv- oder .xlsx-Dateien.")
     with Fortschritt() as fortschritt:
-        ergebnisse = importiere(args.dateien, store_pfad(args), zuordnung, fortschritt)
+        ergebnisse = importiere(
+            dateien, store_pfad(args), zuordnung, fortschritt, je_datei=je_datei
+        )
     for e in ergebnisse:
         for w in e.warnungen:
             print(f"Warnung: {w}", file=sys.stderr)
@@ -44,6 +59,8 @@ def befehl_import(args: argparse.Namespace) -> int:
             f"{e.datei}: {anzahl(e.zeilen, 'Wert', 'Werte')} geprüft, {zahl(e.neu)} neu "
             "gespeichert" + (f" ({HINWEIS_BEISPIELDATEN})" if e.beispieldaten else "") + "."
         )
+        if e.zuordnung_datei and not zuordnung:  # found beside the file in its folder
+            print(f"  Spaltenzuordnung: {e.zuordnung_datei}")
         if e.aus_titel:
             print(f"  aus dem Titel: {', '.join(e.aus_titel.values())}")
         if e.ignoriert:

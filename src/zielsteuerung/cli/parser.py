@@ -76,7 +76,15 @@ def parser() -> argparse.ArgumentParser:
         "wird vollständig geprüft, bevor etwas gespeichert wird; bei Fehlern bleibt der "
         "Datenbestand unverändert. Eine bereits importierte Datei wird übersprungen.",
     )
-    imp.add_argument("dateien", nargs="+", type=Path, metavar="DATEI")
+    imp.add_argument(
+        "dateien",
+        nargs="+",
+        type=Path,
+        metavar="DATEI_ODER_ORDNER",
+        help="Dateien, oder ein Ordner: seine .csv- und .xlsx-Dateien, jede mit der "
+        "Spaltenzuordnung daneben (NAME.toml, sonst spaltenzuordnung.toml), wie die "
+        "Schaltfläche den Datenordner liest",
+    )
     store_argument(imp)
     imp.add_argument(
         "--mapping",

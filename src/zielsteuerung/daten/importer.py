@@ -65,6 +65,7 @@ class ImportErgebnis:
     ersetzt: int | None = None  # the import of this file (another mapping) now replaced
     entfernt: int = 0  # rows of the replaced import removed
     aus_titel: dict[str, str] = field(default_factory=dict)
+    zuordnung_datei: str | None = None  # the mapping's file name, None for the built-in one
 
 
 def pruefe_datei(
@@ -196,6 +197,7 @@ def _schon_importiert(
                     bereits_importiert=True,
                     beispieldaten=vorhanden.beispieldaten,
                     nr=vorhanden.import_id,
+                    zuordnung_datei=vorhanden.zuordnung_datei,
                 )
     return schon
 
@@ -211,6 +213,7 @@ def _ergebnis(datei: GeprüfteDatei, neu: int = 0, **angaben: Any) -> ImportErge
         ignoriert=datei.ignoriert,
         uebersprungen=datei.uebersprungen,
         aus_titel=datei.aus_titel,
+        zuordnung_datei=datei.zuordnung_datei,
         **angaben,
     )
 
