@@ -544,6 +544,22 @@ def test_ribbon_button_skips_files_imported_before_without_reading_them(
     assert "Januar bis Juni 2023" in str(buch.app.status_bar)
 
 
+def test_ribbon_button_takes_paths_pasted_with_quotes(zwei_mappen, monkeypatch):
+    """Windows Explorer's „Als Pfad kopieren“ puts quotes around a path; pasted into the
+    settings, the paths still name the folder and the store."""
+    store, ordner, _, excel = zwei_mappen
+    wb = load_workbook(excel)
+    for name, pfad in (("Datenordner", ordner), ("Datenbestand", store)):
+        blatt, zelle = next(wb.defined_names[name].destinations)
+        wb[blatt][zelle.replace("$", "")] = f' "{pfad}" '
+    wb.save(excel)
+    buch = Buch(excel)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()
+    assert buch.app.meldungen == []
+    assert str(buch.app.status_bar).endswith("– 1 neue Datei importiert")
+
+
 def test_ribbon_button_reports_problems_in_a_message_box(zwei_mappen, monkeypatch, tmp_path):
     _, _, _, excel = zwei_mappen
     wb = load_workbook(excel)

@@ -58,11 +58,20 @@ def _toml(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
+def pfadtext(eingestellt: object) -> str:
+    """A path as typed or pasted into a cell: without the blanks around it and without the
+    quotes Windows Explorer's „Als Pfad kopieren“ puts around it ("" where empty)."""
+    text = "" if eingestellt is None else str(eingestellt).strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        text = text[1:-1].strip()
+    return text
+
+
 def datenbestand(eingestellt: object = None) -> Path:
     """The store: the workbook's setting, else the user's defaults, else the standard place."""
     from .datenbestand import standardpfad
 
-    if eingestellt not in (None, ""):
-        return Path(str(eingestellt))
+    if text := pfadtext(eingestellt):
+        return Path(text)
     vorgabe = lesen().get("datenbestand")
     return Path(str(vorgabe)) if vorgabe else standardpfad()

@@ -14,6 +14,7 @@ from typing import Any
 from ..bericht.auswerten import Ausschnitt
 from ..bericht.bericht import Bericht, bericht_fuer_mappe
 from ..bericht.vergleich import hinweis, rangliste
+from ..daten.einstellungen import pfadtext
 from ..daten.ordner import dateien_im_ordner, zuordnungen_im_ordner
 from ..fehler import EingabeFehler, ZielsteuerungFehler
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
@@ -159,7 +160,7 @@ def aktualisieren(book: Any) -> tuple[str, list[str]]:
         raise EingabeFehler(_KEINE_MAPPE.format(grund="sie hat keine Einstellungen"))
     auswahl = auswahl_aus_mappe(werte)  # as the ZIEL_ cells read the settings
     store = auswahl.store
-    ordner_text = _name(book, "Datenordner").value
+    ordner_text = pfadtext(_name(book, "Datenordner").value)
     meldungen, warnungen = [], []
     if ordner_text:
         ordner = Path(str(ordner_text))

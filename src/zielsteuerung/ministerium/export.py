@@ -35,6 +35,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..daten.einstellungen import pfadtext
 from ..daten.sammler import aufzaehlung
 from ..fehler import EingabeFehler
 from ..mappe.datei import pruefe_schreibbar, speichern
@@ -365,7 +366,7 @@ def zielpfad_aus_mappe(quelle: Path) -> Path | None:
 def zielpfad(eintrag: Any, quelle: Path) -> Path | None:
     """The copy's path from the setting "Pfad der Kopie für das Ministerium" of the workbook
     ``quelle``: relative to its folder; a folder gets ``<name>-ministerium.xlsx``; empty: None."""
-    text = str(eintrag).strip() if eintrag else ""
+    text = pfadtext(eintrag)
     if not text:
         return None
     pfad = Path(text).expanduser()
