@@ -163,7 +163,7 @@ def aktualisieren(book: Any) -> tuple[str, list[str]]:
     ordner_text = pfadtext(_name(book, "Datenordner").value)
     meldungen, warnungen = [], []
     if ordner_text:
-        ordner = Path(str(ordner_text))
+        ordner = Path(ordner_text)
         if not ordner.is_dir():
             raise EingabeFehler(f"Der Datenordner {ordner} (Blatt Einstellungen) existiert nicht.")
         dateien = dateien_im_ordner(ordner, (".csv", ".xlsx"))
