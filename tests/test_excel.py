@@ -466,6 +466,9 @@ def test_ribbon_button_refreshes_like_the_command_line(zwei_mappen, cli, monkeyp
     assert any("Datenordner" in str(z) for z in zeilen) and any(
         "Tabellen" in str(z) for z in zeilen
     )
+    # the import's stages, as the command line shows them
+    assert "Zielsteuerung: Lese juni.csv …" in zeilen
+    assert "Zielsteuerung: Speichere: 100% …" in zeilen
     assert str(zeilen[-1]).startswith("Aktualisiert: Kreis Kleve (05154), Januar bis Juni 2023")
     assert buch.app.berechnet == 1
 

@@ -172,7 +172,14 @@ def aktualisieren(book: Any) -> tuple[str, list[str]]:
 
             app.status_bar = f"Zielsteuerung: {len(dateien)} Dateien im Datenordner prüfen …"
             je_datei = zuordnungen_im_ordner(dateien)
-            ergebnisse = importiere(dateien, store, ersetzen=False, je_datei=je_datei)
+
+            def fortschritt(text: str, anteil: float | None) -> None:  # a large file takes time
+                stand = "" if anteil is None else f": {anteil:.0%}"
+                app.status_bar = f"Zielsteuerung: {text}{stand} …"
+
+            ergebnisse = importiere(
+                dateien, store, fortschritt=fortschritt, ersetzen=False, je_datei=je_datei
+            )
             neu = [e for e in ergebnisse if not e.bereits_importiert]
             warnungen = [str(w) for e in neu for w in e.warnungen]
             if neu:
