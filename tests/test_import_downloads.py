@@ -190,6 +190,11 @@ def test_traeger_as_ba_writes_them_code_and_name_or_name_comma_kind(tmp_path, ca
         ("05915", "INT", "gesamt", 202308): 160.0,
         (KLEVE, "INT", "gesamt", 202309): 175.0,
     }
+    # the code of one Träger with the name of another: which is meant is not clear
+    f.write_text(
+        f.read_text(encoding="utf-8") + "05154 Hamm, Stadt;10/2023;Integrationen;1;T3;20.02.2024\n"
+    )
+    assert "Träger „05154 Hamm, Stadt“ unbekannt" in refused(capsys, tmp_path / "neu.sqlite", f)
 
 
 def test_rows_of_a_sum_over_the_land_or_the_bund_are_skipped_where_the_mapping_says_so(

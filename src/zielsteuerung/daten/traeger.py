@@ -71,6 +71,9 @@ class TraegerAufloesung:
         if _RS.match(roh):
             return roh, False
         if mit_name := _RS_MIT_NAME.match(roh):  # BA's "05154 Kleve, Kreis"
+            anderer = self._aliase.get(normalisiere(roh[mit_name.end(1) :]))
+            if anderer and anderer != mit_name.group(1):  # code and name of two Träger
+                return None, False
             return mit_name.group(1), False
         if re.fullmatch(r"[1-9]\d{3}", roh):
             return "0" + roh, True
