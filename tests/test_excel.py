@@ -13,8 +13,10 @@ import importlib
 import io
 import re
 import shutil
+import sqlite3
 import sys
 import types
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -561,6 +563,44 @@ def test_ribbon_button_takes_paths_pasted_with_quotes(zwei_mappen, monkeypatch):
     zielsteuerung.main()
     assert buch.app.meldungen == []
     assert str(buch.app.status_bar).endswith("– 1 neue Datei importiert")
+
+
+def test_ribbon_button_reads_a_file_again_when_its_own_mapping_appears(zwei_mappen, monkeypatch):
+    """A file imported without a Datenstand (the import's time stands in; the button warns)
+    is corrected from Excel: its own mapping beside it (juni.toml, with the Datenstand) and a
+    click read it again and replace its import. A changed folder mapping reads no file again."""
+    store, ordner, _, excel = zwei_mappen
+    juni = ordner / "juni.csv"
+    text = juni.read_text(encoding="utf-8").splitlines()
+    spalte = text[0].split(";").index("datenstand")
+    juni.write_text(
+        "\n".join(";".join(z.split(";")[:spalte] + z.split(";")[spalte + 1 :]) for z in text),
+        encoding="utf-8",
+    )
+
+    def staende() -> list[str]:
+        with closing(sqlite3.connect(store)) as con:
+            abfrage = "SELECT DISTINCT datenstand FROM grunddaten WHERE monat = 202306"
+            return [z[0] for z in con.execute(abfrage)]
+
+    buch = Buch(excel)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()
+    assert "keinen Datenstand" in buch.app.meldungen[0][1]
+    (importiert,) = staende()
+
+    mapping = '[feste_werte]\ndatenstand = "2023-07-20"\n'
+    (ordner / "spaltenzuordnung.toml").write_text(mapping)
+    zielsteuerung.main()
+    assert staende() == [importiert] and "importiert" not in str(buch.app.status_bar)
+
+    (ordner / "juni.toml").write_text(mapping)
+    zielsteuerung.main()
+    assert len(buch.app.meldungen) == 1  # no new warning, no problem
+    assert str(buch.app.status_bar).endswith(
+        "– 1 Datei mit eigener Spaltenzuordnung neu gelesen (früherer Import ersetzt)"
+    )
+    assert staende() == ["2023-07-20"]
 
 
 def test_ribbon_button_reports_problems_in_a_message_box(zwei_mappen, monkeypatch, tmp_path):

@@ -137,15 +137,16 @@ def importiere(
     store: Path | str,
     zuordnung: Spaltenzuordnung | None = None,
     fortschritt: Fortschritt = _still,
-    ersetzen: bool = True,
+    ersetzen: bool | set[Path] = True,
     je_datei: dict[Path, Spaltenzuordnung] | None = None,
 ) -> list[ImportErgebnis]:
     """Validate every file first; then store all of them in one transaction, or nothing.
 
     A file imported before with another mapping replaces that import (the user named the file
     and its mapping); with ``ersetzen=False`` (a whole folder scanned, as the ribbon does) a
-    file imported before is always skipped. ``je_datei``: a mapping of its own for some files
-    (``ordner.zuordnungen_im_ordner``), in place of ``zuordnung``."""
+    file imported before is always skipped, with a set of files only those replace theirs.
+    ``je_datei``: a mapping of its own for some files (``ordner.zuordnungen_im_ordner``), in
+    place of ``zuordnung``."""
     store = Path(store)
     zuordnungen = [(Path(p), (je_datei or {}).get(Path(p), zuordnung)) for p in pfade]
     schon = _schon_importiert(zuordnungen, store, ersetzen) if store.exists() else {}
@@ -171,11 +172,19 @@ def importiere(
     return ergebnisse
 
 
+def _darf(ersetzen: bool | set[Path], pfad: Path) -> bool:
+    """Whether this file, imported before with another mapping, replaces that import."""
+    return ersetzen if isinstance(ersetzen, bool) else pfad in ersetzen
+
+
 def _schon_importiert(
-    zuordnungen: list[tuple[Path, Spaltenzuordnung | None]], store: Path, ersetzen: bool
+    zuordnungen: list[tuple[Path, Spaltenzuordnung | None]],
+    store: Path,
+    ersetzen: bool | set[Path],
 ) -> dict[int, ImportErgebnis]:
-    """The files whose content the store holds already, read with the same mapping (with
-    ``ersetzen=False``: with any), by their place in the list: skipped unread. A folder the
+    """The files whose content the store holds already, read with the same mapping (or with
+    any, where the file may not replace its import), by their place in the list: skipped
+    unread. A folder the
     ribbon imports keeps every month's file, and each click would read and check them all
     again."""
     schon: dict[int, ImportErgebnis] = {}
@@ -188,7 +197,7 @@ def _schon_importiert(
                 continue  # reading it says what is wrong
             vorhanden = db.import_vorhanden(sha256)
             kennung = (z or Spaltenzuordnung()).kennung()
-            if vorhanden and (vorhanden.zuordnung == kennung or not ersetzen):
+            if vorhanden and (vorhanden.zuordnung == kennung or not _darf(ersetzen, pfad)):
                 schon[nr] = ImportErgebnis(
                     pfad.name,
                     sha256,
@@ -222,7 +231,7 @@ def _speichern(
     geprueft: list[GeprüfteDatei],
     store: Path,
     fortschritt: Fortschritt,
-    ersetzen: bool,
+    ersetzen: bool | set[Path],
 ) -> list[ImportErgebnis]:
     ergebnisse: list[ImportErgebnis] = []
     with Datenbestand(store, anlegen=True) as db:
@@ -231,7 +240,8 @@ def _speichern(
         weitere = 0
         for datei in geprueft:
             vorhanden = db.import_vorhanden(datei.sha256)
-            if vorhanden and (vorhanden.zuordnung == datei.zuordnung or not ersetzen):
+            ersetzbar = _darf(ersetzen, datei.pfad)
+            if vorhanden and (vorhanden.zuordnung == datei.zuordnung or not ersetzbar):
                 nr = vorhanden.import_id
                 ergebnisse.append(_ergebnis(datei, bereits_importiert=True, nr=nr))
                 continue

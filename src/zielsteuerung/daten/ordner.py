@@ -25,6 +25,13 @@ def dateien_im_ordner(ordner: Path, endungen: tuple[str, ...]) -> list[Path]:
     )
 
 
+def eigene_zuordnung(datei: Path) -> Path:
+    """Where a file's own mapping lies: beside it, ``NAME.toml``. With it, a file imported
+    before with another mapping is read again, replacing that import (the user put it there
+    for this file); a changed ``spaltenzuordnung.toml`` reads no file again."""
+    return datei.with_suffix(".toml")
+
+
 def zuordnungen_im_ordner(pfade: list[Path]) -> dict[Path, Spaltenzuordnung]:
     """The mapping for each file of a Datenordner: the file's own beside it (``juli.xlsx``:
     ``juli.toml``), else the folder's ``spaltenzuordnung.toml``; files with neither are read
@@ -32,7 +39,7 @@ def zuordnungen_im_ordner(pfade: list[Path]) -> dict[Path, Spaltenzuordnung]:
     gefunden: dict[Path, Spaltenzuordnung] = {}
     geladen: dict[Path, Spaltenzuordnung] = {}
     for datei in pfade:
-        for kandidat in (datei.with_suffix(".toml"), datei.parent / ORDNER_ZUORDNUNG):
+        for kandidat in (eigene_zuordnung(datei), datei.parent / ORDNER_ZUORDNUNG):
             if kandidat.is_file():
                 if kandidat not in geladen:
                     geladen[kandidat] = lade(kandidat)

@@ -316,7 +316,8 @@ def _ohne_angabe_melden(lang: pd.DataFrame, kopf: dict[str, str], s: Sammler) ->
                 f"Die Datei nennt {fehlt}: alle Werte {folge}. Stimmt das nicht, die Datei mit "
                 f"einer Spaltenzuordnung erneut importieren ({fest} im Abschnitt [feste_werte], "
                 'oder "titel", wo ein Titel über der Tabelle die Angabe enthält; siehe '
-                "docs/spaltenzuordnung.md); das ersetzt diesen Import."
+                "docs/spaltenzuordnung.md); das ersetzt diesen Import. In Excel: die "
+                "Zuordnung als NAME.toml neben die Datei im Datenordner legen."
             )
             continue
         zeilen = lang.loc[leer, "zeile_nr"]

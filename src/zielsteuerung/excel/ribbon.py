@@ -15,7 +15,8 @@ from ..bericht.auswerten import Ausschnitt
 from ..bericht.bericht import Bericht, bericht_fuer_mappe
 from ..bericht.vergleich import hinweis, rangliste
 from ..daten.einstellungen import pfadtext
-from ..daten.ordner import dateien_im_ordner, zuordnungen_im_ordner
+from ..daten.ordner import dateien_im_ordner, eigene_zuordnung, zuordnungen_im_ordner
+from ..daten.sammler import anzahl
 from ..fehler import EingabeFehler, ZielsteuerungFehler
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from ..mappe.dialog import BLATT as DIALOG
@@ -177,16 +178,22 @@ def aktualisieren(book: Any) -> tuple[str, list[str]]:
                 stand = "" if anteil is None else f": {anteil:.0%}"
                 app.status_bar = f"Zielsteuerung: {text}{stand} …"
 
+            eigene = {d for d in dateien if eigene_zuordnung(d).is_file()}
             ergebnisse = importiere(
-                dateien, store, fortschritt=fortschritt, ersetzen=False, je_datei=je_datei
+                dateien, store, fortschritt=fortschritt, ersetzen=eigene, je_datei=je_datei
             )
             neu = [e for e in ergebnisse if not e.bereits_importiert]
             warnungen = [str(w) for e in neu for w in e.warnungen]
-            if neu:
+            if ersetzt := sum(1 for e in neu if e.ersetzt):
+                meldungen.append(
+                    f"{anzahl(ersetzt, 'Datei', 'Dateien')} mit eigener Spaltenzuordnung neu "
+                    "gelesen (früherer Import ersetzt)"
+                )
+            if len(neu) > ersetzt:
                 meldungen.append(
                     "1 neue Datei importiert"
-                    if len(neu) == 1
-                    else f"{len(neu)} neue Dateien importiert"
+                    if len(neu) - ersetzt == 1
+                    else f"{len(neu) - ersetzt} neue Dateien importiert"
                 )
     app.status_bar = "Zielsteuerung: Zielvereinbarung auswerten …"
     bericht = bericht_fuer_mappe(
