@@ -475,18 +475,19 @@ def test_ribbon_button_refreshes_like_the_command_line(zwei_mappen, cli, monkeyp
     assert buch.app.berechnet == 1
 
 
+def spalte_entfernen(datei: Path, name: str) -> None:
+    """A CSV file of the Datenordner without one of its columns."""
+    zeilen = [z.split(";") for z in datei.read_text(encoding="utf-8").splitlines()]
+    nr = zeilen[0].index(name)
+    datei.write_text("\n".join(";".join(z[:nr] + z[nr + 1 :]) for z in zeilen), encoding="utf-8")
+
+
 def test_ribbon_button_shows_the_warnings_of_the_files_it_imports(zwei_mappen, monkeypatch):
     """A file in the Datenordner that imports with warnings (here: it names no Datenstand, so
     the import's time stands in): the refresh is done and the warnings come in a message box,
     once, when the file comes in. They used to be dropped: on the command line only."""
     _, ordner, _, excel = zwei_mappen
-    juni = ordner / "juni.csv"
-    text = juni.read_text(encoding="utf-8").splitlines()
-    spalte = text[0].split(";").index("datenstand")
-    juni.write_text(
-        "\n".join(";".join(z.split(";")[:spalte] + z.split(";")[spalte + 1 :]) for z in text),
-        encoding="utf-8",
-    )
+    spalte_entfernen(ordner / "juni.csv", "datenstand")
     buch = Buch(excel)
     monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
     zielsteuerung.main()
@@ -570,13 +571,7 @@ def test_ribbon_button_reads_a_file_again_when_its_own_mapping_appears(zwei_mapp
     is corrected from Excel: its own mapping beside it (juni.toml, with the Datenstand) and a
     click read it again and replace its import. A changed folder mapping reads no file again."""
     store, ordner, _, excel = zwei_mappen
-    juni = ordner / "juni.csv"
-    text = juni.read_text(encoding="utf-8").splitlines()
-    spalte = text[0].split(";").index("datenstand")
-    juni.write_text(
-        "\n".join(";".join(z.split(";")[:spalte] + z.split(";")[spalte + 1 :]) for z in text),
-        encoding="utf-8",
-    )
+    spalte_entfernen(ordner / "juni.csv", "datenstand")
 
     def staende() -> list[str]:
         with closing(sqlite3.connect(store)) as con:
