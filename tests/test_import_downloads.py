@@ -1025,3 +1025,22 @@ def test_a_folder_is_imported_as_the_ribbon_reads_the_datenordner(tmp_path, caps
     (leer := tmp_path / "leer").mkdir()
     rc, _, err = importieren(capsys, store, leer)
     assert rc == 2 and f"Im Ordner {leer} liegen keine .csv- oder .xlsx-Dateien." in err
+
+
+def test_a_blank_counts_only_as_a_thousands_separator(tmp_path, capsys):
+    """ "1 234" and "1 234 567" group thousands with a blank; "12 34" is a typo, not 1234."""
+    kopf = "traeger_id;berichtsmonat;merkmal;wert;wartezeit;datenstand\n"
+    f = schreibe_datei(
+        tmp_path / "grunddaten.csv",
+        kopf + "05154;2023-01;ELB;10 512;T3;2023-05-20\n05154;2023-02;LLU;1 234 567,50;T3;"
+        "2023-06-20\n",
+    )
+    store = tmp_path / "bestand.sqlite"
+    import_ok(capsys, store, f)
+    werte = neueste(store)
+    assert werte[(KLEVE, "ELB", "gesamt", 202301)] == 10512.0
+    assert werte[(KLEVE, "LLU", "gesamt", 202302)] == 1234567.5
+    falsch = schreibe_datei(
+        tmp_path / "tippfehler.csv", kopf + "05154;2023-03;ELB;105 12;T3;2023-07-20\n"
+    )
+    assert "Wert „105 12“ ist keine Zahl." in refused(capsys, tmp_path / "neu.sqlite", falsch)

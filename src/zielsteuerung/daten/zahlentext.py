@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..kern.merkmale import FEHLKENNZEICHEN
+from ..kern.zahlen import TAUSENDER_LEERZEICHEN, ohne_tausenderleerzeichen
 
 _MEHRDEUTIG_PUNKT = r"[-+]?[1-9]\d{0,2}\.\d{3}"
 _MEHRDEUTIG_KOMMA = r"[-+]?[1-9]\d{0,2},\d{3}"
@@ -76,7 +77,8 @@ def _eindeutig(werte: pd.Series, dezimal: str | None, tausenderpunkt: bool) -> Z
     kennzeichen = text.where(ist_text & text.isin(FEHLKENNZEICHEN))
     zahlen = pd.to_numeric(werte.where(~ist_text), errors="coerce").astype(float)
     zu_parsen = ist_text & kennzeichen.isna()
-    t = text[zu_parsen].str.replace("€", "", regex=False).str.replace(" ", "", regex=False)
+    t = text[zu_parsen].str.replace("€", "", regex=False).str.strip()
+    t = t.str.replace(TAUSENDER_LEERZEICHEN, "", regex=True)  # "1 234"; "12 34" is no number
     # plain whole numbers (most values of most files) show no mark: read as they are
     ganz = pd.Series([z.isascii() and z.isdigit() for z in t.tolist()], index=t.index, dtype=bool)
     zahlen.loc[t.index[ganz]] = t[ganz].astype(float)
@@ -150,5 +152,5 @@ def zahlen_lesen(werte: pd.Series, dezimal: str | None, tausenderpunkt: bool) ->
 def lesarten(text: str) -> tuple[str, str]:
     """The two readings of a value readable both ways, as a German reader writes them:
     ("3731", "3,731") for "3.731" and for "3,731"."""
-    t = text.strip().replace(" ", "")
+    t = ohne_tausenderleerzeichen(text.strip())
     return t.replace(".", "").replace(",", ""), t.replace(".", ",")

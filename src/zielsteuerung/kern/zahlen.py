@@ -38,6 +38,16 @@ def wert_mit_einheit(wert: float | None, einheit: str, vorzeichen: bool = False)
     return zahl(wert, 0, vorzeichen)
 
 
+#: a blank that groups thousands ("1 234 567", also the no-break spaces some exports write):
+#: between a digit and exactly three more; any other blank leaves a text that is no number
+TAUSENDER_LEERZEICHEN = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?![\d]))")
+
+
+def ohne_tausenderleerzeichen(text: str) -> str:
+    """The text without blanks that group thousands ("1 234" -> "1234"; "12 34" stays)."""
+    return TAUSENDER_LEERZEICHEN.sub("", text)
+
+
 def zahl_lesen(wert: Any) -> float | None:
     """A number from a cell: numbers as they are, text in German notation (1.234,5; 1.200.000)
     or with a decimal point (2.5).
@@ -50,7 +60,7 @@ def zahl_lesen(wert: Any) -> float | None:
         if math.isnan(wert) or math.isinf(wert):
             raise ValueError(wert)
         return float(wert)
-    text = str(wert).strip().replace("\u00a0", "").replace(" ", "")
+    text = ohne_tausenderleerzeichen(str(wert).strip())
     if "," in text or re.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+", text):  # 1.234,5 or 1.200.000
         text = text.replace(".", "").replace(",", ".")
     zahl_ = float(text)
