@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..fehler import EingabeFehler, ImportFehler, Problem
 from . import grenzen, plausibilitaet
-from .datenbestand import Datenbestand
+from .datenbestand import Datenbestand, ImportInfo
 from .langformat import in_langformat
 from .lesen import datei_lesen
 from .plausibilitaet import gegen_bestand, in_der_datei
@@ -172,9 +172,11 @@ def importiere(
     return ergebnisse
 
 
-def _darf(ersetzen: bool | set[Path], pfad: Path) -> bool:
-    """Whether this file, imported before with another mapping, replaces that import."""
-    return ersetzen if isinstance(ersetzen, bool) else pfad in ersetzen
+def _bleibt(vorhanden: ImportInfo, kennung: str, ersetzen: bool | set[Path], pfad: Path) -> bool:
+    """Whether the import of this content stands and the file is skipped: read with the same
+    mapping, or the file may not replace it (``ersetzen``: all, none, or these files)."""
+    darf = ersetzen if isinstance(ersetzen, bool) else pfad in ersetzen
+    return vorhanden.zuordnung == kennung or not darf
 
 
 def _schon_importiert(
@@ -184,9 +186,8 @@ def _schon_importiert(
 ) -> dict[int, ImportErgebnis]:
     """The files whose content the store holds already, read with the same mapping (or with
     any, where the file may not replace its import), by their place in the list: skipped
-    unread. A folder the
-    ribbon imports keeps every month's file, and each click would read and check them all
-    again."""
+    unread. A folder the ribbon imports keeps every month's file, and each click would read
+    and check them all again."""
     schon: dict[int, ImportErgebnis] = {}
     with Datenbestand(store) as db:
         for nr, (pfad, z) in enumerate(zuordnungen):
@@ -196,8 +197,9 @@ def _schon_importiert(
             except OSError:
                 continue  # reading it says what is wrong
             vorhanden = db.import_vorhanden(sha256)
-            kennung = (z or Spaltenzuordnung()).kennung()
-            if vorhanden and (vorhanden.zuordnung == kennung or not _darf(ersetzen, pfad)):
+            if vorhanden and _bleibt(
+                vorhanden, (z or Spaltenzuordnung()).kennung(), ersetzen, pfad
+            ):
                 schon[nr] = ImportErgebnis(
                     pfad.name,
                     sha256,
@@ -240,8 +242,7 @@ def _speichern(
         weitere = 0
         for datei in geprueft:
             vorhanden = db.import_vorhanden(datei.sha256)
-            ersetzbar = _darf(ersetzen, datei.pfad)
-            if vorhanden and (vorhanden.zuordnung == datei.zuordnung or not ersetzbar):
+            if vorhanden and _bleibt(vorhanden, datei.zuordnung, ersetzen, datei.pfad):
                 nr = vorhanden.import_id
                 ergebnisse.append(_ergebnis(datei, bereits_importiert=True, nr=nr))
                 continue

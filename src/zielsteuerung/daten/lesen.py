@@ -152,8 +152,9 @@ def _formeln_ohne_ergebnis(
     not calculate) reads as an empty cell: an error naming the cells, never a missing value."""
     leer: dict[int, list[int]] = {}  # row index -> columns with a header and an empty cell
     for r in range(kopf_index + 1, len(zeilen)):
-        spalten = [c for c, wert in enumerate(zeilen[r]) if wert is None and c < len(kopf)]
-        if spalten := [c for c in spalten if kopf[c]]:
+        if spalten := [
+            c for c, wert in enumerate(zeilen[r][: len(kopf)]) if wert is None and kopf[c]
+        ]:
             leer[r] = spalten
     if not leer:
         return

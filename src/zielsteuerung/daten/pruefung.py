@@ -311,8 +311,8 @@ def _ohne_angabe_melden(lang: pd.DataFrame, kopf: dict[str, str], s: Sammler) ->
         leer = ~gefuellt(lang[dim])
         if not leer.any():
             continue
-        if dim not in kopf:  # neither a column nor a fixed value: the same file with a mapping
-            s.warnung(  # replaces this import
+        if dim not in kopf:  # neither a column nor a fixed value; the same file read again
+            s.warnung(  # with a mapping replaces this import
                 f"Die Datei nennt {fehlt}: alle Werte {folge}. Stimmt das nicht, die Datei mit "
                 f"einer Spaltenzuordnung erneut importieren ({fest} im Abschnitt [feste_werte], "
                 'oder "titel", wo ein Titel über der Tabelle die Angabe enthält; siehe '

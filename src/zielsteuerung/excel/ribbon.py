@@ -191,9 +191,7 @@ def aktualisieren(book: Any) -> tuple[str, list[str]]:
                 )
             if len(neu) > ersetzt:
                 meldungen.append(
-                    "1 neue Datei importiert"
-                    if len(neu) - ersetzt == 1
-                    else f"{len(neu) - ersetzt} neue Dateien importiert"
+                    f"{anzahl(len(neu) - ersetzt, 'neue Datei', 'neue Dateien')} importiert"
                 )
     app.status_bar = "Zielsteuerung: Zielvereinbarung auswerten …"
     bericht = bericht_fuer_mappe(

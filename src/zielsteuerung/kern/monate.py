@@ -70,6 +70,11 @@ def monatsname(m: int) -> str:
     return MONATSNAMEN[m - 1]
 
 
+def _jahrhundert(j: int) -> int:
+    """A year written with two digits is of the 2000s (MM/JJ, TT.MM.JJ, „Jul 23“)."""
+    return j + 2000 if j < 100 else j
+
+
 def parse_monat(wert: object) -> int | None:
     """Parse a reporting month, or None. A day is dropped: a Stichtag names its month."""
     if isinstance(wert, dt.datetime | dt.date):
@@ -83,10 +88,9 @@ def parse_monat(wert: object) -> int | None:
                 j, m = teile[0], teile[1]
             elif ordnung == "mj":
                 m, j = teile
-                j = j + 2000 if j < 100 else j
             else:  # TT.MM.JJJJ, or TT.MM.JJ as German Excel writes a short date
                 m, j = teile[1], teile[2]
-                j = j + 2000 if j < 100 else j
+            j = _jahrhundert(j)
             if 1900 <= j <= 2200 and 1 <= m <= 12:
                 return monat(j, m)
             return None
@@ -94,8 +98,7 @@ def parse_monat(wert: object) -> int | None:
     if treffer:
         name = treffer.group(1).lower().replace("ä", "ae")[:3]
         m_nr = _NAMEN.get(name) or _NAMEN.get(treffer.group(1).lower()[:3])
-        j = int(treffer.group(2))
-        j = j + 2000 if j < 100 else j
+        j = _jahrhundert(int(treffer.group(2)))
         if m_nr:
             return monat(j, m_nr)
     return None
