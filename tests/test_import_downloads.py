@@ -1044,3 +1044,9 @@ def test_a_blank_counts_only_as_a_thousands_separator(tmp_path, capsys):
         tmp_path / "tippfehler.csv", kopf + "05154;2023-03;ELB;105 12;T3;2023-07-20\n"
     )
     assert "Wert „105 12“ ist keine Zahl." in refused(capsys, tmp_path / "neu.sqlite", falsch)
+    # a blank after a decimal mark groups nothing: "1.200 000" is no 1,2, and a no-break
+    # space as some exports write it obeys the same rule as a blank
+    for wert in ("1.200 000", "105\u00a012", "1 234.567,5"):
+        falsch.write_text(kopf + f"05154;2023-03;ELB;{wert};T3;2023-07-20\n", encoding="utf-8")
+        assert f"Wert „{wert}“ ist keine Zahl." in refused(capsys, tmp_path / "neu.sqlite", falsch)
+    assert not (tmp_path / "neu.sqlite").exists()

@@ -184,6 +184,16 @@ def test_funds_imported_from_csv(demo, demo_store, tmp_path, cli):
     assert "keine Ausgaben 2022 erfasst" in mittel["Sprachkurse"]["Grund"]
     assert mittel["Gesamt"]["Mittel"] == 1_260_000
 
+    # a blank after the decimal mark groups nothing: "1.200 000" is refused, not read as 1,2
+    datei.write_text(
+        "Posten;Jahr;Mittel;" + ";".join(MONATE) + "\nX;2023;1.200 000" + ";" * 12 + "\n",
+        encoding="utf-8",
+    )
+    vorher = mappe.read_bytes()
+    lauf = cli("arbeitsmappe", "-o", mappe, "--mittel", datei)
+    assert lauf.code != 0 and "„1.200 000“" in lauf.err, lauf.err
+    assert mappe.read_bytes() == vorher
+
     datei.write_text("Posten;Jahr;Mittel;Januar\nX;2023;10;5\n", encoding="utf-8")
     vorher = mappe.read_bytes()
     lauf = cli("arbeitsmappe", "-o", mappe, "--mittel", datei)

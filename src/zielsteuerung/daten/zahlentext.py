@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..kern.merkmale import FEHLKENNZEICHEN
-from ..kern.zahlen import TAUSENDER_LEERZEICHEN, ohne_tausenderleerzeichen
+from ..kern.zahlen import LEERZEICHEN, TAUSENDER_LEERZEICHEN, ohne_tausenderleerzeichen
 
 _MEHRDEUTIG_PUNKT = r"[-+]?[1-9]\d{0,2}\.\d{3}"
 _MEHRDEUTIG_KOMMA = r"[-+]?[1-9]\d{0,2},\d{3}"
@@ -73,12 +73,13 @@ def _lesen(t: pd.Series, dezimal: str) -> pd.Series:
 
 def _eindeutig(werte: pd.Series, dezimal: str | None, tausenderpunkt: bool) -> Zahlen:
     ist_text = pd.Series([isinstance(v, str) for v in werte.tolist()], index=werte.index)
-    text = werte.where(ist_text, "").astype(str).str.strip().str.replace("\u00a0", "", regex=False)
+    text = werte.where(ist_text, "").astype(str).str.strip()
     kennzeichen = text.where(ist_text & text.isin(FEHLKENNZEICHEN))
     zahlen = pd.to_numeric(werte.where(~ist_text), errors="coerce").astype(float)
     zu_parsen = ist_text & kennzeichen.isna()
     t = text[zu_parsen].str.replace("€", "", regex=False).str.strip()
-    t = t.str.replace(TAUSENDER_LEERZEICHEN, "", regex=True)  # "1 234"; "12 34" is no number
+    gruppiert = t.str.fullmatch(TAUSENDER_LEERZEICHEN)  # "1 234"; "12 34" is no number
+    t = t.where(~gruppiert, t.str.replace(LEERZEICHEN, "", regex=True))
     # plain whole numbers (most values of most files) show no mark: read as they are
     ganz = pd.Series([z.isascii() and z.isdigit() for z in t.tolist()], index=t.index, dtype=bool)
     zahlen.loc[t.index[ganz]] = t[ganz].astype(float)

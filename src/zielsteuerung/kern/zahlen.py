@@ -38,14 +38,19 @@ def wert_mit_einheit(wert: float | None, einheit: str, vorzeichen: bool = False)
     return zahl(wert, 0, vorzeichen)
 
 
-#: a blank that groups thousands ("1 234 567", also the no-break spaces some exports write):
-#: between a digit and exactly three more; any other blank leaves a text that is no number
-TAUSENDER_LEERZEICHEN = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?![\d]))")
+#: the blanks that group thousands: blank, no-break space (some exports), narrow no-break space
+LEERZEICHEN = "[ \u00a0\u202f]"
+#: a number whose thousands are grouped by blanks ("1 234 567", "1 234,5"): groups of exactly
+#: three digits, at most a decimal mark after the last; a blank anywhere else ("12 34",
+#: "1.200 000") leaves a text that is no number
+TAUSENDER_LEERZEICHEN = rf"[-+]?\d{{1,3}}(?:{LEERZEICHEN}\d{{3}})+(?:[.,]\d+)?"
 
 
 def ohne_tausenderleerzeichen(text: str) -> str:
     """The text without blanks that group thousands ("1 234" -> "1234"; "12 34" stays)."""
-    return TAUSENDER_LEERZEICHEN.sub("", text)
+    if re.fullmatch(TAUSENDER_LEERZEICHEN, text):
+        return re.sub(LEERZEICHEN, "", text)
+    return text
 
 
 def zahl_lesen(wert: Any) -> float | None:
