@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+import importlib
 import json
 import re
 import subprocess
@@ -109,6 +111,25 @@ def test_help_is_german(befehl):
     assert "-h, --help" in lauf.stdout and "diese Hilfe anzeigen und beenden" in lauf.stdout
     for englisch in ("usage:", "options:", "show this help", "positional arguments", "show "):
         assert englisch not in lauf.stdout
+
+
+def test_every_command_and_every_argument_says_what_it_is_for():
+    """``--help`` explains each argument; a bare "-o DATEI" leaves the user guessing."""
+    ohne_hilfe = []
+
+    def durchgehen(ap: argparse.ArgumentParser, befehl: str) -> None:
+        for aktion in ap._actions:
+            if isinstance(aktion, argparse._SubParsersAction):
+                hilfen = {a.dest: a.help for a in aktion._choices_actions}
+                for name, unter in aktion.choices.items():
+                    if not hilfen.get(name):
+                        ohne_hilfe.append(f"{befehl} {name}")
+                    durchgehen(unter, f"{befehl} {name}")
+            elif not aktion.help:
+                ohne_hilfe.append(f"{befehl}: {'/'.join(aktion.option_strings) or aktion.dest}")
+
+    durchgehen(importlib.import_module("zielsteuerung.cli.parser").parser(), "zielsteuerung")
+    assert ohne_hilfe == []
 
 
 def test_wrong_and_unknown_options_are_named_in_german():

@@ -149,7 +149,9 @@ def parser() -> argparse.ArgumentParser:
         metavar="CODE",
         help="nur diese Kennzahl (mehrfach möglich), z. B. K2",
     )
-    kz.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    kz.add_argument(
+        "--format", choices=("table", "json", "csv"), default="table", help="Ausgabeformat"
+    )
 
     mappe = sub.add_parser(
         "arbeitsmappe",
@@ -175,7 +177,9 @@ def parser() -> argparse.ArgumentParser:
         help="die leere Standard-Arbeitsmappe erzeugen (workbook_templates/)",
         description="Erzeugt die leere Standard-Controlling-Arbeitsmappe, reproduzierbar.",
     )
-    vorlage.add_argument("-o", "--ausgabe", type=Path, required=True, metavar="DATEI")
+    vorlage.add_argument(
+        "-o", "--ausgabe", type=Path, required=True, metavar="DATEI", help="die Vorlage (.xlsx)"
+    )
 
     bilder = sub.add_parser(
         "bilder",
@@ -183,8 +187,15 @@ def parser() -> argparse.ArgumentParser:
         description="Öffnet die Arbeitsmappe in LibreOffice (ohne Bildschirm), rechnet neu, "
         "druckt die gewählten Blätter als PDF und wandelt die Seiten in PNG-Bilder um.",
     )
-    bilder.add_argument("mappe", type=Path, metavar="MAPPE")
-    bilder.add_argument("-o", "--ordner", type=Path, required=True, metavar="ORDNER")
+    bilder.add_argument("mappe", type=Path, metavar="MAPPE", help="die Arbeitsmappe (.xlsx)")
+    bilder.add_argument(
+        "-o",
+        "--ordner",
+        type=Path,
+        required=True,
+        metavar="ORDNER",
+        help="Ordner für die PNG-Bilder (wird angelegt)",
+    )
     bilder.add_argument(
         "--blatt",
         action="append",
@@ -213,7 +224,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="PFAD",
         help="Datenbestand für die Beispieldaten (Standard: ORDNER/beispiel-datenbestand.sqlite)",
     )
-    demo.add_argument("--format", choices=("table", "json"), default="table")
+    demo.add_argument("--format", choices=("table", "json"), default="table", help="Ausgabeformat")
 
     ver = sub.add_parser(
         "vereinbarung",
@@ -221,7 +232,9 @@ def parser() -> argparse.ArgumentParser:
         description="Ohne DATEI: gibt die eingebaute Zielvereinbarung Kreis Kleve 2023 als "
         "Vorlage aus. Mit DATEI: prüft die Datei und meldet alle Fehler.",
     )
-    ver.add_argument("datei", nargs="?", type=Path, metavar="DATEI")
+    ver.add_argument(
+        "datei", nargs="?", type=Path, metavar="DATEI", help="zu prüfende Zielvereinbarung (TOML)"
+    )
     ver.add_argument(
         "-o",
         "--ausgabe",
