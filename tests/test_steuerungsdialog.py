@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import json
 import shutil
 from pathlib import Path
 
 import pytest
+from druckbild import seiten as druckseiten
 from openpyxl import load_workbook
 
 from zielsteuerung.cli import main
@@ -102,7 +104,8 @@ def test_steuerungsdialog_prints_on_at_most_two_a4_pages(demo, tmp_path, cli):
         assert bild.breite / bild.hoehe == pytest.approx(297 / 210, rel=0.01)  # A4 landscape
         assert bild.tinte > 0.01, (pfad.name, bild)
     # the whole workbook printed: the sheet's pages (named in their footer) and what they say
-    seiten, text = pdf_text(umwandeln(mappe, "pdf", tmp_path / "pdf"))
+    pdf = umwandeln(mappe, "pdf", tmp_path / "pdf")
+    seiten, text = pdf_text(pdf)
     dialog = [s for s in text.split("\f") if "Steuerungsdialog – Seite" in s]
     assert len(dialog) == len(bilder) and seiten > len(dialog)
     gedruckt = " ".join(" ".join(dialog).split())
@@ -118,6 +121,15 @@ def test_steuerungsdialog_prints_on_at_most_two_a4_pages(demo, tmp_path, cli):
     k2 = next(z for z in daten["ziele"] if z["id"] == "k2")
     for wert in (k2["vorjahr"], k2["aktuell"]):  # German notation, one decimal
         assert f"{wert:.1f} %".replace(".", ",") in gedruckt
+    # the funds' month („Dezember 2023“, centred) stands clear of the amount before it, as two
+    # cells print (a space between words prints about 2 pt wide)
+    woerter = [w for s in druckseiten(pdf) if s.blatt == "Steuerungsdialog" for w in s.woerter]
+    luecken = [
+        b.links - a.rechts
+        for a, b in itertools.pairwise(woerter)
+        if a.text == "€" and b.text == "Dezember" and abs(a.oben - b.oben) < 1
+    ]
+    assert len(luecken) == 3 and min(luecken) > 3, luecken
 
 
 def test_plan_entered_on_the_sheet_survives_refresh_and_bad_plans_are_refused(

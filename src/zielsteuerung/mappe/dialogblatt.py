@@ -76,10 +76,10 @@ def dialog_schreiben(wb: Workbook, bericht: Bericht, erlaeuterungen: dict[str, A
     zeilen = inhalt[0][1]
     for r, zeile in enumerate(zeilen, start=1):  # headers with room, as their values stand
         if zeile and zeile[0].stil == "kopf":
-            platz_schaffen(ws, r, 2, len(zeile), r)
             unten = r  # the block's last row of values
             while unten < len(zeilen) and zeilen[unten] and zeilen[unten][0].stil in _WERTE:
                 unten += 1
+            platz_schaffen(ws, r, 2, len(zeile), unten)
             kopf_ausrichten(ws, r, 1, len(zeile), unten)
     zeilen_anpassen(ws, range(1, len(zeilen) + 1))
     for r, zeile in enumerate(zeilen, start=1):

@@ -311,6 +311,7 @@ class _Stil(NamedTuple):
     stellen: int  # decimals a number shows
     zusatz: str  # text the number format adds (" %", " pp")
     plus: str  # "+" where the format signs positive numbers
+    seite: str | None  # horizontal alignment
 
 
 def _stil(zelle: Cell, stile: dict[bytes, _Stil]) -> _Stil:
@@ -324,15 +325,18 @@ def _stil(zelle: Cell, stile: dict[bytes, _Stil]) -> _Stil:
             1 if "0.0" in format_ else (0 if "0" in format_ else 2),
             "".join(re.findall(r'"([^"]*)"', format_.split(";")[0])),
             "+" if "+" in format_ else "",
+            zelle.alignment.horizontal if zelle.alignment is not None else None,
         )
     return stil
 
 
 def _anzeigebreite(zelle: Cell, stile: dict[bytes, _Stil]) -> float:
     """About how many units of column width a cell needs: a number or date in its format, the
-    longest word of wrapped text, the whole of other text where the next cell holds something
-    (a spreadsheet cuts it off there; at most 40 units); text that may flow into an empty next
-    cell needs none. ``stile`` remembers what the cells' styles say (``_stil``)."""
+    longest word of wrapped text, the whole of other text where a cell it would flow into holds
+    something (the next one; the one before for text set right; both for centred text: a
+    spreadsheet cuts it off there, or it runs up to the neighbour's text; at most 40 units);
+    text that may flow into empty cells needs none. ``stile`` remembers what the cells' styles
+    say (``_stil``)."""
     wert = zelle.value
     if wert is None or wert == "":
         return 0.0
@@ -345,8 +349,9 @@ def _anzeigebreite(zelle: Cell, stile: dict[bytes, _Stil]) -> float:
         if stil.umbruch:
             woerter = wert.split()
             return max(textbreite(w, fett=stil.fett) for w in woerter) + 1.2 if woerter else 0.0
-        nachbar = zelle.parent._cells.get((zelle.row, zelle.column + 1))
-        if zelle.data_type != "s" or nachbar is None or nachbar.value in (None, ""):
+        seiten = {"center": (-1, 1), "right": (-1,)}.get(stil.seite or "", (1,))
+        nachbarn = (zelle.parent._cells.get((zelle.row, zelle.column + d)) for d in seiten)
+        if zelle.data_type != "s" or all(n is None or n.value in (None, "") for n in nachbarn):
             return 0.0
         return min(textbreite(wert, fett=stil.fett) + 1.2, 40.0)
     if not ist_zahl(wert):
