@@ -330,9 +330,10 @@ def test_a_setting_that_cannot_be_used_stops_the_refresh(mappe_mit_store, cli, n
     assert hash_von(mappe) == vorher
 
 
-def test_a_report_month_given_as_a_date_of_the_year_is_that_month(mappe_mit_store, cli):
+@pytest.mark.parametrize("wert", [dt.datetime(2023, 3, 1), "März", "Mrz", "03/2023"])
+def test_a_report_month_given_as_a_date_or_a_name_is_that_month(mappe_mit_store, cli, wert):
     mappe, store = mappe_mit_store
-    name_setzen(mappe, "Bis_Monat_Vorgabe", dt.datetime(2023, 3, 1))
+    name_setzen(mappe, "Bis_Monat_Vorgabe", wert)
     assert cli("arbeitsmappe", "-o", mappe).code == 0
     erwartet = cli("auswerten", "--store", store, "--bis-monat", 3, "--format", "json").json()
     pruefe_tbl_ziele(tabelle_lesen(load_workbook(mappe), "tbl_Ziele"), erwartet)

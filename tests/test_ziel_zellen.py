@@ -230,7 +230,12 @@ def test_months_from_dates_and_date_numbers(vorgaben, cli):
     assert udfs.ZIEL_K2(2023.0, dt.datetime(2023, 6, 30)) == juni  # a date cell
     assert udfs.ZIEL_K2(None, 45107.0) == juni
     assert udfs.ZIEL_K2(2023.0, 45473.0) == "#ZIEL! Monat 06/2024 liegt nicht im Jahr 2023"
-    assert udfs.ZIEL_K2(2023.0, 1000.0).startswith("#ZIEL! Monat „1000“")
+    assert udfs.ZIEL_K2(2023.0, 1000.0).startswith("#ZIEL! Monat „1000“ unlesbar")
+    # the month as a controller writes it
+    for text in ("Juni", "Jun.", "juni", "Juni 2023", "06/2023", "2023-06"):
+        assert udfs.ZIEL_K2(2023.0, text) == juni, text
+    assert udfs.ZIEL_K2(2023.0, "Juni 2024") == "#ZIEL! Monat 06/2024 liegt nicht im Jahr 2023"
+    assert udfs.ZIEL_K2(2023.0, "Juno").startswith("#ZIEL! Monat „Juno“ unlesbar")
     k2 = udfs.ZIEL_KENNZAHL("K2", "2023-06", "05154")
     assert udfs.ZIEL_KENNZAHL("K2", 45107.0, "05154") == k2 == udfs.ZIEL_KENNZAHL("K2", 45092, 5154)
 

@@ -22,6 +22,13 @@ MONATSNAMEN = [
 MONATE = tuple(MONATSNAMEN)
 _NAMEN = {n.lower()[:3]: i + 1 for i, n in enumerate(MONATSNAMEN)}
 _NAMEN.update({"mae": 3, "mrz": 3, "mar": 3, "may": 5, "oct": 10, "dec": 12})
+#: a month named on its own, written out or shortened (settings and worksheet functions)
+_NAMEN_GANZ = {
+    **{n.lower(): m for m, n in enumerate(MONATSNAMEN, start=1)},
+    **{n.lower()[:3]: m for m, n in enumerate(MONATSNAMEN, start=1)},
+    "mrz": 3,
+    "sept": 9,
+}
 
 _MUSTER = (
     (re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?:[ T]00:00(?::00)?)?$"), "jmt"),
@@ -102,6 +109,12 @@ def parse_monat(wert: object) -> int | None:
         if m_nr:
             return monat(j, m_nr)
     return None
+
+
+def monat_aus_namen(text: str) -> int | None:
+    """The month of a German month name, written out or shortened ("Juni", "Jun.", "März",
+    "Maerz", "Mär", "Mrz", "Sept"), or None."""
+    return _NAMEN_GANZ.get(text.strip().removesuffix(".").lower().replace("ae", "ä"))
 
 
 #: a Datenstand as files write it: ISO, German (also as Excel saves a date and time to CSV,

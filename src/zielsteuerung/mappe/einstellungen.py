@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from ..daten.traeger import TraegerAufloesung
 from ..fehler import ZielFehler
 from ..kern.merkmale import wartezeit_code
+from ..kern.monate import jahr_und_monat, monat_aus_namen, parse_monat
 from ..kern.zahlen import ist_zahl
 
 T = TypeVar("T")
@@ -67,12 +68,20 @@ def excel_datum(wert: Any) -> dt.date | None:
 
 
 def monat_und_jahr(wert: Any) -> tuple[int | None, int | None]:
-    """A month 1..12, and the year where it came as a date (cell, DATUM() or date number)."""
+    """A month 1..12 (also its name: "Juni", "Jun"), and the year where it came with one: a
+    date (cell, DATUM() or date number) or a text such as "Juni 2023", "06/2023", "2023-06"."""
     if leer(wert):
         return None, None
     if (datum := excel_datum(wert)) is not None:
         return datum.month, datum.year
-    return _ganze_zahl(wert, 1, 12, f"Monat „{anzeige(wert)}“ ist keine Zahl von 1 bis 12"), None
+    if isinstance(wert, str):
+        if (nummer := monat_aus_namen(wert)) is not None:
+            return nummer, None
+        if (index := parse_monat(wert)) is not None:
+            jahr, nummer = jahr_und_monat(index)
+            return nummer, jahr
+    fehler = f"Monat „{anzeige(wert)}“ unlesbar: bitte 1 bis 12, „Juni“ oder „06/2023“"
+    return _ganze_zahl(wert, 1, 12, fehler), None
 
 
 def monat_im_jahr(wert: Any, jahr: int) -> int | None:
