@@ -632,6 +632,55 @@ def test_ribbon_button_refuses_a_report_month_of_another_year(zwei_mappen, monke
     assert tabelle_lesen(load_workbook(excel), "tbl_Ziele") == tabelle_lesen(wb, "tbl_Ziele")
 
 
+def prozent_eintragen(mappe: Path, tabelle: str, zeile: str, spalte: str, wert: float) -> str:
+    """Format one cell of the table's first row starting with ``zeile`` as percent and put
+    ``wert`` in it, as Excel does when a user types "2,7 %" (or 2,7 into a cell formatted as
+    percent); the cell's sheet and address."""
+    wb = load_workbook(mappe)
+    ws = next(ws for ws in wb.worksheets if tabelle in ws.tables)
+    c1, r1, c2, r2 = range_boundaries(ws.tables[tabelle].ref)
+    kopf = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
+    r = next(r for r in range(r1 + 1, r2 + 1) if zeile in (ws.cell(r, c1).value,
+                                                          ws.cell(r, c1 + 1).value))  # fmt: skip
+    zelle = ws.cell(r, c1 + kopf.index(spalte))
+    zelle.value, zelle.number_format = wert, "0.0%"
+    wb.save(mappe)
+    return f"Blatt „{ws.title}“, Zelle {zelle.coordinate}"
+
+
+@pytest.mark.parametrize(
+    ("tabelle", "zeile", "spalte", "wert", "gemeint"),
+    [
+        ("tbl_Vereinbarung", "k2", "Schwelle", 0.027, "„2,7 %“ dort als 0,027"),
+        ("tbl_Planung", "k2", "März", 0.042, "„4,2 %“ dort als 0,042"),
+        ("tbl_Mittel", "Eingliederungsleistungen", "Januar", 0.5, "„50 %“ dort als 0,5"),
+    ],
+    ids=["schwelle", "planung", "mittel"],
+)
+def test_a_number_in_a_cell_formatted_as_percent_is_refused(
+    zwei_mappen, monkeypatch, cli, tabelle, zeile, spalte, wert, gemeint
+):
+    """Typed "2,7 %" (or 2,7 into a cell formatted as percent), Excel keeps 0.027: the sheets
+    take percent as plain numbers, so the threshold would be a hundredth of the agreed one. The
+    button and the command line name the cell instead (the ZIEL_ cells: test_ziel_zellen)."""
+    _, _, kommandozeile, excel = zwei_mappen
+    vorher = tabelle_lesen(load_workbook(excel), "tbl_Ziele")
+    ort = prozent_eintragen(excel, tabelle, zeile, spalte, wert)
+    meldung = f"{ort}: als Prozent formatiert, Excel hält {gemeint}."
+    buch = Buch(excel)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()
+    ((_, text),) = buch.app.meldungen
+    assert meldung in text and "ohne %-Zeichen eintragen" in text, text
+    buch.save()
+    assert tabelle_lesen(load_workbook(excel), "tbl_Ziele") == vorher
+    prozent_eintragen(kommandozeile, tabelle, zeile, spalte, wert)
+    inhalt = kommandozeile.read_bytes()
+    lauf = cli("arbeitsmappe", "-o", kommandozeile)
+    assert lauf.code == 2 and meldung in lauf.err, lauf.err
+    assert kommandozeile.read_bytes() == inhalt
+
+
 def test_ribbon_button_writes_the_ministry_copy_where_the_settings_say(zwei_mappen, monkeypatch):
     """ "Pfad der Kopie für das Ministerium" = a folder beside the workbook: the button saves
     the workbook and writes the values-only copy there."""

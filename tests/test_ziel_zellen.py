@@ -184,6 +184,16 @@ def _setzen(name: str, wert: Any):
     return aendern
 
 
+def _schwelle_in_prozent(wb: Any) -> None:
+    """k2's threshold typed as "2,7 %": Excel keeps 0.027 in a cell formatted as percent."""
+    ws = wb["Zielvereinbarung"]
+    c1, r1, c2, r2 = range_boundaries(ws.tables["tbl_Vereinbarung"].ref)
+    kopf = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
+    r = next(r for r in range(r1, r2 + 1) if ws.cell(r, c1 + kopf.index("Ziel_ID")).value == "k2")
+    zelle = ws.cell(r, c1 + kopf.index("Schwelle"))
+    zelle.value, zelle.number_format = 0.027, "0.0%"
+
+
 def _name_loeschen(wb: Any) -> None:
     del wb.defined_names["Datenbestand"]
 
@@ -202,9 +212,10 @@ def _vereinbarung_loeschen(wb: Any) -> None:
         (_setzen("Bis_Monat_Vorgabe", dt.datetime(2024, 6, 30)), "06/2024 liegt nicht im Jahr"),
         (_name_loeschen, "Einstellung „Datenbestand“ nicht lesbar"),
         (_vereinbarung_loeschen, "Tabelle „tbl_Vereinbarung“ fehlt"),
+        (_schwelle_in_prozent, "Zelle G7: als Prozent formatiert, Excel hält „2,7 %“ dort als"),
     ],
     ids=["jahr-leer", "traeger-leer", "wartezeit-leer", "jahr-text", "monat-anderes-jahr",
-         "name-fehlt", "vereinbarung-fehlt"],
+         "name-fehlt", "vereinbarung-fehlt", "schwelle-in-prozent"],
 )  # fmt: skip
 def test_unreadable_setting_shows_ziel_error_not_a_number(mappe, aendern, grund):
     wb = load_workbook(mappe)

@@ -23,6 +23,7 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..fehler import EingabeFehler, ZielFehler
+from ..mappe.eingaben import prozent_fehler
 from ..mappe.einstellungen import EINSTELLUNGEN, KENNZEICHEN, VEREINBARUNG
 from ..mappe.zellen import tabelle_finden, zelle_des_namens
 from . import udfs
@@ -113,14 +114,18 @@ def mappenwerte(wb: Workbook) -> zf.Mappenwerte | None:
     try:
         ws, tabelle = tabelle_finden(wb, VEREINBARUNG)
     except EingabeFehler:
-        zeilen = None
+        zeilen, prozent = None, None
     else:
         c1, r1, c2, r2 = range_boundaries(tabelle.ref)
         zeilen = [[_wert(ws.cell(r, c)) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+        # as in Excel (eingabe_in_excel): a number in a cell formatted as percent is refused
+        prozent = prozent_fehler(ws.title, zeilen, r1, c1, lambda r, c: ws.cell(r, c).number_format)
 
     def tabelle_lesen(name: str) -> list[list[Any]]:
         if zeilen is None:
             raise KeyError(name)
+        if prozent:
+            raise ZielFehler(prozent)
         return zeilen
 
     return zf.mappenwerte_lesen(lambda name: werte[name], tabelle_lesen)

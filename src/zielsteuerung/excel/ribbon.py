@@ -28,6 +28,7 @@ from .zielfunktionen import (
     Tabellen,
     als_zeilen,
     auswahl_aus_mappe,
+    eingabe_in_excel,
     mappenwerte_in_excel,
     tabellen_in_excel,
 )
@@ -102,12 +103,16 @@ def tabelle_schreiben(tabellen: Tabellen, inhalt: Inhalt) -> None:
                     sheet.range((r0 + 1 + i, c)).number_format = format_
 
 
-def _tabelle_lesen(tabellen: Tabellen, name: str) -> list[dict[str, Any]] | None:
-    """The rows of one of our tables (None where the workbook lacks it), empty rows left out."""
+def _tabelle_lesen(
+    tabellen: Tabellen, name: str, eingabe: bool = False
+) -> list[dict[str, Any]] | None:
+    """The rows of one of our tables (None where the workbook lacks it), empty rows left out;
+    ``eingabe``: a table the user fills in (``eingabe_in_excel``)."""
     if name not in tabellen:
         return None
-    _, table = tabellen[name]
-    kopf, *zeilen = als_zeilen(table.range.value)
+    sheet, table = tabellen[name]
+    werte = eingabe_in_excel(sheet, table, EingabeFehler) if eingabe else None
+    kopf, *zeilen = werte or als_zeilen(table.range.value)
     return [
         dict(zip(kopf, zeile, strict=False))
         for zeile in zeilen
@@ -199,8 +204,8 @@ def aktualisieren(book: Any) -> tuple[str, list[str]]:
         auswahl.vereinbarung,
         Ausschnitt(auswahl.traeger_id, auswahl.jahr, auswahl.bis_monat, auswahl.wartezeit),
         _name(book, "Vergleichsgruppe").value,
-        planung=_tabelle_lesen(tabellen, "tbl_Planung"),
-        mittel=_tabelle_lesen(tabellen, "tbl_Mittel"),
+        planung=_tabelle_lesen(tabellen, "tbl_Planung", eingabe=True),
+        mittel=_tabelle_lesen(tabellen, "tbl_Mittel", eingabe=True),
     )
     erlaeuterungen = {
         str(z.get("Ziel_ID")): z.get("Erläuterung")

@@ -29,6 +29,7 @@ from ..kern.kennzahlen import JAHRESWERTE, KENNZAHLEN, Panel, monatskennzahl
 from ..kern.merkmale import GESCHLECHTER, geschlecht_code
 from ..kern.vereinbarung import Zielvereinbarung, aus_tabelle
 from ..kern.zahlen import ist_zahl
+from ..mappe.eingaben import prozent_fehler
 from ..mappe.einstellungen import (
     EINSTELLUNGEN,
     KENNZEICHEN,
@@ -108,6 +109,8 @@ def mappenwerte_lesen(
     gelesen = {name: lesen(name) for name in dict.fromkeys((*KENNZEICHEN, *EINSTELLUNGEN))}
     try:
         zeilen: list[list[Any]] | None = tabelle(VEREINBARUNG)
+    except ZielFehler:  # the table is there, but cannot be used as it stands
+        raise
     except Exception:
         zeilen = None
     if zeilen is None and not any(gelesen[name][0] for name in KENNZEICHEN):
@@ -141,6 +144,20 @@ def als_zeilen(wert: Any) -> list[list[Any]]:
     return wert if wert and isinstance(wert[0], list) else [wert]
 
 
+def eingabe_in_excel(
+    sheet: Any, table: Any, fehler: type[ZielsteuerungFehler] = ZielFehler
+) -> list[list[Any]]:
+    """The rows of a table the user fills in, as Excel gives their values (header first); a
+    number in a cell formatted as percent is refused (``prozent_fehler``)."""
+    zeilen = als_zeilen(table.range.value)
+    oben, links = table.range.row, table.range.column
+    if text := prozent_fehler(
+        sheet.name, zeilen, oben, links, lambda r, c: sheet.range((r, c)).number_format
+    ):
+        raise fehler(text)
+    return zeilen
+
+
 def mappenwerte_in_excel(book: Any, tabellen: Tabellen | None = None) -> Mappenwerte | None:
     """``mappenwerte_lesen`` of an open workbook. ``tabellen``: its tables where the caller
     listed them already (``tabellen_in_excel``); else the one table needed is looked for, sheet
@@ -148,7 +165,7 @@ def mappenwerte_in_excel(book: Any, tabellen: Tabellen | None = None) -> Mappenw
     finden = tabellen.__getitem__ if tabellen is not None else partial(_tabelle_in_excel, book)
     return mappenwerte_lesen(
         lambda name: book.names[name].refers_to_range.value,
-        lambda name: als_zeilen(finden(name)[1].range.value),
+        lambda name: eingabe_in_excel(*finden(name)),
     )
 
 

@@ -32,7 +32,14 @@ from .stil import ampel
 from .vereinbarungsblatt import vereinbarung_aus_mappe, vereinbarung_schreiben
 from .vergleich import vergleich_schreiben
 from .vorlage import ergaenzen, neue_mappe
-from .zellen import name_lesen, name_setzen, tabelle_finden, tabelle_lesen, tabelle_schreiben
+from .zellen import (
+    eingabe_lesen,
+    name_lesen,
+    name_setzen,
+    tabelle_finden,
+    tabelle_lesen,
+    tabelle_schreiben,
+)
 
 
 def bericht_schreiben(wb: Workbook, bericht: Bericht) -> None:
@@ -166,8 +173,8 @@ def _arbeitsmappe(
         vereinbarung,
         Ausschnitt(traeger_id, jahr, bis_monat, wartezeit),
         name_lesen(wb, "Vergleichsgruppe"),
-        planung=tabelle_lesen(wb, "tbl_Planung") if planung is None else planung,
-        mittel=tabelle_lesen(wb, "tbl_Mittel"),
+        planung=eingabe_lesen(wb, "tbl_Planung") if planung is None else planung,
+        mittel=eingabe_lesen(wb, "tbl_Mittel"),
     )
     bericht_schreiben(wb, bericht)
     speichern(wb, pfad)

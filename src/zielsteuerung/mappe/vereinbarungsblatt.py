@@ -9,7 +9,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from ..kern.vereinbarung import Ziel, Zielvereinbarung, aus_tabelle
-from .zellen import name_lesen, tabelle_lesen, tabelle_schreiben
+from .zellen import eingabe_lesen, name_lesen, tabelle_schreiben
 
 
 def vereinbarung_schreiben(wb: Workbook, v: Zielvereinbarung) -> None:
@@ -37,4 +37,4 @@ def vereinbarung_aus_mappe(
 ) -> Zielvereinbarung:
     """The agreement as the sheet "Zielvereinbarung" states it, checked like a file."""
     name = str(name_lesen(wb, "Traeger_Name") or "")
-    return aus_tabelle(tabelle_lesen(wb, "tbl_Vereinbarung"), traeger_id, jahr, wartezeit, name)
+    return aus_tabelle(eingabe_lesen(wb, "tbl_Vereinbarung"), traeger_id, jahr, wartezeit, name)

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..fehler import EingabeFehler
 from .druck import kopf_ausrichten, platz_schaffen, ueber_breite, zeilen_anpassen
+from .eingaben import prozent_fehler
 from .formate import FORMATE, FORMELZEICHEN, Formel
 from .stil import BLAU, KOPF, TITEL, UNTERTITEL, spaltenbreite
 from .vertrag import EINGABE_MIT_KENNUNG, EINHEIT, KENNUNGEN, TABELLEN, UMBENANNT, Tabelle
@@ -163,15 +164,40 @@ def tabelle_schreiben(
 
 
 def tabelle_lesen(wb: Workbook, name: str) -> list[dict[str, Any]]:
+    """A table's rows by column name, empty rows left out."""
+    return _als_dicts(_zellwerte(wb, name)[1])
+
+
+def eingabe_lesen(wb: Workbook, name: str) -> list[dict[str, Any]]:
+    """``tabelle_lesen`` of a table the user fills in: a number in a cell formatted as percent
+    is refused (``prozent_fehler``)."""
+    ws, zeilen, (oben, links) = _zellwerte(wb, name)
+    if fehler := prozent_fehler(ws.title, zeilen, oben, links, _format_von(ws)):
+        raise EingabeFehler(fehler)
+    return _als_dicts(zeilen)
+
+
+def _zellwerte(wb: Workbook, name: str) -> tuple[Worksheet, list[list[Any]], tuple[int, int]]:
+    """A table's sheet, its values row by row (header first) and its top left cell."""
     ws, tabelle = tabelle_finden(wb, name)
-    erste_spalte, kopfzeile, letzte_spalte, letzte_zeile = range_boundaries(tabelle.ref)
-    kopf = [ws.cell(kopfzeile, c).value for c in range(erste_spalte, letzte_spalte + 1)]
-    zeilen = []
-    for r in range(kopfzeile + 1, letzte_zeile + 1):
-        werte = [ws.cell(r, c).value for c in range(erste_spalte, letzte_spalte + 1)]
-        if any(w not in (None, "") for w in werte):
-            zeilen.append(dict(zip(kopf, werte, strict=True)))
-    return zeilen
+    links, oben, rechts, unten = range_boundaries(tabelle.ref)
+    zeilen = [
+        [ws.cell(r, c).value for c in range(links, rechts + 1)] for r in range(oben, unten + 1)
+    ]
+    return ws, zeilen, (oben, links)
+
+
+def _format_von(ws: Worksheet) -> Callable[[int, int], str]:
+    return lambda r, c: str(ws.cell(r, c).number_format)
+
+
+def _als_dicts(zeilen: list[list[Any]]) -> list[dict[str, Any]]:
+    kopf, *rumpf = zeilen
+    return [
+        dict(zip(kopf, werte, strict=True))
+        for werte in rumpf
+        if any(w not in (None, "") for w in werte)
+    ]
 
 
 def tabelle_anlegen(ws: Worksheet, t: Tabelle) -> None:
