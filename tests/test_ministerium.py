@@ -617,8 +617,14 @@ def test_year_wartezeit_and_duplicates(kopien, demo_store, tmp_path, cli):
     matrix = tabelle_lesen(wb, "tbl_Matrix")
     assert [z["Regionalschlüssel"] for z in matrix] == ["05113", KLEVE, "05754"]
     abgelehnt = {z["Datei"]: z["Grund"] for z in tabelle_lesen(wb, "tbl_Abgelehnt")}
-    assert "Wartezeit T3 weicht ab (zusammengeführt wird T0)" in abgelehnt["solingen-t3.xlsx"]
-    assert "Jahr 2022 weicht ab (zusammengeführt wird 2023)" in abgelehnt["dueren-2022.xlsx"]
+    assert (
+        "Wartezeit T3 weicht ab (zusammengeführt wird T0); für diese Wartezeit eine eigene "
+        "Übersicht erstellen (--wartezeit T3)." in abgelehnt["solingen-t3.xlsx"]
+    )
+    assert (
+        "Jahr 2022 weicht ab (zusammengeführt wird 2023); für dieses Jahr eine eigene "
+        "Übersicht erstellen (--jahr 2022)." in abgelehnt["dueren-2022.xlsx"]
+    )
     assert (
         "Träger doppelt; übernommen wird die neuere Kopie kleve-neu.xlsx"
         in abgelehnt[f"{KLEVE}.xlsx"]

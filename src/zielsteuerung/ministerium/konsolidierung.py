@@ -79,14 +79,19 @@ def konsolidieren(
         if k.jahr != jahr:
             abgelehnt.append(
                 Ablehnung(
-                    k.datei, f"Jahr {k.jahr} weicht ab (zusammengeführt wird {jahr}).", traeger
+                    k.datei,
+                    f"Jahr {k.jahr} weicht ab (zusammengeführt wird {jahr}); für dieses Jahr "
+                    f"eine eigene Übersicht erstellen (--jahr {k.jahr}).",
+                    traeger,
                 )
             )
         elif k.wartezeit != wartezeit:
             abgelehnt.append(
                 Ablehnung(
                     k.datei,
-                    f"Wartezeit {k.wartezeit} weicht ab (zusammengeführt wird {wartezeit}).",
+                    f"Wartezeit {k.wartezeit} weicht ab (zusammengeführt wird {wartezeit}); "
+                    f"für diese Wartezeit eine eigene Übersicht erstellen "
+                    f"(--wartezeit {k.wartezeit}).",
                     traeger,
                 )
             )
