@@ -359,17 +359,37 @@ def hash_von(pfad: Path) -> str:
 
 
 def test_bad_agreement_on_sheet_is_reported_and_file_untouched(mappe_mit_store, cli):
+    """The message names the row by its Ziel_ID and the column by its title, with numbers in
+    German notation, as the sheet shows them (not as an agreement file would)."""
     mappe, _ = mappe_mit_store
     wb = load_workbook(mappe)
     for zeile in wb["Zielvereinbarung"].iter_rows(min_row=6):
         if zeile[1].value == "k3":
             zeile[6].value = "minus 2,7"
+        if zeile[1].value == "k2":
+            zeile[4].value = None  # Art
     wb.save(mappe)
     vorher = hash_von(mappe)
     lauf = cli("arbeitsmappe", "-o", mappe)
     assert lauf.code == 2
-    assert "Blatt „Zielvereinbarung“" in lauf.err and "schwelle muss eine Zahl sein" in lauf.err
+    assert "Blatt „Zielvereinbarung“ ist fehlerhaft:\n" in lauf.err
+    assert "- Ziel „k3“: schwelle muss eine Zahl sein (z. B. 2,7 oder -0,4).\n" in lauf.err
+    assert "- Ziel „k2“: Spalte „Art“ ist leer.\n" in lauf.err
     assert hash_von(mappe) == vorher
+
+
+def test_a_threshold_typed_as_text_is_read_in_german_notation(mappe_mit_store, cli):
+    """A cell formatted as text keeps „-2,7“ as text: it is read as the number it shows, as on
+    the sheets Planung and Mittel."""
+    mappe, _ = mappe_mit_store
+    wb = load_workbook(mappe)
+    for zeile in wb["Zielvereinbarung"].iter_rows(min_row=6):
+        if zeile[1].value == "k3":
+            zeile[6].value = "-2,7"
+    wb.save(mappe)
+    assert cli("arbeitsmappe", "-o", mappe).code == 0
+    k3 = next(z for z in tabelle_lesen(load_workbook(mappe), "tbl_Ziele") if z["Ziel_ID"] == "k3")
+    assert k3["Schwelle"] == -2.7
 
 
 def bild_einfuegen(pfad: Path) -> None:

@@ -5,6 +5,7 @@ the built-in agreement are read by ``daten.vereinbarungen``.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tomllib
 from collections.abc import Iterable
@@ -15,6 +16,7 @@ from ..fehler import VereinbarungFehler
 from ..textdatei import toml_fehler
 from .kennzahlen import JAHRESWERTE
 from .merkmale import GESCHLECHTER, WARTEZEITEN
+from .zahlen import zahl_lesen
 
 ARTEN = {"relativ": "%", "absolut": "abs", "geschlechterabstand": "pp"}
 VERGLEICHE = (">=", "<=")
@@ -92,12 +94,17 @@ _ZIEL_FELDER = {
 _KOPF_FELDER = {"traeger_id", "traeger_name", "jahr", "wartezeit", "partner", "ziel", "monitoring"}
 
 
-def _ziel(roh: Any, nr: int, abschnitt: str, fehler: list[str]) -> Ziel | None:
+def _ziel(roh: Any, nr: int, abschnitt: str, fehler: list[str], blatt: bool) -> Ziel | None:
+    """One [[ziel]] or [[monitoring]] entry; ``blatt``: a row of the sheet, named as such."""
     ort = f"[[{abschnitt}]] Nr. {nr}"
     if not isinstance(roh, dict):
         fehler.append(f"{ort}: erwartet eine Tabelle mit id, bezeichnung, kennzahl, art.")
         return None
-    ort += f" („{roh.get('id', '?')}“)"
+    if blatt:  # the sheet's row, by its Ziel_ID
+        art = "Ziel" if abschnitt == "ziel" else "Monitoring"
+        ort = f"{art} „{roh['id']}“" if roh.get("id") else f"{art} Nr. {nr}"
+    else:
+        ort += f" („{roh.get('id', '?')}“)"
     for name in sorted(set(roh) - _ZIEL_FELDER):
         fehler.append(
             f"{ort}: unbekanntes Feld „{name}“; erlaubt: {', '.join(sorted(_ZIEL_FELDER))}."
@@ -108,7 +115,8 @@ def _ziel(roh: Any, nr: int, abschnitt: str, fehler: list[str]) -> Ziel | None:
         pflicht += ["vergleich", "schwelle"]
     for name in pflicht:
         if name not in roh:
-            fehler.append(f"{ort}: Feld „{name}“ fehlt.")
+            fehlt = f"Spalte „{_SPALTEN[name]}“ ist leer" if blatt else f"Feld „{name}“ fehlt"
+            fehler.append(f"{ort}: {fehlt}.")
     if "id" in roh and not re.fullmatch(r"[a-z][a-z0-9_]*", str(roh["id"])):
         fehler.append(f"{ort}: id nur aus Kleinbuchstaben, Ziffern und _ (z. B. „k2_abstand“).")
     if "kennzahl" in roh and roh["kennzahl"] not in JAHRESWERTE:
@@ -121,7 +129,8 @@ def _ziel(roh: Any, nr: int, abschnitt: str, fehler: list[str]) -> Ziel | None:
         fehler.append(f"{ort}: vergleich muss „>=“ (mindestens) oder „<=“ (höchstens) sein.")
     schwelle = roh.get("schwelle")
     if "schwelle" in roh and (isinstance(schwelle, bool) or not isinstance(schwelle, int | float)):
-        fehler.append(f"{ort}: schwelle muss eine Zahl sein (z. B. 2.7 oder -0.4).")
+        beispiel = "2,7 oder -0,4" if blatt else "2.7 oder -0.4"
+        fehler.append(f"{ort}: schwelle muss eine Zahl sein (z. B. {beispiel}).")
     geschlecht = roh.get("geschlecht", "gesamt")
     if geschlecht not in GESCHLECHTER:
         fehler.append(f"{ort}: geschlecht muss gesamt, frauen oder maenner sein.")
@@ -148,7 +157,9 @@ def _ziel(roh: Any, nr: int, abschnitt: str, fehler: list[str]) -> Ziel | None:
 
 
 def aus_daten(daten: dict[str, Any], quelle: str) -> Zielvereinbarung:
-    """Check a parsed agreement; all problems are reported at once."""
+    """Check a parsed agreement; all problems are reported at once. ``quelle`` ``BLATT``:
+    the workbook's sheet (its rows and numbers named as a reader of the sheet sees them)."""
+    blatt = quelle == BLATT
     fehler: list[str] = []
     for name in sorted(set(daten) - _KOPF_FELDER):
         fehler.append(f"unbekanntes Feld „{name}“; erlaubt: {', '.join(sorted(_KOPF_FELDER))}.")
@@ -172,8 +183,10 @@ def aus_daten(daten: dict[str, Any], quelle: str) -> Zielvereinbarung:
     if not isinstance(monitoring_roh, list):
         fehler.append("monitoring muss eine Liste von [[monitoring]]-Abschnitten sein.")
         monitoring_roh = []
-    ziele = [_ziel(z, i + 1, "ziel", fehler) for i, z in enumerate(ziele_roh)]
-    beobachtet = [_ziel(z, i + 1, "monitoring", fehler) for i, z in enumerate(monitoring_roh)]
+    ziele = [_ziel(z, i + 1, "ziel", fehler, blatt) for i, z in enumerate(ziele_roh)]
+    beobachtet = [
+        _ziel(z, i + 1, "monitoring", fehler, blatt) for i, z in enumerate(monitoring_roh)
+    ]
     ids = [str(z["id"]) for z in ziele_roh + monitoring_roh if isinstance(z, dict) and "id" in z]
     for doppelt in sorted({i for i in ids if ids.count(i) > 1}):
         fehler.append(f"id „{doppelt}“ kommt mehrfach vor.")
@@ -194,6 +207,12 @@ def aus_daten(daten: dict[str, Any], quelle: str) -> Zielvereinbarung:
 
 
 BLATT = "auf dem Blatt „Zielvereinbarung“"
+#: the fields of an entry and the columns of tbl_Vereinbarung that hold them
+_SPALTEN = {
+    "id": "Ziel_ID", "bezeichnung": "Ziel", "kennzahl": "Kennzahl", "art": "Art",
+    "vergleich": "Vergleich", "schwelle": "Schwelle", "geschlecht": "Geschlecht",
+    "hinweis": "Hinweis",
+}  # fmt: skip
 
 
 def aus_tabelle(
@@ -204,11 +223,12 @@ def aus_tabelle(
     for z in zeilen:
         if all(w in (None, "") for w in z.values()):
             continue
-        eintrag = {
-            "id": z.get("Ziel_ID"), "bezeichnung": z.get("Ziel"), "kennzahl": z.get("Kennzahl"),
-            "art": z.get("Art"), "vergleich": z.get("Vergleich"), "schwelle": z.get("Schwelle"),
-            "geschlecht": z.get("Geschlecht") or "gesamt", "hinweis": z.get("Hinweis") or "",
-        }  # fmt: skip
+        if isinstance(schwelle := z.get("Schwelle"), str):  # a number as text: "2,7"
+            with contextlib.suppress(ValueError):
+                z = {**z, "Schwelle": zahl_lesen(schwelle)}
+        eintrag = {feld: z.get(spalte) for feld, spalte in _SPALTEN.items()}
+        eintrag |= {"geschlecht": eintrag["geschlecht"] or "gesamt",
+                    "hinweis": eintrag["hinweis"] or ""}  # fmt: skip
         eintrag = {k: w for k, w in eintrag.items() if w is not None}
         if str(z.get("Bereich") or "Ziel").strip().lower() == "monitoring":
             eintrag.pop("vergleich", None)
