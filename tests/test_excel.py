@@ -550,6 +550,24 @@ def test_ribbon_button_skips_files_imported_before_without_reading_them(
     assert "Januar bis Juni 2023" in str(buch.app.status_bar)
 
 
+def test_a_download_in_a_format_the_import_does_not_read_is_named_not_skipped(
+    zwei_mappen, monkeypatch, cli
+):
+    """July saved in the old Excel format (.xls) beside June's CSV: left aside, July would be
+    missing from the evaluation without a word. The click stops and says how to convert it;
+    nothing of the folder is imported (as for any file that cannot be read)."""
+    store, ordner, _, excel = zwei_mappen
+    (ordner / "juli.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    buch = Buch(excel)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()
+    ((_, text),) = buch.app.meldungen
+    assert "juli.xls: Altes Excel-Format (.xls)" in text and "„Excel-Arbeitsmappe (.xlsx)“" in text
+    lauf = cli("import", ordner, "--store", store)
+    assert lauf.code == 2 and "juli.xls: Altes Excel-Format (.xls)" in lauf.err
+    assert cli("bestand", "--store", store).out.count(".csv") == 1  # June's file waits still
+
+
 def test_ribbon_button_takes_paths_pasted_with_quotes(zwei_mappen, monkeypatch):
     """Windows Explorer's „Als Pfad kopieren“ puts quotes around a path; pasted into the
     settings, the paths still name the folder and the store."""

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..daten.datenbestand import Datenbestand
-from ..daten.ordner import dateien_im_ordner, zuordnungen_im_ordner
+from ..daten.ordner import DATENDATEIEN, dateien_im_ordner, zuordnungen_im_ordner
 from ..daten.sammler import anzahl
 from ..daten.vereinbarungen import beispiel_text
 from ..daten.vereinbarungen import lade as lade_vereinbarung
@@ -31,7 +31,7 @@ def befehl_import(args: argparse.Namespace) -> int:
     for angabe in args.dateien:  # a folder: its files, as the ribbon reads the Datenordner,
         if not angabe.is_dir():  # each with the mapping beside it unless --mapping is given
             dateien.append(angabe)
-        elif gefunden := dateien_im_ordner(angabe, (".csv", ".xlsx")):
+        elif gefunden := dateien_im_ordner(angabe, DATENDATEIEN):
             dateien += gefunden
             je_datei |= {} if zuordnung else zuordnungen_im_ordner(gefunden)
         else:

@@ -15,6 +15,11 @@ ORDNER_ZUORDNUNG = "spaltenzuordnung.toml"
 
 _SPERRDATEIEN = ("~$", ".~")
 
+#: the files of a Datenordner the import takes: .csv and .xlsx, and the spreadsheet formats it
+#: refuses with the way to convert them (left aside, a month saved as .xls would be missing
+#: from the evaluation without a word)
+DATENDATEIEN = (".csv", ".xlsx", ".xls", ".xlsm", ".xlsb", ".ods")
+
 
 def dateien_im_ordner(ordner: Path, endungen: tuple[str, ...]) -> list[Path]:
     """The folder's files with one of the endings (lower case, with the dot), by name."""

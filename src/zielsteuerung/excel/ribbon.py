@@ -15,7 +15,12 @@ from ..bericht.auswerten import Ausschnitt
 from ..bericht.bericht import Bericht, bericht_fuer_mappe
 from ..bericht.vergleich import hinweis, rangliste
 from ..daten.einstellungen import pfadtext
-from ..daten.ordner import dateien_im_ordner, eigene_zuordnung, zuordnungen_im_ordner
+from ..daten.ordner import (
+    DATENDATEIEN,
+    dateien_im_ordner,
+    eigene_zuordnung,
+    zuordnungen_im_ordner,
+)
 from ..daten.sammler import anzahl
 from ..fehler import EingabeFehler, ZielsteuerungFehler
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
@@ -172,7 +177,7 @@ def aktualisieren(book: Any) -> tuple[str, list[str]]:
         ordner = Path(ordner_text)
         if not ordner.is_dir():
             raise EingabeFehler(f"Der Datenordner {ordner} (Blatt Einstellungen) existiert nicht.")
-        dateien = dateien_im_ordner(ordner, (".csv", ".xlsx"))
+        dateien = dateien_im_ordner(ordner, DATENDATEIEN)
         if dateien:
             from ..daten.importer import importiere  # only where there are files to import
 
