@@ -349,6 +349,21 @@ def test_bad_file_is_refused(tmp_path, capsys, datei, inhalt, erwartete_zeilen, 
         assert "Es wurde nichts gespeichert" in err
 
 
+def test_a_controlling_workbook_is_named_as_such(tmp_path, capsys):
+    """Our own workbook (or its ministry copy) in the Datenordner by mistake: said as such,
+    not answered with the advice to name one of its sheets in a mapping."""
+    mappe = tmp_path / "controlling-2023.xlsx"
+    assert main(["vorlage", "-o", str(mappe)]) == 0
+    capsys.readouterr()
+    for err in assert_rejected(tmp_path, capsys, mappe):
+        check_message(err)
+        assert (
+            "controlling-2023.xlsx: Die Datei ist eine Controlling-Arbeitsmappe von zielsteuerung"
+            in err
+        )
+        assert "blatt =" not in err
+
+
 # --- many problems at once -------------------------------------------------------------------
 
 

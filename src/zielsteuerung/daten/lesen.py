@@ -25,6 +25,10 @@ from .csvdatei import (
 from .sammler import Sammler, anzahl
 from .zuordnung import Spaltenzuordnung, liste
 
+#: what marks a workbook of this program (its defined name, see mappe.vertrag): a controlling
+#: workbook or its ministry copy, put in a Datenordner by mistake
+_EIGENE_MAPPE = b'<definedName name="Vorlagenversion"'
+
 
 def _als_text(zeilen: list[list[object]]) -> list[list[str]]:
     return [["" if c is None else str(c) for c in r] for r in zeilen]
@@ -216,6 +220,7 @@ def datei_lesen(
                     if "[Content_Types].xml" in namen
                     else ""
                 )
+                mappe = archiv.read("xl/workbook.xml") if "xl/workbook.xml" in namen else b""
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError):
             s.fehler("Die Datei sieht aus wie eine Excel-Datei, ist aber beschädigt.")
             s.abbrechen_falls_noetig()
@@ -239,6 +244,13 @@ def datei_lesen(
             s.fehler(
                 "Die Datei ist ein ZIP-Archiv, aber keine Excel-Arbeitsmappe (.xlsx) "
                 "(z. B. OpenDocument .ods oder Word). Bitte als .xlsx oder CSV speichern."
+            )
+        elif _EIGENE_MAPPE in mappe:
+            s.fehler(
+                "Die Datei ist eine Controlling-Arbeitsmappe von zielsteuerung (oder ihre Kopie "
+                "für das Ministerium), keine Datei mit Grunddaten: Importiert werden die "
+                "Downloads der BA-Statistik. Liegt die Mappe im Datenordner, bitte an anderer "
+                "Stelle speichern."
             )
         else:
             s.abbrechen_falls_noetig()
