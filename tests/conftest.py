@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 
 from zielsteuerung.cli import main
 from zielsteuerung.daten.beispieldaten import erzeuge_beispieldaten
@@ -190,6 +191,14 @@ def abbrechen_bei(befehl: list[str], phase: str) -> None:
 
 
 # --- LibreOffice and poppler -----------------------------------------------------------------
+
+
+def name_setzen(pfad: Path, name: str, wert: object) -> None:
+    """Enter ``wert`` in the cell of a workbook's defined name, as a user types it there."""
+    wb = load_workbook(pfad)
+    blatt, zelle = next(wb.defined_names[name].destinations)
+    wb[blatt][zelle.replace("$", "")] = wert
+    wb.save(pfad)
 
 
 def libreoffice_noetig(*weitere: str) -> None:

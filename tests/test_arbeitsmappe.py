@@ -24,7 +24,13 @@ from zielsteuerung.kern.monate import MONATSNAMEN
 from zielsteuerung.mappe.vorlage import vorlage_erzeugen
 from zielsteuerung.mappe.zellen import tabelle_lesen
 
-from conftest import abbrechen_bei, libreoffice_noetig, png_lesen, teile_vergleichen
+from conftest import (
+    abbrechen_bei,
+    libreoffice_noetig,
+    name_setzen,
+    png_lesen,
+    teile_vergleichen,
+)
 
 WURZEL = Path(__file__).resolve().parents[1]
 KLEVE = "05154"
@@ -270,13 +276,6 @@ def mappe_mit_store(tmp_path, cli, teildaten):
     mappe = tmp_path / "controlling.xlsx"
     assert cli("arbeitsmappe", "-o", mappe, "--store", store).code == 0
     return mappe, store
-
-
-def name_setzen(pfad: Path, name: str, wert: object) -> None:
-    wb = load_workbook(pfad)
-    blatt, zelle = next(wb.defined_names[name].destinations)
-    wb[blatt][zelle.replace("$", "")] = wert
-    wb.save(pfad)
 
 
 def test_settings_come_from_the_workbook(mappe_mit_store, cli):

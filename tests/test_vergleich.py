@@ -20,7 +20,7 @@ from zielsteuerung.daten.vereinbarungen import beispiel
 from zielsteuerung.mappe.aktualisieren import arbeitsmappe
 from zielsteuerung.mappe.zellen import tabelle_lesen
 
-from conftest import libreoffice_noetig, png_lesen
+from conftest import libreoffice_noetig, name_setzen, png_lesen
 
 KLEVE = "05154"
 
@@ -168,6 +168,42 @@ def test_sheet_vergleich_is_written_and_survives_refreshes(demo_store, tmp_path)
     ]  # fmt: skip
     assert len(diagramme(ws)) == 5  # replaced, not added
     assert wb.sheetnames.count("Vergleich") == 1
+
+
+@pytest.mark.parametrize(
+    "eingabe",
+    ["Stadt Essen; Stadt Mülheim an der Ruhr", "Essen, Stadt\nMülheim an der Ruhr, Stadt",
+     "5113 5117"],
+    ids=["namen", "namen-der-ba", "schluessel-ohne-null"],
+)  # fmt: skip
+def test_the_group_may_name_its_traeger(demo_store, tmp_path, cli, eingabe):
+    """Names as the directory or BA write them, Regionalschlüssel as Excel keeps a number: the
+    same group of three as their Regionalschlüssel."""
+    mappe = tmp_path / "controlling.xlsx"
+    arbeitsmappe(mappe, demo_store, None, traeger_id=KLEVE, bis_monat=6)
+    name_setzen(mappe, "Vergleichsgruppe", eingabe)
+    assert cli("arbeitsmappe", "-o", mappe).code == 0
+    wb = load_workbook(mappe)
+    assert "in einer Gruppe von 3 Trägern" in wb["Vergleich"]["A3"].value
+    assert sorted(z["Träger K3"] for z in tabelle_lesen(wb, "tbl_Vergleich_Rangliste")) == [
+        "Kreis Kleve", "Stadt Essen", "Stadt Mülheim an der Ruhr",
+    ]  # fmt: skip
+
+
+def test_a_group_entry_that_names_no_traeger_stops_the_refresh(demo_store, tmp_path, cli):
+    """Entries that named no Träger were dropped, and with none left the comparison silently
+    became the default group of all zkT in NRW."""
+    mappe = tmp_path / "controlling.xlsx"
+    arbeitsmappe(mappe, demo_store, None, traeger_id=KLEVE, bis_monat=6)
+    name_setzen(mappe, "Vergleichsgruppe", "Stadt Essen; Stadt Musterhausen")
+    vorher = mappe.read_bytes()
+    lauf = cli("arbeitsmappe", "-o", mappe)
+    assert lauf.code == 2
+    assert (
+        "Einstellungen: Vergleichsgruppe: „Stadt Musterhausen“ ist kein bekannter Träger"
+        in lauf.err
+    )
+    assert mappe.read_bytes() == vorher
 
 
 def test_sheet_keeps_its_place_with_a_note_when_there_is_nothing_to_compare(

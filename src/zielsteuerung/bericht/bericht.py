@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,20 +149,18 @@ def bericht_fuer_mappe(
     store: Path,
     vereinbarung: Zielvereinbarung,
     ausschnitt: Ausschnitt,
-    vergleichsgruppe: object,
+    vergleichsgruppe: list[str] | None,
     planung: list[dict[str, Any]] | None,
     mittel: list[dict[str, Any]] | None,
 ) -> Bericht:
-    """The report a controlling workbook asks for: its store, its settings, and its cell
-    "Vergleichsgruppe" as written there (every five-digit Regionalschlüssel in it; none: the
-    default group)."""
-    gruppe = re.findall(r"\d{5}", str(vergleichsgruppe or ""))
+    """The report a controlling workbook asks for: its store and its settings (the comparison
+    group as read from the sheet; None: the default group)."""
     with Datenbestand(store) as db:
         return erstelle_bericht(
             db,
             vereinbarung,
             ausschnitt,
-            vergleichsgruppe=gruppe or None,
+            vergleichsgruppe=vergleichsgruppe,
             planung=planung,
             mittel=mittel,
         )

@@ -26,6 +26,7 @@ from ..fehler import EingabeFehler, ZielsteuerungFehler
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from ..mappe.dialog import BLATT as DIALOG
 from ..mappe.dialog import DATEN_SPALTE, bloecke
+from ..mappe.einstellungen import vergleichsgruppe_aus
 from ..mappe.formate import FORMELZEICHEN, Formel
 from ..mappe.inhalte import Inhalt, dialog_formate, inhalte
 from ..mappe.vertrag import UMBENANNT
@@ -208,7 +209,7 @@ def aktualisieren(book: Any) -> tuple[str, list[str]]:
         store,
         auswahl.vereinbarung,
         Ausschnitt(auswahl.traeger_id, auswahl.jahr, auswahl.bis_monat, auswahl.wartezeit),
-        _name(book, "Vergleichsgruppe").value,
+        vergleichsgruppe_aus(_name(book, "Vergleichsgruppe").value),
         planung=_tabelle_lesen(tabellen, "tbl_Planung", eingabe=True),
         mittel=_tabelle_lesen(tabellen, "tbl_Mittel", eingabe=True),
     )

@@ -26,7 +26,12 @@ from ..kern.vereinbarung import Zielvereinbarung
 from .blaetter import gestalten, kopfzeilen
 from .datei import laden, pruefe_schreibbar, speichern
 from .dialogblatt import dialog_schreiben
-from .einstellungen import EINSTELLUNGEN, bis_monat_aus, einstellungen_aus
+from .einstellungen import (
+    EINSTELLUNGEN,
+    bis_monat_aus,
+    einstellungen_aus,
+    vergleichsgruppe_aus,
+)
 from .inhalte import inhalte, mittel_format
 from .stil import ampel
 from .vereinbarungsblatt import vereinbarung_aus_mappe, vereinbarung_schreiben
@@ -172,7 +177,7 @@ def _arbeitsmappe(
         store,
         vereinbarung,
         Ausschnitt(traeger_id, jahr, bis_monat, wartezeit),
-        name_lesen(wb, "Vergleichsgruppe"),
+        vergleichsgruppe_aus(name_lesen(wb, "Vergleichsgruppe")),
         planung=eingabe_lesen(wb, "tbl_Planung") if planung is None else planung,
         mittel=eingabe_lesen(wb, "tbl_Mittel"),
     )

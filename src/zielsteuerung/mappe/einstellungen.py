@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -105,6 +106,27 @@ def traeger_aus(wert: Any) -> str | None:
     if traeger_id is None:
         raise ZielFehler(f"Träger „{text}“ unbekannt")
     return traeger_id
+
+
+def vergleichsgruppe_aus(wert: Any) -> list[str] | None:
+    """The setting "Vergleichsgruppe": Träger by Regionalschlüssel or name, separated by ";",
+    "und" or line breaks, Regionalschlüssel also by commas or blanks ("05554, 05562"); None
+    where it is empty (the default group). An entry that names no Träger is an error, never
+    left out (the comparison would silently be another group)."""
+    if leer(wert):
+        return None
+    gruppe = []
+    for teil in re.split(r"[;\n]+|\s+und\s+", anzeige(wert)):
+        eintraege = re.split(r"[,\s]+", teil) if re.fullmatch(r"[\d,\s]*", teil) else [teil]
+        for eintrag in filter(None, (e.strip() for e in eintraege)):
+            traeger_id, _ = _aufloesung().aufloesen(eintrag)
+            if traeger_id is None:
+                raise ZielFehler(
+                    f"Einstellungen: Vergleichsgruppe: „{eintrag}“ ist kein bekannter Träger "
+                    "(Regionalschlüssel oder Name; mehrere durch Semikolon getrennt)"
+                )
+            gruppe.append(traeger_id)
+    return gruppe or None
 
 
 def wartezeit_aus(wert: Any) -> str | None:
