@@ -297,6 +297,16 @@ def test_foreign_file_as_store_is_a_clear_message(tmp_path, cli):
     assert fremd.read_text(encoding="utf-8") == "keine Datenbank"
 
 
+def test_a_folder_as_store_is_named_as_such(tmp_path, cli):
+    """The folder of the store given instead of its file: said so, not "beschädigt"."""
+    for befehl in (["auswerten"], ["import", tmp_path / "gibt-es-nicht.csv"]):
+        lauf = cli(*befehl, "--store", tmp_path)
+        assert lauf.code == 2
+        assert f"{tmp_path} ist ein Ordner, kein Datenbestand." in lauf.err, lauf.err
+        assert "beschädigt" not in lauf.err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_no_data_for_year_shows_every_target_not_computable_and_what_is_there(tmp_path, cli):
     """Once an error "keine Daten … vor"; now the evaluation says what the store holds."""
     store = store_mit(tmp_path, cli, reihe("INT", {"2022-01": 1}))

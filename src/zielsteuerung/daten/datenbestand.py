@@ -111,6 +111,11 @@ class Datenbestand:
 
     def __init__(self, pfad: Path | str, anlegen: bool = False) -> None:
         self.pfad = Path(pfad)
+        if self.pfad.is_dir():
+            raise DatenbestandFehler(
+                f"{self.pfad} ist ein Ordner, kein Datenbestand. Bitte den Pfad der Datei "
+                f"angeben, z. B. {self.pfad / 'datenbestand.sqlite'}."
+            )
         if not self.pfad.exists():
             if not anlegen:
                 raise DatenbestandFehler(
