@@ -212,6 +212,13 @@ def pruefe_ergaenzungen(pfad: Path) -> None:
     assert erlaeuterungen["k2"] == "Saisonaler Effekt im Frühjahr."
     assert erlaeuterungen["k3"] == "=Zielwert wird im Herbst erreicht"
     assert erlaeuterungen["integrationen_lzb"] == "+45 Integrationen fehlen noch"
+    # a row with an explanation reads from its top, every cell of it (printed, a label in the
+    # middle of a tall row stood beside the explanation's third line)
+    k2 = next(z for z in wb["Erläuterungen"].iter_rows(max_col=4) if z[0].value == "k2")
+    assert [z.alignment.vertical for z in k2[1:]] == ["top"] * 3
+    dialog = next(z for z in wb["Steuerungsdialog"].iter_rows(max_col=2)
+                  if z[1].value == "Saisonaler Effekt im Frühjahr.")  # fmt: skip
+    assert [z.alignment.vertical for z in dialog] == ["top"] * 2
     with zipfile.ZipFile(pfad) as archiv:  # stored as text, not as a formula
         xml = b"".join(archiv.read(n) for n in archiv.namelist() if n.startswith("xl/worksheets/"))
         texte = archiv.read("xl/sharedStrings.xml")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,11 @@ def bericht_schreiben(wb: Workbook, bericht: Bericht) -> None:
     spalte = next(c for c in range(erste, letzte + 1) if ws.cell(kopf, c).value == "Erläuterung")
     for r in range(kopf + 1, kopf + anzahl["tbl_Erlaeuterungen"] + 1):
         ws.cell(r, spalte).alignment = Alignment(wrap_text=True, vertical="top")
+        for c in range(erste, letzte + 1):  # a row reads from its top, as its long text does
+            if c != spalte:
+                ausrichtung = copy(ws.cell(r, c).alignment)
+                ausrichtung.vertical = "top"
+                ws.cell(r, c).alignment = ausrichtung
     gestalten(wb, bericht, orte, anzahl)
     dialog_schreiben(wb, bericht, alt)
     vergleich_schreiben(wb, bericht.vergleich)

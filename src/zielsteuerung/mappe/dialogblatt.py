@@ -55,6 +55,7 @@ def dialog_schreiben(wb: Workbook, bericht: Bericht, erlaeuterungen: dict[str, A
     inhalt = bloecke(bericht, erlaeuterungen, formate)
     for spalte, block in inhalt:
         for r, zeile in enumerate(block, start=1):
+            oben = any(z.stil == "erlaeuterung" for z in zeile)  # read from the top, as its text
             for c, z in enumerate(zeile, start=spalte):
                 zelle = ws.cell(r, c)
                 setze(zelle, z.wert, z.format_)
@@ -64,7 +65,7 @@ def dialog_schreiben(wb: Workbook, bericht: Bericht, erlaeuterungen: dict[str, A
                     zelle.fill = fuellung
                 zelle.alignment = Alignment(
                     wrap_text=z.stil in ("kopf", "umbruch", "erlaeuterung", "status"),
-                    vertical="top" if z.stil == "erlaeuterung" else "center",
+                    vertical="top" if oben else "center",
                     horizontal="center" if z.stil in ("status", "mittig") else None,
                 )
                 if z.stil == "status":
