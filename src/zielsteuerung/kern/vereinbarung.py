@@ -227,8 +227,8 @@ def aus_tabelle(
             with contextlib.suppress(ValueError):
                 z = {**z, "Schwelle": zahl_lesen(schwelle)}
         eintrag = {feld: z.get(spalte) for feld, spalte in _SPALTEN.items()}
-        eintrag |= {"geschlecht": eintrag["geschlecht"] or "gesamt",
-                    "hinweis": eintrag["hinweis"] or ""}  # fmt: skip
+        eintrag["geschlecht"] = eintrag["geschlecht"] or "gesamt"
+        eintrag["hinweis"] = eintrag["hinweis"] or ""
         eintrag = {k: w for k, w in eintrag.items() if w is not None}
         if str(z.get("Bereich") or "Ziel").strip().lower() == "monitoring":
             eintrag.pop("vergleich", None)

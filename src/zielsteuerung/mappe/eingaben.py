@@ -24,7 +24,7 @@ def prozentformat(format_: str | None) -> bool:
     return "%" in re.sub(r'"[^"]*"|\\.', "", format_ or "")
 
 
-def spaltenbuchstabe(spalte: int) -> str:
+def _spaltenbuchstabe(spalte: int) -> str:
     """1 -> A, 27 -> AA."""
     text = ""
     while spalte:
@@ -48,7 +48,7 @@ def prozent_fehler(
             if ist_zahl(wert) and prozentformat(format_von(oben + i, links + j)):
                 gemeint = f"{wert * 100:.10g}".replace(".", ",")
                 return (
-                    f"Blatt „{blatt}“, Zelle {spaltenbuchstabe(links + j)}{oben + i}: als "
+                    f"Blatt „{blatt}“, Zelle {_spaltenbuchstabe(links + j)}{oben + i}: als "
                     f"Prozent formatiert, Excel hält „{gemeint} %“ dort als "
                     f"{f'{wert:.10g}'.replace('.', ',')}. Bitte die Zelle als Zahl formatieren "
                     f"und {gemeint} ohne %-Zeichen eintragen."
