@@ -161,7 +161,9 @@ def befehl_demo(args: argparse.Namespace) -> int:
     csv_pfad = ordner / "beispieldaten-keine-amtlichen-werte.csv"
     store: Path = args.store or ordner / "beispiel-datenbestand.sqlite"
     print(f"{HINWEIS_BEISPIELDATEN}: erzeuge synthetische Grunddaten …", file=sys.stderr)
-    erzeuge_beispieldaten().to_csv(csv_pfad, sep=";", index=False, encoding="utf-8")
+    daten = erzeuge_beispieldaten()  # whole numbers: written as such, not "10867.0"
+    daten["wert"] = daten["wert"].astype("Int64")
+    daten.to_csv(csv_pfad, sep=";", index=False, encoding="utf-8")
     store.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=store.parent) as tmp:  # a fresh store, swapped in whole
         neu = Path(tmp) / store.name
