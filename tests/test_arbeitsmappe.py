@@ -8,6 +8,7 @@ import hashlib
 import math
 import os
 import re
+import shutil
 import stat
 import zipfile
 from pathlib import Path
@@ -321,13 +322,23 @@ def test_a_budget_line_without_allocated_funds_is_explained_not_a_crash(mappe_mi
         ("Wartezeit", None, "Einstellungen: Wartezeit ist leer"),  # used to become T3 silently
         ("Bis_Monat_Vorgabe", dt.datetime(2022, 3, 1), "Monat 03/2022 liegt nicht im Jahr 2023"),
         ("Jahr", "2023/24", "Einstellungen: Jahr „2023/24“ ist keine Jahreszahl"),
+        (
+            "Datenbestand",
+            "bestand.sqlite",
+            "Einstellungen: Datenbestand „bestand.sqlite“ ist kein vollständiger Pfad",
+        ),
     ],
-    ids=["wartezeit-leer", "monat-anderes-jahr", "jahr-unlesbar"],
+    ids=["wartezeit-leer", "monat-anderes-jahr", "jahr-unlesbar", "pfad-relativ"],
 )
-def test_a_setting_that_cannot_be_used_stops_the_refresh(mappe_mit_store, cli, name, wert, meldung):
+def test_a_setting_that_cannot_be_used_stops_the_refresh(
+    mappe_mit_store, cli, name, wert, meldung, monkeypatch
+):
     """The refresh of the file reads the Einstellungen as the ZIEL_ cells and the ribbon button
-    do: an empty or unreadable setting is named, never replaced by a default."""
-    mappe, _ = mappe_mit_store
+    do: an empty or unreadable setting is named, never replaced by a default. A relative path
+    is not read from wherever the program runs, even where a file of that name lies there."""
+    mappe, store = mappe_mit_store
+    monkeypatch.chdir(store.parent)
+    shutil.copy(store, "bestand.sqlite")
     name_setzen(mappe, name, wert)
     vorher = hash_von(mappe)
     lauf = cli("arbeitsmappe", "-o", mappe)

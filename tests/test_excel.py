@@ -26,8 +26,11 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
 import zielsteuerung
+from zielsteuerung.daten.datenbestand import Datenbestand
 from zielsteuerung.excel import ribbon, udfs, zielfunktionen
 from zielsteuerung.mappe.zellen import tabelle_lesen
+
+from conftest import name_setzen
 
 
 @pytest.fixture
@@ -582,6 +585,21 @@ def test_ribbon_button_takes_paths_pasted_with_quotes(zwei_mappen, monkeypatch):
     zielsteuerung.main()
     assert buch.app.meldungen == []
     assert str(buch.app.status_bar).endswith("– 1 neue Datei importiert")
+
+
+def test_ribbon_button_refuses_a_relative_datenordner(zwei_mappen, monkeypatch):
+    """ "datenordner" without its drive: read from wherever Excel's process stands (here a
+    folder that holds one of that name, with June's file), it would import from there."""
+    store, ordner, _, excel = zwei_mappen
+    name_setzen(excel, "Datenordner", ordner.name)
+    monkeypatch.chdir(ordner.parent)
+    buch = Buch(excel)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()
+    ((_, text),) = buch.app.meldungen
+    assert f"Einstellungen: Datenordner „{ordner.name}“ ist kein vollständiger Pfad" in text
+    with Datenbestand(store) as db:
+        assert len(db.importe()) == 1  # June's file was not imported
 
 
 def test_ribbon_button_reads_a_file_again_when_its_own_mapping_appears(zwei_mappen, monkeypatch):

@@ -213,9 +213,10 @@ def _vereinbarung_loeschen(wb: Any) -> None:
         (_name_loeschen, "Einstellung „Datenbestand“ nicht lesbar"),
         (_vereinbarung_loeschen, "Tabelle „tbl_Vereinbarung“ fehlt"),
         (_schwelle_in_prozent, "Zelle G7: als Prozent formatiert, Excel hält „2,7 %“ dort als"),
+        (_setzen("Datenbestand", "bestand.sqlite"), "„bestand.sqlite“ ist kein vollständiger"),
     ],
     ids=["jahr-leer", "traeger-leer", "wartezeit-leer", "jahr-text", "monat-anderes-jahr",
-         "name-fehlt", "vereinbarung-fehlt", "schwelle-in-prozent"],
+         "name-fehlt", "vereinbarung-fehlt", "schwelle-in-prozent", "pfad-relativ"],
 )  # fmt: skip
 def test_unreadable_setting_shows_ziel_error_not_a_number(mappe, aendern, grund):
     wb = load_workbook(mappe)

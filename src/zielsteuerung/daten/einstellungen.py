@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import tomllib
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
-from ..fehler import EingabeFehler
+from ..fehler import EingabeFehler, ZielFehler
 from ..textdatei import text_lesen, toml_fehler
 
 SCHLUESSEL = ("datenbestand", "vereinbarung", "traeger_id", "jahr", "wartezeit")
@@ -67,11 +67,29 @@ def pfadtext(eingestellt: object) -> str:
     return text
 
 
+def vollstaendiger_pfad(eingestellt: object, name: str, beispiel: str) -> Path | None:
+    """A path setting of a controlling workbook (None where empty). It must be complete: a
+    relative path would be read from wherever the program happens to run (Excel's current
+    folder), so it might open another file of that name without a word."""
+    text = pfadtext(eingestellt)
+    if not text:
+        return None
+    pfad_ = Path(text).expanduser()
+    if not (pfad_.is_absolute() or PureWindowsPath(text).is_absolute()):
+        raise ZielFehler(
+            f"Einstellungen: {name} „{text}“ ist kein vollständiger Pfad. Bitte mit Laufwerk "
+            f"eintragen, z. B. {beispiel}."
+        )
+    return pfad_
+
+
 def datenbestand(eingestellt: object = None) -> Path:
     """The store: the workbook's setting, else the user's defaults, else the standard place."""
     from .datenbestand import standardpfad
 
-    if text := pfadtext(eingestellt):
-        return Path(text)
+    if pfad_ := vollstaendiger_pfad(
+        eingestellt, "Datenbestand", r"D:\Controlling\datenbestand.sqlite"
+    ):
+        return pfad_
     vorgabe = lesen().get("datenbestand")
     return Path(str(vorgabe)) if vorgabe else standardpfad()

@@ -14,7 +14,7 @@ from typing import Any
 from ..bericht.auswerten import Ausschnitt
 from ..bericht.bericht import Bericht, bericht_fuer_mappe
 from ..bericht.vergleich import hinweis, rangliste
-from ..daten.einstellungen import pfadtext
+from ..daten.einstellungen import vollstaendiger_pfad
 from ..daten.ordner import (
     DATENDATEIEN,
     dateien_im_ordner,
@@ -174,10 +174,11 @@ def aktualisieren(book: Any) -> tuple[str, list[str]]:
         raise EingabeFehler(_KEINE_MAPPE.format(grund="sie hat keine Einstellungen"))
     auswahl = auswahl_aus_mappe(werte)  # as the ZIEL_ cells read the settings
     store = auswahl.store
-    ordner_text = pfadtext(_name(book, "Datenordner").value)
+    ordner = vollstaendiger_pfad(
+        _name(book, "Datenordner").value, "Datenordner", r"D:\Controlling\Datenordner"
+    )
     meldungen, warnungen = [], []
-    if ordner_text:
-        ordner = Path(ordner_text)
+    if ordner:
         if not ordner.is_dir():
             raise EingabeFehler(f"Der Datenordner {ordner} (Blatt Einstellungen) existiert nicht.")
         dateien = dateien_im_ordner(ordner, DATENDATEIEN)
