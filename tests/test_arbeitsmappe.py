@@ -395,6 +395,25 @@ def test_bad_agreement_on_sheet_is_reported_and_file_untouched(mappe_mit_store, 
     assert hash_von(mappe) == vorher
 
 
+def test_a_row_whose_area_is_unclear_is_reported_not_guessed(mappe_mit_store, cli):
+    """A threshold typed into a monitoring row (a target meant?) was dropped without a word; an
+    unknown area („Monitorring“) made the row a target."""
+    mappe, _ = mappe_mit_store
+    wb = load_workbook(mappe)
+    for zeile in wb["Zielvereinbarung"].iter_rows(min_row=6):
+        if zeile[1].value == "llu":
+            zeile[5].value, zeile[6].value = ">=", 3
+        if zeile[1].value == "bg":
+            zeile[0].value = "Monitorring"
+    wb.save(mappe)
+    vorher = hash_von(mappe)
+    lauf = cli("arbeitsmappe", "-o", mappe)
+    assert lauf.code == 2
+    assert "- Monitoring „llu“ hat Vergleich oder Schwelle; für ein Ziel bitte" in lauf.err
+    assert "- „bg“: Spalte „Bereich“ „Monitorring“ unbekannt" in lauf.err
+    assert hash_von(mappe) == vorher
+
+
 def test_a_threshold_typed_as_text_is_read_in_german_notation(mappe_mit_store, cli):
     """A cell formatted as text keeps „-2,7“ as text: it is read as the number it shows, as on
     the sheets Planung and Mittel."""

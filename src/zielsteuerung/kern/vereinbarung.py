@@ -219,7 +219,7 @@ def aus_tabelle(
     zeilen: list[dict[str, Any]], traeger_id: str, jahr: Any, wartezeit: str, traeger_name: str = ""
 ) -> Zielvereinbarung:
     """The agreement as the workbook's table tbl_Vereinbarung states it, checked like a file."""
-    ziele, monitoring = [], []
+    ziele, monitoring, fehler = [], [], []
     for z in zeilen:
         if all(w in (None, "") for w in z.values()):
             continue
@@ -230,12 +230,26 @@ def aus_tabelle(
         eintrag["geschlecht"] = eintrag["geschlecht"] or "gesamt"
         eintrag["hinweis"] = eintrag["hinweis"] or ""
         eintrag = {k: w for k, w in eintrag.items() if w is not None}
-        if str(z.get("Bereich") or "Ziel").strip().lower() == "monitoring":
-            eintrag.pop("vergleich", None)
-            eintrag.pop("schwelle", None)
+        bereich = str(z.get("Bereich") or "Ziel").strip()
+        if bereich.lower() == "monitoring":
+            gesetzt = [eintrag.pop(feld, "") for feld in ("vergleich", "schwelle")]
+            if any(w != "" for w in gesetzt):
+                fehler.append(  # a target meant, or a threshold left over: not guessed
+                    f"Monitoring „{eintrag.get('id', '?')}“ hat Vergleich oder Schwelle; für ein "
+                    "Ziel bitte in Spalte „Bereich“ „Ziel“ eintragen, sonst beide leeren."
+                )
             monitoring.append(eintrag)
-        else:
+        elif bereich.lower() == "ziel":
             ziele.append(eintrag)
+        else:
+            fehler.append(
+                f"„{eintrag.get('id', '?')}“: Spalte „Bereich“ „{bereich}“ unbekannt; bitte "
+                "„Ziel“ oder „Monitoring“."
+            )
+    if fehler:
+        raise VereinbarungFehler(
+            f"Zielvereinbarung {BLATT} ist fehlerhaft:\n" + "\n".join(f"- {f}" for f in fehler)
+        )
     if isinstance(jahr, float) and jahr.is_integer():
         jahr = int(jahr)
     daten = {"traeger_id": traeger_id, "traeger_name": traeger_name, "jahr": jahr,
