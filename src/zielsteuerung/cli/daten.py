@@ -148,4 +148,8 @@ def _entfernen(args: argparse.Namespace) -> int:
         f"entfernt: {anzahl(entfernt, 'Wert', 'Werte')}."
     )
     print(f"Sicherung des vorherigen Stands: {sicherung}")
+    print(  # the button imports what it finds there and has not stored: this file again
+        f"Hinweis: Liegt {info.dateiname} noch in einem Datenordner, importiert die Schaltfläche "
+        "„Aktualisieren“ sie beim nächsten Klick erneut; bitte die Datei dort entfernen."
+    )
     return 0
