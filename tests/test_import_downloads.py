@@ -1050,3 +1050,24 @@ def test_a_blank_counts_only_as_a_thousands_separator(tmp_path, capsys):
         falsch.write_text(kopf + f"05154;2023-03;ELB;{wert};T3;2023-07-20\n", encoding="utf-8")
         assert f"Wert „{wert}“ ist keine Zahl." in refused(capsys, tmp_path / "neu.sqlite", falsch)
     assert not (tmp_path / "neu.sqlite").exists()
+
+
+def test_a_traeger_named_once_for_a_group_of_rows_is_said_so(tmp_path, capsys):
+    """A table that names its Träger once over the rows of the genders, in a merged cell: the
+    rows below hold no Träger. Said as an empty cell with the fix, not as the unknown Träger
+    „“ with the advice to ignore ""."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["traeger_id", "berichtsmonat", "merkmal", "geschlecht", "wert", "wartezeit"])
+    for g, wert in (("gesamt", 185), ("frauen", 80), ("maenner", 105)):
+        ws.append(["05154" if g == "gesamt" else None, "2023-07", "INT", g, wert, "T3"])
+    ws.merge_cells("A2:A4")
+    datei = tmp_path / "gruppiert.xlsx"
+    wb.save(datei)
+    err = refused(capsys, tmp_path / "bestand.sqlite", datei)
+    for zeile in (3, 4):
+        assert (
+            f"gruppiert.xlsx, Zeile {zeile}, Spalte „traeger_id“: Die Zelle ist leer; jede Zeile "
+            "braucht ihren eigenen Wert." in err
+        )
+    assert "„“" not in err and '"" = "ignorieren"' not in err

@@ -23,8 +23,9 @@ from .zuordnung import IGNORIEREN, KENNZAHL_GRUNDDATEN, Spaltenzuordnung
 def _melden(
     s: Sammler, lang: pd.DataFrame, kopf: dict[str, str], maske: Any, dim: str, text: str
 ) -> None:
-    """One problem per masked row (up to the limit), quoting the file's own text; a row melted
-    into one value per value column is named once for a dimension of the row."""
+    """One problem per masked row (up to the limit), quoting the file's own text (an empty cell
+    is said as such); a row melted into one value per value column is named once for a
+    dimension of the row."""
     treffer = lang.loc[maske]
     if dim in kopf:
         treffer = treffer.drop_duplicates(["zeile_nr", dim])
@@ -34,8 +35,18 @@ def _melden(
         treffer[dim].head(MAX_PROBLEME),
         strict=True,
     ):
-        s.fehler(text.format(wert=wert), int(nr), kopf.get(dim) or quelle)
+        meldung = _LEER if str(wert).strip() == "" else text.format(wert=wert)
+        s.fehler(meldung, int(nr), kopf.get(dim) or quelle)
     s.weitere += max(0, len(treffer) - MAX_PROBLEME)
+
+
+#: an empty cell where every row needs a value: often a table that names its Träger (or month)
+#: once per group, or in a cell merged over the group's rows
+_LEER = (
+    "Die Zelle ist leer; jede Zeile braucht ihren eigenen Wert. Steht er nur in der ersten Zeile "
+    "einer Gruppe oder in einer verbundenen Zelle, bitte in jede Zeile schreiben (Excel: "
+    "Zellverbund aufheben, den Wert in die leeren Zellen darunter kopieren)."
+)
 
 
 def gelesen(
