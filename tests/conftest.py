@@ -201,6 +201,15 @@ def name_setzen(pfad: Path, name: str, wert: object) -> None:
     wb.save(pfad)
 
 
+def ziel_hinzufuegen(mappe: Path) -> None:
+    """A sixth target on the sheet: the monitoring row „anteil_bd“ becomes a target."""
+    wb = load_workbook(mappe)
+    for zeile in wb["Zielvereinbarung"].iter_rows(min_row=6):
+        if zeile[1].value == "anteil_bd":
+            zeile[0].value, zeile[5].value, zeile[6].value = "Ziel", ">=", 1
+    wb.save(mappe)
+
+
 def libreoffice_noetig(*weitere: str) -> None:
     """LibreOffice (and the named poppler tools) are installed by .ci/run; on a developer
     machine without them the test is skipped, in CI (CI=true) it fails."""

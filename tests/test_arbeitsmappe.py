@@ -18,10 +18,12 @@ from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from zielsteuerung.kern.monate import MONATSNAMEN
+from zielsteuerung.mappe.diagrammdaten import HILFSDATEN
 from zielsteuerung.mappe.vorlage import vorlage_erzeugen
 from zielsteuerung.mappe.zellen import tabelle_lesen
 
@@ -31,6 +33,7 @@ from conftest import (
     name_setzen,
     png_lesen,
     teile_vergleichen,
+    ziel_hinzufuegen,
 )
 
 WURZEL = Path(__file__).resolve().parents[1]
@@ -412,6 +415,43 @@ def test_a_row_whose_area_is_unclear_is_reported_not_guessed(mappe_mit_store, cl
     assert "- Monitoring „llu“ hat Vergleich oder Schwelle; für ein Ziel bitte" in lauf.err
     assert "- „bg“: Spalte „Bereich“ „Monitorring“ unbekannt" in lauf.err
     assert hash_von(mappe) == vorher
+
+
+def test_a_target_added_on_the_sheet_widens_the_path_table_and_its_charts(mappe_mit_store, cli):
+    """tbl_Zielpfad grows by the target's columns into the space of the charts' data: those
+    are our own and written anew beside it (the refresh stopped, calling them the user's);
+    a note of the user's right of the table stops it, and nothing is overwritten."""
+    mappe, _ = mappe_mit_store
+    ziel_hinzufuegen(mappe)
+    notiz = mappe.with_name("mit-notiz.xlsx")
+    shutil.copy(mappe, notiz)
+    assert cli("arbeitsmappe", "-o", mappe).code == 0
+    wb = load_workbook(mappe)
+    ws = wb["Zielpfad"]
+    kopf = [z.value for z in ws[ws.tables["tbl_Zielpfad"].ref][0]]
+    assert len(kopf) == 1 + 3 * 6
+    assert len(ws._charts) == 6
+    marken = [z for r in ws.iter_rows() for z in r if z.value == HILFSDATEN]
+    rechts = range_boundaries(ws.tables["tbl_Zielpfad"].ref)[2]
+    assert len(marken) == 1 and marken[0].column > rechts  # beside the wider table
+
+    wb = load_workbook(notiz)
+    ws = wb["Zielpfad"]
+    rechts = range_boundaries(ws.tables["tbl_Zielpfad"].ref)[2] + 2
+    marke = next(z for r in ws.iter_rows() for z in r if z.value == HILFSDATEN)
+    for zeile in ws.iter_rows(min_row=marke.row, max_row=marke.row + 14):
+        for zelle in zeile:
+            if zelle.column >= marke.column:
+                zelle.value = None  # no chart data: the note is what stands right of the table
+    ws.cell(6, rechts).value = "Notiz: Pfad mit der Geschäftsführung abgestimmt"
+    wb.save(notiz)
+    vorher = hash_von(notiz)
+    lauf = cli("arbeitsmappe", "-o", notiz)
+    assert lauf.code == 2
+    assert "Rechts neben der Tabelle „tbl_Zielpfad“ auf dem Blatt „Zielpfad“ stehen eigene" in (
+        lauf.err
+    )
+    assert hash_von(notiz) == vorher
 
 
 def test_a_threshold_typed_as_text_is_read_in_german_notation(mappe_mit_store, cli):

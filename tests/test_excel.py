@@ -30,7 +30,7 @@ from zielsteuerung.daten.datenbestand import Datenbestand
 from zielsteuerung.excel import ribbon, udfs, zielfunktionen
 from zielsteuerung.mappe.zellen import tabelle_lesen
 
-from conftest import name_setzen
+from conftest import name_setzen, ziel_hinzufuegen
 
 
 @pytest.fixture
@@ -347,6 +347,10 @@ class Blatt:
     def range(self, a: tuple[int, int], b: tuple[int, int] | None = None) -> Bereich:
         return Bereich(self, a[0], a[1], *(b or a))
 
+    @property
+    def used_range(self) -> Bereich:
+        return Bereich(self, 1, 1, self.ws.max_row, self.ws.max_column)
+
 
 class _Sammlung(list):  # type: ignore[type-arg]
     """xlwings' collections: iterable, and indexable by name."""
@@ -465,6 +469,11 @@ def test_ribbon_button_refreshes_like_the_command_line(zwei_mappen, cli, monkeyp
         for wb in (per_excel, per_cli)
     )
     assert dialog_excel == dialog_cli  # the sheet's values, as the file refresh writes them
+    for blatt in ("Zielpfad", "Mittelausschöpfung"):  # the charts' data show June too
+        werte_excel, werte_cli = (
+            [[z.value for z in r] for r in wb[blatt].iter_rows()] for wb in (per_excel, per_cli)
+        )
+        assert werte_excel == werte_cli, blatt
     erl = {z["Ziel_ID"]: z["Erläuterung"] for z in tabelle_lesen(per_excel, "tbl_Erlaeuterungen")}
     assert erl["k2"] == "=Nachfrage im Juni schwach"  # still text, not a formula
     zeilen = buch.app.statuszeilen
@@ -585,6 +594,24 @@ def test_ribbon_button_takes_paths_pasted_with_quotes(zwei_mappen, monkeypatch):
     zielsteuerung.main()
     assert buch.app.meldungen == []
     assert str(buch.app.status_bar).endswith("– 1 neue Datei importiert")
+
+
+def test_ribbon_button_leaves_a_new_target_to_the_command_line(zwei_mappen, monkeypatch, cli):
+    """A sixth target on the sheet widens tbl_Zielpfad into the space of its charts' data:
+    the button says to run the command-line refresh (which lays the sheet out anew) and
+    changes no table, rather than overwrite what stands right of it."""
+    _, _, _, excel = zwei_mappen
+    ziel_hinzufuegen(excel)
+    vorher = {n: tabelle_lesen(load_workbook(excel), n) for n in ("tbl_Ziele", "tbl_Zielpfad")}
+    buch = Buch(excel)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()
+    ((_, text),) = buch.app.meldungen
+    assert "Rechts neben der Tabelle „tbl_Zielpfad“ auf dem Blatt „Zielpfad“ stehen" in text
+    assert "„zielsteuerung arbeitsmappe -o DATEI“" in text
+    buch.save()
+    assert {n: tabelle_lesen(load_workbook(excel), n) for n in vorher} == vorher
+    assert cli("arbeitsmappe", "-o", excel).code == 0  # as the message says
 
 
 def test_ribbon_button_refuses_a_relative_datenordner(zwei_mappen, monkeypatch):

@@ -24,6 +24,7 @@ from ..daten.ordner import (
 from ..daten.sammler import anzahl
 from ..fehler import EingabeFehler, ZielsteuerungFehler
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
+from ..mappe.diagrammdaten import HILFSDATEN, mittel_block, zielpfad_block
 from ..mappe.dialog import BLATT as DIALOG
 from ..mappe.dialog import DATEN_SPALTE, bloecke
 from ..mappe.einstellungen import vergleichsgruppe_aus
@@ -67,10 +68,39 @@ def _text(wert: Any) -> Any:
     return "'" + wert if wert.startswith(FORMELZEICHEN) else wert
 
 
-def tabelle_schreiben(tabellen: Tabellen, inhalt: Inhalt) -> None:
-    """Resize one of our tables through Excel and write its columns, like the file refresh."""
+def platz_pruefen(tabellen: Tabellen, inhalt: Inhalt) -> None:
+    """A table grows (rows below it, columns right of it for other targets) only where nothing
+    stands; checked for every table before any is written, so a refusal changes nothing."""
     if inhalt.tabelle not in tabellen:
         raise EingabeFehler(f"Die Tabelle „{inhalt.tabelle}“ fehlt in der Arbeitsmappe.")
+    sheet, table = tabellen[inhalt.tabelle]
+    r0, c0 = table.range.row, table.range.column
+    zeilen_alt, spalten_alt = table.range.shape
+    spalten = len(inhalt.spalten) if inhalt.spalten is not None else spalten_alt
+    n = max(1, len(inhalt.zeilen))
+
+    def belegt(oben: int, links: int, unten: int, rechts: int) -> bool:
+        werte = sheet.range((oben, links), (unten, rechts)).value
+        return any(w not in (None, "") for zeile in als_zeilen(werte) for w in zeile)
+
+    if spalten > spalten_alt and belegt(r0, c0 + spalten_alt, r0 + max(zeilen_alt - 1, n),
+                                        c0 + spalten - 1):  # fmt: skip
+        raise EingabeFehler(
+            f"Rechts neben der Tabelle „{inhalt.tabelle}“ auf dem Blatt „{sheet.name}“ stehen "
+            f"Inhalte; die Tabelle braucht {spalten} Spalten (die Ziele haben sich geändert). "
+            "Bitte einmal „zielsteuerung arbeitsmappe -o DATEI“ ausführen, das die Blätter neu "
+            "ordnet; eigene Inhalte dort vorher verschieben."
+        )
+    if n + 1 > zeilen_alt and belegt(r0 + zeilen_alt, c0, r0 + n, c0 + spalten - 1):
+        raise EingabeFehler(
+            f"Unter der Tabelle „{inhalt.tabelle}“ auf dem Blatt „{sheet.name}“ stehen eigene "
+            "Inhalte; die Tabelle braucht mehr Zeilen. Bitte diese Inhalte verschieben."
+        )
+
+
+def tabelle_schreiben(tabellen: Tabellen, inhalt: Inhalt) -> None:
+    """Resize one of our tables through Excel and write its columns, like the file refresh
+    (``platz_pruefen`` first)."""
     sheet, table = tabellen[inhalt.tabelle]
     r0, c0 = table.range.row, table.range.column
     zeilen_alt, spalten_anzahl = table.range.shape
@@ -81,15 +111,6 @@ def tabelle_schreiben(tabellen: Tabellen, inhalt: Inhalt) -> None:
         sheet.range((r0, c0), (r0, c0 + len(inhalt.spalten) - 1)).value = inhalt.spalten
         kopf, spalten_anzahl = list(inhalt.spalten), len(inhalt.spalten)
     n = max(1, len(inhalt.zeilen))
-    if n + 1 > zeilen_alt:  # growing must not overwrite anything below the table
-        unten = als_zeilen(
-            sheet.range((r0 + zeilen_alt, c0), (r0 + n, c0 + spalten_anzahl - 1)).value
-        )
-        if any(w not in (None, "") for zeile in unten for w in zeile):
-            raise EingabeFehler(
-                f"Unter der Tabelle „{inhalt.tabelle}“ auf dem Blatt „{sheet.name}“ stehen eigene "
-                "Inhalte; die Tabelle braucht mehr Zeilen. Bitte diese Inhalte verschieben."
-            )
     table.resize(sheet.range((r0, c0), (r0 + n, c0 + spalten_anzahl - 1)))
     for j, spalte in enumerate(kopf):
         if inhalt.zeilen and spalte not in inhalt.zeilen[0]:
@@ -161,6 +182,41 @@ def _dialog_schreiben(book: Any, bericht: Bericht, erlaeuterungen: dict[str, Any
             for c, z in enumerate(zeile, start=spalte):
                 if z.format_:
                     sheet.range((r, c)).number_format = z.format_
+
+
+def _diagrammdaten_schreiben(book: Any, bericht: Bericht) -> list[str]:
+    """The blocks of chart data of the sheets "Zielpfad" and "Mittelausschöpfung", where the
+    last command-line refresh laid them out (found by their marker) with the same header: the
+    charts show this evaluation, not the last one. Where the header differs (other targets),
+    a message asks for the command-line refresh, which lays the sheet out anew."""
+    meldungen = []
+    namen = [s.name for s in book.sheets]
+    for blatt, block in (("Zielpfad", zielpfad_block(bericht)),
+                         ("Mittelausschöpfung", mittel_block(bericht))):  # fmt: skip
+        if block is None or blatt not in namen:
+            continue
+        sheet = book.sheets[blatt]
+        genutzt = sheet.used_range
+        werte = als_zeilen(genutzt.value)
+        marke = next(
+            ((r, c) for r, zeile in enumerate(werte) for c, w in enumerate(zeile)
+             if w == HILFSDATEN),
+            None,
+        )  # fmt: skip
+        if marke is None:
+            continue  # a workbook without the chart (older template)
+        kopf, zeilen = block
+        r0, c0 = genutzt.row + marke[0], genutzt.column + marke[1]
+        if werte[marke[0] + 1][marke[1] : marke[1] + len(kopf)] != kopf:
+            meldungen.append(
+                f"Die Diagramme auf dem Blatt „{blatt}“ zeigen noch die letzte Aktualisierung "
+                "über die Kommandozeile (die Ziele haben sich geändert): bitte einmal "
+                "„zielsteuerung arbeitsmappe -o DATEI“ ausführen"
+            )
+            continue
+        ziel = sheet.range((r0 + 2, c0), (r0 + 1 + len(zeilen), c0 + len(kopf) - 1))
+        ziel.value = zeilen
+    return meldungen
 
 
 def aktualisieren(book: Any) -> tuple[str, list[str]]:
@@ -236,11 +292,14 @@ def aktualisieren(book: Any) -> tuple[str, list[str]]:
             Inhalt("tbl_Vergleich_Rangliste", zeilen, spalten=kopf),
         ]
         namen["Vergleich_Hinweis"] = (hinweis(bericht.vergleich), None)
+    for inhalt in inhalte_:
+        platz_pruefen(tabellen, inhalt)
     for i, inhalt in enumerate(inhalte_, start=1):
         app.status_bar = f"Zielsteuerung: Tabellen schreiben ({i} von {len(inhalte_)}) …"
         tabelle_schreiben(tabellen, inhalt)
     if DIALOG in [s.name for s in book.sheets]:
         _dialog_schreiben(book, bericht, erlaeuterungen)
+    meldungen += _diagrammdaten_schreiben(book, bericht)
     for name, (wert, format_) in namen.items():
         zelle = _name(book, name)
         zelle.value = _text(wert)

@@ -26,6 +26,7 @@ from ..daten.vereinbarungen import beispiel
 from ..kern.vereinbarung import Zielvereinbarung
 from .blaetter import gestalten, kopfzeilen
 from .datei import laden, pruefe_schreibbar, speichern
+from .diagramme import hilfsdaten_leeren
 from .dialogblatt import dialog_schreiben
 from .einstellungen import (
     EINSTELLUNGEN,
@@ -54,6 +55,8 @@ def bericht_schreiben(wb: Workbook, bericht: Bericht) -> None:
         str(z.get("Ziel_ID")): z.get("Erläuterung") for z in tabelle_lesen(wb, "tbl_Erlaeuterungen")
     }
     tabellen, namen = inhalte(bericht, alt)
+    for ws in wb.worksheets:  # written anew beside the tables, which may have grown
+        hilfsdaten_leeren(ws)
     orte = {
         i.tabelle: tabelle_schreiben(wb, i.tabelle, i.zeilen, i.format_, i.spalten)
         for i in tabellen

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment
 from ..bericht.bericht import KENNZAHL_TEXTE, Bericht
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from . import diagramme as dg
-from .diagrammdaten import MONATE_KURZ, mittel_namen, mittel_zeilen, pfad_namen, pfad_zeilen
+from .diagrammdaten import mittel_block, pfad_namen, zielpfad_block
 from .druck import (
     CM_JE_PT,
     PT_JE_EINHEIT,
@@ -174,19 +174,12 @@ def _zielpfad(bericht: Bericht, prognose: Ort, pfad: Ort, unten: dict[str, int])
     ws, kopf, _, letzte = prognose
     dg.entfernen(ws)
     ueber_breite(ws, 2, letzte)
-    a = bericht.auswertung
-    j, bis = a.jahr, a.bis_monat
     daneben = pfad[0] is ws and pfad[2] > letzte  # the template's layout: months at the right
     rechts = max(letzte, pfad[3]) if pfad[0] is ws else letzte
-    spalten = pfad_namen(j)
-    zeilen: list[list[object]] = [[m] for m in MONATE_KURZ]
-    for p in a.pfade:
-        for zeile, werte in zip(zeilen, pfad_zeilen(p, bis), strict=True):
-            zeile += werte
+    spalten = pfad_namen(bericht.auswertung.jahr)
     kopf_daten, spalte = dg.hilfsdaten(
-        ws, pfad[1] if pfad[0] is ws else kopf, rechts + 2,
-        ["Monat", *(s for _ in a.pfade for s in spalten)], zeilen,
-    )  # fmt: skip
+        ws, pfad[1] if pfad[0] is ws else kopf, rechts + 2, *zielpfad_block(bericht)
+    )
     formate = {z.id: wertformat(z.kennzahl, z.art) for z in bericht.vereinbarung.ziele}
     diagramme = [
         dg.pfaddiagramm(f"Zielpfad – {ziel.bezeichnung}", formate[ziel.id], ws, kopf_daten,
@@ -210,18 +203,13 @@ def _mittel(bericht: Bericht, auswertung: Ort, verlauf: Ort, unten: dict[str, in
     dg.entfernen(ws)
     ueber_breite(ws, 2, letzte)
     ende = unten["tbl_Mittel_Auswertung"]
-    mittel = bericht.mittel
-    a = bericht.auswertung
     _, v_kopf, _, v_letzte = verlauf
-    if mittel is not None and mittel.verlauf:
-        zeilen = [[m, *w] for m, w in zip(MONATE_KURZ, mittel_zeilen(mittel.verlauf, a.bis_monat),
-                                         strict=True)]  # fmt: skip
+    if block := mittel_block(bericht):
         rechts = max(letzte, v_letzte if verlauf[0] is ws else letzte)
-        namen = mittel_namen(a.jahr)
-        kopf_daten, spalte = dg.hilfsdaten(ws, v_kopf, rechts + 2, ["Monat", *namen], zeilen)
+        kopf_daten, spalte = dg.hilfsdaten(ws, v_kopf, rechts + 2, *block)
         diagramm = dg.pfaddiagramm(
             "Mittelausschöpfung – alle Posten", FORMATE["anzahl"], ws, kopf_daten, spalte,
-            namen, spalte, "Prozent der Mittel, Januar bis Monat",
+            block[0][1:], spalte, "Prozent der Mittel, Januar bis Monat",
         )  # fmt: skip
         diagramm.width, diagramm.height = 16.0, 8.0
         _, ende = dg.platzieren(ws, diagramm, ende + 2)

@@ -7,7 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..bericht.bericht import Bericht
 from ..kern.zielpfad import Zielpfad
+
+#: A block of chart data: its header and one row per month.
+Block = tuple[list[str], list[list[Any]]]
 
 #: The first cell of a block of chart data we write (and rewrite) beside the tables.
 HILFSDATEN = "Daten der Diagramme (bei jeder Aktualisierung neu geschrieben)"
@@ -53,3 +57,24 @@ def mittel_zeilen(verlauf: Sequence[dict[str, Any]], bis: int) -> list[list[Any]
     vorjahr = pfad_geteilt([z["Pfad Vorjahr"] for z in verlauf] or leer, ist_bis)
     ist = [z["Ist"] for z in verlauf] or leer
     return [[ist[m], linear[0][m], linear[1][m], vorjahr[0][m], vorjahr[1][m]] for m in range(12)]
+
+
+def zielpfad_block(bericht: Bericht) -> Block:
+    """The chart data of the sheet "Zielpfad": per month every target's ``pfad_zeilen``."""
+    a = bericht.auswertung
+    zeilen: list[list[Any]] = [[m] for m in MONATE_KURZ]
+    for p in a.pfade:
+        for zeile, werte in zip(zeilen, pfad_zeilen(p, a.bis_monat), strict=True):
+            zeile += werte
+    return ["Monat", *(s for _ in a.pfade for s in pfad_namen(a.jahr))], zeilen
+
+
+def mittel_block(bericht: Bericht) -> Block | None:
+    """The chart data of the sheet "Mittelausschöpfung" (None without spending)."""
+    mittel, a = bericht.mittel, bericht.auswertung
+    if mittel is None or not mittel.verlauf:
+        return None
+    zeilen = mittel_zeilen(mittel.verlauf, a.bis_monat)
+    return ["Monat", *mittel_namen(a.jahr)], [
+        [m, *w] for m, w in zip(MONATE_KURZ, zeilen, strict=True)
+    ]

@@ -174,9 +174,7 @@ def hilfsdaten(
     """Write a block of chart data at (``oben``, ``spalte``): a marker, the header, the rows.
     Our old block (found by its marker) is cleared first; a cell of the user's in the way is
     an error, nothing is overwritten. Returns (header row, first column)."""
-    for (r, c), zelle in list(ws._cells.items()):  # our blocks of the last refresh
-        if zelle.value == HILFSDATEN:
-            _block_leeren(ws, r, c)
+    hilfsdaten_leeren(ws)
     for r in range(oben, oben + len(zeilen) + 2):
         for c in range(spalte, spalte + len(kopf)):
             if ws.cell(r, c).value not in (None, ""):
@@ -193,6 +191,14 @@ def hilfsdaten(
         for c, wert in enumerate(zeile, start=spalte):
             setze(ws.cell(r, c), wert)
     return oben + 1, spalte
+
+
+def hilfsdaten_leeren(ws: Worksheet) -> None:
+    """Clear our blocks of chart data of the last refresh (found by their marker): a table that
+    grows by a target's columns may take their place, the block is written anew beside it."""
+    for (r, c), zelle in list(ws._cells.items()):
+        if zelle.value == HILFSDATEN:
+            _block_leeren(ws, r, c)
 
 
 def _block_leeren(ws: Worksheet, oben: int, spalte: int) -> None:

@@ -110,6 +110,16 @@ def tabelle_schreiben(
     if spalten is not None:
         alt = [ws.cell(kopfzeile, c).value for c in range(erste_spalte, letzte_spalte + 1)]
         if alt != spalten:
+            unten = max(letzte_zeile, kopfzeile + len(zeilen))
+            for c in range(letzte_spalte + 1, erste_spalte + len(spalten)):  # growing right
+                for r in range(kopfzeile, unten + 1):
+                    if (z := ws._cells.get((r, c))) is not None and z.value not in (None, ""):
+                        raise EingabeFehler(
+                            f"Rechts neben der Tabelle „{name}“ auf dem Blatt „{ws.title}“ "
+                            f"stehen eigene Inhalte (Zelle {z.coordinate}); die Tabelle braucht "
+                            f"{len(spalten)} Spalten. Bitte diese Inhalte an eine andere Stelle "
+                            "verschieben."
+                        )
             stil = copy(ws.cell(kopfzeile, erste_spalte)._style)
             for c in range(erste_spalte, max(letzte_spalte, erste_spalte + len(spalten) - 1) + 1):
                 for r in range(kopfzeile, letzte_zeile + 1):
