@@ -201,13 +201,24 @@ def name_setzen(pfad: Path, name: str, wert: object) -> None:
     wb.save(pfad)
 
 
-def ziel_hinzufuegen(mappe: Path) -> None:
-    """A sixth target on the sheet: the monitoring row „anteil_bd“ becomes a target."""
+#: the columns of tbl_Vereinbarung as a user sees them on the sheet
+BEREICH, ART, VERGLEICH, SCHWELLE = 0, 4, 5, 6
+
+
+def vereinbarung_aendern(mappe: Path, aenderungen: dict[tuple[str, int], object]) -> None:
+    """Type into the agreement's sheet: (Ziel_ID, column) -> value."""
     wb = load_workbook(mappe)
     for zeile in wb["Zielvereinbarung"].iter_rows(min_row=6):
-        if zeile[1].value == "anteil_bd":
-            zeile[0].value, zeile[5].value, zeile[6].value = "Ziel", ">=", 1
+        for (ziel_id, spalte), wert in aenderungen.items():
+            if zeile[1].value == ziel_id:
+                zeile[spalte].value = wert
     wb.save(mappe)
+
+
+def ziel_hinzufuegen(mappe: Path) -> None:
+    """A sixth target on the sheet: the monitoring row „anteil_bd“ becomes a target."""
+    neu = {BEREICH: "Ziel", VERGLEICH: ">=", SCHWELLE: 1}
+    vereinbarung_aendern(mappe, {("anteil_bd", spalte): wert for spalte, wert in neu.items()})
 
 
 def libreoffice_noetig(*weitere: str) -> None:

@@ -28,11 +28,16 @@ from zielsteuerung.mappe.vorlage import vorlage_erzeugen
 from zielsteuerung.mappe.zellen import tabelle_lesen
 
 from conftest import (
+    ART,
+    BEREICH,
+    SCHWELLE,
+    VERGLEICH,
     abbrechen_bei,
     libreoffice_noetig,
     name_setzen,
     png_lesen,
     teile_vergleichen,
+    vereinbarung_aendern,
     ziel_hinzufuegen,
 )
 
@@ -359,14 +364,18 @@ def test_a_report_month_given_as_a_date_or_a_name_is_that_month(mappe_mit_store,
     pruefe_tbl_ziele(tabelle_lesen(load_workbook(mappe), "tbl_Ziele"), erwartet)
 
 
+def abgelehnt(cli, mappe: Path) -> str:
+    """The refresh stops with exit code 2 and leaves the file as it was; its message."""
+    vorher = hash_von(mappe)
+    lauf = cli("arbeitsmappe", "-o", mappe)
+    assert lauf.code == 2, lauf.out
+    assert hash_von(mappe) == vorher
+    return lauf.err
+
+
 def test_agreement_comes_from_its_sheet(mappe_mit_store, cli):
     mappe, _ = mappe_mit_store
-    wb = load_workbook(mappe)
-    ws = wb["Zielvereinbarung"]
-    for zeile in ws.iter_rows(min_row=6):
-        if zeile[1].value == "k2":
-            zeile[6].value = -50.0  # a threshold everyone reaches
-    wb.save(mappe)
+    vereinbarung_aendern(mappe, {("k2", SCHWELLE): -50.0})  # a threshold everyone reaches
     assert cli("arbeitsmappe", "-o", mappe).code == 0
     k2 = next(z for z in tabelle_lesen(load_workbook(mappe), "tbl_Ziele") if z["Ziel_ID"] == "k2")
     assert k2["Schwelle"] == -50.0
@@ -382,39 +391,23 @@ def test_bad_agreement_on_sheet_is_reported_and_file_untouched(mappe_mit_store, 
     """The message names the row by its Ziel_ID and the column by its title, with numbers in
     German notation, as the sheet shows them (not as an agreement file would)."""
     mappe, _ = mappe_mit_store
-    wb = load_workbook(mappe)
-    for zeile in wb["Zielvereinbarung"].iter_rows(min_row=6):
-        if zeile[1].value == "k3":
-            zeile[6].value = "minus 2,7"
-        if zeile[1].value == "k2":
-            zeile[4].value = None  # Art
-    wb.save(mappe)
-    vorher = hash_von(mappe)
-    lauf = cli("arbeitsmappe", "-o", mappe)
-    assert lauf.code == 2
-    assert "Blatt „Zielvereinbarung“ ist fehlerhaft:\n" in lauf.err
-    assert "- Ziel „k3“: schwelle muss eine Zahl sein (z. B. 2,7 oder -0,4).\n" in lauf.err
-    assert "- Ziel „k2“: Spalte „Art“ ist leer.\n" in lauf.err
-    assert hash_von(mappe) == vorher
+    vereinbarung_aendern(mappe, {("k3", SCHWELLE): "minus 2,7", ("k2", ART): None})
+    err = abgelehnt(cli, mappe)
+    assert "Blatt „Zielvereinbarung“ ist fehlerhaft:\n" in err
+    assert "- Ziel „k3“: schwelle muss eine Zahl sein (z. B. 2,7 oder -0,4).\n" in err
+    assert "- Ziel „k2“: Spalte „Art“ ist leer.\n" in err
 
 
 def test_a_row_whose_area_is_unclear_is_reported_not_guessed(mappe_mit_store, cli):
     """A threshold typed into a monitoring row (a target meant?) was dropped without a word; an
     unknown area („Monitorring“) made the row a target."""
     mappe, _ = mappe_mit_store
-    wb = load_workbook(mappe)
-    for zeile in wb["Zielvereinbarung"].iter_rows(min_row=6):
-        if zeile[1].value == "llu":
-            zeile[5].value, zeile[6].value = ">=", 3
-        if zeile[1].value == "bg":
-            zeile[0].value = "Monitorring"
-    wb.save(mappe)
-    vorher = hash_von(mappe)
-    lauf = cli("arbeitsmappe", "-o", mappe)
-    assert lauf.code == 2
-    assert "- Monitoring „llu“ hat Vergleich oder Schwelle; für ein Ziel bitte" in lauf.err
-    assert "- „bg“: Spalte „Bereich“ „Monitorring“ unbekannt" in lauf.err
-    assert hash_von(mappe) == vorher
+    vereinbarung_aendern(
+        mappe, {("llu", VERGLEICH): ">=", ("llu", SCHWELLE): 3, ("bg", BEREICH): "Monitorring"}
+    )
+    err = abgelehnt(cli, mappe)
+    assert "- Monitoring „llu“ hat Vergleich oder Schwelle; für ein Ziel bitte" in err
+    assert "- „bg“: Spalte „Bereich“ „Monitorring“ unbekannt" in err
 
 
 def test_a_target_added_on_the_sheet_widens_the_path_table_and_its_charts(mappe_mit_store, cli):
@@ -445,24 +438,15 @@ def test_a_target_added_on_the_sheet_widens_the_path_table_and_its_charts(mappe_
                 zelle.value = None  # no chart data: the note is what stands right of the table
     ws.cell(6, rechts).value = "Notiz: Pfad mit der Geschäftsführung abgestimmt"
     wb.save(notiz)
-    vorher = hash_von(notiz)
-    lauf = cli("arbeitsmappe", "-o", notiz)
-    assert lauf.code == 2
-    assert "Rechts neben der Tabelle „tbl_Zielpfad“ auf dem Blatt „Zielpfad“ stehen eigene" in (
-        lauf.err
-    )
-    assert hash_von(notiz) == vorher
+    err = abgelehnt(cli, notiz)
+    assert "Rechts neben der Tabelle „tbl_Zielpfad“ auf dem Blatt „Zielpfad“ stehen eigene" in err
 
 
 def test_a_threshold_typed_as_text_is_read_in_german_notation(mappe_mit_store, cli):
     """A cell formatted as text keeps „-2,7“ as text: it is read as the number it shows, as on
     the sheets Planung and Mittel."""
     mappe, _ = mappe_mit_store
-    wb = load_workbook(mappe)
-    for zeile in wb["Zielvereinbarung"].iter_rows(min_row=6):
-        if zeile[1].value == "k3":
-            zeile[6].value = "-2,7"
-    wb.save(mappe)
+    vereinbarung_aendern(mappe, {("k3", SCHWELLE): "-2,7"})
     assert cli("arbeitsmappe", "-o", mappe).code == 0
     k3 = next(z for z in tabelle_lesen(load_workbook(mappe), "tbl_Ziele") if z["Ziel_ID"] == "k3")
     assert k3["Schwelle"] == -2.7
