@@ -207,7 +207,8 @@ def _diagrammdaten_schreiben(book: Any, bericht: Bericht) -> list[str]:
             continue  # a workbook without the chart (older template)
         kopf, zeilen = block
         r0, c0 = genutzt.row + marke[0], genutzt.column + marke[1]
-        if werte[marke[0] + 1][marke[1] : marke[1] + len(kopf)] != kopf:
+        darunter = werte[marke[0] + 1] if marke[0] + 1 < len(werte) else []
+        if darunter[marke[1] : marke[1] + len(kopf)] != kopf:
             meldungen.append(
                 f"Die Diagramme auf dem Blatt „{blatt}“ zeigen noch die letzte Aktualisierung "
                 "über die Kommandozeile (die Ziele haben sich geändert): bitte einmal "
