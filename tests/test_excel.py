@@ -28,6 +28,8 @@ from openpyxl.utils import get_column_letter, range_boundaries
 import zielsteuerung
 from zielsteuerung.daten.datenbestand import Datenbestand
 from zielsteuerung.excel import ribbon, udfs, zielfunktionen
+from zielsteuerung.kern.monate import MONATE
+from zielsteuerung.mappe.diagrammdaten import HILFSDATEN
 from zielsteuerung.mappe.zellen import tabelle_lesen
 
 from conftest import name_setzen, ziel_hinzufuegen
@@ -612,6 +614,39 @@ def test_ribbon_button_leaves_a_new_target_to_the_command_line(zwei_mappen, monk
     buch.save()
     assert {n: tabelle_lesen(load_workbook(excel), n) for n in vorher} == vorher
     assert cli("arbeitsmappe", "-o", excel).code == 0  # as the message says
+
+
+def test_ribbon_button_clears_the_budget_chart_when_nothing_is_spent(
+    demo_store, cli, tmp_path, monkeypatch
+):
+    """The year's spending taken out of the sheet „Mittel“ (a new year, nothing spent yet):
+    the chart's numbers of the last refresh go, rather than stand as this year's."""
+    mappe, mittel = tmp_path / "mappe.xlsx", tmp_path / "mittel.csv"
+    mittel.write_text(
+        "Posten;Jahr;Mittel;" + ";".join(MONATE) + "\nEingliederung;2023;1200;"
+        + ";".join(["100"] * 6) + ";" * 6 + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    assert cli("arbeitsmappe", "-o", mappe, "--store", demo_store, "--mittel", mittel).code == 0
+    wb = load_workbook(mappe)
+    for zeile in wb["Mittel"].iter_rows():
+        for zelle in zeile:
+            if zelle.value == 100:
+                zelle.value = None
+    wb.save(mappe)
+    buch = Buch(mappe)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()
+    assert buch.app.meldungen == []
+    buch.save()
+    ws = load_workbook(mappe)["Mittelausschöpfung"]
+    marke = next(z for r in ws.iter_rows() for z in r if z.value == HILFSDATEN)
+    daten = [
+        ws.cell(r, c).value
+        for r in range(marke.row + 2, marke.row + 14)
+        for c in range(marke.column + 1, marke.column + 6)
+    ]
+    assert daten == [None] * 60
 
 
 def test_ribbon_button_refuses_a_relative_datenordner(zwei_mappen, monkeypatch):

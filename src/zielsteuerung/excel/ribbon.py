@@ -8,6 +8,7 @@ charts of the workbook stay as they are and follow the tables as Excel resizes t
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -187,13 +188,14 @@ def _dialog_schreiben(book: Any, bericht: Bericht, erlaeuterungen: dict[str, Any
 def _diagrammdaten_schreiben(book: Any, bericht: Bericht) -> list[str]:
     """The blocks of chart data of the sheets "Zielpfad" and "Mittelausschöpfung", where the
     last command-line refresh laid them out (found by their marker) with the same header: the
-    charts show this evaluation, not the last one. Where the header differs (other targets),
-    a message asks for the command-line refresh, which lays the sheet out anew."""
+    charts show this evaluation, not the last one. Where the header differs (other targets, or
+    another year), a message asks for the command-line refresh, which lays the sheet out anew;
+    where there is nothing to chart now (no spending yet), the old numbers are cleared."""
     meldungen = []
     namen = [s.name for s in book.sheets]
     for blatt, block in (("Zielpfad", zielpfad_block(bericht)),
                          ("Mittelausschöpfung", mittel_block(bericht))):  # fmt: skip
-        if block is None or blatt not in namen:
+        if blatt not in namen:
             continue
         sheet = book.sheets[blatt]
         genutzt = sheet.used_range
@@ -205,13 +207,19 @@ def _diagrammdaten_schreiben(book: Any, bericht: Bericht) -> list[str]:
         )  # fmt: skip
         if marke is None:
             continue  # a workbook without the chart (older template)
-        kopf, zeilen = block
         r0, c0 = genutzt.row + marke[0], genutzt.column + marke[1]
         darunter = werte[marke[0] + 1] if marke[0] + 1 < len(werte) else []
+        if block is None:
+            alt = list(itertools.takewhile(lambda w: w not in (None, ""), darunter[marke[1] :]))
+            if len(alt) > 1:  # the month column stays
+                leer = [[None] * (len(alt) - 1)] * 12
+                sheet.range((r0 + 2, c0 + 1), (r0 + 13, c0 + len(alt) - 1)).value = leer
+            continue
+        kopf, zeilen = block
         if darunter[marke[1] : marke[1] + len(kopf)] != kopf:
             meldungen.append(
                 f"Die Diagramme auf dem Blatt „{blatt}“ zeigen noch die letzte Aktualisierung "
-                "über die Kommandozeile (die Ziele haben sich geändert): bitte einmal "
+                "über die Kommandozeile (andere Ziele oder ein anderes Jahr): bitte einmal "
                 "„zielsteuerung arbeitsmappe -o DATEI“ ausführen"
             )
             continue
