@@ -175,7 +175,7 @@ def test_a_migrated_store_takes_new_values_conflicts_and_removals(format_2, cli,
     anders.write_text(kopf + "05958;2023-01;LZB;gesamt;5501;T3;2023-05-20\n")
     lauf = cli("import", anders, "--store", format_2)
     assert lauf.code == 2
-    assert "gespeichert 5500 (aus t3-2023-05.csv), in dieser Datei 5501" in lauf.err
+    assert "gespeichert 5500 (aus t3-2023-05.csv, Import Nr. 1), in dieser Datei 5501" in lauf.err
     vorher = inhalt(format_2, WERTE_SQL)[0]
     lauf = cli("bestand", "entfernen", 4, "--store", format_2)
     assert lauf.code == 0, lauf.err

@@ -505,8 +505,14 @@ def test_conflict_with_stored_vintage_leaves_store_unchanged(tmp_path, capsys):
     check_message(err)
     assert "korrektur.csv" in err
     assert "10500" in err and "10501" in err
-    assert "gueltig.csv" in err  # where the stored value came from
+    assert "(aus gueltig.csv, Import Nr. 1)" in err  # where the stored value came from
     assert "Speichere: fertig" not in err  # the rows written were taken back
+    # and what to do with a corrected version
+    assert (
+        "korrektur.csv: Ist diese Datei eine korrigierte Fassung, sie mit einem späteren "
+        "Datenstand importieren, oder den früheren Import entfernen (zielsteuerung bestand "
+        "entfernen 1) und sie erneut importieren." in err
+    )
 
 
 def test_storing_is_reported_done_once_and_only_when_committed(tmp_path, capsys):

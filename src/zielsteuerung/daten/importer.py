@@ -276,18 +276,7 @@ def _speichern(
                 fortschritt,
             )
         except KonfliktGefunden as exc:
-            raise ImportFehler(
-                [
-                    Problem(
-                        datei,
-                        None,
-                        None,
-                        "widerspricht einem bereits gespeicherten Wert mit demselben Datenstand: "
-                        + zeile,
-                    )
-                    for datei, zeile in exc.zeilen
-                ]
-            ) from None
+            raise ImportFehler([Problem(datei, None, None, z) for datei, z in exc.zeilen]) from None
     for datei, g in zip(neue, gespeichert, strict=True):
         ersetzt = g.ersetzt.import_id if g.ersetzt else None
         ergebnisse.append(_ergebnis(datei, g.neu, ersetzt=ersetzt, entfernt=g.entfernt))

@@ -173,22 +173,32 @@ def _konflikte_pruefen(con: sqlite3.Connection, dateiname: str) -> None:
     """Values of temp.neu whose vintage is stored with another value: nothing is stored then."""
     schluessel = ", ".join(f"n.{s}" for s in SCHLUESSEL)
     je_geschlecht = " UNION ALL ".join(
-        f"SELECT {schluessel}, '{g}', g.{g}, n.{g}, i.dateiname FROM temp.neu n "
+        f"SELECT {schluessel}, '{g}', g.{g}, n.{g}, i.dateiname, i.import_id FROM temp.neu n "
         f"JOIN grunddaten g USING ({', '.join(SCHLUESSEL)}) JOIN importe i "
         f"ON i.import_id = g.{i} WHERE n.{i} IS NOT NULL AND g.{g} IS NOT n.{g}"
         for g, i in zip(WERTE, IMPORTE, strict=True)
     )
     konflikte = con.execute(f"{je_geschlecht} ORDER BY 1, 2, 3, 4, 5, 6 LIMIT 20").fetchall()
     if konflikte:
+        nummern = ", ".join(str(n) for n in sorted({k[9] for k in konflikte}))
         raise KonfliktGefunden(
             [
                 (
                     dateiname,
+                    f"widerspricht einem bereits gespeicherten Wert mit demselben Datenstand: "
                     f"Träger {k[0]}, {yyyymm_text(k[3])}, {k[1]} {k[5]}, {k[2]}, "
-                    f"Datenstand {k[4]}: gespeichert {_zahl(k[6])} (aus {k[8]}), in dieser "
-                    f"Datei {_zahl(k[7])}",
+                    f"Datenstand {k[4]}: gespeichert {_zahl(k[6])} (aus {k[8]}, Import Nr. "
+                    f"{k[9]}), in dieser Datei {_zahl(k[7])}",
                 )
                 for k in konflikte
+            ]
+            + [
+                (
+                    dateiname,
+                    "Ist diese Datei eine korrigierte Fassung, sie mit einem späteren Datenstand "
+                    "importieren, oder den früheren Import entfernen (zielsteuerung bestand "
+                    f"entfernen {nummern}) und sie erneut importieren.",
+                )
             ]
         )
 
