@@ -19,6 +19,14 @@ from .traeger import TraegerAufloesung
 from .zahlentext import Zahlen, lesarten, zahlen_lesen
 from .zuordnung import IGNORIEREN, KENNZAHL_GRUNDDATEN, Spaltenzuordnung
 
+#: an empty cell where every row needs a value: often a table that names its Träger (or month)
+#: once per group, or in a cell merged over the group's rows
+_LEER = (
+    "Die Zelle ist leer; jede Zeile braucht ihren eigenen Wert. Steht er nur in der ersten Zeile "
+    "einer Gruppe oder in einer verbundenen Zelle, bitte in jede Zeile schreiben (Excel: "
+    "Zellverbund aufheben, den Wert in die leeren Zellen darunter kopieren)."
+)
+
 
 def _melden(
     s: Sammler, lang: pd.DataFrame, kopf: dict[str, str], maske: Any, dim: str, text: str
@@ -38,15 +46,6 @@ def _melden(
         meldung = _LEER if str(wert).strip() == "" else text.format(wert=wert)
         s.fehler(meldung, int(nr), kopf.get(dim) or quelle)
     s.weitere += max(0, len(treffer) - MAX_PROBLEME)
-
-
-#: an empty cell where every row needs a value: often a table that names its Träger (or month)
-#: once per group, or in a cell merged over the group's rows
-_LEER = (
-    "Die Zelle ist leer; jede Zeile braucht ihren eigenen Wert. Steht er nur in der ersten Zeile "
-    "einer Gruppe oder in einer verbundenen Zelle, bitte in jede Zeile schreiben (Excel: "
-    "Zellverbund aufheben, den Wert in die leeren Zellen darunter kopieren)."
-)
 
 
 def gelesen(

@@ -139,10 +139,9 @@ def _tabelle_lesen(
     if name not in tabellen:
         return None
     sheet, table = tabellen[name]
-    werte = (
+    kopf, *zeilen = (
         eingabe_in_excel(sheet, table, EingabeFehler) if eingabe else als_zeilen(table.range.value)
     )
-    kopf, *zeilen = werte
     return [
         dict(zip(kopf, zeile, strict=False))
         for zeile in zeilen

@@ -20,15 +20,11 @@ MONATSNAMEN = [
     "Dezember",
 ]
 MONATE = tuple(MONATSNAMEN)
-_NAMEN = {n.lower()[:3]: i + 1 for i, n in enumerate(MONATSNAMEN)}
-_NAMEN.update({"mae": 3, "mrz": 3, "mar": 3, "may": 5, "oct": 10, "dec": 12})
+_KURZ = {n.lower()[:3]: m for m, n in enumerate(MONATSNAMEN, start=1)}  # "jan" .. "dez"
+_NAMEN = {**_KURZ, "mae": 3, "mrz": 3, "mar": 3, "may": 5, "oct": 10, "dec": 12}
 #: a month named on its own, written out or shortened (settings and worksheet functions)
-_NAMEN_GANZ = {
-    **{n.lower(): m for m, n in enumerate(MONATSNAMEN, start=1)},
-    **{n.lower()[:3]: m for m, n in enumerate(MONATSNAMEN, start=1)},
-    "mrz": 3,
-    "sept": 9,
-}
+_NAMEN_GANZ = {**{n.lower(): m for m, n in enumerate(MONATSNAMEN, start=1)}, **_KURZ,
+               "mrz": 3, "sept": 9}  # fmt: skip
 
 _MUSTER = (
     (re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?:[ T]00:00(?::00)?)?$"), "jmt"),

@@ -172,9 +172,9 @@ def hilfsdaten(
     ws: Worksheet, oben: int, spalte: int, kopf: Sequence[str], zeilen: Sequence[Sequence[Any]]
 ) -> tuple[int, int]:
     """Write a block of chart data at (``oben``, ``spalte``): a marker, the header, the rows.
-    Our old block (found by its marker) is cleared first; a cell of the user's in the way is
-    an error, nothing is overwritten. Returns (header row, first column)."""
-    hilfsdaten_leeren(ws)
+    Our blocks of the last refresh are cleared before the tables are written
+    (``hilfsdaten_leeren``); a cell of the user's in the way is an error, nothing is
+    overwritten. Returns (header row, first column)."""
     for r in range(oben, oben + len(zeilen) + 2):
         for c in range(spalte, spalte + len(kopf)):
             if ws.cell(r, c).value not in (None, ""):
