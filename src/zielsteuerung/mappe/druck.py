@@ -9,6 +9,7 @@ unit of column width prints 5.55 pt wide at 100 %, a default row is 15 pt high.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from collections.abc import Iterable
@@ -286,9 +287,14 @@ def kopf_ausrichten(ws: Worksheet, kopf: int, erste: int, letzte: int, unten: in
         ]
         if werte and all(ist_zahl(w) or isinstance(w, dt.date) for w in werte):
             _ausrichten(zelle, "right")
-    for c in range(erste + 1, letzte + 1):  # text right of a right-aligned column: a gap
+    sichtbar = [
+        c
+        for c in range(erste, letzte + 1)
+        if not ((d := ws.column_dimensions.get(get_column_letter(c))) and d.hidden)
+    ]
+    for links, c in itertools.pairwise(sichtbar):  # text right of a right-aligned column: a gap
         if (
-            ws.cell(kopf, c - 1).alignment.horizontal == "right"
+            ws.cell(kopf, links).alignment.horizontal == "right"
             and ws.cell(kopf, c).alignment.horizontal is None
         ):
             for r in range(kopf, unten + 1):
