@@ -206,6 +206,30 @@ def test_a_group_entry_that_names_no_traeger_stops_the_refresh(demo_store, tmp_p
     assert mappe.read_bytes() == vorher
 
 
+def test_a_traeger_of_the_group_without_data_is_named(demo_store, demo_daten, tmp_path, cli):
+    """05158 (no zkT, no demo data) and a mistyped 05999 were left out of the comparison
+    without a word: the sheet said „Gruppe von 3 Trägern“ for a group of five set."""
+    mappe = tmp_path / "controlling.xlsx"
+    arbeitsmappe(mappe, demo_store, None, traeger_id=KLEVE, bis_monat=6)
+    name_setzen(mappe, "Vergleichsgruppe", "Stadt Essen; Stadt Mülheim an der Ruhr; 05158; 05999")
+    assert cli("arbeitsmappe", "-o", mappe).code == 0
+    hinweis_ = load_workbook(mappe)["Vergleich"]["A3"].value
+    assert "in einer Gruppe von 3 Trägern" in hinweis_
+    assert hinweis_.endswith("daher nicht verglichen: 05158, 05999.")
+    # the default group, of which the store holds two: the others by name, six at most
+    teil = tmp_path / "zwei.csv"
+    demo_daten[demo_daten["traeger_id"].isin([KLEVE, "05113"])].to_csv(teil, sep=";", index=False)
+    store = tmp_path / "zwei.sqlite"
+    assert cli("import", teil, "--store", store).code == 0
+    name_setzen(mappe, "Vergleichsgruppe", None)
+    arbeitsmappe(mappe, store)
+    hinweis_ = load_workbook(mappe)["Vergleich"]["A3"].value
+    assert "in einer Gruppe von 2 Trägern (zugelassene kommunale Träger in NRW)" in hinweis_
+    genannt = hinweis_.split("daher nicht verglichen: ")[1]
+    assert genannt.count("(05") == 6  # name (Regionalschlüssel)
+    assert genannt.endswith(f"und {len(nrw_zkt()) - 2 - 6} weitere.")
+
+
 def test_sheet_keeps_its_place_with_a_note_when_there_is_nothing_to_compare(
     demo_store, demo_daten, tmp_path, cli
 ):

@@ -40,6 +40,8 @@ class Vergleich:
     ranglisten: dict[str, list[tuple[str, str, float | None]]] = field(default_factory=dict)
     #: target id -> (label, unit)
     bezeichnungen: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Träger of the group without data in the months evaluated (name and id), not compared
+    ohne_daten: list[str] = field(default_factory=list)
 
 
 def _gruppenname(gruppe: list[str]) -> str:
@@ -86,6 +88,11 @@ def vergleich_aus(
         bis_monat=a.bis_monat,
         wartezeit=a.wartezeit,
         zeitraum=a.zeitraum,
+        ohne_daten=[
+            f"{n} ({t})" if (n := namen.get(t) or name_von(t)) else t
+            for t in dict.fromkeys(gruppe)
+            if t not in vorhanden
+        ],
     )
     for ziel in vereinbarung.ziele:
         zeilen = tabelle[tabelle["id"] == ziel.id]
@@ -133,12 +140,17 @@ def vergleich_aus(
 
 
 def hinweis(vergleich: Vergleich) -> str:
-    """The line under the title (defined name Vergleich_Hinweis)."""
-    return (
+    """The line under the title (defined name Vergleich_Hinweis): the Träger, its group, the
+    months, and the Träger of the group left out for want of data (at most six named)."""
+    text = (
         f"{vergleich.traeger_name} ({vergleich.traeger_id}) in einer Gruppe von "
         f"{vergleich.anzahl} Trägern ({vergleich.gruppe}), {vergleich.zeitraum}, Wartezeit "
         f"{vergleich.wartezeit}."
     )
+    if ohne := vergleich.ohne_daten:
+        genannt = ", ".join(ohne[:6]) + (f" und {len(ohne) - 6} weitere" if len(ohne) > 6 else "")
+        text += f" Ohne Daten für diese Monate und Wartezeit, daher nicht verglichen: {genannt}."
+    return text
 
 
 def ranglisten_spalten(vergleich: Vergleich) -> dict[str, tuple[str, str, str]]:
