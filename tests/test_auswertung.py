@@ -6,6 +6,11 @@ import csv
 import io
 
 import pytest
+from openpyxl import load_workbook
+
+from zielsteuerung.daten.vereinbarungen import beispiel
+from zielsteuerung.mappe.aktualisieren import arbeitsmappe
+from zielsteuerung.mappe.zellen import tabelle_lesen
 
 from conftest import schreibe_csv, zielzeile
 
@@ -344,7 +349,10 @@ def test_missing_base_figures_evaluate_what_can_be_evaluated(tmp_path, cli):
     assert ergebnis["bis_monat"] == 3  # the last month with the agreement's figures that exist
     for z in ergebnis["ziele"]:
         assert z["status"] == "nicht berechenbar"
-        assert "BG 2022-01 bis 2023-03" in z["grund"] and "ELB 2022-01 bis 2023-03" in z["grund"]
+        assert z["grund"].endswith(
+            "Vorhanden für Träger 05154 (Wartezeit T0): ELB, BG 2022-01 bis 2023-03; keine Werte "
+            "für INT, LZB, INT_LZB, INT_BD, LZB_4J, LLU, LUH"
+        )  # the agreement's figures only, those with the same months together
     bg = next(m for m in ergebnis["monitoring"] if m["kennzahl"] == "BG")
     assert (bg["vorjahr"], bg["aktuell"], bg["veraenderung"]) == (2700, 2700, 0)
     # the JSON contract of fachkonzept 5 holds
@@ -366,3 +374,25 @@ def test_targets_with_their_figures_are_evaluated_beside_those_without(tmp_path,
     assert ziele["integrationen"]["status"] == "gefährdet"  # 600 against 600: +0 %
     assert ziele["k3"]["status"] == "nicht berechenbar"
     assert "LZB" in ziele["k3"]["grund"] and "INT 2022-01 bis 2023-06" in ziele["k3"]["grund"]
+
+
+def test_a_year_without_data_gives_each_reason_once_and_short(demo_store, cli, tmp_path):
+    """A new agreement year before its first data (as in January): each target's reason stood
+    twice (its own and its path's), the months one by one („2025-01, 2025-02, 2025-03, 2025-04
+    und 8 weitere“), and after each all 19 base figures of the store with their months."""
+    lauf = cli("auswerten", "--store", demo_store, "--traeger", "05154", "--jahr", 2025)
+    assert lauf.code == 0, lauf.err
+    gruende = lauf.out.split("Nicht berechenbar:\n")[1].split("\n\n")[0].splitlines()
+    v = beispiel()
+    assert [g.split(":")[0] for g in gruende] == [f"- {p.id}" for p in [*v.ziele, *v.monitoring]]
+    vorhanden = (
+        " fehlt für 2025-01 bis 2025-12. Vorhanden für Träger 05154 (Wartezeit T0): alle "
+        "Grunddaten der Zielvereinbarung 2021-01 bis 2024-12"
+    )
+    assert all(g.endswith(vorhanden) for g in gruende), gruende
+    # the workbook's overview: the target's reason alone, not followed by its path's again
+    mappe = tmp_path / "controlling.xlsx"
+    arbeitsmappe(mappe, demo_store, None, traeger_id="05154", jahr=2025)
+    zeilen = tabelle_lesen(load_workbook(mappe), "tbl_Ziele")
+    assert [z["Grund"].count("fehlt für") for z in zeilen] == [1, 1, 2, 1, 1]  # k2_abstand: two
+    assert all(z["Grund"].endswith(vorhanden) for z in zeilen)

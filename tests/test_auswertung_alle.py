@@ -133,7 +133,10 @@ def test_a_traeger_without_data_in_the_year_says_what_the_store_holds(cli, bunde
     assert ergebnis["bis_monat"] == 12
     for z in ergebnis["ziele"]:
         assert z["status"] == "nicht berechenbar"
-        assert f"Vorhanden für Träger {OHNE} (Wartezeit T0): ELB 2021-01 bis 2022-12" in z["grund"]
+        assert z["grund"].endswith(
+            f"fehlt für {JAHR}-01 bis {JAHR}-12. Vorhanden für Träger {OHNE} (Wartezeit T0): alle "
+            "Grunddaten der Zielvereinbarung 2021-01 bis 2022-12"
+        )
 
 
 def test_empty_store_year_is_a_clear_message(cli, bundesweit):

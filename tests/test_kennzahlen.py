@@ -169,6 +169,22 @@ def test_year_to_date_kinds_by_hand():
     assert fehlt.grund["05154"] == "INT (gesamt) fehlt für 2023-04"
 
 
+def test_missing_months_are_named_as_runs():
+    """Gaps as a reader takes them in: runs of months, and after four runs how many more."""
+    jan = monate.monat(JAHR, 1)
+    da = {jan + k: 1.0 for k in (1, 3, 7, 9)}  # of January to December: Feb, Apr, Aug, Oct
+    grund = jahreswert(panel({("INT", "gesamt"): da}), "INT", "gesamt", JAHR, 12).grund["05154"]
+    assert grund == (
+        "INT (gesamt) fehlt für 2023-01, 2023-03, 2023-05 bis 2023-07, 2023-09 und 2 weitere Monate"
+    )
+    da[jan + 11] = 1.0  # December there: one month left after the four runs
+    grund = jahreswert(panel({("INT", "gesamt"): da}), "INT", "gesamt", JAHR, 12).grund["05154"]
+    assert grund.endswith("2023-09 und 1 weiterer Monat")
+    vorjahr = {jan - 1: 1.0}  # December before, none of the year
+    grund = jahreswert(panel({("INT", "gesamt"): vorjahr}), "INT", "gesamt", JAHR, 12).grund
+    assert grund["05154"] == "INT (gesamt) fehlt für 2023-01 bis 2023-12"
+
+
 #: fachkonzept 3.2: the months each year-to-date value V(Y, t) reads, numerator first; "jan"
 #: and "t" are January and month t of Y, Dec(Y-1) is jan - 1.
 JAHRESFENSTER = {

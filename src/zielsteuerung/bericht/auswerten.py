@@ -182,7 +182,7 @@ def auswertungen(
     _gleiche_wartezeit_hinweis(db, ergebnis)
     for a in ergebnis:
         if a.traeger_id in unvollstaendig:
-            _vorhanden_hinweis(db, a)
+            _vorhanden_hinweis(db, a, vereinbarung.merkmale(mit_monitoring=True))
     ohne = [t for t in traeger if t not in monate_]
     return Auswertungen(ergebnis, tabellen, ohne, importe, namen)
 
@@ -229,7 +229,7 @@ def einzeln(
     if not ergebnis.ohne_daten:
         return ergebnis
     ergebnis = auswertungen(db, vereinbarung, grundlage, [traeger_id], jahr, 12, wartezeit, plaene)
-    _vorhanden_hinweis(db, ergebnis.auswertungen[0])
+    _vorhanden_hinweis(db, ergebnis.auswertungen[0], vereinbarung.merkmale(mit_monitoring=True))
     return ergebnis
 
 
@@ -254,20 +254,27 @@ def _teilmonate(
     return ergebnis
 
 
-def _vorhanden_hinweis(db: Datenbestand, ergebnis: Auswertung) -> None:
-    """Where the data do not cover the agreement, every item not computable names the base
-    figures and months the store holds for the Träger (any year)."""
+def _vorhanden_hinweis(db: Datenbestand, ergebnis: Auswertung, merkmale: list[str]) -> None:
+    """Where the data do not cover the agreement, every item not computable names the months
+    the store holds for the Träger (any year) of the base figures the agreement uses: figures
+    with the same months together ("ELB, INT 2021-01 bis 2024-12; LZB 2021-01 bis 2022-12"),
+    all of them at once where they have the same."""
     da = db.vorhandene_monate(ergebnis.traeger_id, ergebnis.wartezeit)
+    spannen: dict[tuple[int, int], list[str]] = {}
+    for m in (m for m in MERKMALE if m in merkmale):
+        spannen.setdefault(da.get(m, (0, 0)), []).append(m)
     teile = [
-        f"{m} {monate.yyyymm_text(da[m][0])}"
-        + ("" if da[m][0] == da[m][1] else f" bis {monate.yyyymm_text(da[m][1])}")
-        for m in MERKMALE
-        if m in da
+        f"keine Werte für {', '.join(ms)}"
+        if not von
+        else ("alle Grunddaten der Zielvereinbarung" if len(spannen) == 1 else ", ".join(ms))
+        + f" {monate.yyyymm_text(von)}"
+        + ("" if von == bis else f" bis {monate.yyyymm_text(bis)}")
+        for (von, bis), ms in spannen.items()
     ]
-    if teile:
+    if da:
         text = (
             f"Vorhanden für Träger {ergebnis.traeger_id} (Wartezeit {ergebnis.wartezeit}): "
-            + ", ".join(teile)
+            + "; ".join(teile)
         )
     else:
         andere = sorted(set(db.wartezeiten(ergebnis.traeger_id)) - {ergebnis.wartezeit})

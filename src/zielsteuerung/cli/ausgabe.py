@@ -8,7 +8,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..kern.auswertung import HINWEIS_BEISPIELDATEN, Auswertung
+from ..kern.auswertung import HINWEIS_BEISPIELDATEN, Auswertung, gruende
 from ..kern.kennzahlen import JAHRESWERTE
 from ..kern.monate import monatsname
 from ..kern.zahlen import wert_mit_einheit, zahl
@@ -61,8 +61,7 @@ def auswertung_als_text(a: Auswertung) -> str:
                 status,
             ]
         )
-        if z["grund"]:
-            fussnoten.append(f"{z['id']}: {z['grund']}")
+        fussnoten += [f"{z['id']}: {g}" for g in gruende(z)]
     teile.append(
         tabelle(
             [
@@ -104,7 +103,6 @@ def auswertung_als_text(a: Auswertung) -> str:
             {1, 3, 4},
         )
     )
-    fussnoten += [f"{z['id']}: {z['pfad_grund']}" for z in a.ziele if z["pfad_grund"]]
     if a.monitoring:
         teile += ["", "Monitoring (ohne Zielwert):"]
         teile.append(

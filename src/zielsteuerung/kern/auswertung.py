@@ -142,6 +142,13 @@ class Auswertung:
         return daten
 
 
+def gruende(ziel: dict[str, Any]) -> list[str]:
+    """Why a target, and why its path, is not computable: the path's reason only where it
+    says more than the target's (a target without value has no path for the same reason)."""
+    grund, pfad = ziel["grund"], ziel.get("pfad_grund")
+    return [g for g in (grund, None if pfad and grund and pfad in grund else pfad) if g]
+
+
 def ergebnisse_je_traeger(
     tabelle: pd.DataFrame,
 ) -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:

@@ -165,17 +165,29 @@ class Ergebnis:
     grund: pd.Series
 
 
+def _spannen(monate_: np.ndarray) -> str:
+    """Months (ascending indices) as runs: "2023-03, 2023-05 bis 2023-07"; after four runs
+    the number of months left."""
+    laeufe = np.split(monate_, np.flatnonzero(np.diff(monate_) != 1) + 1)
+    teile = [
+        monate.als_text(int(lauf[0]))
+        + ("" if len(lauf) == 1 else f" bis {monate.als_text(int(lauf[-1]))}")
+        for lauf in laeufe[:4]
+    ]
+    rest = sum(len(lauf) for lauf in laeufe[4:])
+    mehr = {0: "", 1: " und 1 weiterer Monat"}.get(rest, f" und {rest} weitere Monate")
+    return ", ".join(teile) + mehr
+
+
 def _fehlend(panel: Panel, merkmal: str, geschlecht: str, von: int, bis: int) -> pd.Series:
     """Per Träger: text naming the missing months of a figure in von..bis, or None."""
     tabelle = np.isnan(panel.feld(merkmal, geschlecht, von, bis))
     texte = {}
     for traeger, luecken in zip(panel.traeger, tabelle, strict=True):
         if luecken.any():
-            monate_ = np.flatnonzero(luecken) + von
-            liste = ", ".join(monate.als_text(int(m)) for m in monate_[:4])
-            if len(monate_) > 4:
-                liste += f" und {len(monate_) - 4} weitere"
-            texte[traeger] = f"{merkmal} ({geschlecht}) fehlt für {liste}"
+            texte[traeger] = (
+                f"{merkmal} ({geschlecht}) fehlt für {_spannen(np.flatnonzero(luecken) + von)}"
+            )
     return pd.Series(texte, index=panel.traeger, dtype=object)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..bericht.bericht import Bericht
-from ..kern.auswertung import HINWEIS_BEISPIELDATEN
+from ..kern.auswertung import HINWEIS_BEISPIELDATEN, gruende
 from ..kern.vereinbarung import kurznamen
 from .diagrammdaten import (
     HILFSDATEN,
@@ -89,8 +89,7 @@ def raster(
                 Zelle(z["prognose_status"], "status"),
             ]
         )
-    gruende = [f"{kurz[z['id']]}: {g}" for z in a.ziele for g in (z["grund"], z["pfad_grund"]) if g]
-    zeilen += [[Zelle(g, "untertitel")] for g in gruende]
+    zeilen += [[Zelle(f"{kurz[z['id']]}: {g}", "untertitel")] for z in a.ziele for g in gruende(z)]
 
     if bericht.gender:
         letzte = bericht.gender[-1]

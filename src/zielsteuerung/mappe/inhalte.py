@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..bericht.bericht import Bericht
-from ..kern.auswertung import HINWEIS_BEISPIELDATEN, Auswertung
+from ..kern.auswertung import HINWEIS_BEISPIELDATEN, Auswertung, gruende
 from ..kern.mittel import SPALTEN as MITTEL_SPALTEN
 from ..kern.monate import MONATE, als_datum, datum_text
 from ..kern.vereinbarung import Zielvereinbarung, kurznamen
@@ -116,7 +116,7 @@ def inhalte(
             "Status": z["status"], "Ampel": "●", "Knapp": z["knapp"],
             "Zielpfad": z["pfad_aktuell"], "Status Zielpfad": z["status_pfad"],
             "Prognose Dezember": z["prognose"], "Status Prognose": z["prognose_status"],
-            "Grund": "; ".join(g for g in (z["grund"], z["pfad_grund"]) if g) or None,
+            "Grund": "; ".join(gruende(z)) or None,
             "_kennzahl": z["kennzahl"], "_art": arten[z["id"]],
         }
         for z in a.ziele
