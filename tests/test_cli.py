@@ -104,6 +104,21 @@ def test_kennzahlen_in_three_formats(cli, demo_store):
     assert all(";;LZB (" in z and ") fehlt für 2020-0" in z for z in zeilen[1:])
 
 
+def test_kennzahlen_name_the_wartezeit_the_store_holds(cli, demo_daten, tmp_path):
+    """Its default is T3; a store of T0 data alone was answered with „keine Daten mit Wartezeit
+    T3“, without the way to the data it holds."""
+    datei = tmp_path / "t0.csv"
+    demo_daten[demo_daten["wartezeit"] == "T0"].to_csv(datei, sep=";", index=False)
+    store = tmp_path / "t0.sqlite"
+    assert cli("import", datei, "--store", store).code == 0
+    lauf = cli("kennzahlen", "--store", store, "--traeger", "05154")
+    assert lauf.code == 2
+    assert "nur mit Wartezeit T0: bitte --wartezeit T0 angeben" in lauf.err
+    assert cli("kennzahlen", "--store", store, "--traeger", "05154", "--wartezeit", "T0").code == 0
+    lauf = cli("kennzahlen", "--store", store, "--traeger", "05158")  # no data of it
+    assert lauf.code == 2 and "liegen im Datenbestand keine Daten vor" in lauf.err
+
+
 @pytest.mark.parametrize("befehl", [[], ["import"], ["auswerten"], ["kennzahlen"], ["demo"],
                                     ["bestand"]])  # fmt: skip
 def test_help_is_german(befehl):

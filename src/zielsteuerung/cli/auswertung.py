@@ -84,9 +84,16 @@ def befehl_kennzahlen(args: argparse.Namespace) -> int:
         beispiel = any(
             i.beispieldaten for i in db.importe() if i.import_id in set(werte["import_id"])
         )
+        andere = db.wartezeiten(args.traeger) if werte.empty else []
+    if andere:
+        raise EingabeFehler(
+            f"Für Träger {args.traeger} liegen keine Daten mit Wartezeit {args.wartezeit} vor, "
+            f"nur mit Wartezeit {', '.join(andere)}: bitte --wartezeit {andere[0]} angeben."
+        )
     if werte.empty:
         raise EingabeFehler(
-            f"Für Träger {args.traeger} liegen keine Daten mit Wartezeit {args.wartezeit} vor."
+            f"Für Träger {args.traeger} liegen im Datenbestand keine Daten vor. Bitte Daten "
+            "importieren (zielsteuerung import DATEI) oder den Träger prüfen (--traeger)."
         )
     panel = Panel(werte, args.wartezeit, [args.traeger])
     bis = monat_argument(args.bis, "--bis") or panel.letzter
