@@ -710,7 +710,17 @@ def test_ribbon_button_reports_problems_in_a_message_box(zwei_mappen, monkeypatc
     ((titel, text),) = buch.app.meldungen
     assert titel == "Zielsteuerung"
     assert text.startswith("Datenbestand nicht gefunden") and "Traceback" not in text
+    assert "unter „Datenordner“ den Ordner mit den heruntergeladenen Dateien" in text  # not the
+    assert "zielsteuerung import" not in text  # command line's way
     assert buch.app.status_bar is False
+    # a Datenordner without files yet: said so
+    name_setzen(excel, "Datenordner", str(tmp_path / "leer"))
+    (tmp_path / "leer").mkdir()
+    buch = Buch(excel)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()
+    ((_, text),) = buch.app.meldungen
+    assert f"(in {tmp_path / 'leer'} liegt noch keine CSV- oder .xlsx-Datei)" in text
 
 
 def test_ribbon_button_refuses_a_report_month_of_another_year(zwei_mappen, monkeypatch):

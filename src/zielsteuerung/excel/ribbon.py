@@ -271,6 +271,14 @@ def aktualisieren(book: Any) -> tuple[str, list[str]]:
                 meldungen.append(
                     f"{anzahl(len(neu) - ersetzt, 'neue Datei', 'neue Dateien')} importiert"
                 )
+    if not store.exists():  # nothing imported yet: the way to do so from Excel
+        raise EingabeFehler(
+            f"Datenbestand nicht gefunden: {store}. Bitte auf dem Blatt „Einstellungen“ unter "
+            "„Datenordner“ den Ordner mit den heruntergeladenen Dateien eintragen"
+            + (f" (in {ordner} liegt noch keine CSV- oder .xlsx-Datei)" if ordner else "")
+            + "; der nächste Klick importiert sie. Oder unter „Datenbestand“ den Pfad eines "
+            "vorhandenen Datenbestands eintragen."
+        )
     app.status_bar = "Zielsteuerung: Zielvereinbarung auswerten …"
     bericht = bericht_fuer_mappe(
         store,
