@@ -174,3 +174,18 @@ def test_the_budget_stands_at_the_report_month(juni):
         for nr, z in enumerate(posten):
             zeile = _zeile([s for s in bericht if s.blatt == blatt], str(z["Posten"]))
             assert "Juni 2023" in zeile, (blatt, nr, zeile)
+
+
+def test_a_long_note_under_a_title_is_printed_whole(tmp_path):
+    """Gender: why the target is not computable (here for a year without data yet) stood in
+    one line and ran off the page („… alle Grunddate“)."""
+    libreoffice_noetig()
+    from zielsteuerung.mappe.libreoffice import umwandeln
+
+    assert main(["demo", "--ordner", str(tmp_path)]) == 0
+    mappe = tmp_path / "controlling-beispiel.xlsx"
+    assert main(["arbeitsmappe", "-o", str(mappe), "--jahr", "2025"]) == 0
+    notiz = load_workbook(mappe)["Gender"]["A3"].value
+    assert notiz.startswith("Ziel zum Geschlechterabstand nicht berechenbar") and len(notiz) > 150
+    gedruckt = [s for s in seiten(umwandeln(mappe, "pdf", tmp_path / "pdf")) if s.blatt == "Gender"]
+    assert "".join(notiz.split()) in "".join(w.text for s in gedruckt for w in s.woerter)

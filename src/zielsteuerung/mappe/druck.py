@@ -225,7 +225,8 @@ def ueber_breite(ws: Worksheet, zeile: int, bis_spalte: int) -> None:
         ende += 1
     zelle = ws.cell(zeile, 1)
     groesse = float(zelle.font.sz or SCHRIFTGROESSE) if zelle.font else SCHRIFTGROESSE
-    if textbreite(str(zelle.value or ""), groesse) <= breite(ws, 1, ende) - 1:
+    fett = bool(zelle.font and zelle.font.b)
+    if textbreite(str(zelle.value or ""), groesse, fett) <= breite(ws, 1, ende) - 1:
         zelle.alignment = Alignment(wrap_text=False, vertical="top")
         return
     if ende > 1:
