@@ -391,11 +391,18 @@ def test_bad_agreement_on_sheet_is_reported_and_file_untouched(mappe_mit_store, 
     """The message names the row by its Ziel_ID and the column by its title, with numbers in
     German notation, as the sheet shows them (not as an agreement file would)."""
     mappe, _ = mappe_mit_store
-    vereinbarung_aendern(mappe, {("k3", SCHWELLE): "minus 2,7", ("k2", ART): None})
+    vereinbarung_aendern(
+        mappe,
+        {("k3", SCHWELLE): "-2,7 %", ("k2", ART): None, ("k2_abstand", VERGLEICH): "=<"},
+    )
     err = abgelehnt(cli, mappe)
     assert "Blatt „Zielvereinbarung“ ist fehlerhaft:\n" in err
-    assert "- Ziel „k3“: schwelle muss eine Zahl sein (z. B. 2,7 oder -0,4).\n" in err
+    assert (
+        "- Ziel „k3“: Spalte „Schwelle“ muss eine Zahl sein, nicht „-2,7 %“ (z. B. 2,7 oder -0,4, "
+        "ohne %-Zeichen und Einheit).\n"
+    ) in err
     assert "- Ziel „k2“: Spalte „Art“ ist leer.\n" in err
+    assert "- Ziel „k2_abstand“: Spalte „Vergleich“ muss „>=“ (mindestens) oder „<=“" in err
 
 
 def test_a_row_whose_area_is_unclear_is_reported_not_guessed(mappe_mit_store, cli):

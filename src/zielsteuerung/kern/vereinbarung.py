@@ -110,6 +110,10 @@ def _ziel(roh: Any, nr: int, abschnitt: str, fehler: list[str], blatt: bool) -> 
             f"{ort}: unbekanntes Feld „{name}“; erlaubt: {', '.join(sorted(_ZIEL_FELDER))}."
         )
     anzahl = len(fehler)
+
+    def feld(name: str) -> str:  # as a reader of the sheet or of the file knows it
+        return f"Spalte „{_SPALTEN[name]}“" if blatt else name
+
     pflicht = ["id", "bezeichnung", "kennzahl", "art"]
     if abschnitt == "ziel":
         pflicht += ["vergleich", "schwelle"]
@@ -118,29 +122,37 @@ def _ziel(roh: Any, nr: int, abschnitt: str, fehler: list[str], blatt: bool) -> 
             fehlt = f"Spalte „{_SPALTEN[name]}“ ist leer" if blatt else f"Feld „{name}“ fehlt"
             fehler.append(f"{ort}: {fehlt}.")
     if "id" in roh and not re.fullmatch(r"[a-z][a-z0-9_]*", str(roh["id"])):
-        fehler.append(f"{ort}: id nur aus Kleinbuchstaben, Ziffern und _ (z. B. „k2_abstand“).")
+        fehler.append(
+            f"{ort}: {feld('id')} nur aus Kleinbuchstaben, Ziffern und _ (z. B. „k2_abstand“)."
+        )
     if "kennzahl" in roh and roh["kennzahl"] not in JAHRESWERTE:
         fehler.append(
             f"{ort}: Kennzahl „{roh['kennzahl']}“ unbekannt; erlaubt: {', '.join(JAHRESWERTE)}."
         )
     if "art" in roh and roh["art"] not in ARTEN:
-        fehler.append(f"{ort}: art „{roh['art']}“ unbekannt; erlaubt: {', '.join(ARTEN)}.")
+        fehler.append(
+            f"{ort}: {feld('art')} „{roh['art']}“ unbekannt; erlaubt: {', '.join(ARTEN)}."
+        )
     if "vergleich" in roh and roh["vergleich"] not in VERGLEICHE:
-        fehler.append(f"{ort}: vergleich muss „>=“ (mindestens) oder „<=“ (höchstens) sein.")
+        fehler.append(
+            f"{ort}: {feld('vergleich')} muss „>=“ (mindestens) oder „<=“ (höchstens) sein."
+        )
     schwelle = roh.get("schwelle")
     if "schwelle" in roh and (isinstance(schwelle, bool) or not isinstance(schwelle, int | float)):
-        beispiel = "2,7 oder -0,4" if blatt else "2.7 oder -0.4"
-        fehler.append(f"{ort}: schwelle muss eine Zahl sein (z. B. {beispiel}).")
+        beispiel = "2,7 oder -0,4, ohne %-Zeichen und Einheit" if blatt else "2.7 oder -0.4"
+        gelesen = f", nicht „{schwelle}“" if isinstance(schwelle, str) else ""
+        fehler.append(f"{ort}: {feld('schwelle')} muss eine Zahl sein{gelesen} (z. B. {beispiel}).")
     geschlecht = roh.get("geschlecht", "gesamt")
     if geschlecht not in GESCHLECHTER:
-        fehler.append(f"{ort}: geschlecht muss gesamt, frauen oder maenner sein.")
+        fehler.append(f"{ort}: {feld('geschlecht')} muss gesamt, frauen oder maenner sein.")
     if roh.get("art") == "geschlechterabstand":
         if geschlecht != "gesamt":
-            fehler.append(f"{ort}: beim Geschlechterabstand entfällt die Angabe geschlecht.")
+            wie = "bleibt Spalte „Geschlecht“ leer" if blatt else "entfällt die Angabe geschlecht"
+            fehler.append(f"{ort}: beim Geschlechterabstand {wie}.")
         if JAHRESWERTE.get(str(roh.get("kennzahl")), ("summe",))[0] not in ("jfw", "anteil"):
             fehler.append(
                 f"{ort}: ein Geschlechterabstand ist nur für Quoten und Anteile sinnvoll "
-                '(z. B. kennzahl = "K2").'
+                + ("(z. B. Kennzahl „K2“)." if blatt else '(z. B. kennzahl = "K2").')
             )
     if len(fehler) > anzahl:
         return None
