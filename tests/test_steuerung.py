@@ -207,9 +207,12 @@ def test_plan_validation_names_text_cells_and_missing_months():
     assert planung_lesen([{"Ziel_ID": "int"}], v) == {}  # empty: the derived path applies
     assert planung_lesen([{"Ziel_ID": "alt", "Januar": "x"}], v) == {}  # no longer agreed
     with pytest.raises(EingabeFehler) as fehler:
-        planung_lesen([_plan(März="viel"), {**_plan(April=None, Mai=""), "Ziel_ID": "lzb"}], v)
+        planung_lesen(
+            [_plan(März="viel", Juni="22,5 %"), {**_plan(April=None, Mai=""), "Ziel_ID": "lzb"}], v
+        )
     text = str(fehler.value)
-    assert "Ziel „int“, März: „viel“ ist keine Zahl" in text
+    assert "Ziel „int“, März: „viel“ ist keine Zahl." in text
+    assert "Ziel „int“, Juni: „22,5 %“ ist keine Zahl (bitte ohne %-Zeichen, z. B. 22,5)." in text
     assert "Ziel „lzb“: es fehlen Werte für April, Mai" in text
 
 

@@ -74,8 +74,10 @@ def planung_lesen(zeilen: list[dict[str, Any]], v: Zielvereinbarung) -> dict[str
             try:
                 werte.append(zahl_lesen(zeile.get(name)))
             except ValueError:
+                text = str(zeile.get(name))
                 probleme.append(
-                    f"Planung, Ziel „{ziel_id}“, {name}: „{zeile.get(name)}“ ist keine Zahl."
+                    f"Planung, Ziel „{ziel_id}“, {name}: „{text}“ ist keine Zahl"
+                    + (" (bitte ohne %-Zeichen, z. B. 22,5)." if "%" in text else ".")
                 )
                 werte.append(math.nan)
         if all(w is None for w in werte):
