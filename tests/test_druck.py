@@ -121,13 +121,14 @@ def test_a_header_stands_over_its_numbers(juni):
 def test_neighbouring_headers_do_not_run_together(juni):
     """„K2 Frauen“ beside „K2 Männer“, „Rest“ beside „Grund“: two headers, not one text (a
     space between words prints about 2 pt wide)."""
-    _, bericht, _ = juni
+    _, _, alle = juni
     for blatt, links, rechts in (
         ("Gender", "Frauen", "K2"),
         ("Mittelausschöpfung", "Rest", "Grund"),
         ("Monitoring", "Veränderung", "Grund"),  # a hidden column between them
+        ("Zielvereinbarung", "Geschlecht", "Hinweis"),  # both at the left of their columns
     ):
-        woerter = next(s for s in bericht if s.blatt == blatt).woerter
+        woerter = next(s for s in alle if s.blatt == blatt).woerter
         luecken = [
             b.links - a.rechts
             for a in woerter

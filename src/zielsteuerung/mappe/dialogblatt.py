@@ -80,8 +80,8 @@ def dialog_schreiben(wb: Workbook, bericht: Bericht, erlaeuterungen: dict[str, A
             unten = r  # the block's last row of values
             while unten < len(zeilen) and zeilen[unten] and zeilen[unten][0].stil in _WERTE:
                 unten += 1
-            platz_schaffen(ws, r, 2, len(zeile), unten)
             kopf_ausrichten(ws, r, 1, len(zeile), unten)
+            platz_schaffen(ws, r, 2, len(zeile), unten)
     zeilen_anpassen(ws, range(1, len(zeilen) + 1))
     for r, zeile in enumerate(zeilen, start=1):
         if zeile and zeile[0].stil == "untertitel":  # long notes wrap over the sheet's width

@@ -238,27 +238,45 @@ def ueber_breite(ws: Worksheet, zeile: int, bis_spalte: int) -> None:
 def platz_schaffen(ws: Worksheet, kopfzeile: int, erste: int, letzte: int, unten: int) -> None:
     """Widen a column where a number or date would not fit (a spreadsheet shows ### then),
     where a word of its header or of its wrapped text would be broken, or where a line of its
-    header would fill it (it would touch the next header then)."""
+    header would fill it (it would touch the next header then: more room where that one
+    starts at its left edge too). Headers are aligned first (``kopf_ausrichten``)."""
     stile: dict[bytes, _Stil] = {}
-    for c in range(erste, letzte + 1):
+    spalten = _sichtbar(ws, erste, letzte)
+    for c, rechts in zip(spalten, [*spalten[1:], None], strict=True):
         buchstabe = get_column_letter(c)
         d = ws.column_dimensions.get(buchstabe)
-        if d is not None and d.hidden:
-            continue
         jetzt = d.width if d is not None and d.width else STANDARDBREITE
         zellen = (ws._cells.get((r, c)) for r in range(kopfzeile, unten + 1))
         noetig = max((_anzeigebreite(z, stile) for z in zellen if z is not None), default=0.0)
         kopf = ws._cells.get((kopfzeile, c))
-        while kopf is not None and (mehr := _kopfplatz(kopf, max(noetig, jetzt))) > noetig:
+        nachbar = None if rechts is None else ws._cells.get((kopfzeile, rechts))
+        links_daneben = (  # the next header starts where this column ends
+            nachbar is not None
+            and nachbar.value not in (None, "")
+            and nachbar.alignment.horizontal in (None, "left", "general")
+            and not nachbar.alignment.indent
+        )
+        rand = 2.4 if links_daneben else 1.2
+        while kopf is not None and (mehr := _kopfplatz(kopf, max(noetig, jetzt), rand)) > noetig:
             noetig = math.ceil(mehr * 2) / 2
         if noetig > jetzt:
             ws.column_dimensions[buchstabe].width = math.ceil(noetig * 2) / 2
 
 
-def _kopfplatz(kopf: Cell, breite_: float) -> float:
-    """The width that gives a header line filling its column room beside the next header (0
-    where no line fills it). Which words share a line the programs decide a little otherwise
-    than estimated here, so every run of the header's words counts as a possible line."""
+def _sichtbar(ws: Worksheet, erste: int, letzte: int) -> list[int]:
+    """The columns of erste..letzte that are not hidden."""
+    return [
+        c
+        for c in range(erste, letzte + 1)
+        if not ((d := ws.column_dimensions.get(get_column_letter(c))) and d.hidden)
+    ]
+
+
+def _kopfplatz(kopf: Cell, breite_: float, rand: float) -> float:
+    """The width that gives a header line filling its column ``rand`` units of room beside the
+    next header (0 where no line fills it). Which words share a line the programs decide a
+    little otherwise than estimated here, so every run of the header's words counts as a
+    possible line."""
     woerter = str(kopf.value or "").split()
     fett = bool(kopf.font and kopf.font.b)
     laengen = [
@@ -266,8 +284,8 @@ def _kopfplatz(kopf: Cell, breite_: float) -> float:
         for i in range(len(woerter))
         for j in range(i + 1, len(woerter) + 1)
     ]
-    voll = [laenge for laenge in laengen if breite_ - 1.2 < laenge <= breite_ + 1]
-    return max(voll) + 1.2 if voll else 0.0
+    voll = [laenge for laenge in laengen if breite_ - rand < laenge <= breite_ + 1]
+    return max(voll) + rand if voll else 0.0
 
 
 def kopf_ausrichten(ws: Worksheet, kopf: int, erste: int, letzte: int, unten: int) -> None:
@@ -288,12 +306,8 @@ def kopf_ausrichten(ws: Worksheet, kopf: int, erste: int, letzte: int, unten: in
         ]
         if werte and all(ist_zahl(w) or isinstance(w, dt.date) for w in werte):
             _ausrichten(zelle, "right")
-    sichtbar = [
-        c
-        for c in range(erste, letzte + 1)
-        if not ((d := ws.column_dimensions.get(get_column_letter(c))) and d.hidden)
-    ]
-    for links, c in itertools.pairwise(sichtbar):  # text right of a right-aligned column: a gap
+    # text right of a right-aligned column: a gap (hidden columns between count for nothing)
+    for links, c in itertools.pairwise(_sichtbar(ws, erste, letzte)):
         if (
             ws.cell(kopf, links).alignment.horizontal == "right"
             and ws.cell(kopf, c).alignment.horizontal is None

@@ -336,8 +336,8 @@ def tabelle_gestalten(ort: Ort, anzahl: int, kennungen: bool = True) -> int:
     unten = kopf + max(anzahl, 1)
     if kennungen:
         kennungen_verbergen(ws, kopf, erste, letzte)
-    platz_schaffen(ws, kopf, erste, letzte, unten)
     kopf_ausrichten(ws, kopf, erste, letzte, unten)
+    platz_schaffen(ws, kopf, erste, letzte, unten)
     umbruch = any(ws.cell(kopf + 1, c).alignment.wrap_text for c in range(erste, letzte + 1))
     zeilen_anpassen(ws, range(kopf, unten + 1) if umbruch else [kopf])
     return unten

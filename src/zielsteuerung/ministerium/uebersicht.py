@@ -202,8 +202,8 @@ def _matrix_schreiben(
         ws.column_dimensions[get_column_letter(c)].width = breite
     zunten = oben + max(len(ziele), 1)
     for oben_, erste_, letzte_, unten_ in ((kopf, erste, letzte, ende), (oben, 1, zletzte, zunten)):
-        platz_schaffen(ws, oben_, erste_, letzte_, unten_)
         kopf_ausrichten(ws, oben_, erste_, letzte_, unten_)
+        platz_schaffen(ws, oben_, erste_, letzte_, unten_)
     zeilen_anpassen(ws, range(kopf, zunten + 1))
     legende = _legende(ws, zunten + 2, max(letzte, zletzte))
     for nr in (2, 4):
