@@ -687,3 +687,12 @@ def test_a_remnant_that_cannot_be_removed_does_not_stop_the_refresh(mappe_mit_st
     lauf = cli("arbeitsmappe", "-o", mappe)
     assert lauf.code == 0, lauf.err
     assert not weg.exists() and bleibt.is_dir()
+
+
+def test_a_new_workbook_is_written_only_under_a_name_ending_in_xlsx(demo_store, tmp_path, cli):
+    """„controlling.xlsm“ gave an .xlsx workbook under that name, which Excel refuses to open
+    (a refresh of one was already refused)."""
+    lauf = cli("arbeitsmappe", "-o", tmp_path / "controlling.xlsm", "--store", demo_store)
+    assert lauf.code == 2
+    assert "bitte einen Namen mit der Endung .xlsx angeben, z. B. controlling.xlsx" in lauf.err
+    assert list(tmp_path.iterdir()) == []  # nothing written, no temporary file left

@@ -267,7 +267,13 @@ def _rechte(pfad: Path) -> int | None:
 
 
 def speichern(wb: Workbook, pfad: Path) -> None:
-    """Write to a temporary file beside the target, then move it into place in one step."""
+    """Write to a temporary file beside the target, then move it into place in one step. The
+    name must end in .xlsx: Excel refuses to open a workbook whose extension says otherwise."""
+    if pfad.suffix.lower() != ".xlsx":
+        raise EingabeFehler(
+            f"{pfad.name}: zielsteuerung schreibt Arbeitsmappen als .xlsx-Dateien (ohne Makros); "
+            f"bitte einen Namen mit der Endung .xlsx angeben, z. B. {pfad.stem}.xlsx."
+        )
     pfad.parent.mkdir(parents=True, exist_ok=True)
     rechte = _rechte(pfad)
     praefix = f".~zs-{pfad.stem}-"
