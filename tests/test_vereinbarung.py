@@ -55,3 +55,17 @@ def test_cli_checks_a_file(tmp_path, cli):
     assert lauf.code == 2
     assert "schwelle muss eine Zahl sein" in lauf.err
     assert "Traceback" not in lauf.err
+
+
+def test_the_template_is_never_written_over_an_own_agreement(tmp_path, cli):
+    """„vereinbarung -o zielvereinbarung.toml“ replaced the user's own agreement with the one of
+    Kreis Kleve, without a word."""
+    eigene = tmp_path / "zielvereinbarung.toml"
+    text = cli("vereinbarung").out.replace("jahr = 2023", "jahr = 2024")
+    eigene.write_text(text, encoding="utf-8")
+    lauf = cli("vereinbarung", "-o", eigene)
+    assert lauf.code == 2 and "gibt es schon und wird nicht überschrieben" in lauf.err
+    assert eigene.read_text(encoding="utf-8") == text
+    vorlage = tmp_path / "vorlage.toml"
+    for _ in range(2):  # the template itself it writes again
+        assert cli("vereinbarung", "-o", vorlage).code == 0

@@ -82,7 +82,15 @@ def befehl_import(args: argparse.Namespace) -> int:
 def befehl_vereinbarung(args: argparse.Namespace) -> int:
     if args.datei is None:
         if args.ausgabe:
-            args.ausgabe.write_text(beispiel_text(), encoding="utf-8")
+            text = beispiel_text()
+            if args.ausgabe.exists() and args.ausgabe.read_bytes() != text.encode("utf-8"):
+                raise EingabeFehler(
+                    f"{args.ausgabe} gibt es schon und wird nicht überschrieben (etwa eine "
+                    "eigene Zielvereinbarung). Für die Vorlage bitte einen anderen Dateinamen "
+                    f"angeben; prüfen lässt sich die Datei mit „zielsteuerung vereinbarung "
+                    f"{args.ausgabe}“."
+                )
+            args.ausgabe.write_text(text, encoding="utf-8")
             print(f"Vorlage geschrieben: {args.ausgabe}")
         else:
             print(beispiel_text(), end="")
