@@ -846,3 +846,41 @@ def test_foreign_text_stays_text_in_the_overview(kopien, tmp_path):
     assert b"<f>" not in xml and b"HYPERLINK" in texte
     zeilen = tabelle_lesen(load_workbook(tmp_path / "u.xlsx"), "tbl_Ergebnisse")
     assert next(z for z in zeilen if z["Ziel_ID"] == "k2")["Erläuterung"].startswith("=HYPERLINK")
+
+
+def test_no_command_writes_over_a_file_of_another_kind(kopien, tmp_path, cli):
+    """A controlling workbook named as the output of the consolidation, the export or the
+    template was replaced without a word (its explanations and own sheets lost), and a copy
+    for the ministry named for a refresh was refreshed into a workbook again."""
+    mappe = tmp_path / "controlling.xlsx"
+    shutil.copy(kopien[KLEVE].mappe, mappe)
+    kopie = tmp_path / "kopie.xlsx"
+    shutil.copy(kopien[KLEVE].kopie, kopie)
+    eingang = tmp_path / "eingang"
+    eingang.mkdir()
+    shutil.copy(kopien[KLEVE].kopie, eingang / "kleve.xlsx")
+    vorher = hash_von(mappe)
+    for befehl, art in (
+        (("konsolidieren", eingang, "-o", mappe), "keine Übersicht der Zusammenführung"),
+        (("export-ministerium", kopien["05554"].mappe, "-o", mappe), "keine Kopie für das"),
+        (("vorlage", "-o", mappe), "keine leere Vorlage"),
+    ):
+        lauf = cli(*befehl)
+        assert lauf.code == 2, befehl
+        assert (
+            f"controlling.xlsx gibt es schon; die Datei ist eine Controlling-Arbeitsmappe, {art}"
+            in lauf.err
+        )
+        assert hash_von(mappe) == vorher
+    lauf = cli("arbeitsmappe", "-o", kopie)
+    assert (
+        lauf.code == 2 and "kopie.xlsx ist eine Kopie für das Ministerium (nur Werte)" in lauf.err
+    )
+    # a file of their own kind they replace, as before
+    assert cli("export-ministerium", kopien["05554"].mappe, "-o", kopie).code == 0
+    uebersicht = tmp_path / "uebersicht.xlsx"
+    for _ in range(2):
+        assert cli("konsolidieren", eingang, "-o", uebersicht).code == 0
+    vorlage = tmp_path / "vorlage.xlsx"
+    for _ in range(2):
+        assert cli("vorlage", "-o", vorlage).code == 0

@@ -13,7 +13,7 @@ import stat
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,7 +22,7 @@ from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from ..fehler import EingabeFehler
-from .vertrag import TABELLEN
+from .vertrag import EXPORTIERT_AM, TABELLEN
 from .zeilen import Mappenschreiber
 
 _NICHT_TRAGBAR = (
@@ -82,6 +82,54 @@ def pruefe_schreibbar(pfad: Path) -> None:
                 f"Die Arbeitsmappe {pfad.name} ist gerade geöffnet (Sperrdatei {sperre.name}). "
                 "Bitte in Excel schließen und erneut versuchen; die Datei wurde nicht verändert."
             )
+
+
+_NAME = re.compile(rb'<definedName\b[^>]*\sname="([^"]*)"')
+_TABELLENNAME = re.compile(rb'<table\b[^>]*\sname="([^"]*)"')
+
+
+def namen_und_tabellen(pfad: Path) -> tuple[set[str], set[str]] | None:
+    """The defined names and the tables of an .xlsx, read from its parts without loading it
+    (None where the file is no workbook): enough to tell what the file is."""
+    try:
+        with zipfile.ZipFile(pfad) as archiv:
+            namen = set(_NAME.findall(archiv.read("xl/workbook.xml")))
+            tabellen = {
+                name
+                for teil in archiv.namelist()
+                if teil.startswith("xl/tables/") and teil.endswith(".xml")
+                for name in _TABELLENNAME.findall(archiv.read(teil))
+            }
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+    return {n.decode() for n in namen}, {t.decode() for t in tabellen}
+
+
+def _art(gelesen: tuple[set[str], set[str]] | None) -> str:
+    if gelesen is None:
+        return "keine Excel-Arbeitsmappe"
+    namen, tabellen = gelesen
+    if EXPORTIERT_AM in namen:
+        return "eine Kopie für das Ministerium"
+    return "eine Controlling-Arbeitsmappe" if "tbl_Ziele" in tabellen else "eine andere Datei"
+
+
+def nicht_ueberschreiben(
+    pfad: Path, was: str, ist_eigene: Callable[[set[str], set[str]], bool]
+) -> None:
+    """Before a ``was`` ("Übersicht …") is written to ``pfad``: a file there is replaced only
+    where ``ist_eigene`` knows it, by its names and tables, as one of that kind (written there
+    before); any other stays, a controlling workbook above all."""
+    if not pfad.exists():
+        return
+    gelesen = namen_und_tabellen(pfad)
+    if gelesen is not None and ist_eigene(*gelesen):
+        return
+    raise EingabeFehler(
+        f"{pfad.name} gibt es schon; die Datei ist {_art(gelesen)}, keine {was}, und wird nicht "
+        "überschrieben. Bitte einen anderen Dateinamen angeben (oder die Datei zuerst selbst "
+        "umbenennen oder löschen)."
+    )
 
 
 _ANHANG = TABELLEN["tbl_Daten"]
@@ -181,6 +229,12 @@ def laden(pfad: Path) -> Workbook:
             f"{pfad.name} ist keine Controlling-Arbeitsmappe von zielsteuerung (die Tabelle "
             "tbl_Ziele fehlt); die Datei wurde nicht verändert. Für eine neue Arbeitsmappe bitte "
             "einen anderen Dateinamen wählen."
+        )
+    if EXPORTIERT_AM in wb.defined_names:
+        raise EingabeFehler(
+            f"{pfad.name} ist eine Kopie für das Ministerium (nur Werte) und wird nicht "
+            "aktualisiert; die Datei wurde nicht verändert. Bitte die Controlling-Arbeitsmappe "
+            "aktualisieren und die Kopie neu schreiben (zielsteuerung export-ministerium)."
         )
     if verloren:
         raise EingabeFehler(

@@ -124,6 +124,9 @@ UMBENANNT: dict[str, dict[str, str]] = {
 #: Columns that hold a machine key (kept for formulas and the ministry's consolidation, not
 #: printed) and the unit code of a row (the number formats show the unit).
 KENNUNGEN = frozenset({"Ziel_ID", "Monitoring_ID"})
+#: the defined name the export adds: it marks a copy for the ministry (values only)
+EXPORTIERT_AM = "Exportiert_am"
+
 EINGABE_MIT_KENNUNG = "tbl_Vereinbarung"  # where the user writes the keys: they stay visible
 EINHEIT = "Einheit"
 

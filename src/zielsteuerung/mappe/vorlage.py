@@ -9,7 +9,7 @@ import re
 from copy import copy
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
@@ -21,12 +21,13 @@ from ..fehler import EingabeFehler
 from ..kern.mittel import STANDARD_POSTEN
 from ..kern.vereinbarung import Zielvereinbarung
 from . import livewerte
-from .datei import speichern
+from .datei import nicht_ueberschreiben, speichern
 from .inhalte import mittel_format
 from .stil import BLAU, FETT, GELB, HINWEIS, TITEL, UNTERTITEL, seite_einrichten, spaltenbreite
 from .vereinbarungsblatt import vereinbarung_schreiben
-from .vertrag import BLAETTER, NAMEN, TABELLEN, VORLAGENVERSION
+from .vertrag import BLAETTER, EXPORTIERT_AM, NAMEN, TABELLEN, VORLAGENVERSION
 from .zellen import (
+    name_lesen,
     name_setzen,
     setze,
     spalten_umbenennen,
@@ -263,7 +264,15 @@ def _einstellungen_schreiben(
 
 
 def vorlage_erzeugen(pfad: Path) -> None:
-    """The committed template: empty tables, the built-in agreement, fixed file properties."""
+    """The committed template: empty tables, the built-in agreement, fixed file properties.
+    It replaces a template, never a workbook refreshed since."""
+
+    def vorlage(namen: set[str], tabellen: set[str]) -> bool:
+        if "tbl_Ziele" not in tabellen or EXPORTIERT_AM in namen:
+            return False
+        return name_lesen(load_workbook(pfad), "Aktualisiert_am") is None
+
+    nicht_ueberschreiben(pfad, "leere Vorlage", vorlage)
     wb = neue_mappe(beispiel())
     wb.properties.creator = "zielsteuerung"
     wb.properties.created = _FESTES_DATUM

@@ -38,10 +38,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..daten.einstellungen import pfadtext
 from ..daten.sammler import aufzaehlung
 from ..fehler import EingabeFehler
-from ..mappe.datei import pruefe_schreibbar, speichern
+from ..mappe.datei import nicht_ueberschreiben, pruefe_schreibbar, speichern
 from ..mappe.stil import FETT
+from ..mappe.vertrag import EXPORTIERT_AM
 from ..mappe.zellen import anmerkung, name_lesen, setze, zelle_des_namens
-from .pruefsumme import EXPORTIERT_AM, PRUEFSUMME, pruefsumme_berechnen
+from .pruefsumme import PRUEFSUMME, pruefsumme_berechnen
 
 #: Local paths of the Träger's PC: not needed by the ministry, not passed on.
 _LOKALE_PFADE = ("Datenordner", "Datenbestand", "Ministeriumskopie")
@@ -318,6 +319,7 @@ def export_erstellen(quelle: Path, ziel: Path, ziel_rechner: ZielRechner | None 
             "sein; bitte einen anderen Dateinamen angeben."
         )
     pruefe_schreibbar(ziel)
+    nicht_ueberschreiben(ziel, "Kopie für das Ministerium", lambda namen, _: EXPORTIERT_AM in namen)
     try:
         wb = mappe_laden(quelle)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:

@@ -10,9 +10,9 @@ from pathlib import Path
 from ..daten.ordner import dateien_im_ordner
 from ..fehler import EingabeFehler
 from ..kern.monate import monatsname
-from ..mappe.datei import pruefe_schreibbar, speichern
+from ..mappe.datei import nicht_ueberschreiben, pruefe_schreibbar, speichern
 from .pruefung import Abgelehnt, Ablehnung, Grenzen, Konsolidierung, Kopie, datei_pruefen
-from .uebersicht import uebersicht_erstellen
+from .uebersicht import UEBERSICHT, uebersicht_erstellen
 
 _ENDUNGEN = (".xlsx", ".xlsm", ".xlam")
 
@@ -53,6 +53,9 @@ def konsolidieren(
             "Keine Dateien gefunden (erwartet .xlsx-Dateien oder Ordner mit solchen Dateien)."
         )
     pruefe_schreibbar(ziel)
+    nicht_ueberschreiben(
+        ziel, "Übersicht der Zusammenführung", lambda _, tabellen: UEBERSICHT in tabellen
+    )
     kopien: list[Kopie] = []
     abgelehnt: list[Ablehnung] = []
     for datei in dateien:

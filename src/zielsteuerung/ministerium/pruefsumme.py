@@ -12,15 +12,12 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from ..mappe.vertrag import NAMEN
+from ..mappe.vertrag import EXPORTIERT_AM, NAMEN
 from ..mappe.zellen import (
     zelle_des_namens,
 )
 
 PRUEFSUMME = "Pruefsumme"
-
-
-EXPORTIERT_AM = "Exportiert_am"
 
 
 #: Version tag of the canonical serialisation; part of the hashed text.

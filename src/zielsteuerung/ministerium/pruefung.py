@@ -19,13 +19,13 @@ from openpyxl import Workbook
 
 from ..fehler import ZielsteuerungFehler
 from ..kern.zahlen import zahl
-from ..mappe.vertrag import VORLAGENVERSION
+from ..mappe.vertrag import EXPORTIERT_AM, VORLAGENVERSION
 from ..mappe.zellen import (
     name_lesen,
     tabelle_lesen,
 )
 from .export import als_excel_text, mappe_laden
-from .pruefsumme import EXPORTIERT_AM, pruefsumme_berechnen, pruefsumme_gespeichert
+from .pruefsumme import pruefsumme_berechnen, pruefsumme_gespeichert
 
 
 @dataclass(frozen=True)

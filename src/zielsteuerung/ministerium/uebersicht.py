@@ -53,6 +53,8 @@ from ..mappe.zellen import (
 from ..version import __version__
 from .pruefung import Konsolidierung, Kopie
 
+#: the overview's table of Träger and targets: it marks a file as an overview
+UEBERSICHT = "tbl_Matrix"
 _BLAETTER = ("Übersicht", "Ergebnisse", "Abgelehnt", "Info")
 
 
@@ -157,7 +159,7 @@ def _matrix_schreiben(
         "Regionalschlüssel", "Träger", "Datenstand", *kurz.values(), "Erreicht", "Auf Kurs",
     )  # fmt: skip
     kopf = 6
-    tabelle_anlegen(ws, Tabelle("tbl_Matrix", ws.title, kopf, spalten))
+    tabelle_anlegen(ws, Tabelle(UEBERSICHT, ws.title, kopf, spalten))
     zeilen = []
     for kopie in k.kopien:
         status = {str(z.get("Ziel_ID")): z for z in kopie.ziele}
@@ -180,7 +182,7 @@ def _matrix_schreiben(
         zeilen.append(zeile)
     _, kopf, erste, letzte = tabelle_schreiben(
         wb=ws.parent,
-        name="tbl_Matrix",
+        name=UEBERSICHT,
         zeilen=zeilen,
         format_=lambda _z, s: {"Regionalschlüssel": "@", "Datenstand": FORMATE["datum"]}.get(s),
     )
