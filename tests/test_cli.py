@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import zielzeile
+from conftest import name_setzen, zielzeile
 
 BEFEHL = Path(sys.executable).with_name("zielsteuerung")
 
@@ -209,3 +209,18 @@ def test_on_a_terminal_a_stopped_import_ends_its_progress_line(tmp_path):
     assert lauf.returncode == 2, text
     assert "% – abgebrochen\nFehler: zweite.csv: widerspricht einem bereits gespeicherten" in text
     assert "100%" not in text and "fertig" not in text
+
+
+def test_a_traeger_named_in_part_is_suggested_not_taken(cli, demo_store, tmp_path):
+    """„Kleve“ was answered with „unbekannt“ alone; Kreis Kleve is suggested, never evaluated
+    in its stead."""
+    lauf = cli("auswerten", "--store", demo_store, "--traeger", "Kleve")
+    assert lauf.code == 2 and lauf.out == ""
+    assert "Träger „Kleve“ unbekannt; gemeint vielleicht: Kreis Kleve (05154)." in lauf.err
+    lauf = cli("auswerten", "--store", demo_store, "--traeger", "Stadt")  # many: none suggested
+    assert lauf.code == 2 and "gemeint" not in lauf.err
+    mappe = tmp_path / "controlling.xlsx"
+    assert cli("arbeitsmappe", "-o", mappe, "--store", demo_store).code == 0
+    name_setzen(mappe, "Traeger_ID", "Borken")
+    lauf = cli("arbeitsmappe", "-o", mappe)
+    assert lauf.code == 2 and "gemeint vielleicht: Kreis Borken (05554)" in lauf.err

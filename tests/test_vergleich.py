@@ -200,7 +200,7 @@ def test_a_group_entry_that_names_no_traeger_stops_the_refresh(demo_store, tmp_p
     lauf = cli("arbeitsmappe", "-o", mappe)
     assert lauf.code == 2
     assert (
-        "Einstellungen: Vergleichsgruppe: „Stadt Musterhausen“ ist kein bekannter Träger"
+        "Einstellungen: Vergleichsgruppe: Träger „Stadt Musterhausen“ unbekannt (Regionalschlüssel"
         in lauf.err
     )
     assert mappe.read_bytes() == vorher

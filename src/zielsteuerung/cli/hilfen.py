@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from ..daten.datenbestand import standardpfad
-from ..daten.traeger import TraegerAufloesung
+from ..daten.traeger import TraegerAufloesung, unbekannt
 from ..daten.vereinbarungen import beispiel
 from ..daten.vereinbarungen import lade as lade_vereinbarung
 from ..fehler import EingabeFehler
@@ -62,8 +62,8 @@ def traeger_aus_text(text: str | None) -> str | None:
     traeger_id, _ = TraegerAufloesung().aufloesen(text)
     if traeger_id is None:
         raise EingabeFehler(
-            f"Träger „{text}“ unbekannt; bitte den 5-stelligen Regionalschlüssel angeben "
-            "(z. B. 05154)."
+            f"{unbekannt(text)}. Bitte den 5-stelligen Regionalschlüssel (z. B. 05154) oder den "
+            "vollen Namen angeben."
         )
     return traeger_id
 

@@ -44,6 +44,19 @@ def name_von(traeger_id: str) -> str | None:
     return next((t.name for t in verzeichnis() if t.traeger_id == traeger_id), None)
 
 
+def unbekannt(text: str) -> str:
+    """The message for a Träger text that names none: with the directory's Träger whose name
+    contains it as a suggestion ("Kleve": Kreis Kleve), never taken for it."""
+    gesucht = normalisiere(text)
+    treffer = [
+        f"{t.name} ({t.traeger_id})"
+        for t in verzeichnis()
+        if gesucht and gesucht in normalisiere(t.name)
+    ]
+    vorschlag = f"; gemeint vielleicht: {', '.join(treffer[:3])}" if 0 < len(treffer) <= 3 else ""
+    return f"Träger „{text}“ unbekannt{vorschlag}"
+
+
 class TraegerAufloesung:
     """Resolves the text a file uses for a Träger to its id; extra aliases come from a mapping."""
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from ..daten.traeger import TraegerAufloesung
+from ..daten.traeger import TraegerAufloesung, unbekannt
 from ..fehler import ZielFehler
 from ..kern.merkmale import wartezeit_code
 from ..kern.monate import jahr_und_monat, monat_aus_namen, parse_monat
@@ -104,7 +104,7 @@ def traeger_aus(wert: Any) -> str | None:
     text = anzeige(wert)
     traeger_id, _ = _aufloesung().aufloesen(text)
     if traeger_id is None:
-        raise ZielFehler(f"Träger „{text}“ unbekannt")
+        raise ZielFehler(unbekannt(text))
     return traeger_id
 
 
@@ -122,8 +122,8 @@ def vergleichsgruppe_aus(wert: Any) -> list[str] | None:
             traeger_id, _ = _aufloesung().aufloesen(eintrag)
             if traeger_id is None:
                 raise ZielFehler(
-                    f"Einstellungen: Vergleichsgruppe: „{eintrag}“ ist kein bekannter Träger "
-                    "(Regionalschlüssel oder Name; mehrere durch Semikolon getrennt)"
+                    f"Einstellungen: Vergleichsgruppe: {unbekannt(eintrag)} (Regionalschlüssel "
+                    "oder Name; mehrere durch Semikolon getrennt)"
                 )
             gruppe.append(traeger_id)
     return gruppe or None
