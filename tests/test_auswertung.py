@@ -294,12 +294,20 @@ def test_missing_store_is_a_clear_message(tmp_path, cli):
 
 
 def test_foreign_file_as_store_is_a_clear_message(tmp_path, cli):
+    """Not „beschädigt“, which a foreign file is not: what it is, and for a file of base
+    figures, the command that imports it."""
     fremd = tmp_path / "fremd.sqlite"
     fremd.write_text("keine Datenbank", encoding="utf-8")
     lauf = cli("auswerten", "--store", fremd)
     assert lauf.code == 2
-    assert "kein gültiger Datenbestand" in lauf.err
+    assert "fremd.sqlite ist keine SQLite-Datei, kein Datenbestand von zielsteuerung" in lauf.err
+    assert "beschädigt" not in lauf.err
     assert fremd.read_text(encoding="utf-8") == "keine Datenbank"
+    daten = tmp_path / "grunddaten.csv"
+    daten.write_text("traeger_id;berichtsmonat;merkmal;wert\n05154;2023-01;INT;1\n", "utf-8")
+    lauf = cli("auswerten", "--store", daten)
+    assert lauf.code == 2 and "grunddaten.csv ist eine CSV-Datei, kein Datenbestand" in lauf.err
+    assert "zielsteuerung import grunddaten.csv --store DATENBESTAND.sqlite" in lauf.err
 
 
 def test_a_folder_as_store_is_named_as_such(tmp_path, cli):

@@ -51,6 +51,21 @@ def standardpfad() -> Path:
     return Path(basis) / "zielsteuerung" / "datenbestand.sqlite"
 
 
+#: files given as the store by mistake, as the message names them
+_ANDERE_DATEIEN = {
+    ".csv": "eine CSV-Datei",
+    ".xlsx": "eine Excel-Arbeitsmappe",
+    ".xlsm": "eine Excel-Arbeitsmappe",
+    ".xls": "eine Excel-Arbeitsmappe",
+}
+
+
+def _ist_sqlite(pfad: Path) -> bool:
+    with suppress(OSError), pfad.open("rb") as datei:
+        return datei.read(16) == b"SQLite format 3\x00"
+    return False
+
+
 def _sperrfrist() -> float:
     try:
         return float(os.environ.get("ZIELSTEUERUNG_SPERRFRIST", "10"))
@@ -142,6 +157,19 @@ class Datenbestand:
     def _fehler(self, exc: sqlite3.Error) -> None:
         if "locked" in str(exc) or "busy" in str(exc):
             raise _belegt(self.pfad) from exc
+        if "not a database" in str(exc) and not _ist_sqlite(self.pfad):
+            art = _ANDERE_DATEIEN.get(self.pfad.suffix.lower())
+            raise DatenbestandFehler(
+                f"{self.pfad} ist {art or 'keine SQLite-Datei'}, kein Datenbestand von "
+                "zielsteuerung; die Datei wurde nicht verändert. Bitte den Datenbestand angeben "
+                "(--store bzw. Einstellungen > Datenbestand)"
+                + (
+                    f"; eine Datei mit Grunddaten wird importiert: zielsteuerung import "
+                    f"{self.pfad.name} --store DATENBESTAND.sqlite."
+                    if art
+                    else "."
+                )
+            ) from exc
         raise DatenbestandFehler(
             f"{self.pfad} ist kein gültiger Datenbestand von zielsteuerung oder ist beschädigt "
             f"({exc})."
