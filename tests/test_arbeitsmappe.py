@@ -696,3 +696,22 @@ def test_a_new_workbook_is_written_only_under_a_name_ending_in_xlsx(demo_store, 
     assert lauf.code == 2
     assert "bitte einen Namen mit der Endung .xlsx angeben, z. B. controlling.xlsx" in lauf.err
     assert list(tmp_path.iterdir()) == []  # nothing written, no temporary file left
+
+
+def test_explanations_of_another_year_are_pointed_out_and_kept(mappe_mit_store, cli):
+    """A copy of last year's workbook set to the new year: the explanations stay (they are the
+    user's), and the refresh says that they were written for the year before."""
+    mappe, _ = mappe_mit_store
+    assert cli("arbeitsmappe", "-o", mappe).code == 0
+    assert "Hinweis" not in cli("arbeitsmappe", "-o", mappe, "--jahr", 2022).err  # none written
+    wb = load_workbook(mappe)
+    ws = wb["Erläuterungen"]
+    erste, kopf, _, _ = range_boundaries(ws.tables["tbl_Erlaeuterungen"].ref)
+    ws.cell(kopf + 1, erste + 3).value = "Maßnahme X beginnt im Mai"
+    wb.save(mappe)
+    lauf = cli("arbeitsmappe", "-o", mappe, "--jahr", 2023)
+    assert lauf.code == 0
+    assert "Hinweis: Die Mappe war zuletzt für 2022 ausgewertet, jetzt für 2023" in lauf.err
+    texte = [z["Erläuterung"] for z in tabelle_lesen(load_workbook(mappe), "tbl_Erlaeuterungen")]
+    assert "Maßnahme X beginnt im Mai" in texte
+    assert "Hinweis" not in cli("arbeitsmappe", "-o", mappe).err  # the same year again

@@ -858,3 +858,28 @@ def test_ribbon_button_on_a_workbook_of_the_first_template(demo_store, tmp_path,
     ziele = tabelle_lesen(load_workbook(mappe), "tbl_Ziele")
     assert [z["Ziel_ID"] for z in ziele][:2] == ["integrationen", "k2"]
     assert ziele[0]["Status"] == "erreicht"
+
+
+def test_ribbon_button_holds_back_the_copy_when_the_explanations_are_of_another_year(
+    zwei_mappen, monkeypatch
+):
+    """Last year's workbook set to a new year (every January): its explanations went to the
+    ministry as this year's, without a word. The button says so and writes the copy only on
+    the next click, once the user has seen them."""
+    _, _, _, excel = zwei_mappen
+    name_setzen(excel, "Ministeriumskopie", "ausgang/")
+    name_setzen(excel, "Jahr", 2022)
+    kopie = excel.parent / "ausgang" / "excel-ministerium.xlsx"
+    buch = Buch(excel)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()
+    ((_, text),) = buch.app.meldungen
+    assert text.startswith("Die Mappe war zuletzt für 2023 ausgewertet, jetzt für 2022")
+    assert "diesmal nicht geschrieben" in str(buch.app.status_bar) and not kopie.exists()
+    buch.wb.save(excel)  # the workbook as it stays open in Excel
+    buch = Buch(excel)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()  # the next click
+    assert buch.app.meldungen == [] and kopie.exists()
+    erlaeuterungen = tabelle_lesen(load_workbook(kopie), "tbl_Erlaeuterungen")
+    assert "=Nachfrage im Juni schwach" in {z["Erläuterung"] for z in erlaeuterungen}

@@ -31,6 +31,8 @@ def befehl_arbeitsmappe(args: argparse.Namespace) -> int:
         f"{'Angelegt' if ergebnis.neu else 'Aktualisiert'}: {ergebnis.pfad} – {a.beschreibung}"
         + (f" ({HINWEIS_BEISPIELDATEN})" if a.beispieldaten else "")
     )
+    if ergebnis.hinweis:
+        print(f"Hinweis: {ergebnis.hinweis}", file=sys.stderr)
     return 0
 
 

@@ -30,7 +30,7 @@ from ..mappe.dialog import BLATT as DIALOG
 from ..mappe.dialog import DATEN_SPALTE, bloecke
 from ..mappe.einstellungen import vergleichsgruppe_aus
 from ..mappe.formate import FORMELZEICHEN, Formel
-from ..mappe.inhalte import Inhalt, dialog_formate, inhalte
+from ..mappe.inhalte import Inhalt, dialog_formate, erlaeuterungen_veraltet, inhalte
 from ..mappe.vertrag import UMBENANNT
 from .zielfunktionen import (
     Tabellen,
@@ -227,9 +227,10 @@ def _diagrammdaten_schreiben(book: Any, bericht: Bericht) -> list[str]:
     return meldungen
 
 
-def aktualisieren(book: Any) -> tuple[str, list[str]]:
-    """Import new files, evaluate and refresh the open workbook; returns a German summary and
-    the warnings of the import."""
+def aktualisieren(book: Any) -> tuple[str, list[str], str | None]:
+    """Import new files, evaluate and refresh the open workbook; returns a German summary, the
+    warnings of the import, and the note where the explanations were written for another year
+    (the ministry copy is not written then: this once, the user is to look at them first)."""
     app = book.app
     app.status_bar = "Zielsteuerung: Einstellungen lesen …"
     tabellen = tabellen_in_excel(book)  # once per refresh: it adds, removes, renames none
@@ -292,6 +293,9 @@ def aktualisieren(book: Any) -> tuple[str, list[str]]:
         str(z.get("Ziel_ID")): z.get("Erläuterung")
         for z in _tabelle_lesen(tabellen, "tbl_Erlaeuterungen") or []
     }
+    veraltet = erlaeuterungen_veraltet(
+        _name(book, "Zeitraum").value, bericht.auswertung.jahr, erlaeuterungen
+    )
     inhalte_, namen = inhalte(bericht, erlaeuterungen)
     spalten_umbenennen(tabellen)
     fehlend = [i.tabelle for i in inhalte_ if i.tabelle not in tabellen]
@@ -326,7 +330,9 @@ def aktualisieren(book: Any) -> tuple[str, list[str]]:
         app.api.CalculateFull()
     except AttributeError:
         app.calculate()
-    if eintrag := _name(book, "Ministeriumskopie").value:
+    if veraltet and _name(book, "Ministeriumskopie").value:
+        meldungen.append("Kopie für das Ministerium diesmal nicht geschrieben (Erläuterungen)")
+    elif eintrag := _name(book, "Ministeriumskopie").value:
         from ..ministerium.export import exportieren, zielpfad
         from .mappenformeln import berechnen
 
@@ -343,7 +349,7 @@ def aktualisieren(book: Any) -> tuple[str, list[str]]:
         f"Aktualisiert: {a.beschreibung}"
         + (f" ({HINWEIS_BEISPIELDATEN})" if a.beispieldaten else ""),
     )
-    return " – ".join(meldungen), warnungen
+    return " – ".join(meldungen), warnungen, veraltet
 
 
 def _warnungen_text(warnungen: list[str], hoechstens: int = 8) -> str:
@@ -362,9 +368,16 @@ def ausfuehren(book: Any | None = None) -> bool:
     book = book if book is not None else aufrufende_mappe()
     app = book.app
     try:
-        app.status_bar, warnungen = aktualisieren(book)
+        app.status_bar, warnungen, veraltet = aktualisieren(book)
         if warnungen:
             app.alert(_warnungen_text(warnungen), title=_TITEL, mode="info")
+        if veraltet:
+            app.alert(
+                f"{veraltet} Die Kopie wurde deshalb diesmal nicht geschrieben; der nächste "
+                "Klick schreibt sie.",
+                title=_TITEL,
+                mode="info",
+            )
         return True
     except ZielsteuerungFehler as exc:
         app.alert(str(exc), title=_TITEL, mode="critical")

@@ -34,7 +34,7 @@ from .einstellungen import (
     einstellungen_aus,
     vergleichsgruppe_aus,
 )
-from .inhalte import inhalte, mittel_format
+from .inhalte import erlaeuterungen_veraltet, inhalte, mittel_format
 from .stil import ampel
 from .vereinbarungsblatt import vereinbarung_aus_mappe, vereinbarung_schreiben
 from .vergleich import vergleich_schreiben
@@ -49,11 +49,14 @@ from .zellen import (
 )
 
 
-def bericht_schreiben(wb: Workbook, bericht: Bericht) -> None:
-    """Write one evaluation into the workbook's tables and named cells, with its layout."""
+def bericht_schreiben(wb: Workbook, bericht: Bericht) -> str | None:
+    """Write one evaluation into the workbook's tables and named cells, with its layout; the
+    note where the explanations kept were written for another year
+    (``erlaeuterungen_veraltet``)."""
     alt = {
         str(z.get("Ziel_ID")): z.get("Erläuterung") for z in tabelle_lesen(wb, "tbl_Erlaeuterungen")
     }
+    veraltet = erlaeuterungen_veraltet(name_lesen(wb, "Zeitraum"), bericht.auswertung.jahr, alt)
     tabellen, namen = inhalte(bericht, alt)
     for ws in wb.worksheets:  # written anew beside the tables, which may have grown
         hilfsdaten_leeren(ws)
@@ -94,6 +97,7 @@ def bericht_schreiben(wb: Workbook, bericht: Bericht) -> None:
     vergleich_schreiben(wb, bericht.vergleich)
     kopfzeilen(wb, bericht)
     wb.calculation.fullCalcOnLoad = True
+    return veraltet
 
 
 def _ort(wb: Workbook, name: str) -> tuple[Worksheet, int, int, int]:
@@ -107,6 +111,7 @@ class Ergebnis:
     pfad: Path
     neu: bool
     bericht: Bericht
+    hinweis: str | None = None  # for the user, beside the summary
 
 
 def arbeitsmappe(
@@ -190,6 +195,6 @@ def _arbeitsmappe(
         planung=eingabe_lesen(wb, "tbl_Planung") if planung is None else planung,
         mittel=eingabe_lesen(wb, "tbl_Mittel"),
     )
-    bericht_schreiben(wb, bericht)
+    hinweis = bericht_schreiben(wb, bericht)
     speichern(wb, pfad)
-    return Ergebnis(pfad, neu, bericht)
+    return Ergebnis(pfad, neu, bericht, hinweis)

@@ -6,6 +6,7 @@ Shared by the file refresh (openpyxl) and the ribbon button (xlwings), so both w
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,23 @@ def _gender_pruefung(a: Auswertung) -> str:
         f"Ziel: Abstand gegenüber dem Vorjahr um {grenze} "
         f"{zahl(abstand['schwelle'], 1, True)} pp verändert – bisher "
         f"{zahl(abstand['veraenderung'], 1, True)} pp ({abstand['status']})"
+    )
+
+
+def erlaeuterungen_veraltet(zeitraum: Any, jahr: int, erlaeuterungen: dict[str, Any]) -> str | None:
+    """The note for a workbook last evaluated for another year (its "Zeitraum" before the
+    refresh, e.g. "Januar bis Juni 2023") that holds explanations: they were written for that
+    year, and would go to the ministry as this year's (as every January, when a copy of last
+    year's workbook is set to the new year)."""
+    alt = re.search(r"(\d{4})\s*$", str(zeitraum or ""))
+    if not alt or int(alt.group(1)) == jahr:
+        return None
+    if all(t in (None, "") for t in erlaeuterungen.values()):
+        return None
+    return (
+        f"Die Mappe war zuletzt für {alt.group(1)} ausgewertet, jetzt für {jahr}: Die "
+        f"Erläuterungen auf dem Blatt „Erläuterungen“ wurden für {alt.group(1)} geschrieben. "
+        "Bitte prüfen und anpassen, bevor die Kopie für das Ministerium geschrieben wird."
     )
 
 
