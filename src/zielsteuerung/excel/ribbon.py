@@ -330,9 +330,10 @@ def aktualisieren(book: Any) -> tuple[str, list[str], str | None]:
         app.api.CalculateFull()
     except AttributeError:
         app.calculate()
-    if veraltet and _name(book, "Ministeriumskopie").value:
+    eintrag = _name(book, "Ministeriumskopie").value
+    if eintrag and veraltet:
         meldungen.append("Kopie für das Ministerium diesmal nicht geschrieben (Erläuterungen)")
-    elif eintrag := _name(book, "Ministeriumskopie").value:
+    elif eintrag:
         from ..ministerium.export import exportieren, zielpfad
         from .mappenformeln import berechnen
 
