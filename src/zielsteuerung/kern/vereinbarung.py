@@ -119,7 +119,7 @@ def _ziel(roh: Any, nr: int, abschnitt: str, fehler: list[str], blatt: bool) -> 
         pflicht += ["vergleich", "schwelle"]
     for name in pflicht:
         if name not in roh:
-            fehlt = f"Spalte „{_SPALTEN[name]}“ ist leer" if blatt else f"Feld „{name}“ fehlt"
+            fehlt = f"{feld(name)} ist leer" if blatt else f"Feld „{name}“ fehlt"
             fehler.append(f"{ort}: {fehlt}.")
     if "id" in roh and not re.fullmatch(r"[a-z][a-z0-9_]*", str(roh["id"])):
         fehler.append(

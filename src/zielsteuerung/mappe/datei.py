@@ -85,7 +85,6 @@ def pruefe_schreibbar(pfad: Path) -> None:
 
 
 _NAME = re.compile(rb'<definedName\b[^>]*\sname="([^"]*)"')
-_TABELLENNAME = re.compile(rb'<table\b[^>]*\sname="([^"]*)"')
 
 
 def namen_und_tabellen(pfad: Path) -> tuple[set[str], set[str]] | None:
@@ -98,7 +97,7 @@ def namen_und_tabellen(pfad: Path) -> tuple[set[str], set[str]] | None:
                 name
                 for teil in archiv.namelist()
                 if teil.startswith("xl/tables/") and teil.endswith(".xml")
-                for name in _TABELLENNAME.findall(archiv.read(teil))
+                for name, _ in _TABELLENTEIL.findall(archiv.read(teil))
             }
     except (OSError, KeyError, zipfile.BadZipFile):
         return None
