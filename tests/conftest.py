@@ -24,10 +24,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import range_boundaries
 
 from zielsteuerung.cli import main
 from zielsteuerung.daten.beispieldaten import erzeuge_beispieldaten
 from zielsteuerung.daten.datenbestand import Datenbestand
+from zielsteuerung.mappe.zellen import tabelle_lesen
 
 KOPF = ["traeger_id", "berichtsmonat", "merkmal", "geschlecht", "wert", "wartezeit", "datenstand"]
 
@@ -199,6 +201,28 @@ def name_setzen(pfad: Path, name: str, wert: object) -> None:
     blatt, zelle = next(wb.defined_names[name].destinations)
     wb[blatt][zelle.replace("$", "")] = wert
     wb.save(pfad)
+
+
+PLAN = [155, 175, 215, 215, 190, 180, 165, 205, 205, 180, 170, 130]  # integrations, by month
+
+
+def plan_eintragen(mappe: Path, werte: list[float]) -> None:
+    """The user's plan for the target "integrationen" on the sheet "Planung"."""
+    wb = load_workbook(mappe)
+    ws = wb["Planung"]
+    erste, kopf, _, unten = range_boundaries(ws.tables["tbl_Planung"].ref)
+    zeilen = range(kopf + 1, unten + 1)
+    zeile = next(r for r in zeilen if ws.cell(r, erste).value == "integrationen")
+    for m in range(12):
+        ws.cell(zeile, erste + 3 + m).value = werte[m]
+    wb.save(mappe)
+
+
+def pfad_der_integrationen(mappe: Path) -> tuple[str, float]:
+    """Where the Zielpfad of "integrationen" comes from, and its value (sheet "Zielpfad")."""
+    (z,) = [z for z in tabelle_lesen(load_workbook(mappe), "tbl_Prognose")
+            if z["Ziel_ID"] == "integrationen"]  # fmt: skip
+    return z["Zielpfad aus"], z["Zielpfad"]
 
 
 #: the columns of tbl_Vereinbarung as a user sees them on the sheet

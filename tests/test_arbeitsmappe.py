@@ -25,16 +25,19 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from zielsteuerung.kern.monate import MONATSNAMEN
 from zielsteuerung.mappe.diagrammdaten import HILFSDATEN
 from zielsteuerung.mappe.vorlage import vorlage_erzeugen
-from zielsteuerung.mappe.zellen import tabelle_lesen
+from zielsteuerung.mappe.zellen import name_lesen, tabelle_lesen
 
 from conftest import (
     ART,
     BEREICH,
+    PLAN,
     SCHWELLE,
     VERGLEICH,
     abbrechen_bei,
     libreoffice_noetig,
     name_setzen,
+    pfad_der_integrationen,
+    plan_eintragen,
     png_lesen,
     teile_vergleichen,
     vereinbarung_aendern,
@@ -696,6 +699,73 @@ def test_a_new_workbook_is_written_only_under_a_name_ending_in_xlsx(demo_store, 
     assert lauf.code == 2
     assert "bitte einen Namen mit der Endung .xlsx angeben, z. B. controlling.xlsx" in lauf.err
     assert list(tmp_path.iterdir()) == []  # nothing written, no temporary file left
+
+
+def test_a_plan_of_another_year_is_not_applied_and_said_so(demo_store, cli, tmp_path):
+    """Every January the controller copies last year's workbook and sets the new year: last
+    year's plan drove the new year's Zielpfad and its status ("auf dem Zielpfad" beside "nicht
+    erreicht") without a word. The plan now has its year; for another year it is kept on the
+    sheet, not applied, and the refresh says what to do."""
+    mappe = tmp_path / "controlling.xlsx"
+    assert cli("arbeitsmappe", "-o", mappe, "--store", demo_store).code == 0
+    plan_eintragen(mappe, PLAN)
+    lauf = cli("arbeitsmappe", "-o", mappe)
+    assert lauf.code == 0 and "Hinweis" not in lauf.err
+    assert pfad_der_integrationen(mappe) == ("Planung", sum(PLAN))
+    assert name_lesen(load_workbook(mappe), "Planung_Jahr") == 2023  # the year it was made for
+
+    name_setzen(mappe, "Jahr", 2024)
+    lauf = cli("arbeitsmappe", "-o", mappe)
+    assert lauf.code == 0
+    assert (
+        "Hinweis: Die Planung auf dem Blatt „Planung“ gilt für 2023, ausgewertet wird 2024: Sie "
+        "ist nicht angewandt, der Zielpfad folgt dem Vorjahresverlauf." in lauf.err
+    )
+    quelle, pfad = pfad_der_integrationen(mappe)
+    (ziel,) = [z for z in tabelle_lesen(load_workbook(mappe), "tbl_Ziele")
+               if z["Ziel_ID"] == "integrationen"]  # fmt: skip
+    assert quelle == "Vorjahresverlauf" and pfad == pytest.approx(ziel["Zielwert"])
+    wb = load_workbook(mappe)
+    assert name_lesen(wb, "Planung_Jahr") == 2023  # the user's plan and its year stay
+    plan = next(z for z in tabelle_lesen(wb, "tbl_Planung") if z["Ziel_ID"] == "integrationen")
+    assert [plan[m] for m in MONATSNAMEN] == PLAN
+
+    name_setzen(mappe, "Planung_Jahr", 2024)  # the plan checked for the new year
+    lauf = cli("arbeitsmappe", "-o", mappe)
+    assert lauf.code == 0 and "Hinweis" not in lauf.err
+    assert pfad_der_integrationen(mappe) == ("Planung", sum(PLAN))
+
+    name_setzen(mappe, "Planung_Jahr", "nächstes")
+    lauf = cli("arbeitsmappe", "-o", mappe)
+    assert lauf.code == 2
+    assert "Blatt „Planung“, Planung für das Jahr: „nächstes“ ist keine Jahreszahl" in lauf.err
+
+
+def test_a_workbook_of_the_template_before_gets_the_plan_year_from_its_last_refresh(
+    demo_store, cli, tmp_path
+):
+    """A workbook refreshed for 2023 by the release before has no cell for the plan's year:
+    the refresh adds it; the plan counts as made for the year last evaluated (2023), so set
+    to 2024 it is not applied."""
+    mappe = tmp_path / "controlling.xlsx"
+    assert cli("arbeitsmappe", "-o", mappe, "--store", demo_store).code == 0
+    plan_eintragen(mappe, PLAN)
+    assert cli("arbeitsmappe", "-o", mappe).code == 0
+    wb = load_workbook(mappe)
+    blatt, zelle = next(wb.defined_names["Planung_Jahr"].destinations)
+    del wb.defined_names["Planung_Jahr"]
+    wb[blatt]["B3"] = wb[blatt][zelle.replace("$", "")] = None
+    blatt, zelle = next(wb.defined_names["Jahr"].destinations)
+    wb[blatt][zelle.replace("$", "")] = 2024
+    wb.save(mappe)
+    lauf = cli("arbeitsmappe", "-o", mappe)
+    assert lauf.code == 0
+    assert "Die Planung auf dem Blatt „Planung“ gilt für 2023, ausgewertet wird 2024" in lauf.err
+    wb = load_workbook(mappe)
+    assert wb["Planung"]["B3"].value == "Planung für das Jahr"
+    assert name_lesen(wb, "Planung_Jahr") == 2023  # written down: "Zeitraum" now says 2024
+    assert pfad_der_integrationen(mappe)[0] == "Vorjahresverlauf"
+    assert "gilt für 2023, ausgewertet wird 2024" in cli("arbeitsmappe", "-o", mappe).err
 
 
 def test_explanations_of_another_year_are_pointed_out_and_kept(mappe_mit_store, cli):

@@ -32,7 +32,7 @@ from zielsteuerung.kern.monate import MONATE
 from zielsteuerung.mappe.diagrammdaten import HILFSDATEN
 from zielsteuerung.mappe.zellen import tabelle_lesen
 
-from conftest import name_setzen, ziel_hinzufuegen
+from conftest import PLAN, name_setzen, pfad_der_integrationen, plan_eintragen, ziel_hinzufuegen
 
 
 @pytest.fixture
@@ -564,6 +564,39 @@ def test_ribbon_button_skips_files_imported_before_without_reading_them(
     assert "Januar bis Juni 2023" in str(buch.app.status_bar)
 
 
+def test_ribbon_button_does_not_bring_back_an_import_removed(zwei_mappen, monkeypatch, cli):
+    """June's file was imported, found wrong and removed (``bestand entfernen``), but stays in
+    the Datenordner: the next click must not import it again without a word. It is skipped,
+    and the message says so; named on the command line, the file is imported again."""
+    store, ordner, _, excel = zwei_mappen
+    assert cli("import", ordner, "--store", store).code == 0
+    nr = next(i["nr"] for i in bestand_json(cli, store)["importe"] if i["datei"] == "juni.csv")
+    assert cli("bestand", "entfernen", nr, "--store", store).code == 0
+    buch = Buch(excel)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()
+    assert buch.app.meldungen == []
+    meldung = str(buch.app.status_bar)
+    assert "Januar bis Mai 2023" in meldung and "neue Datei" not in meldung
+    assert "1 Datei nicht erneut importiert, da mit „bestand entfernen“ entfernt: juni.csv" in (
+        meldung
+    )
+    assert [i["datei"] for i in bestand_json(cli, store)["importe"]] == ["bis-mai.csv"]
+    # the folder on the command line skips it too; the file itself is imported again
+    lauf = cli("import", ordner, "--store", store)
+    assert lauf.code == 0 and "juni.csv: nicht importiert, ihr Import wurde am" in lauf.out
+    assert cli("import", ordner / "juni.csv", "--store", store).code == 0
+    assert bestand_json(cli, store)["entfernt"] == []
+    zielsteuerung.main()
+    assert "Januar bis Juni 2023" in str(buch.app.status_bar)
+
+
+def bestand_json(cli, store: Path) -> dict:
+    lauf = cli("bestand", "--store", store, "--format", "json")
+    assert lauf.code == 0, lauf.err
+    return lauf.json()
+
+
 def test_a_download_in_a_format_the_import_does_not_read_is_named_not_skipped(
     zwei_mappen, monkeypatch, cli
 ):
@@ -883,3 +916,28 @@ def test_ribbon_button_holds_back_the_copy_when_the_explanations_are_of_another_
     assert buch.app.meldungen == [] and kopie.exists()
     erlaeuterungen = tabelle_lesen(load_workbook(kopie), "tbl_Erlaeuterungen")
     assert "=Nachfrage im Juni schwach" in {z["Erläuterung"] for z in erlaeuterungen}
+
+
+def test_ribbon_button_does_not_apply_last_years_plan_to_the_new_year(zwei_mappen, monkeypatch):
+    """The button evaluates a workbook set to another year than its plan was made for: the
+    plan stays on the sheet, is not applied, and a message box says so and what to do."""
+    _, _, _, excel = zwei_mappen
+    plan_eintragen(excel, PLAN)
+    name_setzen(excel, "Planung_Jahr", 2023)
+    name_setzen(excel, "Jahr", 2022)
+    buch = Buch(excel)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()
+    ((_, text),) = buch.app.meldungen
+    assert text.startswith(
+        "Die Planung auf dem Blatt „Planung“ gilt für 2023, ausgewertet wird 2022"
+    )
+    buch.save()
+    assert pfad_der_integrationen(excel)[0] == "Vorjahresverlauf"
+    name_setzen(excel, "Planung_Jahr", 2022)
+    buch = Buch(excel)
+    monkeypatch.setattr(ribbon, "aufrufende_mappe", lambda: buch)
+    zielsteuerung.main()
+    assert buch.app.meldungen == []
+    buch.save()
+    assert pfad_der_integrationen(excel) == ("Planung", sum(PLAN))

@@ -121,7 +121,9 @@ def test_a_store_of_format_2_keeps_every_value_import_and_traeger(format_2, cli)
         ).fetchone()
     lauf = cli("bestand", "--store", format_2)
     assert lauf.code == 0, lauf.err
-    (sicherung,) = [p for p in format_2.parent.iterdir() if ".sicherung-vor-format-3-" in p.name]
+    (sicherung,) = [
+        p for p in format_2.parent.iterdir() if f".sicherung-vor-format-{SCHEMA_VERSION}-" in p.name
+    ]
     assert sicherung.name in lauf.err  # the user is told where the backup is
     assert inhalt(sicherung, FORMAT_2_WERTE) == vorher
     assert inhalt(format_2, WERTE_SQL) == vorher
@@ -207,3 +209,50 @@ def test_a_value_the_new_format_cannot_hold_stops_the_migration(format_2, cli):
     with closing(sqlite3.connect(format_2)) as con:
         assert con.execute("SELECT wert FROM meta").fetchone() == ("2",)
     assert inhalt(format_2, FORMAT_2_WERTE) == vorher
+
+
+# --- the committed store of format 3 ------------------------------------------------------------
+
+FORMAT_3 = Path(__file__).parent / "daten" / "datenbestand-format-3.sqlite"
+
+
+def test_a_store_of_format_3_keeps_everything_and_remembers_removals_from_then_on(cli, tmp_path):
+    """Written by the release of format 3 (T0 and T3 of Kreis Kleve and one value of another
+    Träger, suppressed cells, a third import removed): migrated on open after a backup, every
+    value, import and Träger stays. The removal before the migration is not known (format 3 did
+    not keep it); one after it is, and a folder's file of that content is not imported again."""
+    store = tmp_path / "alt" / "datenbestand.sqlite"
+    store.parent.mkdir()
+    shutil.copy(FORMAT_3, store)
+    vorher = inhalt(store, WERTE_SQL)
+    assert len(vorher[0]) == 12
+    assert [i[1] for i in vorher[1]] == ["t0-2023-03.csv", "t3-2023-05.csv"]
+    lauf = cli("bestand", "--store", store, "--format", "json")
+    assert lauf.code == 0, lauf.err
+    assert lauf.json()["entfernt"] == []
+    (sicherung,) = [p for p in store.parent.iterdir() if ".sicherung-vor-format-4-" in p.name]
+    assert sicherung.name in lauf.err
+    assert inhalt(sicherung, WERTE_SQL) == vorher == inhalt(store, WERTE_SQL)
+    with closing(sqlite3.connect(sicherung)) as con:
+        assert con.execute("SELECT wert FROM meta").fetchone() == ("3",)
+    with closing(sqlite3.connect(store)) as con:
+        assert con.execute("SELECT wert FROM meta").fetchone() == (SCHEMA_VERSION,)
+    with Datenbestand(store) as db:
+        werte = db.neueste_werte("T0", ["05154"], 202301, 202302, ["INT"])
+    assert werte["wert"].isna().sum() == 2  # the suppressed cells stay missing
+
+    ordner = tmp_path / "ordner"
+    ordner.mkdir()
+    (ordner / "t3-2023-05.csv").write_text(
+        "traeger_id;berichtsmonat;merkmal;geschlecht;wert;wartezeit;datenstand\n"
+        "05154;2023-01;INT;gesamt;214;T3;2023-05-20\n05154;2023-01;INT;frauen;92;T3;2023-05-20\n"
+        "05154;2023-01;INT;maenner;122;T3;2023-05-20\n"
+    )  # the content of import 2
+    lauf = cli("bestand", "entfernen", 2, "--store", store)
+    assert lauf.code == 0, lauf.err
+    lauf = cli("import", ordner, "--store", store)
+    assert lauf.code == 0, lauf.err
+    assert "t3-2023-05.csv: nicht importiert, ihr Import wurde am" in lauf.out
+    assert [i[1] for i in inhalt(store, WERTE_SQL)[1]] == ["t0-2023-03.csv"]
+    lauf = cli("bestand", "--store", store)
+    assert "Entfernte Importe" in lauf.out and "  t3-2023-05.csv, entfernt am " in lauf.out

@@ -144,8 +144,9 @@ def test_bestand_entfernen_removes_one_import_after_a_backup(tmp_path, capsys):
     assert neueste(store) == {(KLEVE, "INT", "gesamt", 202302): 190.0}
     assert [i["datei"] for i in bestand_json(capsys, store)["importe"]] == ["b.csv"]
     assert "1 Wert" in out and "a.csv" in out
-    # the button would import the file again from its Datenordner: said at once
-    assert "Hinweis: Liegt a.csv noch in einem Datenordner, importiert die Schaltfläche" in out
+    # left in a Datenordner, the file is not imported again by the button: said at once
+    assert "Hinweis: Liegt a.csv in einem Datenordner, importieren die Schaltfläche" in out
+    assert "nur einzeln: zielsteuerung import a.csv" in out
     # the backup holds the store as it was before
     assert neueste(sicherung) == {
         (KLEVE, "INT", "gesamt", 202301): 210.0,

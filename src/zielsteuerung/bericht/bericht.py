@@ -76,6 +76,10 @@ class Bericht:
     zielpfad: list[dict[str, Any]] = field(default_factory=list)
     mittel: Mittelausschoepfung | None = None
     planung: list[dict[str, Any]] = field(default_factory=list)  # the sheet's rows, as read
+    #: the year the plan is for (written to "Planung für das Jahr"), and the note where it is
+    #: for another year than the one evaluated and was not applied
+    planung_jahr: int | None = None
+    planung_hinweis: str | None = None
 
 
 def _gender(panel: Panel, v: Zielvereinbarung, a: Auswertung) -> list[dict[str, Any]]:
@@ -152,6 +156,7 @@ def bericht_fuer_mappe(
     vergleichsgruppe: list[str] | None,
     planung: list[dict[str, Any]] | None,
     mittel: list[dict[str, Any]] | None,
+    planung_jahr: int | None = None,
 ) -> Bericht:
     """The report a controlling workbook asks for: its store and its settings (the comparison
     group as read from the sheet; None: the default group)."""
@@ -163,6 +168,7 @@ def bericht_fuer_mappe(
             vergleichsgruppe=vergleichsgruppe,
             planung=planung,
             mittel=mittel,
+            planung_jahr=planung_jahr,
         )
 
 
@@ -174,10 +180,13 @@ def erstelle_bericht(
     vergleichsgruppe: list[str] | None = None,
     planung: list[dict[str, Any]] | None = None,
     mittel: list[dict[str, Any]] | None = None,
+    planung_jahr: int | None = None,
 ) -> Bericht:
     """The evaluation and everything around it; the peer group defaults to the NRW zkT.
     ``planung`` and ``mittel`` are the rows of the sheets "Planung" and "Mittel", if any;
-    both are checked before anything is computed.
+    both are checked before anything is computed. A plan made for another year
+    (``planung_jahr``; None: the year evaluated) is not applied, and the report says so: last
+    year's plan kept in a copy of last year's workbook is no path for this year.
 
     One read and one evaluation serve the Träger and its peer group: the Träger's rows of
     every figure from January three years back (the sheet "Kennzahlen" shows 24 months of
@@ -187,6 +196,15 @@ def erstelle_bericht(
     posten = None if mittel is None else mittel_lesen(mittel)
     ausschnitt = ausschnitt or Ausschnitt()
     traeger_id, jahr, wartezeit = ausschnitt.fuer(vereinbarung)
+    planung_hinweis = None
+    if plaene and planung_jahr not in (None, jahr):
+        planung_hinweis = (
+            f"Die Planung auf dem Blatt „Planung“ gilt für {planung_jahr}, ausgewertet wird "
+            f"{jahr}: Sie ist nicht angewandt, der Zielpfad folgt dem Vorjahresverlauf. Für "
+            f"{jahr} die Planwerte anpassen und bei „Planung für das Jahr“ {jahr} eintragen, "
+            "oder die Zeilen leeren."
+        )
+        plaene = {}
     gruppe = vergleichsgruppe or nrw_zkt()
     andere = [t for t in dict.fromkeys(gruppe) if t != traeger_id]
     von, bis = zeitraum(jahr)
@@ -241,4 +259,6 @@ def erstelle_bericht(
         zielpfad=_zielpfad(a),
         mittel=None if posten is None else auswerten_mittel(posten, a.jahr, a.bis_monat),
         planung=list(planung or []),
+        planung_jahr=jahr if planung_hinweis is None else planung_jahr,
+        planung_hinweis=planung_hinweis,
     )

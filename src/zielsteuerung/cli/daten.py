@@ -28,17 +28,24 @@ def befehl_import(args: argparse.Namespace) -> int:
     zuordnung = lade(args.mapping) if args.mapping else None
     dateien: list[Path] = []
     je_datei: dict[Path, Spaltenzuordnung] = {}
+    aus_ordnern: list[Path] = []
     for angabe in args.dateien:  # a folder: its files, as the ribbon reads the Datenordner,
         if not angabe.is_dir():  # each with the mapping beside it unless --mapping is given
             dateien.append(angabe)
         elif gefunden := dateien_im_ordner(angabe, DATENDATEIEN):
             dateien += gefunden
+            aus_ordnern += gefunden
             je_datei |= {} if zuordnung else zuordnungen_im_ordner(gefunden)
         else:
             raise EingabeFehler(f"Im Ordner {angabe} liegen keine .csv- oder .xlsx-Dateien.")
     with Fortschritt() as fortschritt:
         ergebnisse = importiere(
-            dateien, store_pfad(args), zuordnung, fortschritt, je_datei=je_datei
+            dateien,
+            store_pfad(args),
+            zuordnung,
+            fortschritt,
+            je_datei=je_datei,
+            aus_ordnern=aus_ordnern,
         )
     for e in ergebnisse:
         for w in e.warnungen:
@@ -48,6 +55,12 @@ def befehl_import(args: argparse.Namespace) -> int:
                 f"{e.datei}: bereits importiert (gleicher Inhalt, gleiche Spaltenzuordnung"
                 + (f"; Import Nr. {e.nr}" if e.nr else "")
                 + "), nichts hinzugefügt."
+            )
+            continue
+        if e.entfernt_am:
+            print(
+                f"{e.datei}: nicht importiert, ihr Import wurde am {datum_text(e.entfernt_am)} "
+                f"entfernt; wieder aufnehmen nur einzeln: zielsteuerung import {e.datei}"
             )
             continue
         if e.ersetzt:
@@ -107,7 +120,7 @@ def befehl_bestand(args: argparse.Namespace) -> int:
     if getattr(args, "bestand_befehl", None) == "entfernen":
         return _entfernen(args)
     with Datenbestand(store_pfad(args)) as db:
-        importe = db.importe()
+        importe, entfernte = db.importe(), db.entfernte()
     if args.format == "json":
         eintraege = [
             {
@@ -122,7 +135,13 @@ def befehl_bestand(args: argparse.Namespace) -> int:
             }
             for i in importe
         ]
-        daten = {"datenbestand": str(store_pfad(args)), "importe": eintraege}
+        daten = {
+            "datenbestand": str(store_pfad(args)),
+            "importe": eintraege,
+            "entfernt": [
+                {"datei": d, "sha256": sha, "entfernt_am": am} for d, sha, am in entfernte
+            ],
+        }
         print(json.dumps(daten, ensure_ascii=False, indent=2))
         return 0
     print(f"Datenbestand: {store_pfad(args)}")
@@ -144,6 +163,13 @@ def befehl_bestand(args: argparse.Namespace) -> int:
             {0, 3},
         )
     )
+    if entfernte:
+        print(
+            "\nEntfernte Importe (aus einem Ordner nicht erneut importiert; einzeln wieder "
+            "aufnehmen: zielsteuerung import DATEI):"
+        )
+        for datei, sha256, am in entfernte:
+            print(f"  {datei}, entfernt am {datum_text(am)} (SHA-256 {sha256[:16]}…)")
     return 0
 
 
@@ -156,8 +182,9 @@ def _entfernen(args: argparse.Namespace) -> int:
         f"entfernt: {anzahl(entfernt, 'Wert', 'Werte')}."
     )
     print(f"Sicherung des vorherigen Stands: {sicherung}")
-    print(  # the button imports what it finds there and has not stored: this file again
-        f"Hinweis: Liegt {info.dateiname} noch in einem Datenordner, importiert die Schaltfläche "
-        "„Aktualisieren“ sie beim nächsten Klick erneut; bitte die Datei dort entfernen."
+    print(  # the button imports what it finds there and has not stored, but not this file
+        f"Hinweis: Liegt {info.dateiname} in einem Datenordner, importieren die Schaltfläche "
+        "„Aktualisieren“ und „zielsteuerung import ORDNER“ sie nicht erneut; wieder aufnehmen "
+        f"lässt sie sich nur einzeln: zielsteuerung import {info.dateiname}"
     )
     return 0

@@ -31,8 +31,8 @@ def befehl_arbeitsmappe(args: argparse.Namespace) -> int:
         f"{'Angelegt' if ergebnis.neu else 'Aktualisiert'}: {ergebnis.pfad} – {a.beschreibung}"
         + (f" ({HINWEIS_BEISPIELDATEN})" if a.beispieldaten else "")
     )
-    if ergebnis.hinweis:
-        print(f"Hinweis: {ergebnis.hinweis}", file=sys.stderr)
+    for hinweis in ergebnis.hinweise:
+        print(f"Hinweis: {hinweis}", file=sys.stderr)
     return 0
 
 

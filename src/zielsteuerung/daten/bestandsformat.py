@@ -11,6 +11,8 @@ after a backup next to it, in one transaction (``MIGRATIONEN``):
   and the import that gave it (NULL where no import gave that gender). The primary key is the
   order in which an evaluation reads: its rows are the table itself (a covering index), a
   third of the rows of format 2 and a third of its size.
+- 4: ``entfernt`` remembers the content of every import removed (``bestand entfernen``): a
+  file of that content found in a folder (the ribbon's Datenordner) is not imported again.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Callable
 from ..fehler import DatenbestandFehler
 from ..kern.merkmale import GESCHLECHTER
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 SCHLUESSEL = ["traeger_id", "merkmal", "wartezeit", "monat", "datenstand"]
 WERTE = list(GESCHLECHTER)  # gesamt, frauen, maenner
@@ -52,7 +54,17 @@ CREATE TABLE IF NOT EXISTS {name} (
 """
 
 
-SCHEMA = """
+#: imports removed, by content: a folder's file of that content is skipped, not imported again
+ENTFERNT = """
+CREATE TABLE IF NOT EXISTS entfernt (
+    sha256      TEXT PRIMARY KEY,  -- the content of the removed import's file
+    dateiname   TEXT NOT NULL,
+    entfernt_am TEXT NOT NULL      -- ISO time of the removal
+);
+"""
+
+SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS meta (schluessel TEXT PRIMARY KEY, wert TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS importe (
     import_id     INTEGER PRIMARY KEY,
@@ -65,7 +77,10 @@ CREATE TABLE IF NOT EXISTS importe (
     zuordnung_datei TEXT            -- the mapping's file name, NULL for the built-in one
 );
 CREATE TABLE IF NOT EXISTS traeger (traeger_id TEXT PRIMARY KEY, name TEXT);
-""" + grunddaten_tabelle("grunddaten")
+"""
+    + grunddaten_tabelle("grunddaten")
+    + ENTFERNT
+)
 
 
 def _je_geschlecht(spalte: str) -> str:
@@ -109,4 +124,5 @@ MIGRATIONEN: dict[str, tuple[str, tuple[Schritt, ...]]] = {
         ),
     ),
     "2": ("3", (_format_3,)),
+    "3": ("4", (ENTFERNT,)),
 }

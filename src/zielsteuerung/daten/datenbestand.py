@@ -359,6 +359,7 @@ class Datenbestand:
                         (*angaben, lieferung.sha256, jetzt),
                     )
                     import_id, entfernt = int(cur.lastrowid or 0), 0
+                con.execute("DELETE FROM entfernt WHERE sha256 = ?", (lieferung.sha256,))
                 neu = werte_speichern(con, daten, dateiname, import_id, jetzt, melden)
                 ergebnisse.append(Gespeichert(neu, ersetzt, entfernt))
                 con.executemany(
@@ -372,7 +373,7 @@ class Datenbestand:
 
     def entfernen(self, import_id: int) -> tuple[ImportInfo, int, Path]:
         """Remove one import and its values, after a backup: (the import, values removed,
-        backup).
+        backup). Its content is remembered (``entfernte``) until it is imported again.
 
         Values another file delivered identically (same key, Datenstand and value) were stored
         once, under the import that came first, and go with it."""
@@ -386,7 +387,18 @@ class Datenbestand:
         with self._schreiben() as con:
             entfernt = import_leeren(con, import_id)
             con.execute("DELETE FROM importe WHERE import_id = ?", (import_id,))
+            jetzt = dt.datetime.now().replace(microsecond=0).isoformat()
+            con.execute(
+                "INSERT OR REPLACE INTO entfernt VALUES (?, ?, ?)",
+                (info.sha256, info.dateiname, jetzt),
+            )
         return info, entfernt, sicherung
+
+    def entfernte(self) -> list[tuple[str, str, str]]:
+        """The imports removed and not imported again since: (file name, SHA-256, removed at,
+        ISO time). A folder's file of such content is skipped."""
+        sql = "SELECT dateiname, sha256, entfernt_am FROM entfernt ORDER BY entfernt_am, dateiname"
+        return self.con.execute(sql).fetchall()
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -398,12 +410,6 @@ class Datenbestand:
 
     def traeger_namen(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT traeger_id, name FROM traeger").fetchall())
-
-    def stand(self) -> tuple[int, int]:
-        """A cheap fingerprint that changes whenever an import is committed."""
-        zeile = self.con.execute("SELECT count(*), coalesce(max(import_id), 0) FROM importe")
-        anzahl, letzte = zeile.fetchone()
-        return int(anzahl), int(letzte)
 
     def traeger_ids(self) -> list[str]:
         """Every Träger with stored rows, sorted: one seek per Träger along the primary key."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,6 +66,13 @@ class ImportErgebnis:
     entfernt: int = 0  # rows of the replaced import removed
     aus_titel: dict[str, str] = field(default_factory=dict)
     zuordnung_datei: str | None = None  # the mapping's file name, None for the built-in one
+    #: a folder's file whose import was removed then (ISO time): skipped, not imported again
+    entfernt_am: str | None = None
+
+    @property
+    def importiert(self) -> bool:
+        """Whether this call stored the file (not skipped as imported or removed before)."""
+        return not self.bereits_importiert and self.entfernt_am is None
 
 
 def pruefe_datei(
@@ -139,6 +146,7 @@ def importiere(
     fortschritt: Fortschritt = _still,
     ersetzen: bool | set[Path] = True,
     je_datei: dict[Path, Spaltenzuordnung] | None = None,
+    aus_ordnern: Collection[Path] = (),
 ) -> list[ImportErgebnis]:
     """Validate every file first; then store all of them in one transaction, or nothing.
 
@@ -146,10 +154,14 @@ def importiere(
     and its mapping); with ``ersetzen=False`` (a whole folder scanned, as the ribbon does) a
     file imported before is always skipped, with a set of files only those replace theirs.
     ``je_datei``: a mapping of its own for some files (``ordner.zuordnungen_im_ordner``), in
-    place of ``zuordnung``."""
+    place of ``zuordnung``. ``aus_ordnern``: the files found in a folder rather than named;
+    one whose import was removed (``bestand entfernen``) is skipped: removed is removed until
+    the file is named to be imported again."""
     store = Path(store)
     zuordnungen = [(Path(p), (je_datei or {}).get(Path(p), zuordnung)) for p in pfade]
-    schon = _schon_importiert(zuordnungen, store, ersetzen) if store.exists() else {}
+    schon = (
+        _schon_importiert(zuordnungen, store, ersetzen, set(aus_ordnern)) if store.exists() else {}
+    )
     geprueft: list[GeprüfteDatei] = []
     probleme: list[Problem] = []
     weitere = 0
@@ -183,19 +195,24 @@ def _schon_importiert(
     zuordnungen: list[tuple[Path, Spaltenzuordnung | None]],
     store: Path,
     ersetzen: bool | set[Path],
+    aus_ordnern: set[Path],
 ) -> dict[int, ImportErgebnis]:
     """The files whose content the store holds already, read with the same mapping (or with
-    any, where the file may not replace its import), by their place in the list: skipped
-    unread. A folder the ribbon imports keeps every month's file, and each click would read
-    and check them all again."""
+    any, where the file may not replace its import), and the folder's files whose import was
+    removed, by their place in the list: skipped unread. A folder the ribbon imports keeps
+    every month's file, and each click would read and check them all again."""
     schon: dict[int, ImportErgebnis] = {}
     with Datenbestand(store) as db:
+        entfernt = {sha256: am for _, sha256, am in db.entfernte()}
         for nr, (pfad, z) in enumerate(zuordnungen):
             try:
                 with pfad.open("rb") as datei:
                     sha256 = hashlib.file_digest(datei, "sha256").hexdigest()
             except OSError:
                 continue  # reading it says what is wrong
+            if pfad in aus_ordnern and sha256 in entfernt:
+                schon[nr] = ImportErgebnis(pfad.name, sha256, 0, 0, entfernt_am=entfernt[sha256])
+                continue
             vorhanden = db.import_vorhanden(sha256)
             if vorhanden and _bleibt(
                 vorhanden, (z or Spaltenzuordnung()).kennung(), ersetzen, pfad

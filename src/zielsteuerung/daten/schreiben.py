@@ -1,4 +1,4 @@
-"""Writing a file's rows into the store (format 3, ``bestandsformat``): straight in where
+"""Writing a file's rows into the store (layout: ``bestandsformat``): straight in where
 its keys are new, else compared with what is stored and merged, value by value."""
 
 from __future__ import annotations

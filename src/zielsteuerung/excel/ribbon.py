@@ -22,13 +22,13 @@ from ..daten.ordner import (
     eigene_zuordnung,
     zuordnungen_im_ordner,
 )
-from ..daten.sammler import anzahl
+from ..daten.sammler import anzahl, aufzaehlung
 from ..fehler import EingabeFehler, ZielsteuerungFehler
 from ..kern.auswertung import HINWEIS_BEISPIELDATEN
 from ..mappe.diagrammdaten import HILFSDATEN, mittel_block, zielpfad_block
 from ..mappe.dialog import BLATT as DIALOG
 from ..mappe.dialog import DATEN_SPALTE, bloecke
-from ..mappe.einstellungen import vergleichsgruppe_aus
+from ..mappe.einstellungen import planung_jahr_aus, vergleichsgruppe_aus
 from ..mappe.formate import FORMELZEICHEN, Formel
 from ..mappe.inhalte import Inhalt, dialog_formate, erlaeuterungen_veraltet, inhalte
 from ..mappe.vertrag import UMBENANNT
@@ -54,11 +54,18 @@ def aufrufende_mappe() -> Any:  # pragma: no cover - needs Excel on Windows
     return xw.Book.caller()
 
 
-def _name(book: Any, name: str) -> Any:
+def _zelle(book: Any, name: str) -> Any | None:
+    """The cell of a defined name; None where the workbook lacks it."""
     try:
         return book.names[name].refers_to_range
     except Exception:
-        raise EingabeFehler(_KEINE_MAPPE.format(grund=f"der Name „{name}“ fehlt")) from None
+        return None
+
+
+def _name(book: Any, name: str) -> Any:
+    if (zelle := _zelle(book, name)) is None:
+        raise EingabeFehler(_KEINE_MAPPE.format(grund=f"der Name „{name}“ fehlt"))
+    return zelle
 
 
 def _text(wert: Any) -> Any:
@@ -227,10 +234,11 @@ def _diagrammdaten_schreiben(book: Any, bericht: Bericht) -> list[str]:
     return meldungen
 
 
-def aktualisieren(book: Any) -> tuple[str, list[str], str | None]:
+def aktualisieren(book: Any) -> tuple[str, list[str], list[str]]:
     """Import new files, evaluate and refresh the open workbook; returns a German summary, the
-    warnings of the import, and the note where the explanations were written for another year
-    (the ministry copy is not written then: this once, the user is to look at them first)."""
+    warnings of the import, and the notes for a message box: a plan for another year (not
+    applied), explanations written for another year (the ministry copy is not written then:
+    this once, the user is to look at them first)."""
     app = book.app
     app.status_bar = "Zielsteuerung: Einstellungen lesen …"
     tabellen = tabellen_in_excel(book)  # once per refresh: it adds, removes, renames none
@@ -259,9 +267,14 @@ def aktualisieren(book: Any) -> tuple[str, list[str], str | None]:
 
             eigene = {d for d in dateien if eigene_zuordnung(d).is_file()}
             ergebnisse = importiere(
-                dateien, store, fortschritt=fortschritt, ersetzen=eigene, je_datei=je_datei
+                dateien,
+                store,
+                fortschritt=fortschritt,
+                ersetzen=eigene,
+                je_datei=je_datei,
+                aus_ordnern=dateien,
             )
-            neu = [e for e in ergebnisse if not e.bereits_importiert]
+            neu = [e for e in ergebnisse if e.importiert]
             warnungen = [str(w) for e in neu for w in e.warnungen]
             if ersetzt := sum(1 for e in neu if e.ersetzt):
                 meldungen.append(
@@ -271,6 +284,12 @@ def aktualisieren(book: Any) -> tuple[str, list[str], str | None]:
             if len(neu) > ersetzt:
                 meldungen.append(
                     f"{anzahl(len(neu) - ersetzt, 'neue Datei', 'neue Dateien')} importiert"
+                )
+            if entfernte := [e.datei for e in ergebnisse if e.entfernt_am]:
+                meldungen.append(
+                    f"{anzahl(len(entfernte), 'Datei', 'Dateien')} nicht erneut importiert, da "
+                    f"mit „bestand entfernen“ entfernt: {aufzaehlung(entfernte, 3)} (wieder "
+                    "aufnehmen: zielsteuerung import DATEI)"
                 )
     if not store.exists():  # nothing imported yet: the way to do so from Excel
         raise EingabeFehler(
@@ -288,6 +307,9 @@ def aktualisieren(book: Any) -> tuple[str, list[str], str | None]:
         vergleichsgruppe_aus(_name(book, "Vergleichsgruppe").value),
         planung=_tabelle_lesen(tabellen, "tbl_Planung", eingabe=True),
         mittel=_tabelle_lesen(tabellen, "tbl_Mittel", eingabe=True),
+        planung_jahr=planung_jahr_aus(
+            getattr(_zelle(book, "Planung_Jahr"), "value", None), _name(book, "Zeitraum").value
+        ),
     )
     erlaeuterungen = {
         str(z.get("Ziel_ID")): z.get("Erläuterung")
@@ -299,10 +321,12 @@ def aktualisieren(book: Any) -> tuple[str, list[str], str | None]:
     inhalte_, namen = inhalte(bericht, erlaeuterungen)
     spalten_umbenennen(tabellen)
     fehlend = [i.tabelle for i in inhalte_ if i.tabelle not in tabellen]
+    fehlend += [n for n in namen if _zelle(book, n) is None]
     if fehlend:  # a workbook of an older template: the command line adds these once
         inhalte_ = [i for i in inhalte_ if i.tabelle not in fehlend]
+        namen = {n: w for n, w in namen.items() if n not in fehlend}
         meldungen.append(
-            f"Tabellen {', '.join(fehlend)} fehlen (ältere Vorlage): bitte einmal „zielsteuerung "
+            f"{', '.join(fehlend)} fehlen (ältere Vorlage): bitte einmal „zielsteuerung "
             "arbeitsmappe -o DATEI“ ausführen, dann legt sie die Aktualisierung an"
         )
     if bericht.vergleich is not None and "tbl_Vergleich" in tabellen:
@@ -331,8 +355,12 @@ def aktualisieren(book: Any) -> tuple[str, list[str], str | None]:
     except AttributeError:
         app.calculate()
     eintrag = _name(book, "Ministeriumskopie").value
+    hinweise = [h for h in (bericht.planung_hinweis, veraltet) if h]
     if eintrag and veraltet:
         meldungen.append("Kopie für das Ministerium diesmal nicht geschrieben (Erläuterungen)")
+        hinweise[-1] += (
+            " Die Kopie wurde deshalb diesmal nicht geschrieben; der nächste Klick schreibt sie."
+        )
     elif eintrag:
         from ..ministerium.export import exportieren, zielpfad
         from .mappenformeln import berechnen
@@ -350,7 +378,7 @@ def aktualisieren(book: Any) -> tuple[str, list[str], str | None]:
         f"Aktualisiert: {a.beschreibung}"
         + (f" ({HINWEIS_BEISPIELDATEN})" if a.beispieldaten else ""),
     )
-    return " – ".join(meldungen), warnungen, veraltet
+    return " – ".join(meldungen), warnungen, hinweise
 
 
 def _warnungen_text(warnungen: list[str], hoechstens: int = 8) -> str:
@@ -369,16 +397,11 @@ def ausfuehren(book: Any | None = None) -> bool:
     book = book if book is not None else aufrufende_mappe()
     app = book.app
     try:
-        app.status_bar, warnungen, veraltet = aktualisieren(book)
+        app.status_bar, warnungen, hinweise = aktualisieren(book)
         if warnungen:
             app.alert(_warnungen_text(warnungen), title=_TITEL, mode="info")
-        if veraltet:
-            app.alert(
-                f"{veraltet} Die Kopie wurde deshalb diesmal nicht geschrieben; der nächste "
-                "Klick schreibt sie.",
-                title=_TITEL,
-                mode="info",
-            )
+        if hinweise:
+            app.alert("\n\n".join(hinweise), title=_TITEL, mode="info")
         return True
     except ZielsteuerungFehler as exc:
         app.alert(str(exc), title=_TITEL, mode="critical")

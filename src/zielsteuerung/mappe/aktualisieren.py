@@ -10,7 +10,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from .einstellungen import (
     EINSTELLUNGEN,
     bis_monat_aus,
     einstellungen_aus,
+    planung_jahr_aus,
     vergleichsgruppe_aus,
 )
 from .inhalte import erlaeuterungen_veraltet, inhalte, mittel_format
@@ -111,7 +112,7 @@ class Ergebnis:
     pfad: Path
     neu: bool
     bericht: Bericht
-    hinweis: str | None = None  # for the user, beside the summary
+    hinweise: list[str] = field(default_factory=list)  # for the user, beside the summary
 
 
 def arbeitsmappe(
@@ -194,7 +195,10 @@ def _arbeitsmappe(
         vergleichsgruppe_aus(name_lesen(wb, "Vergleichsgruppe")),
         planung=eingabe_lesen(wb, "tbl_Planung") if planung is None else planung,
         mittel=eingabe_lesen(wb, "tbl_Mittel"),
+        planung_jahr=None
+        if planung is not None  # given for this evaluation
+        else planung_jahr_aus(name_lesen(wb, "Planung_Jahr"), name_lesen(wb, "Zeitraum")),
     )
-    hinweis = bericht_schreiben(wb, bericht)
+    hinweise = [bericht.planung_hinweis, bericht_schreiben(wb, bericht)]
     speichern(wb, pfad)
-    return Ergebnis(pfad, neu, bericht, hinweis)
+    return Ergebnis(pfad, neu, bericht, [h for h in hinweise if h])

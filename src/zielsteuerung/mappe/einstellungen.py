@@ -179,3 +179,22 @@ def einstellungen_aus(
         raise ZielFehler(f"Einstellungen: {fehlt} ist leer")
     monat = bis_monat_aus(werte, jahr_) if leer(bis_monat) else monat_im_jahr(bis_monat, jahr_)
     return Einstellungen(traeger_id, jahr_, monat, wz)
+
+
+def jahr_des_zeitraums(zeitraum: Any) -> int | None:
+    """The year a workbook was last evaluated for: its "Zeitraum" ("Januar bis Juni 2023")."""
+    treffer = re.search(r"(\d{4})\s*$", str(zeitraum or ""))
+    return int(treffer.group(1)) if treffer else None
+
+
+def planung_jahr_aus(eintrag: Any, zeitraum: Any) -> int | None:
+    """The year the plan on the sheet "Planung" is for: its cell "Planung für das Jahr"; where
+    that is empty (or a workbook of an older template lacks it), the year last evaluated, for
+    which the plan was last applied; None in a workbook never evaluated."""
+    try:
+        return jahr_aus(eintrag) or jahr_des_zeitraums(zeitraum)
+    except ZielFehler:
+        raise ZielFehler(
+            f"Blatt „Planung“, Planung für das Jahr: „{anzeige(eintrag)}“ ist keine Jahreszahl "
+            "(z. B. 2024)"
+        ) from None

@@ -6,7 +6,6 @@ Shared by the file refresh (openpyxl) and the ribbon button (xlwings), so both w
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ from ..kern.zahlen import zahl
 from ..kern.zielpfad import eingabeart
 from ..version import __version__
 from . import livewerte
+from .einstellungen import jahr_des_zeitraums
 from .formate import FORMATE, abstandsformat, wertformat
 from .vertrag import VORLAGENVERSION
 
@@ -62,15 +62,13 @@ def erlaeuterungen_veraltet(zeitraum: Any, jahr: int, erlaeuterungen: dict[str, 
     refresh, e.g. "Januar bis Juni 2023") that holds explanations: they were written for that
     year, and would go to the ministry as this year's (as every January, when a copy of last
     year's workbook is set to the new year)."""
-    alt = re.search(r"(\d{4})\s*$", str(zeitraum or ""))
-    if not alt or int(alt.group(1)) == jahr:
-        return None
-    if all(t in (None, "") for t in erlaeuterungen.values()):
+    alt = jahr_des_zeitraums(zeitraum)
+    if alt in (None, jahr) or all(t in (None, "") for t in erlaeuterungen.values()):
         return None
     return (
-        f"Die Mappe war zuletzt für {alt.group(1)} ausgewertet, jetzt für {jahr}: Die "
-        f"Erläuterungen auf dem Blatt „Erläuterungen“ wurden für {alt.group(1)} geschrieben. "
-        "Bitte prüfen und anpassen, bevor die Kopie für das Ministerium geschrieben wird."
+        f"Die Mappe war zuletzt für {alt} ausgewertet, jetzt für {jahr}: Die Erläuterungen auf "
+        f"dem Blatt „Erläuterungen“ wurden für {alt} geschrieben. Bitte prüfen und anpassen, "
+        "bevor die Kopie für das Ministerium geschrieben wird."
     )
 
 
@@ -275,5 +273,6 @@ def inhalte(
         "Wartezeit_ausgewertet": (a.wartezeit, None),
         "Hinweis": (hinweis, None),
         "Untertitel": (untertitel(a), None),
+        "Planung_Jahr": (bericht.planung_jahr, "0"),
     }
     return tabellen, namen

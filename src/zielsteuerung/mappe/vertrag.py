@@ -131,8 +131,8 @@ EINGABE_MIT_KENNUNG = "tbl_Vereinbarung"  # where the user writes the keys: they
 EINHEIT = "Einheit"
 
 
-#: Named cells: name -> (sheet, cell in the template, label, kind). "eingabe" cells are the
-#: user's settings; the others are written by every refresh.
+#: Named cells: name -> (sheet, cell in the template, label (in the cell to its left), kind).
+#: "eingabe" cells are the user's settings; the others are written by every refresh.
 NAMEN: dict[str, tuple[str, str, str, str]] = {
     "Traeger_ID": ("Einstellungen", "B4", "Träger (Regionalschlüssel)", "eingabe"),
     "Traeger_Name": ("Einstellungen", "B5", "Name des Trägers", "eingabe"),
@@ -153,6 +153,7 @@ NAMEN: dict[str, tuple[str, str, str, str]] = {
         "Vergleichsgruppe (Regionalschlüssel; leer = zkT in NRW)",
         "eingabe",
     ),
+    "Planung_Jahr": ("Planung", "C3", "Planung für das Jahr", "eingabe"),
     "Programmversion": ("Info", "B4", "Programmversion", "ausgabe"),
     "Vorlagenversion": ("Info", "B5", "Vorlagenversion", "ausgabe"),
     "Aktualisiert_am": ("Info", "B6", "Zuletzt aktualisiert", "ausgabe"),

@@ -5,13 +5,18 @@ template gets on its next refresh.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
+from openpyxl.utils import (
+    absolute_coordinate,
+    coordinate_to_tuple,
+    get_column_letter,
+    quote_sheetname,
+    range_boundaries,
+)
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -52,9 +57,10 @@ BLATTTITEL = {
     ),
     "Planung": (
         "Lokales Planungsdokument: geplante Monatswerte",
-        "Optional: eigene Planwerte je Ziel für alle zwölf Monate. Eine ausgefüllte Zeile "
-        "ersetzt den Zielpfad aus dem Vorjahresverlauf; eine leere Zeile lässt ihn gelten. "
-        "Spalte „Eingabe“ sagt, welcher Wert je Monat gemeint ist.",
+        "Optional: eigene Planwerte je Ziel für alle zwölf Monate des Jahres darunter (für "
+        "ein anderes Jahr gilt die Planung nicht). Eine ausgefüllte Zeile ersetzt den Zielpfad "
+        "aus dem Vorjahresverlauf; eine leere Zeile lässt ihn gelten. Spalte „Eingabe“ sagt, "
+        "welcher Wert je Monat gemeint ist.",
     ),
     "Gender": (
         "Gender-Datenblatt",
@@ -138,13 +144,25 @@ def blatt_anlegen(wb: Workbook, name: str) -> Worksheet:
 
 def ergaenzen(wb: Workbook) -> None:
     """Bring a workbook of an older template to this one: column names, and the tables (with
-    their sheets) and columns it lacks."""
+    their sheets), named cells and columns it lacks."""
     spalten_umbenennen(wb)
     for t in TABELLEN.values():
         if any(t.name in ws.tables for ws in wb.worksheets):
             continue
         ws = wb[t.blatt] if t.blatt in wb.sheetnames else blatt_anlegen(wb, t.blatt)
         tabelle_ergaenzen(ws, t)
+    for name, (blatt, zelle, _, _) in NAMEN.items():
+        if name in wb.defined_names or blatt not in wb.sheetnames:
+            continue
+        ws = wb[blatt]
+        belegt = [z for z in (_beschriftung(zelle), zelle) if ws[z].value not in (None, "")]
+        if belegt:
+            raise EingabeFehler(
+                f"Die Vorlage braucht auf dem Blatt „{blatt}“ die Zellen {_beschriftung(zelle)} "
+                f"und {zelle} für „{NAMEN[name][2]}“, doch in {belegt[0]} steht etwas. Bitte "
+                "verschieben; die Datei wurde nicht verändert."
+            )
+        _name_anlegen(wb, name)
     ws, tabelle = tabelle_finden(wb, "tbl_Ziele")
     erste, kopf, letzte, unten = range_boundaries(tabelle.ref)
     vorhanden = {ws.cell(kopf, c).value for c in range(erste, letzte + 1)}
@@ -164,6 +182,29 @@ def ergaenzen(wb: Workbook) -> None:
     tabelle.ref = f"{get_column_letter(erste)}{kopf}:{get_column_letter(letzte)}{unten}"
     if tabelle.autoFilter is not None:
         tabelle.autoFilter.ref = tabelle.ref
+
+
+def _beschriftung(zelle: str) -> str:
+    """The cell left of a named cell, which holds its label."""
+    zeile, spalte = coordinate_to_tuple(zelle)
+    return f"{get_column_letter(spalte - 1)}{zeile}"
+
+
+def _name_anlegen(wb: Workbook, name: str) -> None:
+    """A named cell of the contract (``NAMEN``) with its label, input cells marked yellow."""
+    blatt, zelle, beschriftung, art = NAMEN[name]
+    ws = wb[blatt]
+    if beschriftung:
+        links = ws[_beschriftung(zelle)]
+        setze(links, beschriftung)
+        links.font = FETT
+        links.alignment = Alignment(wrap_text=True, vertical="top")
+        ws[zelle].alignment = Alignment(horizontal="left", vertical="top")
+        if art == "eingabe":
+            ws[zelle].fill = GELB
+    wb.defined_names[name] = DefinedName(
+        name, attr_text=f"{quote_sheetname(blatt)}!{absolute_coordinate(zelle)}"
+    )
 
 
 def neue_mappe(vereinbarung: Zielvereinbarung) -> Workbook:
@@ -192,19 +233,8 @@ def neue_mappe(vereinbarung: Zielvereinbarung) -> Workbook:
     )
     u["A4"].font = UNTERTITEL
     wb["Gender"]["A3"].font = FETT
-    for name, (blatt, zelle, beschriftung, art) in NAMEN.items():
-        ws = wb[blatt]
-        if beschriftung:
-            spalte, zeile = re.match(r"([A-Z]+)(\d+)", zelle).groups()  # type: ignore[union-attr]
-            setze(ws[f"A{zeile}"], beschriftung)
-            ws[f"A{zeile}"].font = FETT
-            ws[f"A{zeile}"].alignment = Alignment(wrap_text=True, vertical="top")
-            ws[zelle].alignment = Alignment(horizontal="left", vertical="top")
-            if art == "eingabe":
-                ws[zelle].fill = GELB
-        wb.defined_names[name] = DefinedName(
-            name, attr_text=f"{quote_sheetname(blatt)}!${zelle[0]}${zelle[1:]}"
-        )
+    for name in NAMEN:
+        _name_anlegen(wb, name)
     for blatt, links, rechts in (("Einstellungen", 58, 60), ("Info", 45, 68)):
         wb[blatt].column_dimensions["A"].width = links
         wb[blatt].column_dimensions["B"].width = rechts
