@@ -768,12 +768,20 @@ def test_a_workbook_of_the_template_before_gets_the_plan_year_from_its_last_refr
     assert "gilt für 2023, ausgewertet wird 2024" in cli("arbeitsmappe", "-o", mappe).err
 
 
-def test_explanations_of_another_year_are_pointed_out_and_kept(mappe_mit_store, cli):
-    """A copy of last year's workbook set to the new year: the explanations stay (they are the
-    user's), and the refresh says that they were written for the year before."""
+def test_a_new_year_points_to_the_targets_and_the_explanations_kept(mappe_mit_store, cli):
+    """A copy of last year's workbook set to the new year: its targets and thresholds, and its
+    explanations, stay (they are the user's); the refresh says that they may be last year's:
+    the targets always, the explanations where there are any."""
     mappe, _ = mappe_mit_store
     assert cli("arbeitsmappe", "-o", mappe).code == 0
-    assert "Hinweis" not in cli("arbeitsmappe", "-o", mappe, "--jahr", 2022).err  # none written
+    lauf = cli("arbeitsmappe", "-o", mappe, "--jahr", 2022)
+    assert lauf.code == 0
+    assert (
+        "Hinweis: Die Mappe war zuletzt für 2023 ausgewertet, jetzt für 2022. Bitte prüfen, ob "
+        "Ziele und Schwellen auf dem Blatt „Zielvereinbarung“ die für 2022 sind. Erst danach "
+        in lauf.err
+    )
+    assert "Erläuterungen" not in lauf.err  # none written
     wb = load_workbook(mappe)
     ws = wb["Erläuterungen"]
     erste, kopf, _, _ = range_boundaries(ws.tables["tbl_Erlaeuterungen"].ref)
@@ -782,6 +790,7 @@ def test_explanations_of_another_year_are_pointed_out_and_kept(mappe_mit_store, 
     lauf = cli("arbeitsmappe", "-o", mappe, "--jahr", 2023)
     assert lauf.code == 0
     assert "Hinweis: Die Mappe war zuletzt für 2022 ausgewertet, jetzt für 2023" in lauf.err
+    assert "die Erläuterungen auf dem Blatt „Erläuterungen“ wurden für 2022 geschrieben" in lauf.err
     texte = [z["Erläuterung"] for z in tabelle_lesen(load_workbook(mappe), "tbl_Erlaeuterungen")]
     assert "Maßnahme X beginnt im Mai" in texte
     assert "Hinweis" not in cli("arbeitsmappe", "-o", mappe).err  # the same year again

@@ -30,7 +30,7 @@ from ..mappe.dialog import BLATT as DIALOG
 from ..mappe.dialog import DATEN_SPALTE, bloecke
 from ..mappe.einstellungen import planung_jahr_aus, vergleichsgruppe_aus
 from ..mappe.formate import FORMELZEICHEN, Formel
-from ..mappe.inhalte import Inhalt, dialog_formate, erlaeuterungen_veraltet, inhalte
+from ..mappe.inhalte import Inhalt, dialog_formate, inhalte, jahreswechsel
 from ..mappe.vertrag import UMBENANNT
 from .zielfunktionen import (
     Tabellen,
@@ -237,8 +237,8 @@ def _diagrammdaten_schreiben(book: Any, bericht: Bericht) -> list[str]:
 def aktualisieren(book: Any) -> tuple[str, list[str], list[str]]:
     """Import new files, evaluate and refresh the open workbook; returns a German summary, the
     warnings of the import, and the notes for a message box: a plan for another year (not
-    applied), explanations written for another year (the ministry copy is not written then:
-    this once, the user is to look at them first)."""
+    applied), a workbook last evaluated for another year (its targets and explanations may be
+    that year's; the ministry copy is not written then: this once, the user is to look first)."""
     app = book.app
     app.status_bar = "Zielsteuerung: Einstellungen lesen …"
     tabellen = tabellen_in_excel(book)  # once per refresh: it adds, removes, renames none
@@ -315,9 +315,7 @@ def aktualisieren(book: Any) -> tuple[str, list[str], list[str]]:
         str(z.get("Ziel_ID")): z.get("Erläuterung")
         for z in _tabelle_lesen(tabellen, "tbl_Erlaeuterungen") or []
     }
-    veraltet = erlaeuterungen_veraltet(
-        _name(book, "Zeitraum").value, bericht.auswertung.jahr, erlaeuterungen
-    )
+    veraltet = jahreswechsel(_name(book, "Zeitraum").value, bericht.auswertung.jahr, erlaeuterungen)
     inhalte_, namen = inhalte(bericht, erlaeuterungen)
     spalten_umbenennen(tabellen)
     fehlend = [i.tabelle for i in inhalte_ if i.tabelle not in tabellen]
@@ -357,7 +355,7 @@ def aktualisieren(book: Any) -> tuple[str, list[str], list[str]]:
     eintrag = _name(book, "Ministeriumskopie").value
     hinweise = [h for h in (bericht.planung_hinweis, veraltet) if h]
     if eintrag and veraltet:
-        meldungen.append("Kopie für das Ministerium diesmal nicht geschrieben (Erläuterungen)")
+        meldungen.append("Kopie für das Ministerium diesmal nicht geschrieben (neues Jahr)")
         hinweise[-1] += (
             " Die Kopie wurde deshalb diesmal nicht geschrieben; der nächste Klick schreibt sie."
         )

@@ -35,7 +35,7 @@ from .einstellungen import (
     planung_jahr_aus,
     vergleichsgruppe_aus,
 )
-from .inhalte import erlaeuterungen_veraltet, inhalte, mittel_format
+from .inhalte import inhalte, jahreswechsel, mittel_format
 from .stil import ampel
 from .vereinbarungsblatt import vereinbarung_aus_mappe, vereinbarung_schreiben
 from .vergleich import vergleich_schreiben
@@ -52,12 +52,11 @@ from .zellen import (
 
 def bericht_schreiben(wb: Workbook, bericht: Bericht) -> str | None:
     """Write one evaluation into the workbook's tables and named cells, with its layout; the
-    note where the explanations kept were written for another year
-    (``erlaeuterungen_veraltet``)."""
+    note where the workbook was last evaluated for another year (``jahreswechsel``)."""
     alt = {
         str(z.get("Ziel_ID")): z.get("Erläuterung") for z in tabelle_lesen(wb, "tbl_Erlaeuterungen")
     }
-    veraltet = erlaeuterungen_veraltet(name_lesen(wb, "Zeitraum"), bericht.auswertung.jahr, alt)
+    veraltet = jahreswechsel(name_lesen(wb, "Zeitraum"), bericht.auswertung.jahr, alt)
     tabellen, namen = inhalte(bericht, alt)
     for ws in wb.worksheets:  # written anew beside the tables, which may have grown
         hilfsdaten_leeren(ws)

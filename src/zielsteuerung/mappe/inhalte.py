@@ -57,18 +57,20 @@ def _gender_pruefung(a: Auswertung) -> str:
     )
 
 
-def erlaeuterungen_veraltet(zeitraum: Any, jahr: int, erlaeuterungen: dict[str, Any]) -> str | None:
+def jahreswechsel(zeitraum: Any, jahr: int, erlaeuterungen: dict[str, Any]) -> str | None:
     """The note for a workbook last evaluated for another year (its "Zeitraum" before the
-    refresh, e.g. "Januar bis Juni 2023") that holds explanations: they were written for that
-    year, and would go to the ministry as this year's (as every January, when a copy of last
-    year's workbook is set to the new year)."""
+    refresh, e.g. "Januar bis Juni 2023"), as every January when a copy of last year's workbook
+    is set to the new year: its targets and thresholds, and its explanations, are that year's
+    until the user changes them, and would go to the ministry as this year's."""
     alt = jahr_des_zeitraums(zeitraum)
-    if alt in (None, jahr) or all(t in (None, "") for t in erlaeuterungen.values()):
+    if alt in (None, jahr):
         return None
+    pruefen = f"ob Ziele und Schwellen auf dem Blatt „Zielvereinbarung“ die für {jahr} sind"
+    if any(t not in (None, "") for t in erlaeuterungen.values()):
+        pruefen += f"; die Erläuterungen auf dem Blatt „Erläuterungen“ wurden für {alt} geschrieben"
     return (
-        f"Die Mappe war zuletzt für {alt} ausgewertet, jetzt für {jahr}: Die Erläuterungen auf "
-        f"dem Blatt „Erläuterungen“ wurden für {alt} geschrieben. Bitte prüfen und anpassen, "
-        "bevor die Kopie für das Ministerium geschrieben wird."
+        f"Die Mappe war zuletzt für {alt} ausgewertet, jetzt für {jahr}. Bitte prüfen, {pruefen}. "
+        "Erst danach sollte die Kopie für das Ministerium geschrieben werden."
     )
 
 
