@@ -216,11 +216,11 @@ def test_a_value_the_new_format_cannot_hold_stops_the_migration(format_2, cli):
 FORMAT_3 = Path(__file__).parent / "daten" / "datenbestand-format-3.sqlite"
 
 
-def test_a_store_of_format_3_keeps_everything_and_remembers_removals_from_then_on(cli, tmp_path):
-    """Written by the release of format 3 (T0 and T3 of Kreis Kleve and one value of another
-    Träger, suppressed cells, a third import removed): migrated on open after a backup, every
-    value, import and Träger stays. The removal before the migration is not known (format 3 did
-    not keep it); one after it is, and a folder's file of that content is not imported again."""
+def test_a_store_of_format_3_of_the_release_before_remembers_removals_from_then_on(cli, tmp_path):
+    """Written by the release before (T0 and T3 of Kreis Kleve and one value of another Träger,
+    suppressed cells, a third import removed): opened as it is, no migration, no backup; the
+    removal before is not known (that release did not keep it), one from now on is, and a
+    folder's file of that content is not imported again."""
     store = tmp_path / "alt" / "datenbestand.sqlite"
     store.parent.mkdir()
     shutil.copy(FORMAT_3, store)
@@ -229,14 +229,11 @@ def test_a_store_of_format_3_keeps_everything_and_remembers_removals_from_then_o
     assert [i[1] for i in vorher[1]] == ["t0-2023-03.csv", "t3-2023-05.csv"]
     lauf = cli("bestand", "--store", store, "--format", "json")
     assert lauf.code == 0, lauf.err
-    assert lauf.json()["entfernt"] == []
-    (sicherung,) = [p for p in store.parent.iterdir() if ".sicherung-vor-format-4-" in p.name]
-    assert sicherung.name in lauf.err
-    assert inhalt(sicherung, WERTE_SQL) == vorher == inhalt(store, WERTE_SQL)
-    with closing(sqlite3.connect(sicherung)) as con:
-        assert con.execute("SELECT wert FROM meta").fetchone() == ("3",)
+    assert lauf.json()["entfernt"] == [] and lauf.err == ""
+    assert sorted(p.name for p in store.parent.iterdir()) == ["datenbestand.sqlite"]
+    assert inhalt(store, WERTE_SQL) == vorher
     with closing(sqlite3.connect(store)) as con:
-        assert con.execute("SELECT wert FROM meta").fetchone() == (SCHEMA_VERSION,)
+        assert con.execute("SELECT wert FROM meta").fetchone() == ("3",) == (SCHEMA_VERSION,)
     with Datenbestand(store) as db:
         werte = db.neueste_werte("T0", ["05154"], 202301, 202302, ["INT"])
     assert werte["wert"].isna().sum() == 2  # the suppressed cells stay missing

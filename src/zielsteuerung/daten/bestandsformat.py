@@ -11,8 +11,12 @@ after a backup next to it, in one transaction (``MIGRATIONEN``):
   and the import that gave it (NULL where no import gave that gender). The primary key is the
   order in which an evaluation reads: its rows are the table itself (a covering index), a
   third of the rows of format 2 and a third of its size.
-- 4: ``entfernt`` remembers the content of every import removed (``bestand entfernen``): a
-  file of that content found in a folder (the ribbon's Datenordner) is not imported again.
+
+Added within format 3: ``entfernt`` remembers the content of every import removed (``bestand
+entfernen``), so that a file of that content found in a folder (the ribbon's Datenordner) is not
+imported again. A store written before lacks the table until its next import or removal
+creates it; reading takes a missing table as empty. No migration, no backup: nothing stored
+changes, and a program that does not know the table ignores it.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from collections.abc import Callable
 from ..fehler import DatenbestandFehler
 from ..kern.merkmale import GESCHLECHTER
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "3"
 
 SCHLUESSEL = ["traeger_id", "merkmal", "wartezeit", "monat", "datenstand"]
 WERTE = list(GESCHLECHTER)  # gesamt, frauen, maenner
@@ -124,5 +128,4 @@ MIGRATIONEN: dict[str, tuple[str, tuple[Schritt, ...]]] = {
         ),
     ),
     "2": ("3", (_format_3,)),
-    "3": ("4", (ENTFERNT,)),
 }

@@ -29,13 +29,22 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..fehler import DatenbestandBelegt, DatenbestandFehler, EingabeFehler
 from ..kern.merkmale import MERKMALE
-from .bestandsformat import IMPORTE, KENNZEICHEN, MIGRATIONEN, SCHEMA, SCHEMA_VERSION, WERTE
+from .bestandsformat import (
+    ENTFERNT,
+    IMPORTE,
+    KENNZEICHEN,
+    MIGRATIONEN,
+    SCHEMA,
+    SCHEMA_VERSION,
+    WERTE,
+)
 from .schreiben import Lieferung, anzahl_werte, import_leeren, werte_speichern
 
 _TRAEGER_JE_ABFRAGE = 500  # SQLite before 3.32 allows 999 parameters per statement
@@ -107,18 +116,10 @@ _IMPORT_SPALTEN = (
 )
 
 
-def _info(zeile: tuple[object, ...]) -> ImportInfo:
-    import_id, dateiname, sha256, importiert_am, zeilen, beispieldaten, zuordnung, datei = zeile
-    return ImportInfo(
-        int(import_id),  # type: ignore[call-overload]
-        str(dateiname),
-        str(sha256),
-        str(importiert_am),
-        int(zeilen),  # type: ignore[call-overload]
-        bool(beispieldaten),
-        None if zuordnung is None else str(zuordnung),
-        None if datei is None else str(datei),
-    )
+def _info(zeile: tuple[Any, ...]) -> ImportInfo:
+    """An import as ``_IMPORT_SPALTEN`` reads it (``beispieldaten`` is stored as 0 or 1)."""
+    nr, datei, sha256, am, zeilen, beispiel, zuordnung, zuordnung_datei = zeile
+    return ImportInfo(nr, datei, sha256, am, zeilen, bool(beispiel), zuordnung, zuordnung_datei)
 
 
 class Datenbestand:
@@ -268,6 +269,7 @@ class Datenbestand:
         except sqlite3.OperationalError as exc:
             self._fehler(exc)
         try:
+            self.con.execute(ENTFERNT)  # added within format 3: a store written before lacks it
             yield self.con
         except BaseException:
             self.con.execute("ROLLBACK")
@@ -397,6 +399,8 @@ class Datenbestand:
     def entfernte(self) -> list[tuple[str, str, str]]:
         """The imports removed and not imported again since: (file name, SHA-256, removed at,
         ISO time). A folder's file of such content is skipped."""
+        if not self.con.execute("SELECT 1 FROM sqlite_master WHERE name = 'entfernt'").fetchone():
+            return []  # a store written before: nothing removed since
         sql = "SELECT dateiname, sha256, entfernt_am FROM entfernt ORDER BY entfernt_am, dateiname"
         return self.con.execute(sql).fetchall()
 
