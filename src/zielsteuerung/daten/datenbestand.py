@@ -27,7 +27,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -111,9 +111,7 @@ class Gespeichert:
     entfernt: int = 0
 
 
-_IMPORT_SPALTEN = (
-    "import_id, dateiname, sha256, importiert_am, zeilen, beispieldaten, zuordnung, zuordnung_datei"
-)
+_IMPORT_SPALTEN = ", ".join(f.name for f in fields(ImportInfo))  # as the table names them
 
 
 def _info(zeile: tuple[Any, ...]) -> ImportInfo:
@@ -361,7 +359,6 @@ class Datenbestand:
                         (*angaben, lieferung.sha256, jetzt),
                     )
                     import_id, entfernt = int(cur.lastrowid or 0), 0
-                con.execute("DELETE FROM entfernt WHERE sha256 = ?", (lieferung.sha256,))
                 neu = werte_speichern(con, daten, dateiname, import_id, jetzt, melden)
                 ergebnisse.append(Gespeichert(neu, ersetzt, entfernt))
                 con.executemany(
@@ -397,12 +394,14 @@ class Datenbestand:
         return info, entfernt, sicherung
 
     def entfernte(self) -> list[tuple[str, str, str]]:
-        """The imports removed and not imported again since: (file name, SHA-256, removed at,
-        ISO time). A folder's file of such content is skipped."""
+        """The imports removed and not imported again since (file name, SHA-256, removed at):
+        a folder's file of such content is skipped. None in a store no release since wrote."""
         if not self.con.execute("SELECT 1 FROM sqlite_master WHERE name = 'entfernt'").fetchone():
-            return []  # a store written before: nothing removed since
-        sql = "SELECT dateiname, sha256, entfernt_am FROM entfernt ORDER BY entfernt_am, dateiname"
-        return self.con.execute(sql).fetchall()
+            return []
+        return self.con.execute(
+            "SELECT dateiname, sha256, entfernt_am FROM entfernt WHERE sha256 NOT IN "
+            "(SELECT sha256 FROM importe) ORDER BY entfernt_am, dateiname"
+        ).fetchall()
 
     # --- reading -----------------------------------------------------------------------------
 
