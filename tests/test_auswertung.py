@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from zielsteuerung.daten.vereinbarungen import beispiel
+from zielsteuerung.kern.auswertung import gruende as gruende_von
 from zielsteuerung.mappe.aktualisieren import arbeitsmappe
 from zielsteuerung.mappe.zellen import tabelle_lesen
 
@@ -382,6 +383,32 @@ def test_targets_with_their_figures_are_evaluated_beside_those_without(tmp_path,
     assert ziele["integrationen"]["status"] == "gefährdet"  # 600 against 600: +0 %
     assert ziele["k3"]["status"] == "nicht berechenbar"
     assert "LZB" in ziele["k3"]["grund"] and "INT 2022-01 bis 2023-06" in ziele["k3"]["grund"]
+
+
+def test_the_paths_reason_is_not_repeated_where_the_targets_names_the_same_gap(demo_store, cli):
+    """Two years ahead of the data (the prior year empty too): the path's reason („Vorjahr
+    2025: INT (gesamt) fehlt für 2025-01“) followed each target's, which already says that
+    INT of 2025 is missing from January on; for k2_abstand for both genders."""
+    lauf = cli("auswerten", "--store", demo_store, "--traeger", "05154", "--jahr", 2026)
+    assert lauf.code == 0, lauf.err
+    gruende = lauf.out.split("Nicht berechenbar:\n")[1].split("\n\n")[0].splitlines()
+    v = beispiel()
+    assert [g.split(":")[0] for g in gruende] == [f"- {p.id}" for p in [*v.ziele, *v.monitoring]]
+    assert not [g for g in gruende if "Vorjahr 2025" in g]
+    assert gruende[2].startswith(
+        "- k2_abstand: 2025: INT (maenner) fehlt für 2025-01 bis 2025-12; INT (frauen) fehlt "
+    )
+    # a reason that names another figure (LZB, not INT_LZB) or a later month is not taken for
+    # the path's: it stays
+    ziel = {"grund": "2025: INT_LZB (gesamt) fehlt für 2025-03 bis 2025-12"}
+    for pfad in (
+        "Vorjahr 2025: LZB (gesamt) fehlt für 2025-03",
+        "Vorjahr 2025: INT_LZB (gesamt) fehlt für 2025-01",
+        "Vorjahr 2025: INT_LZB (gesamt) fehlt für 2025-0",
+    ):
+        assert gruende_von({**ziel, "pfad_grund": pfad}) == [ziel["grund"], pfad]
+    gesagt = "Vorjahr 2025: INT_LZB (gesamt) fehlt für 2025-03"
+    assert gruende_von({**ziel, "pfad_grund": gesagt}) == [ziel["grund"]]
 
 
 def test_a_year_without_data_gives_each_reason_once_and_short(demo_store, cli, tmp_path):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -146,7 +147,17 @@ def gruende(ziel: dict[str, Any]) -> list[str]:
     """Why a target, and why its path, is not computable: the path's reason only where it
     says more than the target's (a target without value has no path for the same reason)."""
     grund, pfad = ziel["grund"], ziel.get("pfad_grund")
-    return [g for g in (grund, None if pfad and grund and pfad in grund else pfad) if g]
+    return [g for g in (grund, None if pfad and grund and _gesagt(pfad, grund) else pfad) if g]
+
+
+def _gesagt(pfad: str, grund: str) -> bool:
+    """Whether the target's reason says what its path's does: the whole text, or each part of
+    it without "Vorjahr 2022: " ("INT (gesamt) fehlt für 2022-01") beginning a part of the
+    target's, which may name more months ("… fehlt für 2022-01 bis 2022-12")."""
+    teile = re.sub(r"^Vorjahr \d{4}: ", "", pfad).split("; ")
+    return pfad in grund or all(
+        re.search(rf"(?:^|[:;] ){re.escape(teil)}(?![\w-])", grund) for teil in teile
+    )
 
 
 def ergebnisse_je_traeger(
