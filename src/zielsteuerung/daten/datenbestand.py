@@ -395,7 +395,7 @@ class Datenbestand:
 
     def entfernte(self) -> list[tuple[str, str, str]]:
         """The imports removed and not imported again since (file name, SHA-256, removed at):
-        a folder's file of such content is skipped. None in a store no release since wrote."""
+        a folder's file of such content is skipped. Empty where no removal was recorded."""
         if not self.con.execute("SELECT 1 FROM sqlite_master WHERE name = 'entfernt'").fetchone():
             return []
         return self.con.execute(

@@ -300,6 +300,7 @@ def aktualisieren(book: Any) -> tuple[str, list[str], list[str]]:
             "vorhandenen Datenbestands eintragen."
         )
     app.status_bar = "Zielsteuerung: Zielvereinbarung auswerten …"
+    zuvor = _name(book, "Zeitraum").value  # the period of the last refresh
     bericht = bericht_fuer_mappe(
         store,
         auswahl.vereinbarung,
@@ -307,15 +308,13 @@ def aktualisieren(book: Any) -> tuple[str, list[str], list[str]]:
         vergleichsgruppe_aus(_name(book, "Vergleichsgruppe").value),
         planung=_tabelle_lesen(tabellen, "tbl_Planung", eingabe=True),
         mittel=_tabelle_lesen(tabellen, "tbl_Mittel", eingabe=True),
-        planung_jahr=planung_jahr_aus(
-            getattr(_zelle(book, "Planung_Jahr"), "value", None), _name(book, "Zeitraum").value
-        ),
+        planung_jahr=planung_jahr_aus(getattr(_zelle(book, "Planung_Jahr"), "value", None), zuvor),
     )
     erlaeuterungen = {
         str(z.get("Ziel_ID")): z.get("Erläuterung")
         for z in _tabelle_lesen(tabellen, "tbl_Erlaeuterungen") or []
     }
-    veraltet = jahreswechsel(_name(book, "Zeitraum").value, bericht.auswertung.jahr, erlaeuterungen)
+    neues_jahr = jahreswechsel(zuvor, bericht.auswertung.jahr, erlaeuterungen)
     inhalte_, namen = inhalte(bericht, erlaeuterungen)
     spalten_umbenennen(tabellen)
     fehlend = [i.tabelle for i in inhalte_ if i.tabelle not in tabellen]
@@ -353,8 +352,8 @@ def aktualisieren(book: Any) -> tuple[str, list[str], list[str]]:
     except AttributeError:
         app.calculate()
     eintrag = _name(book, "Ministeriumskopie").value
-    hinweise = [h for h in (bericht.planung_hinweis, veraltet) if h]
-    if eintrag and veraltet:
+    hinweise = [h for h in (bericht.planung_hinweis, neues_jahr) if h]
+    if eintrag and neues_jahr:
         meldungen.append("Kopie für das Ministerium diesmal nicht geschrieben (neues Jahr)")
         hinweise[-1] += (
             " Die Kopie wurde deshalb diesmal nicht geschrieben; der nächste Klick schreibt sie."

@@ -56,7 +56,7 @@ def bericht_schreiben(wb: Workbook, bericht: Bericht) -> str | None:
     alt = {
         str(z.get("Ziel_ID")): z.get("Erläuterung") for z in tabelle_lesen(wb, "tbl_Erlaeuterungen")
     }
-    veraltet = jahreswechsel(name_lesen(wb, "Zeitraum"), bericht.auswertung.jahr, alt)
+    neues_jahr = jahreswechsel(name_lesen(wb, "Zeitraum"), bericht.auswertung.jahr, alt)
     tabellen, namen = inhalte(bericht, alt)
     for ws in wb.worksheets:  # written anew beside the tables, which may have grown
         hilfsdaten_leeren(ws)
@@ -97,7 +97,7 @@ def bericht_schreiben(wb: Workbook, bericht: Bericht) -> str | None:
     vergleich_schreiben(wb, bericht.vergleich)
     kopfzeilen(wb, bericht)
     wb.calculation.fullCalcOnLoad = True
-    return veraltet
+    return neues_jahr
 
 
 def _ort(wb: Workbook, name: str) -> tuple[Worksheet, int, int, int]:
