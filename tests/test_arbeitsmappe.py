@@ -768,6 +768,32 @@ def test_a_workbook_of_the_template_before_gets_the_plan_year_from_its_last_refr
     assert "gilt für 2023, ausgewertet wird 2024" in cli("arbeitsmappe", "-o", mappe).err
 
 
+def test_a_named_cell_without_label_missing_is_added_again_or_refused_with_its_place(
+    mappe_mit_store, cli
+):
+    """A workbook lacking a named cell that has no label (Gender_Pruefung on Gender!A3): the
+    refresh adds it where its cell is free, and otherwise names the cell; before, it stopped
+    with an internal error (the cell "left of column A")."""
+    mappe, _ = mappe_mit_store
+    wb = load_workbook(mappe)
+    del wb.defined_names["Gender_Pruefung"]
+    wb["Gender"]["A3"] = "eigene Notiz"
+    wb.save(mappe)
+    lauf = cli("arbeitsmappe", "-o", mappe)
+    assert lauf.code == 2 and "Traceback" not in lauf.err
+    assert (
+        "Die Vorlage braucht auf dem Blatt „Gender“ A3 für den Namen „Gender_Pruefung“, doch in "
+        "A3 steht etwas." in lauf.err
+    )
+    assert load_workbook(mappe)["Gender"]["A3"].value == "eigene Notiz"  # file unchanged
+    wb = load_workbook(mappe)
+    wb["Gender"]["A3"] = None
+    wb.save(mappe)
+    assert cli("arbeitsmappe", "-o", mappe).code == 0
+    wb = load_workbook(mappe)
+    assert "Gender_Pruefung" in wb.defined_names and wb["Gender"]["A3"].value
+
+
 def test_a_new_year_points_to_the_targets_and_the_explanations_kept(mappe_mit_store, cli):
     """A copy of last year's workbook set to the new year: its targets and thresholds, and its
     explanations, stay (they are the user's); the refresh says that they may be last year's:

@@ -151,16 +151,16 @@ def ergaenzen(wb: Workbook) -> None:
             continue
         ws = wb[t.blatt] if t.blatt in wb.sheetnames else blatt_anlegen(wb, t.blatt)
         tabelle_ergaenzen(ws, t)
-    for name, (blatt, zelle, _, _) in NAMEN.items():
+    for name, (blatt, zelle, beschriftung, _) in NAMEN.items():
         if name in wb.defined_names or blatt not in wb.sheetnames:
             continue
         ws = wb[blatt]
-        belegt = [z for z in (_beschriftung(zelle), zelle) if ws[z].value not in (None, "")]
-        if belegt:
+        zellen = [_beschriftung(zelle), zelle] if beschriftung else [zelle]  # label, value
+        if belegt := [z for z in zellen if ws[z].value not in (None, "")]:
             raise EingabeFehler(
-                f"Die Vorlage braucht auf dem Blatt „{blatt}“ die Zellen {_beschriftung(zelle)} "
-                f"und {zelle} für „{NAMEN[name][2]}“, doch in {belegt[0]} steht etwas. Bitte "
-                "verschieben; die Datei wurde nicht verändert."
+                f"Die Vorlage braucht auf dem Blatt „{blatt}“ {' und '.join(zellen)} für den "
+                f"Namen „{name}“, doch in {belegt[0]} steht etwas. Bitte verschieben; die Datei "
+                "wurde nicht verändert."
             )
         _name_anlegen(wb, name)
     ws, tabelle = tabelle_finden(wb, "tbl_Ziele")
