@@ -318,7 +318,9 @@ def aktualisieren(book: Any) -> tuple[str, list[str], list[str]]:
     inhalte_, namen = inhalte(bericht, erlaeuterungen)
     spalten_umbenennen(tabellen)
     fehlend = [i.tabelle for i in inhalte_ if i.tabelle not in tabellen]
-    fehlend += [n for n in namen if _zelle(book, n) is None]
+    gefunden = {n: _zelle(book, n) for n in namen}  # each name looked up once (COM calls)
+    zellen: dict[str, Any] = {n: z for n, z in gefunden.items() if z is not None}
+    fehlend += [n for n in namen if n not in zellen]
     if fehlend:  # a workbook of an older template: the command line adds these once
         inhalte_ = [i for i in inhalte_ if i.tabelle not in fehlend]
         namen = {n: w for n, w in namen.items() if n not in fehlend}
@@ -333,6 +335,7 @@ def aktualisieren(book: Any) -> tuple[str, list[str], list[str]]:
             Inhalt("tbl_Vergleich_Rangliste", zeilen, spalten=kopf),
         ]
         namen["Vergleich_Hinweis"] = (hinweis(bericht.vergleich), None)
+        zellen["Vergleich_Hinweis"] = _name(book, "Vergleich_Hinweis")
     for inhalt in inhalte_:
         platz_pruefen(tabellen, inhalt)
     for i, inhalt in enumerate(inhalte_, start=1):
@@ -342,7 +345,7 @@ def aktualisieren(book: Any) -> tuple[str, list[str], list[str]]:
         _dialog_schreiben(book, bericht, erlaeuterungen)
     meldungen += _diagrammdaten_schreiben(book, bericht)
     for name, (wert, format_) in namen.items():
-        zelle = _name(book, name)
+        zelle = zellen[name]
         zelle.value = _text(wert)
         if format_:
             zelle.number_format = format_
