@@ -121,9 +121,7 @@ def test_a_store_of_format_2_keeps_every_value_import_and_traeger(format_2, cli)
         ).fetchone()
     lauf = cli("bestand", "--store", format_2)
     assert lauf.code == 0, lauf.err
-    (sicherung,) = [
-        p for p in format_2.parent.iterdir() if f".sicherung-vor-format-{SCHEMA_VERSION}-" in p.name
-    ]
+    (sicherung,) = [p for p in format_2.parent.iterdir() if ".sicherung-vor-format-3-" in p.name]
     assert sicherung.name in lauf.err  # the user is told where the backup is
     assert inhalt(sicherung, FORMAT_2_WERTE) == vorher
     assert inhalt(format_2, WERTE_SQL) == vorher
