@@ -247,7 +247,7 @@ def platz_schaffen(ws: Worksheet, kopfzeile: int, erste: int, letzte: int, unten
         d = ws.column_dimensions.get(buchstabe)
         jetzt = d.width if d is not None and d.width else STANDARDBREITE
         zellen = (ws._cells.get((r, c)) for r in range(kopfzeile, unten + 1))
-        noetig = max((_anzeigebreite(z, stile) for z in zellen if z is not None), default=0.0)
+        noetig = _breiteste((z for z in zellen if z is not None), stile)
         kopf = ws._cells.get((kopfzeile, c))
         nachbar = None if rechts is None else ws._cells.get((kopfzeile, rechts))
         links_daneben = (  # the next header starts where this column ends
@@ -261,6 +261,30 @@ def platz_schaffen(ws: Worksheet, kopfzeile: int, erste: int, letzte: int, unten
             noetig = math.ceil(mehr * 2) / 2
         if noetig > jetzt:
             ws.column_dimensions[buchstabe].width = math.ceil(noetig * 2) / 2
+
+
+def _breiteste(zellen: Iterable[Cell], stile: dict[bytes, _Stil]) -> float:
+    """The largest ``_anzeigebreite`` of the cells, each kind measured once where no other
+    cell of its kind can need more: of the numbers of one style and sign the largest (digits
+    print equally wide), of a text or date of one style the first that needs its room."""
+    groesste: dict[tuple[bytes, bool], Cell] = {}
+    gemessen: set[tuple[bytes, object]] = set()
+    noetig = 0.0
+    for zelle in zellen:
+        wert = zelle._value
+        if wert is None or wert == "":
+            continue
+        stil = b"" if zelle._style is None else zelle._style.tobytes()
+        if ist_zahl(wert) and wert == wert:  # (NaN is measured as text is)
+            bisher = groesste.get(schluessel := (stil, wert < 0))
+            if bisher is None or abs(wert) > abs(bisher._value):
+                groesste[schluessel] = zelle
+            continue
+        art = (stil, wert if isinstance(wert, str) else type(wert))
+        if art not in gemessen and (breite := _anzeigebreite(zelle, stile)):
+            gemessen.add(art)  # a text needs its room or none (its neighbours empty)
+            noetig = max(noetig, breite)
+    return max([noetig, *(_anzeigebreite(z, stile) for z in groesste.values())])
 
 
 def _sichtbar(ws: Worksheet, erste: int, letzte: int) -> list[int]:
