@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import name_setzen, zielzeile
+from conftest import libreoffice_noetig, name_setzen, zielzeile
 
 BEFEHL = Path(sys.executable).with_name("zielsteuerung")
 
@@ -98,7 +98,8 @@ def test_kennzahlen_in_three_formats(cli, demo_store):
         "csv",
     )
     zeilen = frueh.out.splitlines()
-    assert zeilen[0] == "traeger_id;monat;kennzahl;geschlecht;wert;grund;hinweis"
+    # a byte order mark first: German Excel reads the file as UTF-8, not as Windows-1252
+    assert zeilen[0] == "\ufefftraeger_id;monat;kennzahl;geschlecht;wert;grund;hinweis"
     assert all(z.endswith(";Beispieldaten – keine amtlichen Werte") for z in zeilen[1:])
     assert len(zeilen) == 10
     assert all(";;LZB (" in z and ") fehlt für 2020-0" in z for z in zeilen[1:])
@@ -224,3 +225,64 @@ def test_a_traeger_named_in_part_is_suggested_not_taken(cli, demo_store, tmp_pat
     name_setzen(mappe, "Traeger_ID", "Borken")
     lauf = cli("arbeitsmappe", "-o", mappe)
     assert lauf.code == 2 and "gemeint vielleicht: Kreis Borken (05554)" in lauf.err
+
+
+def test_output_to_a_file_is_written_whole_and_ready_for_excel(cli, demo_store, tmp_path):
+    """``-o DATEI`` writes the result itself (Windows PowerShell's ``>`` would re-encode it);
+    CSV begins with a byte order mark, without which German Excel reads UTF-8 as
+    Windows-1252 („gefÃ¤hrdet“). The ending chooses the format; a name that would overwrite
+    something else (a workbook) is refused."""
+    ziel = tmp_path / "bericht" / "alle-2023.csv"
+    auswahl = ("auswerten", "--store", demo_store, "--bis-monat", 6)
+    lauf = cli(*auswahl, "--traeger", "alle", "-o", ziel)
+    assert lauf.code == 0, lauf.err
+    assert lauf.out == "" and f"Geschrieben: {ziel}" in lauf.err
+    roh = ziel.read_bytes()
+    assert roh.startswith(b"\xef\xbb\xbf")
+    assert roh.decode("utf-8") == cli(*auswahl, "--traeger", "alle", "--format", "csv").out
+    assert [p.name for p in ziel.parent.iterdir()] == ["alle-2023.csv"]  # nothing left beside
+
+    als_json = tmp_path / "kleve.json"
+    assert cli(*auswahl, "-o", als_json).code == 0
+    assert (
+        json.loads(als_json.read_text(encoding="utf-8")) == cli(*auswahl, "--format", "json").json()
+    )
+    kennzahlen = tmp_path / "k2.txt"
+    assert cli("kennzahlen", "--store", demo_store, "--traeger", "05154", "--kennzahl", "K2",
+               "-o", kennzahlen).code == 0  # fmt: skip
+    assert "Kennzahlen nach § 48a SGB II" in kennzahlen.read_text(encoding="utf-8")
+
+    mappe = tmp_path / "controlling-2023.xlsx"
+    mappe.write_bytes(b"PK die eigene Mappe")
+    lauf = cli(*auswahl, "-o", mappe)
+    assert lauf.code == 2
+    assert "bitte .csv, .json oder .txt (Tabelle) angeben, z. B. controlling-2023.csv" in lauf.err
+    assert mappe.read_bytes() == b"PK die eigene Mappe"
+    lauf = cli(*auswahl, "--format", "csv", "-o", tmp_path / "x.json")
+    assert lauf.code == 2 and "bitte einen Namen mit der Endung .csv angeben" in lauf.err
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_a_spreadsheet_program_reads_the_csv_with_its_header_and_umlauts(cli, demo_store, tmp_path):
+    """LibreOffice opens the CSV as a user would (character set detected, not set): the byte
+    order mark is no part of the first header, umlauts are whole. Excel, whose default for a
+    CSV without the mark is Windows-1252, cannot run here."""
+    libreoffice_noetig()
+    from openpyxl import load_workbook
+
+    from zielsteuerung.mappe.libreoffice import programm
+
+    ziel = tmp_path / "kleve.csv"
+    assert cli("auswerten", "--store", demo_store, "--bis-monat", 6, "-o", ziel).code == 0
+    subprocess.run(
+        [programm(), f"-env:UserInstallation={(tmp_path / 'profil').as_uri()}", "--headless",
+         "--infilter=CSV:59,34,0,1", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"),
+         str(ziel)],
+        capture_output=True, timeout=300, check=True,
+    )  # fmt: skip
+    zeilen = [list(z) for z in load_workbook(tmp_path / "lo" / "kleve.xlsx").active.values]
+    kopf = zeilen[0]
+    assert kopf[0] == "traeger_id" and len(kopf) == 25
+    spalte = {name: kopf.index(name) for name in ("bezeichnung", "status")}
+    assert zeilen[1][spalte["bezeichnung"]] == "Veränderung der absoluten Zahl der Integrationen"
+    assert "gefährdet" in {z[spalte["status"]] for z in zeilen[1:]}

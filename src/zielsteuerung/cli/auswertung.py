@@ -28,6 +28,8 @@ from .ausgabe import (
 from .hilfen import (
     ALLE,
     Fortschritt,
+    ausgabeformat,
+    ausgeben,
     monat_argument,
     store_pfad,
     traeger_aus_text,
@@ -35,16 +37,16 @@ from .hilfen import (
 )
 
 
-def _ausgeben(a_format: str, auswertung: Auswertung) -> None:
+def _als_text(a_format: str, auswertung: Auswertung) -> str:
     if a_format == "json":
-        print(json.dumps(auswertung.als_json(), ensure_ascii=False, indent=2))
-    elif a_format == "csv":
-        sys.stdout.write(auswertungen_als_csv([auswertung]))
-    else:
-        print(auswertung_als_text(auswertung))
+        return json.dumps(auswertung.als_json(), ensure_ascii=False, indent=2) + "\n"
+    if a_format == "csv":
+        return auswertungen_als_csv([auswertung])
+    return auswertung_als_text(auswertung) + "\n"
 
 
 def befehl_auswerten(args: argparse.Namespace) -> int:
+    a_format = ausgabeformat(args)
     vereinbarung = vereinbarung_aus_args(args)
     alle = str(args.traeger or "").strip().lower() == ALLE
     with Datenbestand(store_pfad(args)) as db:
@@ -58,7 +60,7 @@ def befehl_auswerten(args: argparse.Namespace) -> int:
             )
             einzel = auswerten(db, vereinbarung, ausschnitt)
     if not alle:
-        _ausgeben(args.format, einzel)
+        ausgeben(_als_text(a_format, einzel), a_format, args.ausgabe)
         return 0
     if ergebnis.ohne_daten:
         print(
@@ -67,17 +69,19 @@ def befehl_auswerten(args: argparse.Namespace) -> int:
             f"{len(ergebnis.ohne_daten)} Träger ({', '.join(ergebnis.ohne_daten)}).",
             file=sys.stderr,
         )
-    if args.format == "json":
+    if a_format == "json":
         liste = [a.als_json() for a in ergebnis.auswertungen]
-        print(json.dumps(liste, ensure_ascii=False, indent=2))
-    elif args.format == "csv":
-        sys.stdout.write(auswertungen_als_csv(ergebnis.auswertungen))
+        text = json.dumps(liste, ensure_ascii=False, indent=2) + "\n"
+    elif a_format == "csv":
+        text = auswertungen_als_csv(ergebnis.auswertungen)
     else:
-        print(auswertungen_als_text(ergebnis.auswertungen))
+        text = auswertungen_als_text(ergebnis.auswertungen) + "\n"
+    ausgeben(text, a_format, args.ausgabe)
     return 0
 
 
 def befehl_kennzahlen(args: argparse.Namespace) -> int:
+    a_format = ausgabeformat(args)
     args.traeger = traeger_aus_text(args.traeger)
     with Datenbestand(store_pfad(args)) as db:
         werte = db.neueste_werte(args.wartezeit, [args.traeger])
@@ -103,7 +107,7 @@ def befehl_kennzahlen(args: argparse.Namespace) -> int:
     geschlechter = (args.geschlecht,) if args.geschlecht else GESCHLECHTER
     lang = monatskennzahlen(panel, args.traeger, von, bis, args.kennzahl, geschlechter)
     lang["monat"] = lang["monat"].map(monate.als_text)
-    if args.format == "json":
+    if a_format == "json":
         eintraege = [
             {
                 "traeger_id": args.traeger,
@@ -115,18 +119,14 @@ def befehl_kennzahlen(args: argparse.Namespace) -> int:
             }
             for z in lang.to_dict("records")
         ]
-        print(
-            json.dumps(
-                {"wartezeit": args.wartezeit, "kennzahlen": eintraege}, ensure_ascii=False, indent=2
-            )
+        text = json.dumps(
+            {"wartezeit": args.wartezeit, "kennzahlen": eintraege}, ensure_ascii=False, indent=2
         )
-    elif args.format == "csv":
+    elif a_format == "csv":
         hinweis = [HINWEIS_BEISPIELDATEN if beispiel else ""]
-        sys.stdout.write(
-            csv_text(
-                ["traeger_id", "monat", "kennzahl", "geschlecht", "wert", "grund", "hinweis"],
-                ([args.traeger, *z, *hinweis] for z in lang.itertuples(index=False, name=None)),
-            )
+        text = csv_text(
+            ["traeger_id", "monat", "kennzahl", "geschlecht", "wert", "grund", "hinweis"],
+            ([args.traeger, *z, *hinweis] for z in lang.itertuples(index=False, name=None)),
         )
     else:
         breit = lang.pivot_table(
@@ -137,13 +137,12 @@ def befehl_kennzahlen(args: argparse.Namespace) -> int:
             dropna=False,
             sort=False,
         )
-        if beispiel:
-            print(f"*** {HINWEIS_BEISPIELDATEN} ***")
-        print(
+        zeilen = [f"*** {HINWEIS_BEISPIELDATEN} ***"] if beispiel else []
+        zeilen.append(
             f"Kennzahlen nach § 48a SGB II (in %), Träger {args.traeger}, Wartezeit "
             f"{args.wartezeit}; – = nicht berechenbar (Gründe mit --format csv)"
         )
-        print(
+        zeilen.append(
             tabelle(
                 ["Kennzahl", "Geschlecht", *breit.columns],
                 (
@@ -153,6 +152,8 @@ def befehl_kennzahlen(args: argparse.Namespace) -> int:
                 set(range(2, len(breit.columns) + 2)),
             )
         )
+        text = "\n".join(zeilen)
+    ausgeben(text if a_format == "csv" else text + "\n", a_format, args.ausgabe)
     return 0
 
 
@@ -181,7 +182,7 @@ def befehl_demo(args: argparse.Namespace) -> int:
         os.replace(neu, store)
     with Datenbestand(store) as db:
         ergebnis = auswerten(db, beispiel(), plaene=PLAN)
-    _ausgeben(args.format, ergebnis)
+    ausgeben(_als_text(args.format, ergebnis), args.format, None)
     mappe = ordner / "controlling-beispiel.xlsx"
     mappe.unlink(missing_ok=True)  # the demo workbook is always built fresh
     planung = [{"Ziel_ID": i, **dict(zip(MONATE, w, strict=True))} for i, w in PLAN.items()]

@@ -1,5 +1,5 @@
-"""What several commands share: progress on stderr, and the store, Träger, agreement and month
-as the user gave them.
+"""What several commands share: progress on stderr, the store, Träger, agreement and month
+as the user gave them, and where a result goes (the screen or a file).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from ..daten.vereinbarungen import lade as lade_vereinbarung
 from ..fehler import EingabeFehler
 from ..kern import monate
 from ..kern.vereinbarung import Zielvereinbarung
+from ..textdatei import text_ersetzen
 
 #: ``--traeger alle``: every Träger of the store (``zielsteuerung auswerten``)
 ALLE = "alle"
@@ -83,3 +84,42 @@ def monat_argument(text: str | None, name: str) -> int | None:
     if wert is None:
         raise EingabeFehler(f"{name} „{text}“ ist kein Monat; erwartet JJJJ-MM.")
     return wert
+
+
+#: the file name ending of each output format (``-o DATEI``)
+ENDUNGEN = {"csv": ".csv", "json": ".json", "table": ".txt"}
+
+
+def ausgabeformat(args: argparse.Namespace) -> str:
+    """The output format: ``--format``, else the one the ending of ``-o DATEI`` names, else a
+    table. A file whose ending names another format (or none) is refused: ``-o`` must not
+    write a table into a workbook by a slip of the keyboard."""
+    ziel: Path | None = args.ausgabe
+    if ziel is None:
+        return str(args.format or "table")
+    endung = ziel.suffix.lower()
+    gewaehlt = args.format or next((f for f, e in ENDUNGEN.items() if e == endung), None)
+    if gewaehlt is None:
+        raise EingabeFehler(
+            f"-o {ziel.name}: Die Endung bestimmt das Format; bitte .csv, .json oder .txt "
+            f"(Tabelle) angeben, z. B. {ziel.stem}.csv."
+        )
+    if ENDUNGEN[gewaehlt] != endung:
+        raise EingabeFehler(
+            f"-o {ziel.name}: Für --format {gewaehlt} bitte einen Namen mit der Endung "
+            f"{ENDUNGEN[gewaehlt]} angeben, z. B. {ziel.stem}{ENDUNGEN[gewaehlt]}."
+        )
+    return gewaehlt
+
+
+def ausgeben(text: str, format_: str, ziel: Path | None) -> None:
+    """A command's result: on stdout, or written whole to ``ziel`` and said so on stderr. CSV
+    begins with a byte order mark: German Excel reads a CSV file without one as Windows-1252
+    and shows „gefÃ¤hrdet“ for „gefährdet“."""
+    if format_ == "csv":
+        text = "\ufeff" + text
+    if ziel is None:
+        sys.stdout.write(text)
+        return
+    text_ersetzen(ziel, text)
+    print(f"Geschrieben: {ziel}", file=sys.stderr)

@@ -117,8 +117,20 @@ def parser() -> argparse.ArgumentParser:
             help="letzter ausgewerteter Monat (1–12); Standard: letzter Monat mit Daten",
         )
         q.add_argument("--wartezeit", choices=WARTEZEITEN, help="T0 (vorläufig) oder T3 (final)")
+
+    def ausgabe(q: argparse.ArgumentParser) -> None:
         q.add_argument(
-            "--format", choices=("table", "json", "csv"), default="table", help="Ausgabeformat"
+            "--format",
+            choices=("table", "json", "csv"),
+            help="Ausgabeformat; Standard: nach der Endung von -o, sonst table",
+        )
+        q.add_argument(
+            "-o",
+            "--ausgabe",
+            type=Path,
+            metavar="DATEI",
+            help="in diese Datei schreiben (.csv, .json oder .txt) statt auf den Bildschirm; "
+            "CSV mit BOM, damit Excel Umlaute richtig liest",
         )
 
     ausw = sub.add_parser(
@@ -130,6 +142,7 @@ def parser() -> argparse.ArgumentParser:
         "jeden Träger des Datenbestands angewandt (eine Zeile je Träger und Ziel).",
     )
     auswahl(ausw, alle=True)
+    ausgabe(ausw)
 
     kz = sub.add_parser(
         "kennzahlen",
@@ -149,9 +162,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="CODE",
         help="nur diese Kennzahl (mehrfach möglich), z. B. K2",
     )
-    kz.add_argument(
-        "--format", choices=("table", "json", "csv"), default="table", help="Ausgabeformat"
-    )
+    ausgabe(kz)
 
     mappe = sub.add_parser(
         "arbeitsmappe",
@@ -170,7 +181,6 @@ def parser() -> argparse.ArgumentParser:
         help="Mittel und monatliche Ausgaben aus einer CSV-Datei übernehmen (ersetzt die "
         "Tabelle auf dem Blatt „Mittel“; Spalten: Posten;Jahr;Mittel;Januar;…;Dezember)",
     )
-    mappe.set_defaults(format="table")
 
     vorlage = sub.add_parser(
         "vorlage",

@@ -9,7 +9,6 @@ import datetime as dt
 import io
 import os
 import re
-import stat
 import tempfile
 import warnings
 import zipfile
@@ -22,6 +21,7 @@ from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from ..fehler import EingabeFehler
+from ..textdatei import rechte
 from .vertrag import EXPORTIERT_AM, TABELLEN
 from .zeilen import Mappenschreiber
 
@@ -304,21 +304,6 @@ class _GemeinsameTexte(zipfile.ZipFile):
         super().writestr(zinfo_or_arcname, inhalt, *args, **kwargs)
 
 
-def _rechte(pfad: Path) -> int | None:
-    """The permissions of the workbook written to ``pfad``: those of the file it replaces, else
-    those the user's umask gives a new file (not mkstemp's 0600, readable by its writer only).
-    None on Windows: there the folder's access rules apply, and a read-only flag copied to the
-    temporary file would only keep it from being removed."""
-    if os.name != "posix":
-        return None
-    try:
-        return stat.S_IMODE(pfad.stat().st_mode)
-    except FileNotFoundError:
-        maske = os.umask(0)
-        os.umask(maske)
-        return 0o666 & ~maske
-
-
 def speichern(wb: Workbook, pfad: Path) -> None:
     """Write to a temporary file beside the target, then move it into place in one step. The
     name must end in .xlsx: Excel refuses to open a workbook whose extension says otherwise."""
@@ -328,7 +313,7 @@ def speichern(wb: Workbook, pfad: Path) -> None:
             f"bitte einen Namen mit der Endung .xlsx angeben, z. B. {pfad.stem}.xlsx."
         )
     pfad.parent.mkdir(parents=True, exist_ok=True)
-    rechte = _rechte(pfad)
+    modus = rechte(pfad)
     praefix = f".~zs-{pfad.stem}-"
     for rest in pfad.parent.glob(f"{praefix}*.xlsx"):  # left by a crash, more than an hour ago
         with contextlib.suppress(OSError):  # one that cannot be removed is harmless
@@ -341,8 +326,8 @@ def speichern(wb: Workbook, pfad: Path) -> None:
             Mappenschreiber(wb, _GemeinsameTexte(datei)).save()  # as wb.save, shared strings
             datei.flush()
             os.fsync(datei.fileno())
-        if rechte is not None:
-            os.chmod(tmp, rechte)
+        if modus is not None:
+            os.chmod(tmp, modus)
         os.replace(tmp, pfad)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
