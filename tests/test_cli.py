@@ -32,6 +32,7 @@ def test_demo_builds_a_fresh_store_and_prints_the_kleve_evaluation(tmp_path):
     ordner = tmp_path / "zielsteuerung-demo"
     daten = ordner / "beispieldaten-keine-amtlichen-werte.csv"
     erste = hashlib.sha256(daten.read_bytes()).hexdigest()
+    assert daten.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads „–“ and umlauts whole
     # counts and euros as whole numbers, as a spreadsheet opens them („10867“, not „10867.0“)
     werte = [z.split(";")[5] for z in daten.read_text(encoding="utf-8").splitlines()[1:]]
     assert werte and all(w.isdigit() for w in werte), {w for w in werte if not w.isdigit()}

@@ -171,7 +171,7 @@ def befehl_demo(args: argparse.Namespace) -> int:
     print(f"{HINWEIS_BEISPIELDATEN}: erzeuge synthetische Grunddaten …", file=sys.stderr)
     daten = erzeuge_beispieldaten()  # whole numbers: written as such, not "10867.0"
     daten["wert"] = daten["wert"].astype("Int64")
-    daten.to_csv(csv_pfad, sep=";", index=False, encoding="utf-8")
+    daten.to_csv(csv_pfad, sep=";", index=False, encoding="utf-8-sig")  # BOM: for Excel
     store.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=store.parent) as tmp:  # a fresh store, swapped in whole
         neu = Path(tmp) / store.name
