@@ -262,6 +262,12 @@ def test_output_to_a_file_is_written_whole_and_ready_for_excel(cli, demo_store, 
     lauf = cli(*auswahl, "--format", "csv", "-o", tmp_path / "x.json")
     assert lauf.code == 2 and "bitte einen Namen mit der Endung .csv angeben" in lauf.err
     assert not (tmp_path / "x.json").exists()
+    (tmp_path / "ordner.csv").mkdir()
+    lauf = cli(*auswahl, "-o", tmp_path / "ordner.csv")
+    assert (
+        lauf.code == 2 and "ordner.csv ist ein Ordner. Bitte einen Dateinamen angeben" in lauf.err
+    )
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".~zs")] == []
 
 
 def test_a_spreadsheet_program_reads_the_csv_with_its_header_and_umlauts(cli, demo_store, tmp_path):

@@ -74,6 +74,11 @@ def text_ersetzen(pfad: Path, text: str) -> None:
                 "(etwa in Excel) oder schreibgeschützt ist. Bitte dort schließen und den "
                 "Befehl wiederholen."
             ) from None
+        except IsADirectoryError:
+            raise EingabeFehler(
+                f"{pfad} ist ein Ordner. Bitte einen Dateinamen angeben, z. B. "
+                f"{pfad / ('ergebnis' + pfad.suffix)}."
+            ) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
