@@ -519,6 +519,39 @@ def test_a_download_without_wartezeit_and_datenstand_says_what_it_assumed(tmp_pa
     assert neueste(store) == {} and neueste(store, "T0") == juli
 
 
+def test_a_file_without_datenstand_names_the_stored_values_it_replaces(tmp_path, capsys):
+    """Dated with the import's time, a file without Datenstand is the newest vintage of all,
+    however old its figures: where they differ from the values evaluations take now, the
+    import names them, so that an old file does not replace a revision without a word."""
+    store = tmp_path / "bestand.sqlite"
+    kopf = "traeger_id;berichtsmonat;merkmal;geschlecht;wert;wartezeit"
+    revision = schreibe_datei(
+        tmp_path / "revision.csv",
+        f"{kopf};datenstand\n05154;2023-03;INT;gesamt;201;T0;2023-04-20\n"
+        "05154;2023-04;INT;gesamt;190;T0;2023-05-20\n",
+    )
+    import_ok(capsys, store, revision)
+    alt = schreibe_datei(
+        tmp_path / "alt.csv",
+        f"{kopf}\n05154;2023-03;INT;gesamt;150;T0\n"  # differs
+        "05154;2023-04;INT;gesamt;190;T0\n"  # the same value: not named
+        "05154;2023-05;INT;gesamt;170;T0\n",  # nothing stored: not named
+    )
+    _, err = import_ok(capsys, store, alt)
+    (ersetzt,) = [z for z in err.splitlines() if "vom gespeicherten Wert ab" in z]
+    assert ersetzt.startswith(
+        "Warnung: alt.csv, Zeile 2: 1 Wert weicht vom gespeicherten Wert ab, den Auswertungen "
+        "bisher nehmen (Träger 05154, INT gesamt 2023-03 (T0): gespeichert 201 (Datenstand "
+        "2023-04-20, aus revision.csv), in dieser Datei 150). Ohne Datenstand gilt diese Datei "
+        "als jüngste Fassung"
+    )
+    assert neueste(store, "T0")[(KLEVE, "INT", "gesamt", 202303)] == 150  # as it says
+    # read again with its Datenstand, as the warning advises: older, it replaces nothing
+    out, err = import_ok(capsys, store, alt, mapping='[feste_werte]\ndatenstand = "2023-04-02"\n')
+    assert "Warnung" not in err and "ersetzt Import Nr. 2" in out
+    assert neueste(store, "T0")[(KLEVE, "INT", "gesamt", 202303)] == 201
+
+
 def test_empty_wartezeit_or_datenstand_cells_are_named_with_their_rows(tmp_path, capsys):
     f = schreibe_datei(
         tmp_path / "grunddaten.csv",

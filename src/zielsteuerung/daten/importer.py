@@ -271,6 +271,8 @@ def _speichern(
             ersetzt = vorhanden.import_id if vorhanden else None
             spruenge = gegen_bestand(datei.daten, db, ersetzt)
             plausibilitaet.melden(spruenge, s, datei.spruenge_nur_warnen)
+            if ueberholt := plausibilitaet.ohne_datenstand(datei.daten, db, ersetzt):
+                s.warnung(*ueberholt)
             probleme += s.probleme
             weitere += s.weitere
             datei.warnungen += s.warnungen

@@ -6,6 +6,10 @@ read as a decimal point, a column of euros taken for persons) is caught before i
 Stocks of persons and of Bedarfsgemeinschaften change by a few percent a month: a jump there is
 an error unless the mapping sets ``sprungpruefung = "warnung"``. Flows and euro amounts of small
 groups can legitimately vary that much from month to month (1 integration, then 20): a warning.
+
+A file without Datenstand gets the import's time, the newest of all vintages: where its values
+differ from those an evaluation takes now, they replace them whatever their age, and the user
+is told which (``ohne_datenstand``).
 """
 
 from __future__ import annotations
@@ -212,3 +216,66 @@ def melden(spruenge: list[Sprung], s: Sammler, nur_warnen: bool) -> None:
     if warnungen > _HOECHSTENS_WARNUNGEN:
         weitere = anzahl(warnungen - _HOECHSTENS_WARNUNGEN, "weiterer Sprung", "weitere Sprünge")
         s.warnung(f"… und {weitere} um den Faktor 20 oder mehr.")
+
+
+def ohne_datenstand(
+    breit: pd.DataFrame, db: Datenbestand, ohne_import: int | None
+) -> tuple[str, int | None] | None:
+    """A warning (text, row) where values of the file without Datenstand differ from the
+    stored values an evaluation takes now (those of ``ohne_import``, being replaced, left
+    out): dated with the import's time, they take their place, however old they are."""
+    undatiert = breit[breit["datenstand"].isna()]
+    abweichend = []
+    for wartezeit in pd.unique(undatiert["wartezeit"]):
+        teil = undatiert[undatiert["wartezeit"] == wartezeit]
+        gespeichert = db.neueste_werte(
+            str(wartezeit),
+            [str(t) for t in pd.unique(teil["traeger_id"])],
+            int(teil["monat"].min()),
+            int(teil["monat"].max()),
+            [str(m) for m in pd.unique(teil["merkmal"])],
+        )
+        gespeichert = gespeichert[gespeichert["import_id"] != ohne_import]
+        datei = pd.concat(
+            pd.DataFrame(
+                {
+                    "traeger_id": teil["traeger_id"].astype(str),
+                    "merkmal": teil["merkmal"].astype(str),
+                    "geschlecht": g,
+                    "monat": teil["monat"].to_numpy(np.int64),
+                    "neu": teil[g].to_numpy(float),
+                    "gegeben": teil[g].notna() | teil[f"kennzeichen_{g}"].notna(),
+                    "zeile": teil[f"zeile_{g}"],
+                }
+            )
+            for g in GESCHLECHTER
+        )
+        paare = datei[datei["gegeben"]].merge(
+            gespeichert.astype({"traeger_id": str, "merkmal": str, "geschlecht": str}),
+            on=["traeger_id", "merkmal", "geschlecht", "monat"],
+        )
+        gleich = (paare["neu"] == paare["wert"]) | (paare["neu"].isna() & paare["wert"].isna())
+        abweichend.append(paare[~gleich].assign(wartezeit=str(wartezeit)))
+    if not abweichend or not (alle := pd.concat(abweichend)).shape[0]:
+        return None
+    alle = alle.sort_values(["zeile", "geschlecht"])
+    dateien = {i.import_id: i.dateiname for i in db.importe()}
+
+    def wert(x: float) -> str:
+        return "fehlend" if pd.isna(x) else _anzeige(x)
+
+    beispiele = "; ".join(
+        f"Träger {z.traeger_id}, {z.merkmal} {z.geschlecht} {monate.yyyymm_text(z.monat)} "
+        f"({z.wartezeit}): gespeichert {wert(z.wert)} (Datenstand {str(z.datenstand)[:10]}, aus "
+        f"{dateien.get(z.import_id, '?')}), in dieser Datei {wert(z.neu)}"
+        for z in alle.head(3).itertuples()
+    )
+    return (
+        f"{anzahl(len(alle), 'Wert weicht', 'Werte weichen')} vom gespeicherten Wert ab, den "
+        f"Auswertungen bisher nehmen ({beispiele}{' …' if len(alle) > 3 else ''}). Ohne "
+        "Datenstand gilt diese Datei als jüngste Fassung und ersetzt diese Werte in jeder "
+        "Auswertung. Ist sie älter, sie mit ihrem Datenstand erneut importieren (datenstand = "
+        '"JJJJ-MM-TT" im Abschnitt [feste_werte] einer Spaltenzuordnung); das ersetzt diesen '
+        "Import.",
+        int(alle["zeile"].iloc[0]),
+    )
