@@ -289,7 +289,8 @@ def test_a_spreadsheet_program_reads_the_csv_with_its_header_and_umlauts(cli, de
     )  # fmt: skip
     zeilen = [list(z) for z in load_workbook(tmp_path / "lo" / "kleve.xlsx").active.values]
     kopf = zeilen[0]
-    assert kopf[0] == "traeger_id" and len(kopf) == 25
-    spalte = {name: kopf.index(name) for name in ("bezeichnung", "status")}
+    assert kopf[0] == "traeger_id" and len(kopf) == 26
+    spalte = {name: kopf.index(name) for name in ("traeger_name", "bezeichnung", "status")}
+    assert {z[spalte["traeger_name"]] for z in zeilen[1:]} == {"Kreis Kleve"}
     assert zeilen[1][spalte["bezeichnung"]] == "Veränderung der absoluten Zahl der Integrationen"
     assert "gefährdet" in {z[spalte["status"]] for z in zeilen[1:]}

@@ -159,18 +159,18 @@ def csv_text(kopf: Sequence[str], zeilen: Iterable[Sequence[Any]]) -> str:
 def auswertungen_als_csv(auswertungen: list[Auswertung]) -> str:
     """One row per Träger and target or monitoring item."""
     kopf = [
-        "traeger_id", "jahr", "bis_monat", "wartezeit", "bereich", "id", "bezeichnung", "vorjahr",
-        "aktuell", "veraenderung", "einheit", "schwelle", "zielwert", "distanz", "noch_benoetigt",
-        "status", "knapp", "grund", "zielwert_jahr", "pfad_aktuell", "status_pfad", "prognose",
-        "prognose_veraenderung", "prognose_status", "hinweis",
+        "traeger_id", "traeger_name", "jahr", "bis_monat", "wartezeit", "bereich", "id",
+        "bezeichnung", "vorjahr", "aktuell", "veraenderung", "einheit", "schwelle", "zielwert",
+        "distanz", "noch_benoetigt", "status", "knapp", "grund", "zielwert_jahr", "pfad_aktuell",
+        "status_pfad", "prognose", "prognose_veraenderung", "prognose_status", "hinweis",
     ]  # fmt: skip
     zeilen = []
     for a in auswertungen:
         for bereich, eintraege in (("ziel", a.ziele), ("monitoring", a.monitoring)):
             for e in eintraege:
                 zeilen.append(
-                    [a.traeger_id, a.jahr, a.bis_monat, a.wartezeit, bereich]
-                    + [e.get(k) for k in kopf[5:-1]]
+                    [a.traeger_id, a.traeger_name, a.jahr, a.bis_monat, a.wartezeit, bereich]
+                    + [e.get(k) for k in kopf[6:-1]]
                     + [HINWEIS_BEISPIELDATEN if a.beispieldaten else ""]
                 )
     return csv_text(kopf, zeilen)
