@@ -256,7 +256,8 @@ def ohne_datenstand(
         )
         gleich = (paare["neu"] == paare["wert"]) | (paare["neu"].isna() & paare["wert"].isna())
         abweichend.append(paare[~gleich].assign(wartezeit=str(wartezeit)))
-    if not abweichend or not (alle := pd.concat(abweichend)).shape[0]:
+    alle = pd.concat(abweichend) if abweichend else pd.DataFrame()
+    if alle.empty:
         return None
     alle = alle.sort_values(["zeile", "geschlecht"])
     dateien = {i.import_id: i.dateiname for i in db.importe()}
