@@ -208,9 +208,17 @@ def test_plan_validation_names_text_cells_and_missing_months():
     assert planung_lesen([{"Ziel_ID": "alt", "Januar": "x"}], v) == {}  # no longer agreed
     with pytest.raises(EingabeFehler) as fehler:
         planung_lesen(
-            [_plan(März="viel", Juni="22,5 %"), {**_plan(April=None, Mai=""), "Ziel_ID": "lzb"}], v
+            [
+                _plan(März="viel", Juni="22,5 %", Juli="1,234.5", August="12,3.4"),
+                {**_plan(April=None, Mai=""), "Ziel_ID": "lzb"},
+            ],
+            v,
         )
     text = str(fehler.value)
+    # English notation: refused with its German spelling, not read as 1,2345 or 12,34
+    assert "Ziel „int“, Juli: „1,234.5“ ist in englischer Schreibweise" in text
+    assert "bitte deutsch schreiben: 1.234,5." in text
+    assert "Ziel „int“, August: „12,3.4“ ist keine Zahl." in text
     assert "Ziel „int“, März: „viel“ ist keine Zahl." in text
     assert "Ziel „int“, Juni: „22,5 %“ ist keine Zahl (bitte ohne %-Zeichen, z. B. 22,5)." in text
     assert "Ziel „lzb“: es fehlen Werte für April, Mai" in text

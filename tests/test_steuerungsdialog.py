@@ -213,6 +213,32 @@ def test_funds_imported_from_csv(demo, demo_store, tmp_path, cli):
     assert mappe.read_bytes() == vorher
 
 
+def test_funds_in_english_notation_are_refused_not_read_a_thousand_times_too_small(
+    demo, tmp_path, cli
+):
+    """A finance system's export in English notation: "1,200,000.00" was read as 1.2 and
+    "45,000" as 45 euros, without a word. Each amount is named with its German spelling."""
+    mappe = _kopie(demo, tmp_path)
+    datei = tmp_path / "mittel-export.csv"
+    datei.write_text(
+        "Posten;Jahr;Mittel;" + ";".join(MONATE) + "\n"
+        "Eingliederungsleistungen;2023;1,200,000.00;95,500.50;45,000" + ";" * 10 + "\n",
+        encoding="utf-8",
+    )
+    vorher = mappe.read_bytes()
+    lauf = cli("arbeitsmappe", "-o", mappe, "--mittel", datei)
+    assert lauf.code == 2, lauf.err
+    for text in (
+        "„Eingliederungsleistungen“ 2023, Mittel: „1,200,000.00“ ist in englischer "
+        "Schreibweise (Komma zwischen den Tausendern); bitte deutsch schreiben: 1.200.000,00.",
+        "Januar: „95,500.50“ ist in englischer Schreibweise",
+        "Februar: „45,000“ ist nicht eindeutig: Ein Betrag hat keine drei Nachkommastellen, in "
+        "englischer Schreibweise wären es 45000 Euro. Bitte Tausender mit Punkt (45.000)",
+    ):
+        assert text in lauf.err, lauf.err
+    assert mappe.read_bytes() == vorher  # nothing written
+
+
 def test_workbook_of_the_first_template_gains_the_new_sheets_and_keeps_the_users_work(
     demo_store, tmp_path, cli
 ):

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..fehler import sammelfehler
 from .monate import MONATE
-from .zahlen import zahl_lesen
+from .zahlen import Schreibweise, zahl_lesen
 
 SPALTEN = ("Posten", "Jahr", "Mittel", *MONATE)
 STANDARD_POSTEN = ("Eingliederungsleistungen", "Verwaltungskosten")
@@ -36,9 +36,16 @@ def betrag_lesen(wert: Any) -> float | None:
     """An amount in euros: a number as ``zahl_lesen`` reads it, also with the currency before
     or after it, as Excel saves a cell in currency format as CSV ("1.200.000,00 €")."""
     if isinstance(wert, str) and wert.strip():
-        wert = _WAEHRUNG.sub("", wert)
-        if not wert.strip():  # the currency alone is no amount
+        wert = _WAEHRUNG.sub("", wert).strip()
+        if not wert:  # the currency alone is no amount
             raise ValueError(wert)
+        if re.fullmatch(r"[-+]?\d{1,3},\d{3}", wert):  # "1,200": 1,2 or 1200?
+            raise Schreibweise(
+                f"„{wert}“ ist nicht eindeutig: Ein Betrag hat keine drei Nachkommastellen, in "
+                f"englischer Schreibweise wären es {wert.replace(',', '')} Euro. Bitte "
+                f"Tausender mit Punkt ({wert.replace(',', '.')}) oder ohne Trennzeichen "
+                "schreiben, Cent nach einem Komma (z. B. 1234,50)."
+            )
     return zahl_lesen(wert)
 
 
@@ -77,6 +84,9 @@ def mittel_lesen(zeilen: list[dict[str, Any]], quelle: str = "Blatt „Mittel“
         for spalte in ("Mittel", *MONATE):
             try:
                 werte[spalte] = betrag_lesen(zeile.get(spalte))
+            except Schreibweise as exc:
+                probleme.append(f"{wo}, {spalte}: {exc}")
+                werte[spalte] = math.nan
             except ValueError:
                 probleme.append(f"{wo}, {spalte}: „{zeile.get(spalte)}“ ist keine Zahl.")
                 werte[spalte] = math.nan

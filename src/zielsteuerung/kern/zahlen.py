@@ -53,10 +53,17 @@ def ohne_tausenderleerzeichen(text: str) -> str:
     return text
 
 
+class Schreibweise(ValueError):
+    """Text that is a number in another notation than German (its message, in German, says
+    which and how to write it)."""
+
+
 def zahl_lesen(wert: Any) -> float | None:
     """A number from a cell: numbers as they are, text in German notation (1.234,5; 1.200.000)
     or with a decimal point (2.5).
-    None for an empty cell; ValueError for text that is no number."""
+    None for an empty cell; ValueError for text that is no number, ``Schreibweise`` for one in
+    English notation with thousands commas (1,234.5; 1,200,000), which would otherwise be
+    read a thousand times too small or not at all."""
     if wert is None or (isinstance(wert, str) and not wert.strip()):
         return None
     if isinstance(wert, bool):
@@ -66,6 +73,16 @@ def zahl_lesen(wert: Any) -> float | None:
             raise ValueError(wert)
         return float(wert)
     text = ohne_tausenderleerzeichen(str(wert).strip())
+    if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?", text) and (
+        "." in text or text.count(",") > 1
+    ):
+        deutsch = text.replace(",", "X").replace(".", ",").replace("X", ".")
+        raise Schreibweise(
+            f"„{text}“ ist in englischer Schreibweise (Komma zwischen den Tausendern); bitte "
+            f"deutsch schreiben: {deutsch}."
+        )
+    if "," in text and "." in text[text.index(",") :]:  # a point after the decimal comma
+        raise ValueError(wert)
     if "," in text or re.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+", text):  # 1.234,5 or 1.200.000
         text = text.replace(".", "").replace(",", ".")
     zahl_ = float(text)

@@ -22,7 +22,7 @@ from .bewertung import erreicht, veraenderung_berechnen, zielverlauf
 from .kennzahlen import JAHRESWERTE, Panel
 from .monate import MONATE
 from .vereinbarung import Ziel, Zielvereinbarung
-from .zahlen import wert_oder_none, zahl_lesen
+from .zahlen import Schreibweise, wert_oder_none, zahl_lesen
 
 VORJAHRESVERLAUF = "Vorjahresverlauf"
 PLANUNG = "Planung"
@@ -73,6 +73,9 @@ def planung_lesen(zeilen: list[dict[str, Any]], v: Zielvereinbarung) -> dict[str
         for name in MONATE:
             try:
                 werte.append(zahl_lesen(zeile.get(name)))
+            except Schreibweise as exc:
+                probleme.append(f"Planung, Ziel „{ziel_id}“, {name}: {exc}")
+                werte.append(math.nan)
             except ValueError:
                 text = str(zeile.get(name))
                 probleme.append(
