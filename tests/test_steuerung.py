@@ -147,10 +147,27 @@ def test_a_plan_leaves_the_contract_fields_as_they_were(tmp_path, cli):
                "knapp")  # fmt: skip
     ohne = _auswerten(tmp_path, cli)
     (tmp_path / "b").mkdir()
-    mit = _auswerten(tmp_path / "b", cli, plaene={"int": [1.0] * 12})
+    mit = _auswerten(tmp_path / "b", cli, plaene={"int": [90.0] * 12})
     for ziel_id in ohne:
         assert {k: ohne[ziel_id][k] for k in vertrag} == {k: mit[ziel_id][k] for k in vertrag}
     assert mit["int"]["pfad_quelle"] == "Planung" and mit["int"]["pfad"] != ohne["int"]["pfad"]
+
+
+def test_a_plan_far_from_last_years_course_is_no_path(tmp_path, cli):
+    """„1,1“ typed for 1.100 integrations a month (German Excel reads the comma as a decimal
+    mark) would put the path at a hundredth of last year's and the Träger far ahead of it,
+    without a word. A path 20 times or more away from the prior year's course is no path:
+    not computable, with the reason, and the target's own status stays as it is."""
+    ohne = _auswerten(tmp_path, cli)["int"]
+    (tmp_path / "b").mkdir()
+    z = _auswerten(tmp_path / "b", cli, plaene={"int": [1.1] * 12})["int"]
+    assert z["pfad_quelle"] == "Planung" and z["pfad"] == [None] * 12
+    assert z["status_pfad"] == z["prognose_status"] == "nicht berechenbar"
+    assert z["pfad_grund"] == (
+        "Planung: Zielpfad im Januar 1,1, Vorjahr 100,0 (Faktor 91); ein Tippfehler "
+        "(Tausenderpunkt, Komma)? Bitte das Blatt „Planung“ prüfen."
+    )
+    assert (z["status"], z["zielwert"]) == (ohne["status"], ohne["zielwert"])
 
 
 def test_prior_year_with_a_missing_month_is_not_computable_never_guessed(tmp_path, cli):

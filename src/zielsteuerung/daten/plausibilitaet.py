@@ -22,12 +22,12 @@ import pandas as pd
 
 from ..kern import monate
 from ..kern.merkmale import GESCHLECHTER, ist_bestand
-from ..kern.zahlen import zahl
+from ..kern.zahlen import SPRUNGFAKTOR, zahl
 from .datenbestand import Datenbestand
 from .langformat import schluessel
 from .sammler import Sammler, anzahl
 
-FAKTOR = 20.0
+FAKTOR = SPRUNGFAKTOR
 _SCHLUESSEL = ["traeger_id", "merkmal", "geschlecht"]
 _HOECHSTENS_WARNUNGEN = 10
 

@@ -7,6 +7,10 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeGuard
 
+#: a value this many times larger or smaller than its neighbour or its predecessor is a misread
+#: or a typo (a thousands dot read as a decimal mark, a fraction for a percentage), never a change
+SPRUNGFAKTOR = 20.0
+
 
 def ist_zahl(wert: object) -> TypeGuard[int | float]:
     """A number as a cell holds one (True and False are not)."""

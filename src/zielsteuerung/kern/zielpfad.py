@@ -22,7 +22,7 @@ from .bewertung import erreicht, veraenderung_berechnen, zielverlauf
 from .kennzahlen import JAHRESWERTE, Panel
 from .monate import MONATE
 from .vereinbarung import Ziel, Zielvereinbarung
-from .zahlen import Schreibweise, wert_oder_none, zahl_lesen
+from .zahlen import SPRUNGFAKTOR, Schreibweise, wert_oder_none, zahl, zahl_lesen
 
 VORJAHRESVERLAUF = "Vorjahresverlauf"
 PLANUNG = "Planung"
@@ -147,6 +147,20 @@ def _aus_plan(ziel: Ziel, plan: list[float]) -> list[float]:
     return list(plan)
 
 
+def _planungssprung(pfad: list[float], vorjahr: list[float]) -> str | None:
+    """Where the path from the plan lies ``SPRUNGFAKTOR`` times or more from the prior year's
+    course in a month: the reason the plan cannot be a path (a typo, such as „2,185“ typed for
+    2.185 integrations), else None."""
+    for monat, (p, v) in enumerate(zip(pfad, vorjahr, strict=True)):
+        if p > 0 and v > 0 and (faktor := max(p / v, v / p)) >= SPRUNGFAKTOR:
+            return (
+                f"Planung: Zielpfad im {MONATE[monat]} {zahl(p, 1)}, Vorjahr {zahl(v, 1)} "
+                f"(Faktor {zahl(faktor)}); ein Tippfehler (Tausenderpunkt, Komma)? Bitte das "
+                "Blatt „Planung“ prüfen."
+            )
+    return None
+
+
 def zielpfad(
     panel: Panel,
     ziel: Ziel,
@@ -172,6 +186,8 @@ def zielpfad(
     summe = ziel.art != "geschlechterabstand" and JAHRESWERTE[ziel.kennzahl][0] == "summe"
     if plan is not None:
         quelle, pfad = PLANUNG, _aus_plan(ziel, plan)
+        if ziel.art != "geschlechterabstand" and (sprung := _planungssprung(pfad, vorjahr)):
+            grund, pfad = sprung, [math.nan] * 12  # a typo is no path
     elif summe:
         quelle = VORJAHRESVERLAUF
         if v0 == 0:
