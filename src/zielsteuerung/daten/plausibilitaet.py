@@ -27,7 +27,6 @@ from .datenbestand import Datenbestand
 from .langformat import schluessel
 from .sammler import Sammler, anzahl
 
-FAKTOR = SPRUNGFAKTOR
 _SCHLUESSEL = ["traeger_id", "merkmal", "geschlecht"]
 _HOECHSTENS_WARNUNGEN = 10
 
@@ -61,7 +60,7 @@ def _spruenge(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Where two positive values differ by the factor or more."""
     with np.errstate(divide="ignore", invalid="ignore"):
         verhaeltnis = np.maximum(a / b, b / a)
-    return (a > 0) & (b > 0) & (verhaeltnis >= FAKTOR)
+    return (a > 0) & (b > 0) & (verhaeltnis >= SPRUNGFAKTOR)
 
 
 def in_der_datei(breit: pd.DataFrame) -> list[Sprung]:
@@ -164,7 +163,7 @@ def gegen_bestand(breit: pd.DataFrame, db: Datenbestand, ohne_import: int | None
             klein = np.where(da, spannen["kleinster"].to_numpy(float)[pos], np.nan)
             gross = np.where(da, spannen["groesster"].to_numpy(float)[pos], np.nan)
             with np.errstate(invalid="ignore"):
-                zu_gross, zu_klein = wert / klein >= FAKTOR, gross / wert >= FAKTOR
+                zu_gross, zu_klein = wert / klein >= SPRUNGFAKTOR, gross / wert >= SPRUNGFAKTOR
             for i in np.flatnonzero(zu_gross | zu_klein):
                 vergleich = gross[i] if zu_klein[i] else klein[i]
                 treffer.append((int(teil["zeile_nr"].iat[i]), versatz, teil.iloc[i], vergleich))
