@@ -1,5 +1,5 @@
-"""Text files: reading the small ones people write (agreements and column mappings, TOML),
-and writing ours whole."""
+"""Files: reading the small text files people write (agreements and column mappings, TOML),
+and writing ours whole (workbooks, results, settings)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ import os
 import re
 import stat
 import tempfile
+import time
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 from .fehler import EingabeFehler
 
@@ -35,7 +39,7 @@ def toml_fehler(exc: tomllib.TOMLDecodeError) -> str:
     return f"am Dateiende: {art}" if "end of document" in text else text
 
 
-def rechte(pfad: Path) -> int | None:
+def _rechte(pfad: Path) -> int | None:
     """The permissions of a file written to ``pfad`` (and moved into place): those of the
     file it replaces, else those the user's umask gives a new file (not mkstemp's 0600,
     readable by its writer only). None on Windows: there the folder's access rules apply, and
@@ -50,22 +54,32 @@ def rechte(pfad: Path) -> int | None:
         return 0o666 & ~maske
 
 
-def text_ersetzen(pfad: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``pfad`` whole: into a temporary file beside it, then moved
-    into place, so that a reader never finds half a file and a failed write leaves the old."""
+@contextmanager
+def ersetzen(pfad: Path, modus: str = "wb", **optionen: Any) -> Iterator[IO[Any]]:
+    """A file written whole: into a temporary file beside ``pfad`` (opened with ``modus`` and
+    ``optionen``), flushed to disk and moved into place with the permissions of the file it
+    replaces. A reader never finds half a file; where writing fails, the old file stays and
+    the temporary one goes. Left-overs of a crash, more than an hour old, are removed first."""
+    praefix = f".~zs-{pfad.stem}-"
     try:
         pfad.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=pfad.parent, prefix=f".~zs-{pfad.stem}-", suffix=pfad.suffix)
+        for rest in pfad.parent.glob(f"{praefix}*{pfad.suffix}"):
+            with contextlib.suppress(OSError):  # one that cannot be removed is harmless
+                if rest.stat().st_mtime < time.time() - 3600:
+                    rest.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=pfad.parent, prefix=praefix, suffix=pfad.suffix)
     except PermissionError:
         raise EingabeFehler(
             f"{pfad}: Im Ordner {pfad.parent} darf nicht geschrieben werden. Bitte einen "
             "anderen Ordner angeben."
         ) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as datei:
-            datei.write(text)
-        if (modus := rechte(pfad)) is not None:
-            os.chmod(tmp, modus)
+        with os.fdopen(fd, modus, **optionen) as datei:
+            yield datei
+            datei.flush()
+            os.fsync(datei.fileno())
+        if (zugriff := _rechte(pfad)) is not None:
+            os.chmod(tmp, zugriff)
         try:
             os.replace(tmp, pfad)
         except PermissionError:

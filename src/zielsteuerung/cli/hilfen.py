@@ -15,7 +15,7 @@ from ..daten.vereinbarungen import lade as lade_vereinbarung
 from ..fehler import EingabeFehler
 from ..kern import monate
 from ..kern.vereinbarung import Zielvereinbarung
-from ..textdatei import text_ersetzen
+from ..textdatei import ersetzen
 
 #: ``--traeger alle``: every Träger of the store (``zielsteuerung auswerten``)
 ALLE = "alle"
@@ -121,5 +121,6 @@ def ausgeben(text: str, format_: str, ziel: Path | None) -> None:
     if ziel is None:
         sys.stdout.write(text)
         return
-    text_ersetzen(ziel, text)
+    with ersetzen(ziel, "w", encoding="utf-8") as datei:
+        datei.write(text)
     print(f"Geschrieben: {ziel}", file=sys.stderr)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..daten import einstellungen
 from ..fehler import EingabeFehler
+from ..textdatei import ersetzen
 from .addin import ADDIN_NAME, bauen, einsetzen
 from .vba import projekt, vorlage
 
@@ -73,11 +74,8 @@ def konfiguration_schreiben(datei: Path, schluessel: str, wert: str) -> None:
         if not ((m := _ZEILE.match(z.decode("cp1252", "replace").strip()))
                 and m.group(1).upper() == schluessel.upper())
     ]  # fmt: skip
-    datei.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=datei.parent)
-    with os.fdopen(fd, "wb") as neu:
+    with ersetzen(datei) as neu:
         neu.write(b"\r\n".join([*behalten, zeile]) + b"\r\n")
-    os.replace(tmp, datei)
 
 
 def _addin_pruefen(quelle: Path) -> None:

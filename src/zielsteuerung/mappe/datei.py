@@ -4,12 +4,9 @@ LibreOffice's lock files, and save through a temporary file moved into place in 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator
@@ -21,7 +18,7 @@ from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from ..fehler import EingabeFehler
-from ..textdatei import rechte
+from ..textdatei import ersetzen
 from .vertrag import EXPORTIERT_AM, TABELLEN
 from .zeilen import Mappenschreiber
 
@@ -312,23 +309,6 @@ def speichern(wb: Workbook, pfad: Path) -> None:
             f"{pfad.name}: zielsteuerung schreibt Arbeitsmappen als .xlsx-Dateien (ohne Makros); "
             f"bitte einen Namen mit der Endung .xlsx angeben, z. B. {pfad.stem}.xlsx."
         )
-    pfad.parent.mkdir(parents=True, exist_ok=True)
-    modus = rechte(pfad)
-    praefix = f".~zs-{pfad.stem}-"
-    for rest in pfad.parent.glob(f"{praefix}*.xlsx"):  # left by a crash, more than an hour ago
-        with contextlib.suppress(OSError):  # one that cannot be removed is harmless
-            if rest.stat().st_mtime < dt.datetime.now().timestamp() - 3600:
-                rest.unlink(missing_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=pfad.parent, prefix=praefix, suffix=".xlsx")
-    try:
-        with os.fdopen(fd, "wb") as datei:
-            wb.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
-            Mappenschreiber(wb, _GemeinsameTexte(datei)).save()  # as wb.save, shared strings
-            datei.flush()
-            os.fsync(datei.fileno())
-        if modus is not None:
-            os.chmod(tmp, modus)
-        os.replace(tmp, pfad)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with ersetzen(pfad) as datei:
+        wb.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
+        Mappenschreiber(wb, _GemeinsameTexte(datei)).save()  # as wb.save, shared strings
