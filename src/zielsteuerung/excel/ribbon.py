@@ -300,7 +300,8 @@ def aktualisieren(book: Any) -> tuple[str, list[str], list[str]]:
             "vorhandenen Datenbestands eintragen."
         )
     app.status_bar = "Zielsteuerung: Zielvereinbarung auswerten …"
-    zuvor = _name(book, "Zeitraum").value  # the period of the last refresh
+    gelesen = {"Zeitraum": _name(book, "Zeitraum"), "Planung_Jahr": _zelle(book, "Planung_Jahr")}
+    zuvor = gelesen["Zeitraum"].value  # the period of the last refresh
     bericht = bericht_fuer_mappe(
         store,
         auswahl.vereinbarung,
@@ -308,7 +309,7 @@ def aktualisieren(book: Any) -> tuple[str, list[str], list[str]]:
         vergleichsgruppe_aus(_name(book, "Vergleichsgruppe").value),
         planung=_tabelle_lesen(tabellen, "tbl_Planung", eingabe=True),
         mittel=_tabelle_lesen(tabellen, "tbl_Mittel", eingabe=True),
-        planung_jahr=planung_jahr_aus(getattr(_zelle(book, "Planung_Jahr"), "value", None), zuvor),
+        planung_jahr=planung_jahr_aus(getattr(gelesen["Planung_Jahr"], "value", None), zuvor),
     )
     erlaeuterungen = {
         str(z.get("Ziel_ID")): z.get("Erläuterung")
@@ -318,7 +319,8 @@ def aktualisieren(book: Any) -> tuple[str, list[str], list[str]]:
     inhalte_, namen = inhalte(bericht, erlaeuterungen)
     spalten_umbenennen(tabellen)
     fehlend = [i.tabelle for i in inhalte_ if i.tabelle not in tabellen]
-    gefunden = {n: _zelle(book, n) for n in namen}  # each name looked up once (COM calls)
+    # each name looked up once (a round trip to Excel): those read above are not asked again
+    gefunden = {n: gelesen[n] if n in gelesen else _zelle(book, n) for n in namen}
     zellen: dict[str, Any] = {n: z for n, z in gefunden.items() if z is not None}
     fehlend += [n for n in namen if n not in zellen]
     if fehlend:  # a workbook of an older template: the command line adds these once
